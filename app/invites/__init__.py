@@ -1,0 +1,1 @@
+"""Pure .ics builders, iMIP messages and personal calendar feed helpers (no Flask, no DB)."""

@@ -1,0 +1,478 @@
+"""Build iCalendar (RFC 5545) objects from plain values.
+
+Pure: no Flask, no database. A :class:`CalendarItem` describes one entry in a
+person's calendar (a registration, a B2B meeting, a whole event); the builders
+turn it into bytes:
+
+* :func:`build_invite` — an iTIP (RFC 5546) object with METHOD, for iMIP mail;
+* :func:`build_feed` — a calendar without METHOD, for subscription feeds and
+  CalDAV storage;
+* :func:`strip_method` and :func:`split_by_uid` — turn produced bytes into
+  CalDAV calendar object resources (RFC 4791 forbids METHOD there and wants one
+  UID per resource).
+
+Identity is what makes updates work: the UID of an entry never changes (see the
+``*_uid`` helpers) and its SEQUENCE is raised on every significant change, so a
+calendar client replaces the entry instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from functools import cache
+from typing import NamedTuple
+
+from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vText
+
+from app.invites.timezone import BRUSSELS, TZID, brussels_vtimezone
+
+#: Stable product identifier; clients use it to recognise our objects.
+PRODID = "-//Clustermeet//Clustermeet//EN"
+#: Default feed refresh hint (REFRESH-INTERVAL / X-PUBLISHED-TTL), in minutes.
+DEFAULT_REFRESH_MINUTES = 60
+
+_ID_RE = re.compile(r"^[A-Za-z0-9_]+$")
+_DOMAIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
+_EMAIL_RE = re.compile(r"^[^@\s\"<>()\[\]\\,;:]+@[^@\s\"<>()\[\]\\,;:]+$")
+_SPACES_RE = re.compile(r"\s+")
+
+
+class ItemStatus(StrEnum):
+    """STATUS of a VEVENT."""
+
+    CONFIRMED = "CONFIRMED"
+    TENTATIVE = "TENTATIVE"
+    CANCELLED = "CANCELLED"
+
+
+class Method(StrEnum):
+    """iTIP METHOD of an invite."""
+
+    REQUEST = "REQUEST"
+    CANCEL = "CANCEL"
+    PUBLISH = "PUBLISH"
+
+
+class AttendeeRole(StrEnum):
+    """ROLE parameter of an ATTENDEE."""
+
+    CHAIR = "CHAIR"
+    REQ_PARTICIPANT = "REQ-PARTICIPANT"
+    OPT_PARTICIPANT = "OPT-PARTICIPANT"
+    NON_PARTICIPANT = "NON-PARTICIPANT"
+
+
+class Party(NamedTuple):
+    """A person with a display name and an email address (organizer, sender)."""
+
+    name: str
+    email: str
+
+
+class Attendee(NamedTuple):
+    """An ATTENDEE of an item; RSVP is always FALSE (we do not collect replies)."""
+
+    name: str
+    email: str
+    role: str = AttendeeRole.REQ_PARTICIPANT
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarItem:
+    """One entry of a person's calendar, as plain values.
+
+    ``start`` and ``end`` are timezone-aware datetimes in any zone; they are
+    written as Europe/Brussels wall-clock times (or in UTC for the second
+    occurrence of a repeated autumn hour, which a local time cannot express).
+    For ``all_day`` items ``start`` and ``end`` may also be dates: the item
+    covers the Brussels calendar days from ``start`` to ``end`` *inclusive*;
+    DTEND is written as the (exclusive) day after ``end``.
+
+    Naive datetimes raise ``ValueError`` here, so no builder ever sees one.
+    Plain tuples are accepted for ``organizer`` and ``attendees``.
+    """
+
+    uid: str
+    sequence: int
+    summary: str
+    start: datetime | date
+    end: datetime | date
+    description: str = ""
+    location: str = ""
+    url: str = ""
+    all_day: bool = False
+    status: ItemStatus | str = ItemStatus.CONFIRMED
+    organizer: Party | tuple[str, str] | None = None
+    attendees: tuple[Attendee | tuple[str, str] | tuple[str, str, str], ...] = ()
+    last_modified: datetime | None = None
+    categories: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if not self.uid or any(_is_control(c) or c.isspace() for c in self.uid):
+            raise ValueError(f"invalid UID {self.uid!r}")
+        if isinstance(self.sequence, bool) or not isinstance(self.sequence, int):
+            raise ValueError(f"SEQUENCE must be an int, got {self.sequence!r}")
+        if self.sequence < 0:
+            raise ValueError(f"SEQUENCE must not be negative, got {self.sequence}")
+        if not clean_line(self.summary):
+            raise ValueError("summary must not be empty")
+        if self.all_day:
+            first, last = _local_date(self.start), _local_date(self.end)
+            if last < first:
+                raise ValueError(f"all-day item ends ({last}) before it starts ({first})")
+        else:
+            _require_aware(self.start, "start")
+            _require_aware(self.end, "end")
+            if self.end <= self.start:
+                raise ValueError(f"item ends ({self.end}) at or before its start ({self.start})")
+        if self.last_modified is not None:
+            _require_aware(self.last_modified, "last_modified")
+        if self.url and any(_is_control(c) or c.isspace() for c in self.url):
+            raise ValueError(f"invalid URL {self.url!r}")
+        object.__setattr__(self, "status", ItemStatus(self.status))
+        if self.organizer is not None:
+            organizer = Party(*self.organizer)
+            _require_email(organizer.email)
+            object.__setattr__(self, "organizer", organizer)
+        attendees = tuple(Attendee(*attendee) for attendee in self.attendees)
+        for attendee in attendees:
+            _require_email(attendee.email)
+        attendees = tuple(a._replace(role=AttendeeRole(a.role)) for a in attendees)
+        object.__setattr__(self, "attendees", attendees)
+        object.__setattr__(self, "categories", tuple(self.categories))
+
+
+# --- identities ---------------------------------------------------------------------------
+
+
+def registration_uid(registration_id: int | str, domain: str) -> str:
+    """Return the UID of the calendar entry for one registration."""
+    return f"registration-{_id_part(registration_id)}@{_domain(domain)}"
+
+
+def event_uid(event_id: int | str, domain: str) -> str:
+    """Return the UID of the calendar entry for a whole event (feeds, PUBLISH)."""
+    return f"event-{_id_part(event_id)}@{_domain(domain)}"
+
+
+def meeting_uid(
+    session_id: int | str, a_person_id: int | str, b_person_id: int | str, domain: str
+) -> str:
+    """Return the UID of the B2B meeting between two people in one session.
+
+    A pair meets at most once per session, so the pair (not the slot or table)
+    identifies the meeting: the UID survives the meeting being moved, and both
+    participants get the same UID whatever the order of the two ids.
+    """
+    a, b = _id_part(a_person_id), _id_part(b_person_id)
+    if a == b:
+        raise ValueError(f"a person cannot meet themself ({a})")
+    if isinstance(a_person_id, int) and isinstance(b_person_id, int):
+        low, high = sorted((a_person_id, b_person_id))
+        first, second = str(low), str(high)
+    else:
+        first, second = sorted((a, b))
+    return f"b2b-{_id_part(session_id)}-{first}-{second}@{_domain(domain)}"
+
+
+def _id_part(value: int | str) -> str:
+    if isinstance(value, bool):
+        raise ValueError(f"invalid id {value!r}")
+    text = str(value)
+    if not _ID_RE.match(text):
+        raise ValueError(f"invalid id {value!r}")
+    return text
+
+
+def _domain(domain: str) -> str:
+    if not _DOMAIN_RE.match(domain) or "." not in domain and domain != "localhost":
+        raise ValueError(f"invalid domain {domain!r}")
+    return domain.lower()
+
+
+# --- builders -----------------------------------------------------------------------------
+
+
+def build_invite(item: CalendarItem, method: Method | str, dtstamp: datetime) -> bytes:
+    """Return a VCALENDAR with METHOD and one VEVENT, ready for an iMIP message.
+
+    REQUEST needs an organizer and at least one attendee; CANCEL needs an
+    organizer and always writes STATUS:CANCELLED; PUBLISH omits attendees
+    (RFC 5546 forbids them there). The caller raises ``item.sequence`` for an
+    update or a cancellation, keeping the UID.
+    """
+    method = Method(method)
+    _require_aware(dtstamp, "dtstamp")
+    if item.organizer is None:
+        raise ValueError(f"{method} needs an organizer ({item.uid})")
+    if method is Method.REQUEST and not item.attendees:
+        raise ValueError(f"REQUEST needs at least one attendee ({item.uid})")
+    if method is Method.REQUEST and item.status is ItemStatus.CANCELLED:
+        raise ValueError(f"a cancelled item is sent with CANCEL, not REQUEST ({item.uid})")
+
+    calendar = _new_calendar()
+    calendar.add("method", method.value)
+    if not item.all_day:
+        calendar.add_component(_shared_vtimezone())
+    calendar.add_component(
+        _vevent(
+            item,
+            dtstamp,
+            status=ItemStatus.CANCELLED if method is Method.CANCEL else item.status,
+            with_attendees=method is not Method.PUBLISH,
+        )
+    )
+    return calendar.to_ical()
+
+
+def build_feed(
+    items: Iterable[CalendarItem],
+    *,
+    name: str,
+    dtstamp: datetime,
+    refresh_minutes: int = DEFAULT_REFRESH_MINUTES,
+) -> bytes:
+    """Return a VCALENDAR without METHOD holding one VEVENT per item.
+
+    The caller omits cancelled items: a feed lists what a person attends, and a
+    cancelled item raises ``ValueError`` here. Items are written in start order.
+    For a byte-stable feed (strong ETag) pass a ``dtstamp`` derived from the
+    items, e.g. ``feeds.feed_last_modified``, not the time of the request.
+    """
+    _require_aware(dtstamp, "dtstamp")
+    if refresh_minutes < 1:
+        raise ValueError(f"refresh_minutes must be positive, got {refresh_minutes}")
+    items = sorted(items, key=_feed_order)
+    seen: set[str] = set()
+    for item in items:
+        if item.status is ItemStatus.CANCELLED:
+            raise ValueError(f"cancelled item {item.uid} must be left out of a feed")
+        if item.uid in seen:
+            raise ValueError(f"duplicate UID {item.uid} in a feed")
+        seen.add(item.uid)
+
+    calendar = _new_calendar()
+    calendar_name = clean_line(name)
+    if calendar_name:
+        calendar.add("x-wr-calname", vText(calendar_name))
+    calendar.add("x-wr-timezone", TZID)
+    refresh = timedelta(minutes=refresh_minutes)
+    calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(refresh))
+    if any(not item.all_day for item in items):
+        calendar.add_component(_shared_vtimezone())
+    for item in items:
+        calendar.add_component(_vevent(item, dtstamp, status=item.status, with_attendees=True))
+    return calendar.to_ical()
+
+
+def strip_method(ics: bytes) -> bytes:
+    """Return ``ics`` without its calendar-level METHOD, as CalDAV storage requires.
+
+    Works on content lines, so every other byte is kept as it was.
+    """
+    kept: list[bytes] = []
+    for logical in _logical_lines(ics):
+        if logical.depth == 1 and logical.name == "METHOD":
+            continue
+        kept.extend(logical.physical)
+    return b"".join(kept)
+
+
+def split_by_uid(ics: bytes) -> dict[str, bytes]:
+    """Split a calendar into one calendar object resource per UID (RFC 4791 4.1).
+
+    Each object keeps PRODID, VERSION and CALSCALE, the VTIMEZONEs and the
+    VEVENTs of that UID; METHOD and feed-only properties (X-WR-*, REFRESH-INTERVAL,
+    X-PUBLISHED-TTL) are dropped. Keys are UIDs, in order of first appearance.
+    """
+    header: list[bytes] = []
+    timezones: list[bytes] = []
+    events: dict[str, list[bytes]] = {}
+    block: list[bytes] = []
+    block_uid = ""
+    keep_props = {"PRODID", "VERSION", "CALSCALE"}
+    for logical in _logical_lines(ics):
+        if logical.depth == 1 and logical.name not in ("BEGIN", "END"):
+            if logical.name in keep_props:
+                header.extend(logical.physical)
+            continue
+        if logical.depth == 0:
+            continue
+        block.extend(logical.physical)
+        if logical.depth == 2 and logical.name == "UID":
+            block_uid = logical.value
+        if logical.depth == 1 and logical.name == "END":
+            if logical.value == "VTIMEZONE":
+                timezones.extend(block)
+            elif logical.value == "VEVENT":
+                if not block_uid:
+                    raise ValueError("VEVENT without UID")
+                events.setdefault(block_uid, []).extend(block)
+            block, block_uid = [], ""
+    return {
+        uid: b"".join([b"BEGIN:VCALENDAR\r\n", *header, *timezones, *body, b"END:VCALENDAR\r\n"])
+        for uid, body in events.items()
+    }
+
+
+# --- text hygiene -------------------------------------------------------------------------
+
+
+def clean_line(text: str) -> str:
+    """Return ``text`` on one line: control characters and runs of spaces become one space."""
+    return _SPACES_RE.sub(" ", "".join(" " if _is_control(c) else c for c in text)).strip()
+
+
+def clean_multiline(text: str) -> str:
+    """Return ``text`` with ``\\n`` line ends and no other control characters (tabs kept)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(c for c in text if c in "\n\t" or not _is_control(c)).strip()
+
+
+def _is_control(char: str) -> bool:
+    # Cc: C0/C1 controls, including CR/LF/NEL; Zl/Zp: Unicode line/paragraph separators.
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp")
+
+
+# --- internals ----------------------------------------------------------------------------
+
+
+def _new_calendar() -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    return calendar
+
+
+@cache
+def _shared_vtimezone() -> Timezone:
+    # Built once and only ever serialised (never handed out), so sharing is safe.
+    return brussels_vtimezone()
+
+
+def _vevent(
+    item: CalendarItem, dtstamp: datetime, *, status: ItemStatus, with_attendees: bool
+) -> Event:
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("sequence", item.sequence)
+    event.add("dtstamp", dtstamp.astimezone(UTC))
+    if item.all_day:
+        event.add("dtstart", _local_date(item.start))
+        event.add("dtend", _local_date(item.end) + timedelta(days=1))
+    else:
+        event.add("dtstart", _wall_clock(item.start))
+        event.add("dtend", _wall_clock(item.end))
+    event.add("summary", clean_line(item.summary))
+    description = clean_multiline(item.description)
+    if description:
+        event.add("description", description)
+    location = clean_line(item.location)
+    if location:
+        event.add("location", location)
+    if item.url:
+        event.add("url", item.url)
+    event.add("status", status.value)
+    if item.organizer is not None:
+        event.add("organizer", _cal_address(item.organizer.name, item.organizer.email))
+    if with_attendees:
+        for attendee in item.attendees:
+            address = _cal_address(attendee.name, attendee.email)
+            address.params["ROLE"] = attendee.role.value
+            address.params["PARTSTAT"] = "NEEDS-ACTION"
+            address.params["RSVP"] = "FALSE"
+            event.add("attendee", address)
+    if item.last_modified is not None:
+        event.add("last-modified", item.last_modified.astimezone(UTC))
+    # The strict `ical` parser splits CATEGORIES on escaped commas too, so avoid them.
+    categories = [c for c in (clean_line(c).replace(",", " /") for c in item.categories) if c]
+    if categories:
+        event.add("categories", categories)
+    return event
+
+
+def _cal_address(name: str, email: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    # Outlook does not decode RFC 6868 (^'), so keep double quotes out of CN.
+    display_name = clean_line(name).replace('"', "'")
+    if display_name:
+        address.params["CN"] = display_name
+    return address
+
+
+def _wall_clock(moment: datetime) -> datetime:
+    """Return ``moment`` as Brussels local time, or UTC when local time is ambiguous.
+
+    RFC 5545 (3.3.5) reads a repeated local time as its first occurrence, so the
+    second 02:00-03:00 of an October night can only be written in UTC.
+    """
+    local = moment.astimezone(BRUSSELS)
+    if local.fold and local.replace(fold=0).utcoffset() != local.utcoffset():
+        return moment.astimezone(UTC)
+    return local
+
+
+def _local_date(value: datetime | date) -> date:
+    if isinstance(value, datetime):
+        _require_aware(value, "date-time")
+        return value.astimezone(BRUSSELS).date()
+    return value
+
+
+def _require_aware(value: object, what: str) -> None:
+    if not isinstance(value, datetime):
+        raise ValueError(f"{what} must be a timezone-aware datetime, got {value!r}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{what} must be timezone-aware, got naive {value!r}")
+
+
+def _require_email(email: str) -> None:
+    if not isinstance(email, str) or not _EMAIL_RE.match(email):
+        raise ValueError(f"invalid email address {email!r}")
+
+
+def _feed_order(item: CalendarItem) -> tuple[datetime, str]:
+    if item.all_day:
+        first = _local_date(item.start)
+        start = datetime(first.year, first.month, first.day, tzinfo=BRUSSELS)
+    else:
+        start = item.start  # type: ignore[assignment]
+    return start.astimezone(UTC), item.uid
+
+
+class _LogicalLine(NamedTuple):
+    depth: int  # 0 outside VCALENDAR, 1 directly inside it, 2 inside a component, ...
+    name: str
+    value: str
+    physical: list[bytes]
+
+
+def _logical_lines(ics: bytes) -> list[_LogicalLine]:
+    """Group physical lines into unfolded content lines, tracking component depth."""
+    groups: list[list[bytes]] = []
+    for physical in ics.splitlines(keepends=True):
+        if physical[:1] in (b" ", b"\t") and groups:
+            groups[-1].append(physical)
+        elif physical.strip():
+            groups.append([physical])
+    result: list[_LogicalLine] = []
+    depth = 0
+    for group in groups:
+        unfolded = b"".join(
+            line.rstrip(b"\r\n")[1 if i else 0 :] for i, line in enumerate(group)
+        ).decode("utf-8")
+        head, _, value = unfolded.partition(":")
+        name = head.split(";", 1)[0].upper()
+        if name == "END":
+            depth -= 1
+        result.append(_LogicalLine(depth, name, value.strip(), group))
+        if name == "BEGIN":
+            depth += 1
+    return result
