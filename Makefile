@@ -1,0 +1,49 @@
+# Clustermeet: `make run` serves the app with its worker; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+SIZES ?= S,M,tight
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test venv db demo translations lint bench worker clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+translations: venv
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations -f --statistics 2>&1 | tail -n 3
+
+db: venv
+	mkdir -p instance
+	$(BIN)/flask db upgrade
+
+demo: db
+	$(BIN)/flask seed demo
+
+run: translations demo
+	@echo "Serving on http://$(HOST):$(PORT) (worker in the background; Ctrl-C stops both)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/flask worker & \
+	  $(BIN)/flask run --host $(HOST) --port $(PORT)
+
+worker: db
+	$(BIN)/flask worker
+
+test: translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/python -m ruff check .
+
+bench: translations
+	$(BIN)/python benchmarks/solver.py --sizes $(SIZES)
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

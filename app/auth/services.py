@@ -1,0 +1,39 @@
+"""Organiser accounts: creation and authentication."""
+
+from sqlalchemy import func, select
+
+from app.auth.models import User
+from app.extensions import db
+
+
+class AccountError(ValueError):
+    """An account cannot be created as asked."""
+
+
+def normalise_email(email: str) -> str:
+    """Return the address trimmed and lower-cased, as stored."""
+    return email.strip().lower()
+
+
+def create_user(email: str, password: str, *, name: str = "", is_admin: bool = False) -> User:
+    """Create an organiser account with a hashed password."""
+    email = normalise_email(email)
+    if "@" not in email:
+        raise AccountError(f"email: '{email}' is not an email address")
+    if len(password) < 8:
+        raise AccountError("password: at least 8 characters are needed")
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise AccountError(f"email: an account for '{email}' exists already")
+    user = User(email=email, name=name, is_admin=is_admin)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user with these credentials, or None."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.is_active or not user.check_password(password):
+        return None
+    return user

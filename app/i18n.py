@@ -1,0 +1,54 @@
+"""Language selection and localised display of dates and times."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_date, format_datetime
+from flask_login import current_user
+
+from app.extensions import babel
+
+
+def select_locale() -> str:
+    """Pick the language: the user's choice, then Accept-Language, then the default."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
+        return current_user.language
+    best = request.accept_languages.best_match(languages)
+    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def display_timezone() -> ZoneInfo:
+    """Return the zone every time is shown in (Europe/Brussels)."""
+    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+
+
+def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
+    """Format an aware UTC datetime in Brussels time, in the user's language."""
+    if value is None:
+        return ""
+    return format_datetime(value, fmt)
+
+
+def local_date(value, fmt: str = "medium") -> str:
+    """Format a date (or a datetime's Brussels date) in the user's language."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(display_timezone())
+    return format_date(value, fmt)
+
+
+def init_app(app: Flask) -> None:
+    """Bind Babel and register the Jinja helpers."""
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories="translations",
+    )
+    app.jinja_env.filters["localdt"] = local_datetime
+    app.jinja_env.filters["localdate"] = local_date

@@ -1,0 +1,163 @@
+"""Changes to organisations, people, offers and needs, sectors and tags."""
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.members import queries
+from app.members.models import (
+    Organisation,
+    OrganisationKind,
+    Person,
+    ProfileItem,
+    Sector,
+    Tag,
+)
+
+
+class DuplicateError(ValueError):
+    """A unique value (an email, a name, a code) is taken already."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+ORGANISATION_FIELDS = (
+    "name", "kind", "status", "partner_type", "is_company", "joined_on", "left_on", "address",
+    "commune", "website", "description_fr", "description_nl", "description_en",
+)
+PERSON_FIELDS = (
+    "first_name", "last_name", "email", "phone", "language", "consent_contact", "job_title",
+    "organisation_id", "organisation_name",
+)
+
+
+def _sectors(ids: Iterable[int]) -> list[Sector]:
+    ids = list(ids or [])
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Sector).where(Sector.id.in_(ids))))
+
+
+def _tags(ids: Iterable[int]) -> list[Tag]:
+    ids = list(ids or [])
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Tag).where(Tag.id.in_(ids))))
+
+
+def save_organisation(organisation: Organisation | None, data: dict) -> Organisation:
+    """Create or update an organisation from plain values."""
+    name = data["name"].strip()
+    existing = queries.get_organisation_by_name(name)
+    if existing is not None and existing is not organisation:
+        raise DuplicateError("name", name)
+    if organisation is None:
+        organisation = Organisation()
+        db.session.add(organisation)
+    for field in ORGANISATION_FIELDS:
+        if field in data:
+            setattr(organisation, field, data[field])
+    organisation.name = name
+    if organisation.kind == OrganisationKind.PARTNER:
+        organisation.status = None
+    else:
+        organisation.partner_type = None
+    if "sector_ids" in data:
+        organisation.sectors = _sectors(data["sector_ids"])
+    if "business_models" in data:
+        organisation.business_models = data["business_models"]
+    db.session.flush()
+    return organisation
+
+
+def save_person(person: Person | None, data: dict) -> Person:
+    """Create or update a person; the email must be unique."""
+    email = queries.normalise_email(data["email"])
+    existing = queries.get_person_by_email(email)
+    if existing is not None and existing is not person:
+        raise DuplicateError("email", email)
+    if person is None:
+        person = Person()
+        db.session.add(person)
+    for field in PERSON_FIELDS:
+        if field in data:
+            setattr(person, field, data[field])
+    person.email = email
+    if person.organisation_id:
+        person.organisation_name = ""
+    db.session.flush()
+    return person
+
+
+def save_profile_item(item: ProfileItem | None, organisation: Organisation, data: dict) -> ProfileItem:
+    """Create or update an offer or need of an organisation."""
+    if item is None:
+        item = ProfileItem(organisation=organisation)
+        db.session.add(item)
+    item.kind = data["kind"]
+    item.title = data["title"].strip()
+    item.description = data.get("description", "")
+    item.tags = _tags(data.get("tag_ids", []))
+    db.session.flush()
+    return item
+
+
+def delete_profile_item(item: ProfileItem) -> None:
+    """Remove an offer or need."""
+    db.session.delete(item)
+    db.session.flush()
+
+
+def save_tag(tag: Tag | None, data: dict) -> Tag:
+    """Create or update a vocabulary entry; codes are unique."""
+    code = data["code"].strip().lower()
+    existing = db.session.scalar(select(Tag).where(Tag.code == code))
+    if existing is not None and existing is not tag:
+        raise DuplicateError("code", code)
+    if tag is None:
+        tag = Tag()
+        db.session.add(tag)
+    tag.code = code
+    tag.kind = data["kind"]
+    tag.label_fr, tag.label_nl, tag.label_en = data["label_fr"], data["label_nl"], data["label_en"]
+    db.session.flush()
+    return tag
+
+
+def save_sector(sector: Sector | None, data: dict) -> Sector:
+    """Create or update a sector; codes are unique."""
+    code = data["code"].strip().lower()
+    existing = db.session.scalar(select(Sector).where(Sector.code == code))
+    if existing is not None and existing is not sector:
+        raise DuplicateError("code", code)
+    if sector is None:
+        sector = Sector()
+        db.session.add(sector)
+    sector.code = code
+    sector.label_fr, sector.label_nl, sector.label_en = (
+        data["label_fr"], data["label_nl"], data["label_en"])
+    sector.is_priority = bool(data.get("is_priority"))
+    sector.position = int(data.get("position") or 0)
+    db.session.flush()
+    return sector
+
+
+def find_or_create_person(email: str, *, first_name: str = "", last_name: str = "",
+                          language: str = "fr", organisation_name: str = "") -> Person:
+    """Return the person with this email, creating them (and linking a known organisation)."""
+    person = queries.get_person_by_email(email)
+    if person is not None:
+        return person
+    organisation = queries.get_organisation_by_name(organisation_name) if organisation_name else None
+    person = Person(
+        email=queries.normalise_email(email), first_name=first_name.strip(),
+        last_name=last_name.strip(), language=language,
+        organisation=organisation,
+        organisation_name="" if organisation else organisation_name.strip(),
+    )
+    db.session.add(person)
+    db.session.flush()
+    return person

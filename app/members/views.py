@@ -1,0 +1,266 @@
+"""Organisers' pages for organisations, people, offers and needs, sectors and tags."""
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from app.extensions import db
+from app.members import csv_io, queries, services
+from app.members.forms import (
+    DeleteForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    OrganisationForm,
+    PersonForm,
+    ProfileItemForm,
+    SectorForm,
+    TagForm,
+)
+from app.members.labels import (
+    BUSINESS_MODEL_LABELS,
+    ITEM_KIND_LABELS,
+    KIND_LABELS,
+    PARTNER_TYPE_LABELS,
+    STATUS_LABELS,
+    TAG_KIND_LABELS,
+)
+from app.members.models import Organisation, Person, ProfileItem, Sector, Tag
+
+bp = Blueprint("members", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page here is for logged-in organisers."""
+
+
+def _lang() -> str:
+    return str(get_locale())
+
+
+@bp.app_context_processor
+def member_labels():
+    return {
+        "KIND_LABELS": KIND_LABELS, "STATUS_LABELS": STATUS_LABELS,
+        "PARTNER_TYPE_LABELS": PARTNER_TYPE_LABELS, "TAG_KIND_LABELS": TAG_KIND_LABELS,
+        "BUSINESS_MODEL_LABELS": BUSINESS_MODEL_LABELS, "ITEM_KIND_LABELS": ITEM_KIND_LABELS,
+    }
+
+
+# Organisations ------------------------------------------------------------------------------
+
+@bp.get("/organisations")
+def organisations():
+    sector_id = request.args.get("sector", type=int)
+    stmt = queries.get_organisations_query(
+        kind=request.args.get("kind") or None, status=request.args.get("status") or None,
+        sector_id=sector_id, search=request.args.get("q") or None,
+    )
+    items = db.session.scalars(stmt).all()
+    return render_template("members/organisations.html", organisations=items,
+                           sectors=queries.get_sectors(), lang=_lang())
+
+
+def _organisation_form(organisation: Organisation | None) -> OrganisationForm:
+    form = OrganisationForm(obj=organisation)
+    form.sector_ids.choices = [(s.id, s.label(_lang())) for s in queries.get_sectors()]
+    if organisation is not None and request.method == "GET":
+        form.sector_ids.data = [s.id for s in organisation.sectors]
+        form.business_models.data = [m.value for m in organisation.business_models]
+        form.status.data = organisation.status.value if organisation.status else ""
+        form.partner_type.data = organisation.partner_type.value if organisation.partner_type else ""
+        form.kind.data = organisation.kind.value
+    return form
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+def new_organisation():
+    return _edit_organisation(None)
+
+
+@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+def edit_organisation(organisation_id: int):
+    return _edit_organisation(db.get_or_404(Organisation, organisation_id))
+
+
+def _edit_organisation(organisation: Organisation | None):
+    form = _organisation_form(organisation)
+    if form.validate_on_submit():
+        try:
+            organisation = services.save_organisation(organisation, form.to_data())
+        except services.DuplicateError:
+            form.name.errors.append(_("An organisation with this name exists already."))
+        else:
+            db.session.commit()
+            flash(_("Organisation saved."), "success")
+            return redirect(url_for(".organisation", organisation_id=organisation.id))
+    title = _("New organisation") if organisation is None else organisation.name
+    return render_template("members/form.html", form=form, title=title,
+                           back=url_for(".organisations"))
+
+
+@bp.get("/organisations/<int:organisation_id>")
+def organisation(organisation_id: int):
+    org = db.get_or_404(Organisation, organisation_id)
+    item_form = ProfileItemForm()
+    item_form.tag_ids.choices = [(t.id, t.label(_lang())) for t in queries.get_tags()]
+    return render_template("members/organisation.html", organisation=org, item_form=item_form,
+                           delete_form=DeleteForm(), lang=_lang())
+
+
+@bp.post("/organisations/<int:organisation_id>/items")
+def add_profile_item(organisation_id: int):
+    org = db.get_or_404(Organisation, organisation_id)
+    form = ProfileItemForm()
+    form.tag_ids.choices = [(t.id, t.label(_lang())) for t in queries.get_tags()]
+    if form.validate_on_submit():
+        services.save_profile_item(None, org, form.data)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for(".organisation", organisation_id=org.id))
+    return render_template("members/organisation.html", organisation=org, item_form=form,
+                           delete_form=DeleteForm(), lang=_lang()), 400
+
+
+@bp.post("/organisations/<int:organisation_id>/items/<int:item_id>/delete")
+def delete_profile_item(organisation_id: int, item_id: int):
+    item = db.get_or_404(ProfileItem, item_id)
+    if item.organisation_id != organisation_id:
+        return redirect(url_for(".organisation", organisation_id=organisation_id))
+    if DeleteForm().validate_on_submit():
+        services.delete_profile_item(item)
+        db.session.commit()
+        flash(_("Deleted."), "info")
+    return redirect(url_for(".organisation", organisation_id=organisation_id))
+
+
+# People -------------------------------------------------------------------------------------
+
+@bp.get("/people")
+def people():
+    stmt = queries.get_people_query(search=request.args.get("q") or None)
+    return render_template("members/people.html", people=db.session.scalars(stmt).all())
+
+
+def _person_form(person: Person | None) -> PersonForm:
+    form = PersonForm(obj=person)
+    orgs = db.session.scalars(queries.get_organisations_query()).all()
+    form.organisation_id.choices = [(0, _("— independent —"))] + [(o.id, o.name) for o in orgs]
+    if person is not None and request.method == "GET":
+        form.organisation_id.data = person.organisation_id or 0
+    elif person is None and request.method == "GET":
+        form.organisation_id.data = request.args.get("organisation", 0, type=int)
+    return form
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+def new_person():
+    return _edit_person(None)
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+def edit_person(person_id: int):
+    return _edit_person(db.get_or_404(Person, person_id))
+
+
+def _edit_person(person: Person | None):
+    form = _person_form(person)
+    if form.validate_on_submit():
+        try:
+            services.save_person(person, form.to_data())
+        except services.DuplicateError:
+            form.email.errors.append(_("Someone with this email exists already."))
+        else:
+            db.session.commit()
+            flash(_("Person saved."), "success")
+            return redirect(url_for(".people"))
+    title = _("New person") if person is None else person.full_name
+    return render_template("members/form.html", form=form, title=title, back=url_for(".people"))
+
+
+# Vocabulary: tags and sectors ----------------------------------------------------------------
+
+@bp.get("/vocabulary")
+def tags():
+    return render_template("members/vocabulary.html", tags=queries.get_tags(),
+                           sectors=queries.get_sectors(), lang=_lang())
+
+
+@bp.route("/tags/new", methods=["GET", "POST"])
+@bp.route("/tags/<int:tag_id>/edit", methods=["GET", "POST"])
+def edit_tag(tag_id: int | None = None):
+    tag = db.get_or_404(Tag, tag_id) if tag_id else None
+    form = TagForm(obj=tag)
+    if tag is not None and request.method == "GET":
+        form.kind.data = tag.kind.value
+    if form.validate_on_submit():
+        try:
+            services.save_tag(tag, form.data)
+        except services.DuplicateError:
+            form.code.errors.append(_("This code is taken already."))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".tags"))
+    return render_template("members/form.html", form=form, title=_("Tag"), back=url_for(".tags"))
+
+
+@bp.route("/sectors/new", methods=["GET", "POST"])
+@bp.route("/sectors/<int:sector_id>/edit", methods=["GET", "POST"])
+def edit_sector(sector_id: int | None = None):
+    sector = db.get_or_404(Sector, sector_id) if sector_id else None
+    form = SectorForm(obj=sector)
+    if form.validate_on_submit():
+        try:
+            services.save_sector(sector, form.data)
+        except services.DuplicateError:
+            form.code.errors.append(_("This code is taken already."))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".tags"))
+    return render_template("members/form.html", form=form, title=_("Sector"),
+                           back=url_for(".tags"))
+
+
+# CSV import and export ---------------------------------------------------------------------
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_csv():
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        try:
+            text = csv_io.decode(form.file.data.read())
+        except ValueError as exc:
+            form.file.errors.append(str(exc))
+        else:
+            plan = csv_io.plan_import(text)
+            return render_template("members/import_preview.html", plan=plan,
+                                   confirm=ImportConfirmForm(content=text))
+    return render_template("members/import.html", form=form, columns=csv_io.COLUMNS)
+
+
+@bp.post("/import/confirm")
+def confirm_import():
+    form = ImportConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("Nothing to import."), "warning")
+        return redirect(url_for(".import_csv"))
+    plan = csv_io.plan_import(form.content.data)
+    if not plan.ok:
+        return render_template("members/import_preview.html", plan=plan, confirm=form), 400
+    organisations, people_count = csv_io.apply_import(plan)
+    db.session.commit()
+    flash(_("Imported: %(orgs)d new organisations, %(people)d people.",
+            orgs=organisations, people=people_count), "success")
+    return redirect(url_for(".organisations"))
+
+
+@bp.get("/export.csv")
+def export_csv():
+    return Response(
+        csv_io.export_csv(), mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": "attachment; filename=clustermeet-contacts.csv"},
+    )

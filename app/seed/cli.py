@@ -1,0 +1,42 @@
+"""`flask seed ...`: vocabulary and demo data."""
+
+import click
+from flask.cli import AppGroup
+
+from app.extensions import db
+from app.seed.demo_members import (
+    DEMO_ORGANISER_EMAIL,
+    DEMO_ORGANISER_PASSWORD,
+    seed_demo_members,
+)
+from app.seed.vocabulary import seed_vocabulary
+
+seed_cli = AppGroup("seed", help="Load reference and demo data.")
+
+#: Further demo steps (events, B2B) register here: callables taking the seed.
+DEMO_STEPS: list = []
+
+
+@seed_cli.command("vocabulary")
+def vocabulary() -> None:
+    """Create the cluster's sectors and tags (missing ones only)."""
+    seed_vocabulary()
+    db.session.commit()
+    click.echo("Vocabulary ready.")
+
+
+@seed_cli.command("demo")
+@click.option("--seed", default=2027, show_default=True, help="Random seed of the demo data.")
+def demo(seed: int) -> None:
+    """Build the fictional demo cluster (only into a database without organisations)."""
+    seed_vocabulary()
+    created = seed_demo_members(seed)
+    if created:
+        for step in DEMO_STEPS:
+            step(seed)
+    db.session.commit()
+    if created:
+        click.echo("Demo data loaded.")
+    else:
+        click.echo("The database has organisations already: demo data left as it is.")
+    click.echo(f"Demo organiser: {DEMO_ORGANISER_EMAIL} / {DEMO_ORGANISER_PASSWORD}")

@@ -1,0 +1,105 @@
+"""Request-wide web concerns: error pages, login loading, template context."""
+
+from flask import Flask, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db, login_manager
+
+ERROR_TITLES = {
+    400: _l("Bad request"),
+    403: _l("Access refused"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    413: _l("File too large"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong"),
+}
+
+ERROR_TEXTS = {
+    400: _l("The request could not be understood."),
+    403: _l("You are not allowed to see this page."),
+    404: _l("This page does not exist or was moved."),
+    405: _l("This action is not allowed here."),
+    413: _l("The uploaded file is larger than allowed."),
+    429: _l("Too many attempts in a short time. Please wait a minute and try again."),
+    500: _l("An unexpected error happened. The team has been told; please try again later."),
+}
+
+
+#: Menu entries; an entry shows once its blueprint is registered.
+PUBLIC_NAV = (("events.upcoming", _l("Events")),)
+ORGANISER_NAV = (
+    ("members.organisations", _l("Organisations")),
+    ("members.people", _l("People")),
+    ("members.tags", _l("Vocabulary")),
+    ("events.admin_list", _l("Events")),
+    ("b2b.sessions", _l("B2B sessions")),
+    ("reports.index", _l("Reports")),
+)
+
+
+def _render_error(code: int, detail: str | None = None):
+    wants_json = request.accept_mimetypes.best == "application/json"
+    title = ERROR_TITLES.get(code, ERROR_TITLES[500])
+    text = detail or ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    if wants_json:
+        return {"error": str(title), "reason": str(text)}, code
+    return render_template("errors/error.html", code=code, title=title, text=text), code
+
+
+def init_app(app: Flask) -> None:
+    """Register error handlers, the user loader and template globals."""
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from app.auth.models import User
+
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "warning"
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _render_error(400, str(_l("The form expired or was sent from elsewhere. "
+                                         "Please reload the page and try again.")))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        description = None
+        if error.code == 400 and error.description and not error.description.startswith("The browser"):
+            description = error.description
+        return _render_error(error.code or 500, description)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("Unhandled error")
+        db.session.rollback()
+        return _render_error(500)
+
+    def has_endpoint(endpoint: str) -> bool:
+        return endpoint in app.view_functions
+
+    app.jinja_env.globals["has_endpoint"] = has_endpoint
+    app.jinja_env.globals["public_nav"] = lambda: [e for e in PUBLIC_NAV if has_endpoint(e[0])]
+    app.jinja_env.globals["organiser_nav"] = lambda: [
+        e for e in ORGANISER_NAV if has_endpoint(e[0])
+    ]
+
+    @app.context_processor
+    def inject_language():
+        return {
+            "current_language": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
+            "languages": app.config["LANGUAGES"],
+        }
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

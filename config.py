@@ -1,0 +1,117 @@
+"""Configuration classes: the only place that reads environment variables."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _default_sqlite_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'clustermeet.sqlite'}"
+
+
+class Config:
+    """Settings shared by every environment, read from the environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", _default_sqlite_url())
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SERVER_NAME = os.environ.get("SERVER_NAME") or None
+    #: Base URL used in mails, invites and feeds (links must work outside a request).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+
+    # Languages: the user's preference, then Accept-Language, then this default.
+    LANGUAGES = ("fr", "nl", "en")
+    BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LANGUAGE", "fr")
+    BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+    DISPLAY_TIMEZONE = "Europe/Brussels"
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+
+    # Mail: messages go to the outbox table; the worker delivers them.
+    # MAIL_TRANSPORT is "smtp" (MAIL_SERVER...) or "folder" (files in MAIL_FOLDER).
+    MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "smtp")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Clustermeet <events@clustermeet.invalid>")
+    MAIL_FOLDER = os.environ.get("MAIL_FOLDER", str(INSTANCE_DIR / "mail"))
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "12"))
+    #: Address that organises calendar invites (iTIP ORGANIZER).
+    CLUSTER_NAME = os.environ.get("CLUSTER_NAME", "Clustermeet")
+    CLUSTER_EMAIL = os.environ.get("CLUSTER_EMAIL", "events@clustermeet.invalid")
+
+    # Rate limits (Flask-Limiter); storage named explicitly.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "20 per minute")
+    MANAGE_RATE_LIMIT = os.environ.get("MANAGE_RATE_LIMIT", "60 per minute")
+
+    REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "2"))
+    WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "2"))
+    #: Threads the solver may use; leave a core to the web app on small machines.
+    SOLVER_WORKERS = int(os.environ.get("SOLVER_WORKERS", "1"))
+
+
+class DevelopmentConfig(Config):
+    """Local development: SQLite in instance/, mail kept in a folder."""
+
+    DEBUG = False
+    MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "folder")
+
+
+class TestingConfig(Config):
+    """Tests: a database given by TEST_DATABASE_URL or a temporary SQLite file."""
+
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    MAIL_TRANSPORT = "folder"
+    PUBLIC_URL = "http://localhost"
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start without a real SECRET_KEY."""
+
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with a missing or development secret key."""
+        key = os.environ.get("SECRET_KEY")
+        if not key or key == Config.SECRET_KEY:
+            raise RuntimeError("SECRET_KEY must be set in production")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """Pick the configuration class named by CLUSTERMEET_ENV (default: development)."""
+    name = os.environ.get("CLUSTERMEET_ENV", "development")
+    return CONFIGS.get(name, DevelopmentConfig)
