@@ -26,9 +26,19 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     i18n.init_app(app)
     web.init_app(app)
 
+    _import_models()
     _register_blueprints(app)
     _register_commands(app)
     return app
+
+
+def _import_models() -> None:
+    """Import every models module so the metadata (and Alembic) knows all tables."""
+    import app.auth.models
+    import app.events.models
+    import app.jobs.models
+    import app.mail.models
+    import app.members.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -83,3 +83,6 @@ def logged_in(client, organiser):
                                                 "password": "correct-horse"})
     assert response.status_code == 302
     return client
+
+
+pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.live"]

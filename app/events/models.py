@@ -1,0 +1,207 @@
+"""Events of every kind, their programme, custom questions and registrations."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import enum_type, utc_now
+from app.extensions import db
+from app.members.models import LANGUAGES, Organisation, Person, Sector
+
+
+class EventKind(enum.StrEnum):
+    CIRCLEMEET = "circlemeet"
+    SITE_VISIT = "site_visit"
+    SEMINAR = "seminar"
+    STUDY_TRIP = "study_trip"
+    AFTERWORK = "afterwork"
+    KNOWLEDGE_SESSION = "knowledge_session"
+    WORKING_GROUP = "working_group"
+    ANNUAL_EVENT = "annual_event"
+    BROKERAGE = "brokerage"
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class Audience(enum.StrEnum):
+    MEMBERS = "members"
+    MEMBERS_PARTNERS = "members_partners"
+    PUBLIC = "public"
+
+
+class QuestionKind(enum.StrEnum):
+    TEXT = "text"
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+
+
+class RegistrationStatus(enum.StrEnum):
+    #: Waiting for an organiser's approval (events that need approval).
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+event_sectors = Table(
+    "event_sectors",
+    db.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("sector_id", ForeignKey("sectors.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+def _localised(obj, prefix: str, language: str) -> str:
+    if language in LANGUAGES and getattr(obj, f"{prefix}_{language}", ""):
+        return getattr(obj, f"{prefix}_{language}")
+    return (getattr(obj, f"{prefix}_en", "") or getattr(obj, f"{prefix}_fr", "")
+            or getattr(obj, f"{prefix}_nl", ""))
+
+
+class Event(db.Model):
+    """A circlemeet, visit, seminar, trip, afterwork, session, working group or annual event."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[EventKind] = mapped_column(enum_type(EventKind))
+    status: Mapped[EventStatus] = mapped_column(enum_type(EventStatus), default=EventStatus.DRAFT)
+    title_fr: Mapped[str] = mapped_column(String(200), default="")
+    title_nl: Mapped[str] = mapped_column(String(200), default="")
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    description_fr: Mapped[str] = mapped_column(Text, default="")
+    description_nl: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    #: The member hosting a circlemeet or a site visit.
+    host_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"))
+    audience: Mapped[Audience] = mapped_column(enum_type(Audience), default=Audience.PUBLIC)
+    #: Confirmed places; None means no limit.
+    capacity: Mapped[int | None]
+    registration_opens_at: Mapped[datetime | None]
+    registration_closes_at: Mapped[datetime | None]
+    requires_approval: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    cancelled_at: Mapped[datetime | None]
+
+    host_organisation: Mapped[Organisation | None] = relationship()
+    sectors: Mapped[list[Sector]] = relationship(secondary=event_sectors)
+    programme: Mapped[list["ProgrammeItem"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="ProgrammeItem.starts_at")
+    questions: Mapped[list["Question"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Question.position")
+    registrations: Mapped[list["Registration"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Registration.created_at")
+
+    __table_args__ = (Index("ix_events_status_starts_at", "status", "starts_at"),)
+
+    def title(self, language: str) -> str:
+        """Return the title in the language, or in another one when missing."""
+        return _localised(self, "title", language)
+
+    def description(self, language: str) -> str:
+        """Return the description in the language, or in another one when missing."""
+        return _localised(self, "description", language)
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.kind} {self.title_en or self.title_fr!r}>"
+
+
+class ProgrammeItem(db.Model):
+    """One item of a multi-day programme, with its own time and place."""
+
+    __tablename__ = "programme_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    title_fr: Mapped[str] = mapped_column(String(200), default="")
+    title_nl: Mapped[str] = mapped_column(String(200), default="")
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    location: Mapped[str] = mapped_column(String(200), default="")
+
+    event: Mapped[Event] = relationship(back_populates="programme")
+
+    def title(self, language: str) -> str:
+        """Return the title in the language, or in another one when missing."""
+        return _localised(self, "title", language)
+
+    def __repr__(self) -> str:
+        return f"<ProgrammeItem {self.id} of event {self.event_id}>"
+
+
+class Question(db.Model):
+    """A custom question asked at registration (dietary needs, which workshop...)."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    kind: Mapped[QuestionKind] = mapped_column(enum_type(QuestionKind))
+    label_fr: Mapped[str] = mapped_column(String(200), default="")
+    label_nl: Mapped[str] = mapped_column(String(200), default="")
+    label_en: Mapped[str] = mapped_column(String(200), default="")
+    #: For choice questions: one option per line.
+    choices: Mapped[str] = mapped_column(Text, default="")
+    required: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="questions")
+
+    def label(self, language: str) -> str:
+        """Return the label in the language, or in another one when missing."""
+        return _localised(self, "label", language)
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [c.strip() for c in self.choices.splitlines() if c.strip()]
+
+    def __repr__(self) -> str:
+        return f"<Question {self.id} {self.kind}>"
+
+
+class Registration(db.Model):
+    """A person's registration for an event."""
+
+    __tablename__ = "registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    status: Mapped[RegistrationStatus] = mapped_column(enum_type(RegistrationStatus))
+    #: Language of the mails about this registration.
+    language: Mapped[str] = mapped_column(String(2), default="fr")
+    #: Answers to the custom questions, keyed by question id (as text).
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: "online" or "organiser" (added by hand).
+    source: Mapped[str] = mapped_column(String(20), default="online")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    confirmed_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    consent_at: Mapped[datetime | None]
+    attended_at: Mapped[datetime | None]
+    no_show: Mapped[bool] = mapped_column(default=False)
+    reminder_sent_at: Mapped[datetime | None]
+
+    event: Mapped[Event] = relationship(back_populates="registrations")
+    person: Mapped[Person] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("event_id", "person_id"),
+        Index("ix_registrations_event_status", "event_id", "status"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} event={self.event_id} person={self.person_id} {self.status}>"
