@@ -84,5 +84,3 @@ def logged_in(client, organiser):
     assert response.status_code == 302
     return client
 
-
-pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.live"]
