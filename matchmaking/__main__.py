@@ -1,0 +1,7 @@
+"""Entry point of `python -m matchmaking`."""
+
+import sys
+
+from matchmaking.cli import main
+
+sys.exit(main())

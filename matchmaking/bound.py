@@ -1,0 +1,127 @@
+"""Upper bounds on the value: LP relaxations of the time-indexed model or of the b-matching."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from ortools.linear_solver import pywraplp
+
+from matchmaking.model import Problem
+from matchmaking.rules import FREE, VALUE_SCALE, Index
+
+#: Above this many (pair, slot, table) columns the time-indexed LP gets slow; use the b-matching.
+TIME_INDEXED_LIMIT = 250_000
+
+
+def _locked_slots(index: Index) -> dict[tuple[int, int], int]:
+    return {index.key(lk.a, lk.b): index.sid[lk.slot] for lk in index.problem.locked}
+
+
+def _solve(lp: pywraplp.Solver, fallback: int) -> int:
+    status = lp.Solve()
+    if status != pywraplp.Solver.OPTIMAL:
+        return fallback
+    # Integer schedules have integer values in hundredths, so the LP value rounds down.
+    return min(fallback, math.floor(lp.Objective().Value() + 1e-4))
+
+
+def time_indexed_bound(index: Index) -> int:
+    """Return the LP bound (hundredths) of the model with one column per pair, slot and table."""
+    total = sum(p.value for p in index.candidates)
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    locked = _locked_slots(index)
+    per_pair: dict[tuple[int, int], list] = defaultdict(list)
+    per_ps: dict[tuple[int, int], list] = defaultdict(list)
+    per_p: dict[int, list] = defaultdict(list)
+    free_s: dict[int, list] = defaultdict(list)
+    fixed_ts: dict[tuple[int, int], list] = defaultdict(list)
+    objective = lp.Objective()
+    for pair in index.candidates:
+        k = (pair.a, pair.b)
+        slots = (locked[k],) if k in locked else pair.slots
+        for s in slots:
+            for t in pair.tables:
+                x = lp.NumVar(0.0, 1.0, "")
+                objective.SetCoefficient(x, pair.value)
+                per_pair[k].append(x)
+                per_ps[(pair.a, s)].append(x)
+                per_ps[(pair.b, s)].append(x)
+                per_p[pair.a].append(x)
+                per_p[pair.b].append(x)
+                if t == FREE:
+                    free_s[s].append(x)
+                else:
+                    fixed_ts[(t, s)].append(x)
+    objective.SetMaximization()
+
+    def at_most(xs: list, cap: float, lower: float = 0.0) -> None:
+        if len(xs) > cap or lower > 0:
+            c = lp.Constraint(lower, cap)
+            for x in xs:
+                c.SetCoefficient(x, 1)
+
+    for k, xs in per_pair.items():
+        at_most(xs, 1.0, 1.0 if k in locked else 0.0)
+    for xs in per_ps.values():
+        at_most(xs, 1.0)
+    for p, xs in per_p.items():
+        at_most(xs, index.cap[p])
+    for xs in free_s.values():
+        at_most(xs, len(index.free_tables))
+    for xs in fixed_ts.values():
+        at_most(xs, 1.0)
+    return _solve(lp, total)
+
+
+def matching_bound(index: Index) -> int:
+    """Return the LP bound (hundredths) of the b-matching relaxation with table totals."""
+    total = sum(p.value for p in index.candidates)
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    locked = _locked_slots(index)
+    per_p: dict[int, list] = defaultdict(list)
+    slots_of: dict[int, set[int]] = defaultdict(set)
+    free: list = []
+    fixed: dict[int, list] = defaultdict(list)
+    objective = lp.Objective()
+    for pair in index.candidates:
+        k = (pair.a, pair.b)
+        y = lp.NumVar(1.0 if k in locked else 0.0, 1.0, "")
+        objective.SetCoefficient(y, pair.value)
+        for p in k:
+            per_p[p].append(y)
+            slots_of[p].update(pair.slots)
+        if pair.tables == (FREE,):
+            free.append(y)
+        elif len(pair.tables) == 1:
+            fixed[pair.tables[0]].append(y)
+    objective.SetMaximization()
+    for p, ys in per_p.items():
+        cap = min(index.cap[p], len(slots_of[p]))
+        if len(ys) > cap:
+            c = lp.Constraint(0, cap)
+            for y in ys:
+                c.SetCoefficient(y, 1)
+    if len(free) > len(index.free_tables) * index.num_slots:
+        c = lp.Constraint(0, len(index.free_tables) * index.num_slots)
+        for y in free:
+            c.SetCoefficient(y, 1)
+    for ys in fixed.values():
+        if len(ys) > index.num_slots:
+            c = lp.Constraint(0, index.num_slots)
+            for y in ys:
+                c.SetCoefficient(y, 1)
+    return _solve(lp, total)
+
+
+def bound_scaled(index: Index) -> int:
+    """Return the best LP bound in hundredths, choosing the relaxation by size."""
+    columns = sum(len(p.slots) * len(p.tables) for p in index.candidates)
+    if columns <= TIME_INDEXED_LIMIT:
+        return time_indexed_bound(index)
+    return matching_bound(index)
+
+
+def upper_bound(problem: Problem) -> float:
+    """Return an upper bound on the value of any schedule of the problem."""
+    return bound_scaled(Index(problem)) / VALUE_SCALE

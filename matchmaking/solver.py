@@ -1,0 +1,444 @@
+"""Schedule meetings with CP-SAT, one objective level after the other."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from matchmaking.assemble import Placements, build_schedule
+from matchmaking.baselines import by_value
+from matchmaking.board import Board
+from matchmaking.bound import bound_scaled
+from matchmaking.model import Problem, Schedule
+from matchmaking.rules import FREE, VALUE_SCALE, Index, count_breaks
+
+Progress = Callable[[float, float], None]
+
+#: Share of the time left that each level may use; unused time flows to the next level.
+TIME_SHARE = {"min_meetings": 0.3, "value": 0.75, "kept": 0.5, "met": 0.3, "breaks": 0.7,
+              "idle": 1.0}
+
+
+def default_workers() -> int:
+    """Return the number of CP-SAT workers to use when the caller does not say."""
+    return max(1, min(8, os.cpu_count() or 2))
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str
+    maximize: bool
+    expr: cp_model.LinearExprT
+    evaluate: Callable[[Placements], int]
+    best_possible: int  #: stop as soon as this is reached
+
+
+@dataclass(frozen=True)
+class Outcome:
+    placed: Placements
+    bound: int  #: hundredths
+    value_proven: bool
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    """Report progress at most once a second and stop when the level cannot improve."""
+
+    def __init__(self, level: Level, progress: Progress | None, bound: int):
+        super().__init__()
+        self.level, self.progress, self.bound = level, progress, bound
+        self.last = 0.0
+
+    def on_solution_callback(self) -> None:
+        obj = self.objective_value
+        if self.progress is not None and self.level.name == "value":
+            now = time.monotonic()
+            if now - self.last >= 1.0:
+                self.last = now
+                bound = min(self.bound, self.best_objective_bound)
+                self.progress(obj / VALUE_SCALE, bound / VALUE_SCALE)
+        done = obj >= self.level.best_possible if self.level.maximize else (
+            obj <= self.level.best_possible)
+        if done:
+            self.stop_search()
+
+
+class _Model:
+    """CP-SAT model: one boolean per (pair, slot, table option) and the objective levels."""
+
+    def __init__(self, index: Index, fixed: Placements, from_slot: int):
+        self.index = index
+        self.m = cp_model.CpModel()
+        m = self.m
+        self.x: dict[tuple[int, int], list[tuple[int, int, cp_model.IntVar]]] = {}
+        ps: dict[tuple[int, int], list] = defaultdict(list)
+        per_p: dict[int, list] = defaultdict(list)
+        free_s: dict[int, list] = defaultdict(list)
+        fixed_ts: dict[tuple[int, int], list] = defaultdict(list)
+        for pair in index.candidates:
+            k = (pair.a, pair.b)
+            if k in fixed:
+                options = [fixed[k]]
+            else:
+                options = [(s, t) for s in pair.slots if s >= from_slot for t in pair.tables]
+            if not options:
+                continue
+            row = []
+            for s, t in options:
+                v = m.new_bool_var("")
+                row.append((s, t, v))
+                ps[(pair.a, s)].append(v)
+                ps[(pair.b, s)].append(v)
+                per_p[pair.a].append(v)
+                per_p[pair.b].append(v)
+                (free_s[s] if t == FREE else fixed_ts[(t, s)]).append(v)
+            self.x[k] = row
+            if k in fixed:
+                m.add(row[0][2] == 1)
+            elif len(row) > 1:
+                m.add_at_most_one(v for _, _, v in row)
+        for vs in ps.values():
+            if len(vs) > 1:
+                m.add_at_most_one(vs)
+        for p, vs in per_p.items():
+            if len(vs) > index.cap[p]:
+                m.add(sum(vs) <= index.cap[p])
+        for vs in free_s.values():
+            if len(vs) > len(index.free_tables):
+                m.add(sum(vs) <= len(index.free_tables))
+        for vs in fixed_ts.values():
+            if len(vs) > 1:
+                m.add_at_most_one(vs)
+        self.ps = ps
+        self.per_p = per_p
+        self.busy: dict[tuple[int, int], cp_model.LinearExprT] = {}
+        self.aux_hints: list[Callable[[list[set[int]]], list[tuple[cp_model.IntVar, int]]]] = []
+
+    # -- participant-centred view -------------------------------------------------------
+    def busy_of(self, p: int, s: int):
+        """Return a literal true when p meets in s (0 when p can never meet then)."""
+        if (p, s) in self.busy:
+            return self.busy[(p, s)]
+        vs = self.ps.get((p, s), [])
+        if not vs:
+            b = 0
+        elif len(vs) == 1:
+            b = vs[0]
+        else:
+            b = self.m.new_bool_var("")
+            self.m.add(b == sum(vs))
+            self.aux_hints.append(lambda busy, b=b, p=p, s=s: [(b, int(s in busy[p]))])
+        self.busy[(p, s)] = b
+        return b
+
+    def add_busy_view(self) -> None:
+        """Create busy literals and the implied bound of 2 x tables busy people per slot."""
+        index = self.index
+        per_slot: dict[int, list] = defaultdict(list)
+        for (p, s) in list(self.ps):
+            per_slot[s].append(self.busy_of(p, s))
+        limit = 2 * len(index.problem.tables)
+        for lits in per_slot.values():
+            if len(lits) > limit:
+                self.m.add(sum(lits) <= limit)
+
+    # -- levels -------------------------------------------------------------------------
+    def meetings_of(self, p: int):
+        return sum(self.per_p.get(p, []))
+
+    def value_level(self) -> Level:
+        pairs = self.index.pairs
+        expr = sum(pairs[k].value * v for k, row in self.x.items() for _, _, v in row)
+        return Level("value", True, expr, lambda pl: sum(pairs[k].value for k in pl), 0)
+
+    def min_meetings_level(self, k: int) -> Level:
+        terms, best = [], 0
+        for p, vs in self.per_p.items():
+            top = min(k, len(vs), self.index.cap[p])
+            y = self.m.new_int_var(0, top, "")
+            self.m.add(y <= sum(vs))
+            self.aux_hints.append(
+                lambda busy, y=y, p=p, top=top: [(y, min(top, len(busy[p])))])
+            terms.append(y)
+            best += top
+
+        def evaluate(pl: Placements) -> int:
+            return sum(min(k, len(b)) for b in _busy_sets(self.index, pl))
+
+        return Level("min_meetings", True, sum(terms), evaluate, best)
+
+    def met_level(self) -> Level:
+        terms = []
+        for p, vs in self.per_p.items():
+            h = self.m.new_bool_var("")
+            self.m.add(sum(vs) >= h)
+            self.aux_hints.append(lambda busy, h=h, p=p: [(h, int(bool(busy[p])))])
+            terms.append(h)
+
+        def evaluate(pl: Placements) -> int:
+            return sum(1 for b in _busy_sets(self.index, pl) if b)
+
+        return Level("met", True, sum(terms), evaluate, len(terms))
+
+    def _day_runs(self):
+        """Yield (p, day slots, busy literals) for days where p may meet at least twice."""
+        index = self.index
+        for p, vs in self.per_p.items():
+            if len(vs) < 2:
+                continue
+            for day in index.day_slots:
+                lits = [self.busy_of(p, s) for s in day]
+                if sum(1 for b in lits if not isinstance(b, int)) >= 2:
+                    yield p, day, lits
+
+    def breaks_level(self) -> Level:
+        m = self.m
+        terms = []
+        for p, day, lits in self._day_runs():
+            # Breaks of a day = runs of meetings - 1 when there is a meeting; a run starts
+            # where p is busy and was not busy in the slot before.
+            prev, prev_s = 0, -1
+            for s, b in zip(day, lits, strict=True):
+                if not isinstance(b, int):
+                    if isinstance(prev, int):
+                        terms.append(b)
+                    else:
+                        st = m.new_bool_var("")
+                        m.add(st >= b - prev)
+                        self.aux_hints.append(
+                            lambda busy, st=st, p=p, s=s, q=prev_s: [
+                                (st, int(s in busy[p] and q not in busy[p]))])
+                        terms.append(st)
+                prev, prev_s = b, s
+            anyday = m.new_bool_var("")
+            m.add(sum(b for b in lits if not isinstance(b, int)) >= anyday)
+            self.aux_hints.append(
+                lambda busy, a=anyday, p=p, day=day: [(a, int(any(s in busy[p] for s in day)))])
+            terms.append(-anyday)
+
+        def evaluate(pl: Placements) -> int:
+            return count_breaks(self.index, _busy_sets(self.index, pl))[0]
+
+        return Level("breaks", False, sum(terms), evaluate, 0)
+
+    def idle_level(self) -> Level:
+        m = self.m
+        terms = []
+        for p, day, lits in self._day_runs():
+            if sum(1 for b in lits if not isinstance(b, int)) < 3:
+                continue
+            n = len(day)
+            before = [0] * n
+            after = [0] * n
+            for i in range(1, n):
+                if isinstance(lits[i - 1], int) and isinstance(before[i - 1], int):
+                    continue
+                before[i] = m.new_bool_var("")
+                m.add(before[i] >= lits[i - 1])
+                m.add(before[i] >= before[i - 1])
+            for i in range(n - 2, -1, -1):
+                if isinstance(lits[i + 1], int) and isinstance(after[i + 1], int):
+                    continue
+                after[i] = m.new_bool_var("")
+                m.add(after[i] >= lits[i + 1])
+                m.add(after[i] >= after[i + 1])
+            for i in range(n):
+                if isinstance(before[i], int) or isinstance(after[i], int):
+                    continue
+                gap = m.new_bool_var("")
+                m.add(gap >= before[i] + after[i] - lits[i] - 1)
+                terms.append(gap)
+
+            def hint(busy, p=p, day=day, before=before, after=after):
+                mine = [s in busy[p] for s in day]
+                out = []
+                for i in range(len(day)):
+                    if not isinstance(before[i], int):
+                        out.append((before[i], int(any(mine[:i]))))
+                    if not isinstance(after[i], int):
+                        out.append((after[i], int(any(mine[i + 1:]))))
+                return out
+
+            self.aux_hints.append(hint)
+
+        def evaluate(pl: Placements) -> int:
+            return count_breaks(self.index, _busy_sets(self.index, pl))[1]
+
+        return Level("idle", False, sum(terms), evaluate, 0)
+
+    def kept_level(self, previous: Placements) -> Level:
+        lits = []
+        for k, (s, t) in previous.items():
+            lit = next((v for s2, t2, v in self.x.get(k, []) if (s2, t2) == (s, t)), None)
+            if lit is not None:
+                lits.append(lit)
+
+        def evaluate(pl: Placements) -> int:
+            return sum(1 for k, st in previous.items() if pl.get(k) == st)
+
+        return Level("kept", True, sum(lits), evaluate, len(lits))
+
+    # -- solving ------------------------------------------------------------------------
+    def hint(self, placed: Placements) -> None:
+        """Hint a complete solution: every boolean and auxiliary variable."""
+        m = self.m
+        m.clear_hints()
+        for k, row in self.x.items():
+            at = placed.get(k)
+            for s, t, v in row:
+                m.add_hint(v, (s, t) == at)
+        busy = _busy_sets(self.index, placed)
+        for make in self.aux_hints:
+            for var, val in make(busy):
+                m.add_hint(var, val)
+
+    def read(self, solver: cp_model.CpSolver) -> Placements:
+        """Return the placements of the solver's solution."""
+        placed: Placements = {}
+        for k, row in self.x.items():
+            for s, t, v in row:
+                if solver.boolean_value(v):
+                    placed[k] = (s, t)
+                    break
+        return placed
+
+
+def _busy_sets(index: Index, placed: Placements) -> list[set[int]]:
+    busy: list[set[int]] = [set() for _ in range(index.n)]
+    for (a, b), (s, _) in placed.items():
+        busy[a].add(s)
+        busy[b].add(s)
+    return busy
+
+
+def optimise(
+    index: Index,
+    start: Placements,
+    *,
+    fixed: Placements,
+    deadline: float,
+    seed: int = 0,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    previous: Placements | None = None,
+    from_slot: int = 0,
+    bound: int | None = None,
+) -> Outcome:
+    """Improve a complete start solution level by level until the deadline."""
+    model = _Model(index, fixed, from_slot)
+    if bound is None:
+        bound = bound_scaled(index)
+    levels: list[Level] = []
+    k = index.problem.options.min_meetings
+    if k > 0:
+        levels.append(model.min_meetings_level(k))
+    value = model.value_level()
+    levels.append(Level("value", True, value.expr, value.evaluate, bound))
+    if previous:
+        levels.append(model.kept_level(previous))
+    levels.append(model.met_level())
+    model.add_busy_view()
+    levels.append(model.breaks_level())
+    levels.append(model.idle_level())
+
+    placed = start
+    proven = {lv.name: False for lv in levels}
+    cp_bound = bound
+    for lv in levels:
+        current = lv.evaluate(placed)
+        reached = current >= lv.best_possible if lv.maximize else current <= lv.best_possible
+        left = deadline - time.monotonic()
+        if not reached and left > 0.05:
+            if lv.maximize:
+                model.m.maximize(lv.expr)
+            else:
+                model.m.minimize(lv.expr)
+            model.hint(placed)
+            solver = cp_model.CpSolver()
+            solver.parameters.max_time_in_seconds = max(0.05, left * TIME_SHARE[lv.name])
+            solver.parameters.num_workers = workers or default_workers()
+            solver.parameters.random_seed = seed
+            watcher = _Watcher(lv, progress, bound)
+            status = solver.solve(model.m, watcher)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                found = model.read(solver)
+                got = lv.evaluate(found)
+                if got >= current if lv.maximize else got <= current:
+                    placed, current = found, got
+                proven[lv.name] = status == cp_model.OPTIMAL
+                if lv.name == "value":
+                    cp_bound = min(cp_bound, int(solver.best_objective_bound + 1e-6))
+            elif status == cp_model.INFEASIBLE:
+                raise RuntimeError(f"level {lv.name}: model infeasible although hinted")
+        else:
+            proven[lv.name] = reached
+        if lv.name == "value" and progress is not None:
+            progress(current / VALUE_SCALE, min(bound, cp_bound) / VALUE_SCALE)
+        # Later levels only choose among schedules as good as this one on this level.
+        model.m.add(lv.expr >= current if lv.maximize else lv.expr <= current)
+    value_now = value.evaluate(placed)
+    value_proven = value_now >= min(bound, cp_bound) or (
+        proven["value"] and (k == 0 or proven["min_meetings"]))
+    return Outcome(placed, min(bound, cp_bound), value_proven)
+
+
+def start_board(index: Index, fixed: Placements, lock_tables, from_slot: int = 0) -> Board:
+    """Return a board with the fixed meetings booked, ready for greedy filling."""
+    board = Board(index)
+    for k, (s, t) in fixed.items():
+        board.place(index.pairs[k], s, t)
+    board.lock_tables.update(lock_tables)
+    board.from_slot = from_slot
+    return board
+
+
+def fill_greedy(index: Index, board: Board) -> None:
+    """Book still-open pairs by decreasing value, next to the participants' other meetings."""
+    day_of = index.day_of
+    for pair in by_value(index):
+        spots = [sp for sp in board.open_slots(pair) if sp[0] >= board.from_slot]
+        if not spots:
+            continue
+        ba, bb = board.busy[pair.a], board.busy[pair.b]
+
+        def touching(spot: tuple[int, int], ba=ba, bb=bb) -> int:
+            s = spot[0]
+            near = [x for x in (s - 1, s + 1) if 0 <= x < len(day_of) and day_of[x] == day_of[s]]
+            return -sum((x in ba) + (x in bb) for x in near)
+
+        board.place(pair, *min(spots, key=touching))
+
+
+def locked_placements(index: Index) -> tuple[Placements, dict[tuple[int, int], int]]:
+    """Return the locked meetings as placements, and the free tables some of them name."""
+    board = Board(index)
+    board.place_locks()
+    return dict(board.placed), dict(board.lock_tables)
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> Schedule:
+    """Return the best schedule found within time_limit seconds."""
+    started = time.monotonic()
+    deadline = started + time_limit
+    index = Index(problem)
+    fixed, lock_tables = locked_placements(index)
+    board = start_board(index, fixed, lock_tables)
+    fill_greedy(index, board)
+    out = optimise(index, dict(board.placed), fixed=fixed, deadline=deadline, seed=seed,
+                   workers=workers, progress=progress)
+    return build_schedule(
+        index, out.placed, lock_tables, upper_bound=out.bound / VALUE_SCALE,
+        status="optimal" if out.value_proven else "feasible",
+        seconds=time.monotonic() - started,
+    )
