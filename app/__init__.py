@@ -43,12 +43,14 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
+    from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
     from app.members.views import bp as members_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(members_bp)
+    app.register_blueprint(events_bp)
 
 
 def _register_commands(app: Flask) -> None:

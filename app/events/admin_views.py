@@ -1,0 +1,1 @@
+"""Organisers' event pages. (Being built.)"""

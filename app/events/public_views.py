@@ -1,0 +1,1 @@
+"""Public event pages and registration. (Being built.)"""
