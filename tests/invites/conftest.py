@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import caldav
 import pytest
 
 RADICALE_USER = "clustermeet"
@@ -91,3 +92,9 @@ def radicale_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def dav_client(radicale_url: str) -> caldav.DAVClient:
+    """Return a caldav client logged in to the test server."""
+    return caldav.DAVClient(url=radicale_url, username=RADICALE_USER, password=RADICALE_PASSWORD)
