@@ -3,7 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
@@ -13,6 +13,8 @@ from app.extensions import babel
 def select_locale() -> str:
     """Pick the language: the user's choice, then Accept-Language, then the default."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and worker: mails pass their language explicitly
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

@@ -39,10 +39,9 @@ class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=choices(KIND_LABELS))
     status = SelectField(_l("Membership status"), choices=[("", "—")] + choices(STATUS_LABELS),
-                         validators=[Optional()])
+                         default="")
     partner_type = SelectField(_l("Partner type"),
-                               choices=[("", "—")] + choices(PARTNER_TYPE_LABELS),
-                               validators=[Optional()])
+                               choices=[("", "—")] + choices(PARTNER_TYPE_LABELS), default="")
     is_company = BooleanField(_l("This is a company"), default=True)
     joined_on = DateField(_l("Joined on"), validators=[Optional()])
     left_on = DateField(_l("Left on"), validators=[Optional()])

@@ -99,23 +99,23 @@ ARCHETYPES = {
 }
 
 PARTNERS = (
-    ("Institut Bruxellois de Recherche Circulaire (fictif)", PartnerType.ACADEMIC, False,
-     (("offer", "Analyses du cycle de vie", "Levenscyclusanalyses", "Life-cycle assessments",
-       ("lca",)),)),
-    ("Hogeschool Circulair Ontwerp (fictief)", PartnerType.ACADEMIC, False,
-     (("offer", "Étudiants en écoconception", "Studenten ecodesign", "Eco-design students",
-       ("eco-design", "training")),)),
-    ("Agence régionale de l'économie circulaire (fictive)", PartnerType.INSTITUTIONAL, False,
-     (("offer", "Conseil en subsides", "Subsidieadvies", "Grant advice", ("funding-advice",)),)),
     ("Fonds Circulair Kapitaal (fictief)", PartnerType.FINANCIAL, True,
      (("offer", "Prêts pour l'économie circulaire", "Leningen voor circulaire economie",
        "Loans for the circular economy", ("funding-advice",)),)),
+    ("Institut Bruxellois de Recherche Circulaire (fictif)", PartnerType.ACADEMIC, False,
+     (("offer", "Analyses du cycle de vie", "Levenscyclusanalyses", "Life-cycle assessments",
+       ("lca",)),)),
     ("Entreprise d'insertion Atelier Plus (fictive)", PartnerType.SUPPORT, True,
      (("offer", "Main-d'œuvre en insertion", "Sociale tewerkstelling", "Social employment staff",
        ("social-employment",)),)),
+    ("Hogeschool Circulair Ontwerp (fictief)", PartnerType.ACADEMIC, False,
+     (("offer", "Étudiants en écoconception", "Studenten ecodesign", "Eco-design students",
+       ("eco-design", "training")),)),
     ("Bureau d'études Boucle (fictif)", PartnerType.SUPPORT, True,
      (("offer", "Accompagnement en écoconception", "Begeleiding in ecodesign",
        "Eco-design coaching", ("eco-design", "lca")),)),
+    ("Agence régionale de l'économie circulaire (fictive)", PartnerType.INSTITUTIONAL, False,
+     (("offer", "Conseil en subsides", "Subsidieadvies", "Grant advice", ("funding-advice",)),)),
 )
 PARTNER_BRANCHES = ("Bruxelles", "Brussel Noord", "Campus Sud", "Antenne Ouest")
 
