@@ -35,6 +35,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
 def _import_models() -> None:
     """Import every models module so the metadata (and Alembic) knows all tables."""
     import app.auth.models
+    import app.b2b.models
     import app.events.models
     import app.jobs.models
     import app.mail.models
@@ -55,7 +56,9 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from app.auth.cli import users_cli
+    from app.jobs import cli as jobs_cli
     from app.seed.cli import seed_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
+    jobs_cli.init_app(app)  # flask worker, flask mail ...
