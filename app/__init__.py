@@ -44,6 +44,7 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
+    from app.b2b.views import bp as b2b_bp
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
     from app.members.views import bp as members_bp
@@ -52,6 +53,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(b2b_bp)
 
 
 def _register_commands(app: Flask) -> None:

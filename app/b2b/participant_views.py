@@ -1,0 +1,1 @@
+"""B2B pages (participant_views). (Being built.)"""

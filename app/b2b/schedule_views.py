@@ -1,0 +1,1 @@
+"""B2B pages (schedule_views). (Being built.)"""

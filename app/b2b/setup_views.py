@@ -1,0 +1,1 @@
+"""B2B pages (setup_views). (Being built.)"""
