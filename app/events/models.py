@@ -194,6 +194,8 @@ class Registration(db.Model):
     attended_at: Mapped[datetime | None]
     no_show: Mapped[bool] = mapped_column(default=False)
     reminder_sent_at: Mapped[datetime | None]
+    #: Set while a freed place is held for this pending person (approval mode).
+    offered_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship(back_populates="registrations")
     person: Mapped[Person] = relationship()

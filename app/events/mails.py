@@ -1,0 +1,225 @@
+"""Mails about registrations, in each person's language, queued in the outbox.
+
+Every mail is built with ``app.invites.messages`` and stored by
+``app.mail.services.queue_message`` in the caller's transaction; the worker sends
+it after the commit. Confirmations carry the event as an iMIP REQUEST; mails that
+take a place away carry a CANCEL with the same UID when an invite was sent before.
+"""
+
+from email.utils import parseaddr
+
+from flask import current_app, render_template
+from flask_babel import force_locale, format_date, format_time
+from flask_babel import gettext as _
+
+from app.db import utc_now
+from app.events.models import Event, Registration
+from app.events.tokens import make_manage_token
+from app.invites.ics import Attendee, CalendarItem, Method, Party, build_invite, registration_uid
+from app.invites.messages import build_imip_message, build_plain_message
+from app.invites.timezone import BRUSSELS
+from app.mail.models import OutboxMessage
+from app.mail.services import get_invite_sequence, next_invite_sequence, queue_message
+from app.members.models import LANGUAGES
+from app.urls import external_url
+
+#: Kinds that hand out a place: they carry the invite (REQUEST).
+INVITE_KINDS = frozenset({"confirmed", "promoted"})
+#: Kinds that take a place away: they carry a CANCEL when an invite was sent.
+CANCEL_KINDS = frozenset({"cancelled", "event_cancelled", "waitlisted"})
+MAIL_KINDS = frozenset({
+    "confirmed", "waitlisted", "pending", "promoted", "offered", "cancelled", "reminder",
+    "event_cancelled", "not_member", "manage_link",
+})
+
+
+def _subject(kind: str, title: str) -> str:
+    # Built at call time inside force_locale so each person reads their language.
+    subjects = {
+        "confirmed": _("Registration confirmed: %(title)s", title=title),
+        "waitlisted": _("Waiting list: %(title)s", title=title),
+        "pending": _("Request received: %(title)s", title=title),
+        "promoted": _("A place is yours: %(title)s", title=title),
+        "offered": _("A place is available: %(title)s", title=title),
+        "cancelled": _("Registration cancelled: %(title)s", title=title),
+        "reminder": _("Reminder: %(title)s", title=title),
+        "event_cancelled": _("Event cancelled: %(title)s", title=title),
+        "not_member": _("About your registration: %(title)s", title=title),
+        "manage_link": _("Your registration: %(title)s", title=title),
+    }
+    return subjects[kind]
+
+
+def _language(language: str) -> str:
+    return language if language in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _sender() -> tuple[str, str]:
+    name, email = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    return name or current_app.config["CLUSTER_NAME"], email or current_app.config["CLUSTER_EMAIL"]
+
+
+def _organizer() -> Party:
+    return Party(current_app.config["CLUSTER_NAME"], current_app.config["CLUSTER_EMAIL"])
+
+
+def _domain() -> str:
+    return current_app.config["CLUSTER_EMAIL"].rpartition("@")[2] or "localhost"
+
+
+def invite_uid(registration: Registration) -> str:
+    """Return the stable calendar UID of a registration."""
+    return registration_uid(registration.id, _domain())
+
+
+def manage_url(registration: Registration) -> str:
+    """Return the absolute personal link to view, change or cancel a registration."""
+    return external_url("events.manage", token=make_manage_token(registration))
+
+
+def event_url(event: Event) -> str:
+    """Return the absolute address of the event's public page."""
+    return external_url("events.detail", event_id=event.id)
+
+
+def has_invite(registration: Registration) -> bool:
+    """Tell whether the person's calendar holds this registration (last sent a REQUEST)."""
+    record = get_invite_sequence(invite_uid(registration), registration.person.email)
+    return record is not None and record.method == Method.REQUEST.value
+
+
+def is_all_day(event: Event) -> bool:
+    """Tell whether the event spans several Brussels days (shown as whole days)."""
+    return event.starts_at.astimezone(BRUSSELS).date() != event.ends_at.astimezone(BRUSSELS).date()
+
+
+def _location(event: Event) -> str:
+    return ", ".join(part for part in (event.venue, event.address) if part)
+
+
+def _calendar_item(registration: Registration, sequence: int, link: str,
+                   url: str) -> CalendarItem:
+    event, person, language = registration.event, registration.person, registration.language
+    description = "\n\n".join(part for part in (
+        event.description(language),
+        _("Manage your registration: %(url)s", url=link),
+    ) if part)
+    all_day = is_all_day(event)
+    return CalendarItem(
+        uid=invite_uid(registration),
+        sequence=sequence,
+        summary=event.title(language),
+        start=event.starts_at,
+        end=event.ends_at,
+        description=description,
+        location=_location(event),
+        url=url,
+        all_day=all_day,
+        organizer=_organizer(),
+        attendees=(Attendee(person.full_name, person.email),),
+    )
+
+
+def _fingerprint(event: Event) -> str:
+    return f"{event.starts_at.isoformat()}|{event.ends_at.isoformat()}|{_location(event)}"[:64]
+
+
+def format_when(event: Event) -> str:
+    """Return when the event takes place, in Brussels time and the current locale."""
+    start, end = event.starts_at, event.ends_at
+    if is_all_day(event):
+        return f"{format_date(start, 'full')} – {format_date(end, 'full')}"
+    return f"{format_date(start, 'full')}, {format_time(start, 'short')} – {format_time(end, 'short')}"
+
+
+def _render(kind: str, **context) -> tuple[str, str]:
+    context["when"] = format_when(context["event"])
+    return (render_template(f"events/mail/{kind}.txt", **context),
+            render_template(f"events/mail/{kind}.html", **context))
+
+
+def queue_registration_mail(registration: Registration, kind: str, *,
+                            by_organiser: bool = False) -> OutboxMessage:
+    """Queue the mail of this kind about a registration, with an invite or a CANCEL."""
+    if kind not in MAIL_KINDS:
+        raise ValueError(f"unknown registration mail {kind!r}")
+    event, person = registration.event, registration.person
+    language = _language(registration.language)
+    link, url = manage_url(registration), event_url(event)
+    method: Method | None = None
+    if kind in INVITE_KINDS:
+        method = Method.REQUEST
+    elif kind in CANCEL_KINDS and has_invite(registration):
+        method = Method.CANCEL
+    now = utc_now()
+    with force_locale(language):
+        title = event.title(language)
+        context = {
+            "kind": kind, "event": event, "registration": registration, "name": person.full_name,
+            "title": title, "description": event.description(language),
+            "location": _location(event), "manage_url": link, "event_url": url,
+            "all_day": is_all_day(event), "by_organiser": by_organiser,
+            "with_calendar": method is not None, "language": language,
+            "cluster_name": current_app.config["CLUSTER_NAME"],
+        }
+        text_body, html_body = _render(kind, **context)
+        subject = _subject(kind, title)
+        if method is not None:
+            sequence = next_invite_sequence(invite_uid(registration), person.email,
+                                            method=method.value, fingerprint=_fingerprint(event))
+            item = _calendar_item(registration, sequence, link, url)
+            message = build_imip_message(
+                sender=_sender(), to=(person.full_name, person.email), subject=subject,
+                text_body=text_body, html_body=html_body,
+                ics_bytes=build_invite(item, method, now), method=method,
+                reply_to=_organizer(), message_id_domain=_domain(), sent_at=now)
+        else:
+            message = build_plain_message(
+                sender=_sender(), to=(person.full_name, person.email), subject=subject,
+                text_body=text_body, html_body=html_body, reply_to=_organizer(),
+                message_id_domain=_domain(), sent_at=now)
+    return queue_message(message, kind=f"registration.{kind}",
+                         reference=f"registration:{registration.id}")
+
+
+def queue_not_member_mail(event: Event, *, email: str, name: str,
+                          language: str) -> OutboxMessage:
+    """Queue the mail explaining how to join, for a members-only event (no registration)."""
+    language = _language(language)
+    url = event_url(event)
+    with force_locale(language):
+        title = event.title(language)
+        context = {
+            "kind": "not_member", "event": event, "title": title, "name": name,
+            "event_url": url, "location": _location(event), "all_day": is_all_day(event),
+            "language": language, "cluster_name": current_app.config["CLUSTER_NAME"],
+            "cluster_email": current_app.config["CLUSTER_EMAIL"],
+        }
+        text_body, html_body = _render("not_member", **context)
+        message = build_plain_message(
+            sender=_sender(), to=(name, email), subject=_subject("not_member", title),
+            text_body=text_body, html_body=html_body, reply_to=_organizer(),
+            message_id_domain=_domain(), sent_at=utc_now())
+    return queue_message(message, kind="registration.not_member", reference=f"event:{event.id}")
+
+
+def queue_event_message(registration: Registration, subject: str, body: str) -> OutboxMessage:
+    """Queue an organiser's free-text message to one registered person."""
+    event, person = registration.event, registration.person
+    language = _language(registration.language)
+    link, url = manage_url(registration), event_url(event)
+    with force_locale(language):
+        title = event.title(language)
+        context = {
+            "kind": "message", "event": event, "name": person.full_name, "title": title,
+            "body": body, "manage_url": link, "event_url": url, "language": language,
+            "cluster_name": current_app.config["CLUSTER_NAME"],
+        }
+        text_body, html_body = _render("message", **context)
+        message = build_plain_message(
+            sender=_sender(), to=(person.full_name, person.email), subject=subject,
+            text_body=text_body, html_body=html_body, reply_to=_organizer(),
+            message_id_domain=_domain(), sent_at=utc_now())
+    return queue_message(message, kind="event.message",
+                         reference=f"registration:{registration.id}")
+

@@ -1,0 +1,341 @@
+"""Registrations: register, cancel, approve, move, promote, remind; cancel an event.
+
+Seats are handed out under a lock on the event: a row lock (SELECT ... FOR UPDATE) on
+PostgreSQL; on SQLite, which has no row locks, a no-op UPDATE of the event row takes the
+database write lock first (pysqlite only opens a transaction at the first write, so
+this is the same as BEGIN IMMEDIATE and no earlier read can go stale). Concurrent
+writers then wait for each other (the SQLite busy timeout must cover that wait).
+Services flush, never commit: the caller commits once, and mail queued here is sent
+by the worker after that commit.
+"""
+
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import select, text, update
+
+from app.db import utc_now
+from app.events import mails, queries
+from app.events.models import (
+    Audience,
+    Event,
+    EventStatus,
+    QuestionKind,
+    Registration,
+    RegistrationStatus,
+)
+from app.extensions import db
+from app.members.models import LANGUAGES, MemberStatus, OrganisationKind, Person
+from app.members.queries import get_person_by_email, normalise_email
+from app.members.services import find_or_create_person
+
+places_left = queries.places_left
+
+YES_NO = ("yes", "no")
+
+
+class RegistrationError(ValueError):
+    """A registration or change refused; ``code`` says why, ``errors`` names fields."""
+
+    def __init__(self, code: str, message: str = "", errors: dict[str, str] | None = None):
+        super().__init__(message or code)
+        self.code = code
+        self.errors = errors or {}
+
+
+# --- locking ------------------------------------------------------------------------------
+
+
+def lock_event(event: Event) -> Event:
+    """Take the event's lock for the rest of the transaction and reload its row."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(text("UPDATE events SET id = id WHERE id = :id"), {"id": event.id})
+    db.session.execute(
+        select(Event).where(Event.id == event.id).with_for_update()
+        .execution_options(populate_existing=True))
+    return event
+
+
+# --- checks -------------------------------------------------------------------------------
+
+
+def is_eligible(event: Event, person: Person | None) -> bool:
+    """Tell whether the person may register for the event's audience."""
+    if event.audience == Audience.PUBLIC:
+        return True
+    organisation = person.organisation if person is not None else None
+    if organisation is None:
+        return False
+    if organisation.kind == OrganisationKind.MEMBER:
+        return organisation.status == MemberStatus.ACTIVE
+    return (event.audience == Audience.MEMBERS_PARTNERS
+            and organisation.kind == OrganisationKind.PARTNER)
+
+
+def check_open(event: Event, now: datetime | None = None) -> None:
+    """Raise RegistrationError when online registration is not possible now."""
+    now = now or utc_now()
+    if event.status == EventStatus.CANCELLED:
+        raise RegistrationError("cancelled")
+    if event.status != EventStatus.PUBLISHED:
+        raise RegistrationError("not_published")
+    if event.ends_at <= now:
+        raise RegistrationError("ended")
+    if event.registration_opens_at is not None and now < event.registration_opens_at:
+        raise RegistrationError("not_open")
+    closes_at = event.registration_closes_at or event.starts_at
+    if now >= closes_at:
+        raise RegistrationError("closed")
+
+
+def clean_answers(event: Event, answers: dict[str, str] | None, *,
+                  enforce_required: bool = True) -> dict[str, str]:
+    """Return the answers keyed by question id; raise RegistrationError("answers") if wrong."""
+    answers = {str(k): (v or "").strip() if isinstance(v, str) else "" for k, v in
+               (answers or {}).items()}
+    cleaned: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for question in event.questions:
+        key = str(question.id)
+        value = answers.get(key, "")
+        if not value:
+            if question.required and enforce_required:
+                errors[key] = "required"
+            continue
+        if question.kind == QuestionKind.CHOICE and value not in question.choice_list:
+            errors[key] = "choice"
+        elif question.kind == QuestionKind.YES_NO and value not in YES_NO:
+            errors[key] = "yes_no"
+        else:
+            cleaned[key] = value[:2000]
+    if errors:
+        raise RegistrationError("answers", "invalid answers", errors)
+    return cleaned
+
+
+def _clean_email(email: str) -> str:
+    try:
+        return normalise_email(validate_email(email or "", check_deliverability=False).normalized)
+    except EmailNotValidError as error:
+        raise RegistrationError("email", str(error), {"email": "invalid"}) from error
+
+
+# --- registration -------------------------------------------------------------------------
+
+
+def register(event: Event, *, email: str, first_name: str, last_name: str,
+             organisation: str = "", language: str = "fr", answers: dict[str, str] | None = None,
+             consent: bool = True, source: str = "online") -> tuple[Registration | None, bool]:
+    """Register a person for an event; return (registration, created).
+
+    Online registrations check the window, the audience, the answers and consent.
+    For a members-only event and someone who is not a member, no registration is
+    made: the "how to join" mail is queued and (None, False) returned, so the page
+    can answer "check your mailbox" in every case. A second registration with the
+    same address creates nothing and mails the management link again.
+    """
+    online = source == "online"
+    email = _clean_email(email)
+    language = language if language in LANGUAGES else "fr"
+    if online and not consent:
+        raise RegistrationError("consent", errors={"consent": "required"})
+    lock_event(event)
+    now = utc_now()
+    if online:
+        check_open(event, now)
+    elif event.status == EventStatus.CANCELLED:
+        raise RegistrationError("cancelled")
+    cleaned = clean_answers(event, answers, enforce_required=online)
+
+    person = get_person_by_email(email)
+    if online and not is_eligible(event, person):
+        name = f"{first_name} {last_name}".strip()
+        mails.queue_not_member_mail(event, email=email, name=name, language=language)
+        return None, False
+    if person is None:
+        person = find_or_create_person(email, first_name=first_name, last_name=last_name,
+                                       language=language, organisation_name=organisation)
+    registration = queries.get_registration_for(event, person)
+    if registration is not None and registration.status != RegistrationStatus.CANCELLED:
+        if online:
+            mails.queue_registration_mail(registration, "manage_link")
+        return registration, False
+
+    if online and event.requires_approval:
+        status = RegistrationStatus.PENDING
+    elif _has_free_place(event):
+        status = RegistrationStatus.CONFIRMED
+    else:
+        status = RegistrationStatus.WAITLISTED
+    if registration is None:
+        registration = Registration(event=event, person=person, status=status)
+        db.session.add(registration)
+    registration.status = status
+    registration.language = language
+    registration.answers = cleaned
+    registration.source = source
+    # A returning person goes to the end of the queue.
+    registration.created_at = now
+    registration.cancelled_at = None
+    registration.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
+    registration.offered_at = None
+    registration.reminder_sent_at = None
+    registration.consent_at = now if consent else None
+    db.session.flush()
+    if event.ends_at > now:
+        mails.queue_registration_mail(registration, registration.status.value)
+    return registration, True
+
+
+def _has_free_place(event: Event) -> bool:
+    left = queries.places_left(event)
+    return left is None or left > 0
+
+
+def cancel_registration(registration: Registration, *,
+                        by_organiser: bool = False) -> Registration | None:
+    """Cancel a registration, mail a CANCEL, promote the next waitlisted person.
+
+    Returns the registration promoted into the freed place, if any.
+    """
+    event = lock_event(registration.event)
+    db.session.refresh(registration)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return None
+    held_place = (registration.status == RegistrationStatus.CONFIRMED
+                  or registration.offered_at is not None)
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = utc_now()
+    registration.offered_at = None
+    db.session.flush()
+    if event.ends_at > utc_now():
+        mails.queue_registration_mail(registration, "cancelled", by_organiser=by_organiser)
+    if not held_place:
+        return None
+    promoted = promote_waitlisted(event)
+    return promoted[0] if promoted else None
+
+
+def promote_waitlisted(event: Event) -> list[Registration]:
+    """Give free places to waitlisted people in order, and mail them.
+
+    With approval, the place is offered: the person becomes pending, holds the
+    place and waits for the organiser.
+    """
+    lock_event(event)
+    now = utc_now()
+    if event.status != EventStatus.PUBLISHED or event.ends_at <= now:
+        return []
+    promoted: list[Registration] = []
+    for registration in queries.get_waitlist(event):
+        if not _has_free_place(event):
+            break
+        if event.requires_approval:
+            registration.status = RegistrationStatus.PENDING
+            registration.offered_at = now
+            kind = "offered"
+        else:
+            registration.status = RegistrationStatus.CONFIRMED
+            registration.confirmed_at = now
+            kind = "promoted"
+        db.session.flush()
+        mails.queue_registration_mail(registration, kind)
+        promoted.append(registration)
+    return promoted
+
+
+def approve_registration(registration: Registration) -> None:
+    """Approve a pending registration: confirmed when a place is free, else waitlisted."""
+    event = lock_event(registration.event)
+    db.session.refresh(registration)
+    if registration.status != RegistrationStatus.PENDING:
+        raise RegistrationError("not_pending")
+    if registration.offered_at is not None or _has_free_place(event):
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = utc_now()
+    else:
+        registration.status = RegistrationStatus.WAITLISTED
+    registration.offered_at = None
+    db.session.flush()
+    mails.queue_registration_mail(registration, registration.status.value)
+
+
+def move_registration(registration: Registration, status: RegistrationStatus) -> None:
+    """Move a registration between confirmed and waitlisted (the organiser's choice).
+
+    Confirming may exceed the capacity. Moving someone to the waiting list sends
+    a CANCEL for their invite and does not promote anyone automatically.
+    """
+    status = RegistrationStatus(status)
+    if status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED):
+        raise RegistrationError("status")
+    lock_event(registration.event)
+    db.session.refresh(registration)
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise RegistrationError("cancelled")
+    if registration.status == status:
+        return
+    registration.status = status
+    registration.offered_at = None
+    if status == RegistrationStatus.CONFIRMED:
+        registration.confirmed_at = utc_now()
+    db.session.flush()
+    mails.queue_registration_mail(registration, status.value, by_organiser=True)
+
+
+def update_answers(registration: Registration, answers: dict[str, str]) -> None:
+    """Replace a registration's answers after checking them against the questions."""
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise RegistrationError("cancelled")
+    registration.answers = clean_answers(registration.event, answers)
+    db.session.flush()
+
+
+def resend_manage_link(registration: Registration) -> None:
+    """Mail the personal management link again."""
+    mails.queue_registration_mail(registration, "manage_link")
+
+
+def cancel_event(event: Event) -> int:
+    """Cancel an event and tell everyone registered; return how many were told."""
+    lock_event(event)
+    if event.status == EventStatus.CANCELLED:
+        return 0
+    event.status = EventStatus.CANCELLED
+    event.cancelled_at = utc_now()
+    db.session.flush()
+    registrations = queries.get_active_registrations(event)
+    for registration in registrations:
+        mails.queue_registration_mail(registration, "event_cancelled")
+    return len(registrations)
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Queue one reminder per confirmed attendee of events starting soon; return how many.
+
+    Each reminder is claimed with a conditional UPDATE, so two runs at the same
+    time never send the same reminder twice. People who registered inside the
+    reminder window get none (their confirmation is recent).
+    """
+    now = now or utc_now()
+    window = timedelta(days=current_app.config["REMINDER_DAYS_BEFORE"])
+    sent = 0
+    for registration in queries.get_reminder_candidates(now, now + window):
+        confirmed_at = registration.confirmed_at or registration.created_at
+        if confirmed_at > registration.event.starts_at - window:
+            continue
+        claimed = db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration.id, Registration.reminder_sent_at.is_(None),
+                   Registration.status == RegistrationStatus.CONFIRMED)
+            .values(reminder_sent_at=now)
+            .execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:
+            continue
+        mails.queue_registration_mail(registration, "reminder")
+        sent += 1
+    return sent
