@@ -1,1 +1,488 @@
-"""Organisers' event pages. (Being built.)"""
+"""Organisers' event pages: events, programme, questions, registrations, check-in, exports."""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from sqlalchemy import select
+
+from app.db import utc_now
+from app.events import admin_services, attendance, services
+from app.events.admin_forms import (
+    AUDIENCE_LABELS,
+    KIND_LABELS,
+    QUESTION_KIND_LABELS,
+    REGISTRATION_STATUS_LABELS,
+    ConfirmForm,
+    DuplicateForm,
+    EventForm,
+    MessageForm,
+    MoveForm,
+    NoShowForm,
+    ProgrammeItemForm,
+    QuestionForm,
+    QuestionMoveForm,
+    RegistrationForm,
+    utc_to_local,
+)
+from app.events.blueprint import bp
+from app.events.models import (
+    Event,
+    EventStatus,
+    ProgrammeItem,
+    Question,
+    Registration,
+    RegistrationStatus,
+)
+from app.extensions import db
+from app.members import queries as member_queries
+from app.urls import safe_next
+
+
+def organiser_page(rule: str, **options):
+    """Register an organiser route under /admin/events that requires a login."""
+
+    def decorator(view):
+        return bp.route("/admin/events" + rule, **options)(login_required(view))
+
+    return decorator
+
+
+def _lang() -> str:
+    return str(get_locale())
+
+
+def _event(event_id: int) -> Event:
+    return db.get_or_404(Event, event_id)
+
+
+def _child(model, object_id: int, event: Event):
+    """Load a registration, question or programme item that must belong to the event."""
+    obj = db.get_or_404(model, object_id)
+    if obj.event_id != event.id:
+        abort(404)
+    return obj
+
+
+def _back(default: str) -> str:
+    """Return to the page the action came from (local paths only), else to `default`."""
+    target = request.form.get("next") or ""
+    return target if target and safe_next(target) == target else default
+
+
+def _registrations_url(event: Event) -> str:
+    return url_for(".admin_registrations", event_id=event.id)
+
+
+@bp.app_context_processor
+def event_labels():
+    return {
+        "EVENT_KIND_LABELS": KIND_LABELS, "AUDIENCE_LABELS": AUDIENCE_LABELS,
+        "QUESTION_KIND_LABELS": QUESTION_KIND_LABELS,
+        "REGISTRATION_STATUS_LABELS": REGISTRATION_STATUS_LABELS,
+        "EVENT_STATUS_LABELS": {
+            EventStatus.DRAFT: _("Draft"), EventStatus.PUBLISHED: _("Published"),
+            EventStatus.CANCELLED: _("Cancelled"),
+        },
+    }
+
+
+# Events -------------------------------------------------------------------------------------
+
+@organiser_page("")
+def admin_list():
+    show = request.args.get("show", "upcoming")
+    stmt = select(Event)
+    if show == "past":
+        stmt = stmt.where(Event.ends_at <= utc_now()).order_by(Event.starts_at.desc())
+    else:
+        show = "upcoming"
+        stmt = stmt.where(Event.ends_at > utc_now()).order_by(Event.starts_at)
+    events = list(db.session.scalars(stmt))
+    return render_template("events/admin/list.html", events=events, show=show, lang=_lang())
+
+
+def _event_form(event: Event | None) -> EventForm:
+    form = EventForm()
+    organisations = db.session.scalars(member_queries.get_organisations_query()).all()
+    form.host_organisation_id.choices = [(0, "—")] + [(o.id, o.name) for o in organisations]
+    form.sector_ids.choices = [(s.id, s.label(_lang())) for s in member_queries.get_sectors()]
+    if event is not None and request.method == "GET":
+        form.fill_from(event)
+    return form
+
+
+@organiser_page("/new", methods=["GET", "POST"])
+def admin_new():
+    return _edit_event(None)
+
+
+@organiser_page("/<int:event_id>/edit", methods=["GET", "POST"])
+def admin_edit(event_id: int):
+    return _edit_event(_event(event_id))
+
+
+def _edit_event(event: Event | None):
+    form = _event_form(event)
+    if form.validate_on_submit():
+        event = admin_services.save_event(event, form.to_data())
+        db.session.commit()
+        flash(_("Event saved."), "success")
+        return redirect(url_for(".admin_event", event_id=event.id))
+    title = _("New event") if event is None else event.title(_lang())
+    back = url_for(".admin_list") if event is None else url_for(".admin_event", event_id=event.id)
+    status = 400 if request.method == "POST" else 200
+    return render_template("events/admin/form.html", form=form, title=title, back=back,
+                           event=event), status
+
+
+@organiser_page("/<int:event_id>")
+def admin_event(event_id: int):
+    event = _event(event_id)
+    return render_template(
+        "events/admin/event.html", event=event, lang=_lang(), form=ConfirmForm(),
+        move_form=QuestionMoveForm(), counts=attendance.get_status_counts(event),
+    )
+
+
+@organiser_page("/<int:event_id>/publish", methods=["POST"])
+def admin_publish(event_id: int):
+    event = _event(event_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        admin_services.publish_event(event)
+    except admin_services.AdminError as error:
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(_("The event is published."), "success")
+    return redirect(url_for(".admin_event", event_id=event.id))
+
+
+@organiser_page("/<int:event_id>/duplicate", methods=["GET", "POST"])
+def admin_duplicate(event_id: int):
+    event = _event(event_id)
+    form = DuplicateForm()
+    if request.method == "GET":
+        form.starts_on.data = utc_to_local(event.starts_at).date()
+    if form.validate_on_submit():
+        copy = admin_services.duplicate_event(event, form.starts_on.data)
+        db.session.commit()
+        flash(_("Copy saved as a draft. Check it before publishing."), "success")
+        return redirect(url_for(".admin_edit", event_id=copy.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("events/admin/form.html", form=form,
+                           title=_("Duplicate %(title)s", title=event.title(_lang())),
+                           back=url_for(".admin_event", event_id=event.id), event=event), status
+
+
+@organiser_page("/<int:event_id>/cancel", methods=["GET", "POST"])
+def admin_cancel(event_id: int):
+    event = _event(event_id)
+    form = ConfirmForm()
+    if event.status == EventStatus.CANCELLED:
+        flash(_("This event is cancelled already."), "info")
+        return redirect(url_for(".admin_event", event_id=event.id))
+    if form.validate_on_submit():
+        services.cancel_event(event)
+        db.session.commit()
+        flash(_("The event is cancelled; everyone registered is being told."), "success")
+        return redirect(url_for(".admin_event", event_id=event.id))
+    return render_template("events/admin/cancel.html", event=event, form=form, lang=_lang(),
+                           counts=attendance.get_status_counts(event))
+
+
+# Programme ----------------------------------------------------------------------------------
+
+@organiser_page("/<int:event_id>/programme/new", methods=["GET", "POST"])
+def admin_new_programme_item(event_id: int):
+    return _edit_programme_item(_event(event_id), None)
+
+
+@organiser_page("/<int:event_id>/programme/<int:item_id>/edit", methods=["GET", "POST"])
+def admin_edit_programme_item(event_id: int, item_id: int):
+    event = _event(event_id)
+    return _edit_programme_item(event, _child(ProgrammeItem, item_id, event))
+
+
+def _edit_programme_item(event: Event, item: ProgrammeItem | None):
+    form = ProgrammeItemForm()
+    if request.method == "GET":
+        if item is not None:
+            form.fill_from(item)
+        else:
+            form.starts_at.set_utc(event.starts_at)
+            form.ends_at.set_utc(event.ends_at)
+    if form.validate_on_submit():
+        admin_services.save_programme_item(event, item, form.to_data())
+        db.session.commit()
+        flash(_("Programme saved."), "success")
+        return redirect(url_for(".admin_event", event_id=event.id) + "#programme")
+    status = 400 if request.method == "POST" else 200
+    return render_template("events/admin/form.html", form=form, event=event,
+                           title=_("Programme item"),
+                           back=url_for(".admin_event", event_id=event.id)), status
+
+
+@organiser_page("/<int:event_id>/programme/<int:item_id>/delete", methods=["POST"])
+def admin_delete_programme_item(event_id: int, item_id: int):
+    event = _event(event_id)
+    item = _child(ProgrammeItem, item_id, event)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    admin_services.delete_programme_item(item)
+    db.session.commit()
+    flash(_("Programme item deleted."), "info")
+    return redirect(url_for(".admin_event", event_id=event.id) + "#programme")
+
+
+# Questions ----------------------------------------------------------------------------------
+
+@organiser_page("/<int:event_id>/questions/new", methods=["GET", "POST"])
+def admin_new_question(event_id: int):
+    return _edit_question(_event(event_id), None)
+
+
+@organiser_page("/<int:event_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
+def admin_edit_question(event_id: int, question_id: int):
+    event = _event(event_id)
+    return _edit_question(event, _child(Question, question_id, event))
+
+
+def _edit_question(event: Event, question: Question | None):
+    form = QuestionForm(obj=question)
+    if question is not None and request.method == "GET":
+        form.kind.data = question.kind.value
+    if form.validate_on_submit():
+        admin_services.save_question(event, question, form.to_data())
+        db.session.commit()
+        flash(_("Question saved."), "success")
+        return redirect(url_for(".admin_event", event_id=event.id) + "#questions")
+    status = 400 if request.method == "POST" else 200
+    return render_template("events/admin/form.html", form=form, event=event,
+                           title=_("Registration question"),
+                           back=url_for(".admin_event", event_id=event.id)), status
+
+
+@organiser_page("/<int:event_id>/questions/<int:question_id>/delete", methods=["POST"])
+def admin_delete_question(event_id: int, question_id: int):
+    event = _event(event_id)
+    question = _child(Question, question_id, event)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    admin_services.delete_question(question)
+    db.session.commit()
+    flash(_("Question deleted."), "info")
+    return redirect(url_for(".admin_event", event_id=event.id) + "#questions")
+
+
+@organiser_page("/<int:event_id>/questions/<int:question_id>/move", methods=["POST"])
+def admin_move_question(event_id: int, question_id: int):
+    event = _event(event_id)
+    question = _child(Question, question_id, event)
+    form = QuestionMoveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    admin_services.move_question(question, form.direction.data)
+    db.session.commit()
+    flash(_("Questions reordered."), "info")
+    return redirect(url_for(".admin_event", event_id=event.id) + "#questions")
+
+
+# Registrations ------------------------------------------------------------------------------
+
+@organiser_page("/<int:event_id>/registrations")
+def admin_registrations(event_id: int):
+    event = _event(event_id)
+    status = request.args.get("status") or None
+    if status not in {s.value for s in RegistrationStatus}:
+        status = None
+    search = (request.args.get("q") or "").strip()
+    registrations = attendance.get_registrations(event, status=status, search=search)
+    return render_template(
+        "events/admin/registrations.html", event=event, registrations=registrations,
+        status=status, search=search, counts=attendance.get_status_counts(event),
+        form=ConfirmForm(), move_form=MoveForm(), no_show_form=NoShowForm(), lang=_lang(),
+        started=utc_now() >= event.starts_at,
+    )
+
+
+@organiser_page("/<int:event_id>/registrations/new", methods=["GET", "POST"])
+def admin_add_registration(event_id: int):
+    event = _event(event_id)
+    form = RegistrationForm()
+    if request.method == "GET":
+        form.language.data = _lang()
+    if form.validate_on_submit():
+        try:
+            registration, created = services.register(event, **form.to_data(),
+                                                      source="organiser")
+        except services.RegistrationError as error:
+            db.session.rollback()
+            form.email.errors.append(_refusal(error))
+        else:
+            db.session.commit()
+            if created:
+                flash(_("%(name)s is registered (%(status)s).",
+                        name=registration.person.full_name,
+                        status=REGISTRATION_STATUS_LABELS[registration.status]), "success")
+            else:
+                flash(_("%(name)s was registered already (%(status)s).",
+                        name=registration.person.full_name,
+                        status=REGISTRATION_STATUS_LABELS[registration.status]), "info")
+            return redirect(_registrations_url(event))
+    status = 400 if request.method == "POST" else 200
+    return render_template("events/admin/form.html", form=form, event=event,
+                           title=_("Register someone"), back=_registrations_url(event)), status
+
+
+def _registration_action(event_id: int, registration_id: int, form_class=ConfirmForm):
+    """Load the event, its registration and the validated form, or stop with 404/400."""
+    event = _event(event_id)
+    registration = _child(Registration, registration_id, event)
+    form = form_class()
+    if not form.validate_on_submit():
+        abort(400)
+    return event, registration, form
+
+
+#: Why the registration services refuse an organiser's action, by RegistrationError.code.
+REFUSALS = {
+    "cancelled": _l("This registration or event is cancelled."),
+    "not_pending": _l("This registration is not awaiting approval any more."),
+    "status": _l("A registration can only be moved to confirmed or to the waiting list."),
+    "email": _l("This email address is not valid."),
+    "answers": _l("Some answers are not valid."),
+}
+
+
+def _refusal(error: Exception) -> str:
+    if isinstance(error, services.RegistrationError):
+        return str(REFUSALS.get(error.code, _l("This change is not possible.")))
+    return str(error)
+
+
+def _run(action, success: str, event: Event, default: str | None = None):
+    """Call one service, commit and flash; show the service's refusal instead of failing."""
+    try:
+        action()
+    except (admin_services.AdminError, services.RegistrationError) as error:
+        db.session.rollback()
+        flash(_refusal(error), "danger")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(_back(default or _registrations_url(event)))
+
+
+@organiser_page("/<int:event_id>/registrations/<int:registration_id>/approve",
+                methods=["POST"])
+def admin_approve(event_id: int, registration_id: int):
+    event, registration, _form = _registration_action(event_id, registration_id)
+    return _run(lambda: services.approve_registration(registration),
+                _("Registration approved."), event)
+
+
+@organiser_page("/<int:event_id>/registrations/<int:registration_id>/move", methods=["POST"])
+def admin_move(event_id: int, registration_id: int):
+    event, registration, form = _registration_action(event_id, registration_id, MoveForm)
+    target = RegistrationStatus(form.status.data)
+    return _run(lambda: services.move_registration(registration, target),
+                _("Registration moved to: %(status)s.",
+                  status=REGISTRATION_STATUS_LABELS[target]), event)
+
+
+@organiser_page("/<int:event_id>/registrations/<int:registration_id>/cancel", methods=["POST"])
+def admin_cancel_registration(event_id: int, registration_id: int):
+    event, registration, _form = _registration_action(event_id, registration_id)
+    return _run(lambda: services.cancel_registration(registration, by_organiser=True),
+                _("Registration cancelled."), event)
+
+
+@organiser_page("/<int:event_id>/registrations/<int:registration_id>/check-in",
+                methods=["POST"])
+def admin_check_in(event_id: int, registration_id: int):
+    event, registration, _form = _registration_action(event_id, registration_id)
+    return _run(lambda: admin_services.check_in(registration),
+                _("%(name)s is checked in.", name=registration.person.full_name), event,
+                url_for(".admin_check_in_page", event_id=event.id))
+
+
+@organiser_page("/<int:event_id>/registrations/<int:registration_id>/undo-check-in",
+                methods=["POST"])
+def admin_undo_check_in(event_id: int, registration_id: int):
+    event, registration, _form = _registration_action(event_id, registration_id)
+    return _run(lambda: admin_services.undo_check_in(registration),
+                _("Check-in of %(name)s undone.", name=registration.person.full_name), event,
+                url_for(".admin_check_in_page", event_id=event.id))
+
+
+@organiser_page("/<int:event_id>/registrations/<int:registration_id>/no-show",
+                methods=["POST"])
+def admin_no_show(event_id: int, registration_id: int):
+    event, registration, form = _registration_action(event_id, registration_id, NoShowForm)
+    value = form.value.data == "1"
+    message = _("Marked as no-show.") if value else _("No-show mark removed.")
+    return _run(lambda: admin_services.set_no_show(registration, value), message, event)
+
+
+@organiser_page("/<int:event_id>/no-shows", methods=["POST"])
+def admin_mark_no_shows(event_id: int):
+    event = _event(event_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        count = admin_services.mark_no_shows(event)
+    except admin_services.AdminError as error:
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(_("%(num)d participants marked as no-shows.", num=count), "success")
+    return redirect(_registrations_url(event))
+
+
+# Attendance ---------------------------------------------------------------------------------
+
+@organiser_page("/<int:event_id>/check-in")
+def admin_check_in_page(event_id: int):
+    event = _event(event_id)
+    search = (request.args.get("q") or "").strip()
+    registrations = attendance.get_registrations(
+        event, status=RegistrationStatus.CONFIRMED.value, search=search)
+    return render_template("events/admin/check_in.html", event=event, search=search,
+                           registrations=registrations, form=ConfirmForm(), lang=_lang(),
+                           counts=attendance.get_status_counts(event))
+
+
+@organiser_page("/<int:event_id>/attendance-sheet")
+def admin_attendance_sheet(event_id: int):
+    event = _event(event_id)
+    return render_template("events/admin/sheet.html", event=event, lang=_lang(),
+                           registrations=attendance.get_confirmed(event))
+
+
+@organiser_page("/<int:event_id>/registrations.csv")
+def admin_export_csv(event_id: int):
+    event = _event(event_id)
+    filename = f"event-{event.id}-registrations.csv"
+    return Response(
+        attendance.registrations_csv(event, _lang()), mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )
+
+
+@organiser_page("/<int:event_id>/message", methods=["GET", "POST"])
+def admin_message(event_id: int):
+    event = _event(event_id)
+    form = MessageForm()
+    if form.validate_on_submit():
+        count = admin_services.message_confirmed(event, form.subject.data.strip(),
+                                                 form.body.data.strip())
+        db.session.commit()
+        flash(_("Message queued for %(num)d participants.", num=count), "success")
+        return redirect(_registrations_url(event))
+    status = 400 if request.method == "POST" else 200
+    return render_template("events/admin/message.html", form=form, event=event, lang=_lang(),
+                           counts=attendance.get_status_counts(event)), status

@@ -1,0 +1,338 @@
+"""Forms of the organisers' event pages; times are typed in Brussels local time."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.events.models import Audience, EventKind, QuestionKind, RegistrationStatus
+from app.members.labels import LANGUAGE_LABELS, choices
+
+#: The HTML datetime-local format (seconds are not asked for).
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+KIND_LABELS = {
+    EventKind.CIRCLEMEET: _l("Circlemeet"),
+    EventKind.SITE_VISIT: _l("Company or industry site visit"),
+    EventKind.SEMINAR: _l("Seminar"),
+    EventKind.STUDY_TRIP: _l("Study trip"),
+    EventKind.AFTERWORK: _l("Afterwork"),
+    EventKind.KNOWLEDGE_SESSION: _l("Knowledge-sharing session"),
+    EventKind.WORKING_GROUP: _l("Sector working group"),
+    EventKind.ANNUAL_EVENT: _l("Annual event"),
+    EventKind.BROKERAGE: _l("B2B brokerage event"),
+}
+AUDIENCE_LABELS = {
+    Audience.MEMBERS: _l("Members only"),
+    Audience.MEMBERS_PARTNERS: _l("Members and partners"),
+    Audience.PUBLIC: _l("Public"),
+}
+QUESTION_KIND_LABELS = {
+    QuestionKind.TEXT: _l("Text"),
+    QuestionKind.CHOICE: _l("Choice (one option per line)"),
+    QuestionKind.YES_NO: _l("Yes or no"),
+}
+REGISTRATION_STATUS_LABELS = {
+    RegistrationStatus.PENDING: _l("Awaiting approval"),
+    RegistrationStatus.CONFIRMED: _l("Confirmed"),
+    RegistrationStatus.WAITLISTED: _l("Waiting list"),
+    RegistrationStatus.CANCELLED: _l("Cancelled"),
+}
+#: Kinds hosted by a member, for which the host organisation is asked.
+HOSTED_KINDS = (EventKind.CIRCLEMEET, EventKind.SITE_VISIT)
+
+
+class LocalTimeError(ValueError):
+    """A local time that does not exist in Brussels (skipped by the spring clock change)."""
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+
+
+def local_to_utc(value: datetime, zone: ZoneInfo | None = None) -> datetime:
+    """Turn a naive Brussels wall-clock time into an aware UTC datetime.
+
+    Ambiguous autumn times take the first (summer-time) occurrence; times skipped in
+    spring raise LocalTimeError rather than being silently moved by an hour.
+    """
+    zone = zone or _zone()
+    aware = value.replace(tzinfo=zone, fold=0)
+    utc = aware.astimezone(UTC)
+    if utc.astimezone(zone).replace(tzinfo=None) != value:
+        raise LocalTimeError(value.isoformat())
+    return utc
+
+
+def utc_to_local(value: datetime | None, zone: ZoneInfo | None = None) -> datetime | None:
+    """Turn an aware datetime into a naive Brussels wall-clock time for a form field."""
+    if value is None:
+        return None
+    return value.astimezone(zone or _zone()).replace(tzinfo=None)
+
+
+def shift_days(value: datetime | None, days: int, zone: ZoneInfo | None = None) -> datetime | None:
+    """Move an aware datetime by whole days keeping its Brussels wall-clock time."""
+    if value is None:
+        return None
+    zone = zone or _zone()
+    local = utc_to_local(value, zone) + timedelta(days=days)
+    try:
+        return local_to_utc(local, zone)
+    except LocalTimeError:
+        # The same wall-clock time is skipped on the new day: keep the absolute offset.
+        return value + timedelta(days=days)
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A datetime-local input whose data is converted to aware UTC by `utc_data`."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        # Browsers send minutes, or seconds when a step is set; the first format renders.
+        formats = [LOCAL_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        super().__init__(label, validators, format=formats, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data is not None:
+            try:
+                local_to_utc(self.data)
+            except LocalTimeError:
+                raise ValidationError(
+                    _l("This time does not exist in Brussels (the clocks move forward).")
+                ) from None
+
+    def set_utc(self, value: datetime | None) -> None:
+        """Fill the field from a stored UTC datetime."""
+        self.data = utc_to_local(value)
+
+    @property
+    def utc_data(self) -> datetime | None:
+        return local_to_utc(self.data) if self.data is not None else None
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _text_data(form: FlaskForm, names: tuple[str, ...]) -> dict:
+    return {name: (getattr(form, name).data or "").strip() for name in names}
+
+
+class EventForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=choices(KIND_LABELS))
+    title_fr = StringField(_l("Title (French)"), validators=[Optional(), Length(max=200)])
+    title_nl = StringField(_l("Title (Dutch)"), validators=[Optional(), Length(max=200)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
+    description_fr = TextAreaField(_l("Description (French)"),
+                                   validators=[Optional(), Length(max=10000)])
+    description_nl = TextAreaField(_l("Description (Dutch)"),
+                                   validators=[Optional(), Length(max=10000)])
+    description_en = TextAreaField(_l("Description (English)"),
+                                   validators=[Optional(), Length(max=10000)])
+    starts_at = LocalDateTimeField(_l("Starts (Brussels time)"), validators=[InputRequired()])
+    ends_at = LocalDateTimeField(_l("Ends (Brussels time)"), validators=[InputRequired()])
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    host_organisation_id = SelectField(_l("Host organisation (circlemeets and visits)"),
+                                       coerce=int, default=0)
+    sector_ids = MultiCheckboxField(_l("Sectors concerned"), coerce=int, validators=[Optional()])
+    audience = SelectField(_l("Audience"), choices=choices(AUDIENCE_LABELS),
+                           default=Audience.PUBLIC.value)
+    capacity = IntegerField(_l("Capacity (empty for no limit)"),
+                            validators=[Optional(), NumberRange(min=1, max=100000)])
+    registration_opens_at = LocalDateTimeField(_l("Registrations open (Brussels time)"),
+                                               validators=[Optional()])
+    registration_closes_at = LocalDateTimeField(_l("Registrations close (Brussels time)"),
+                                                validators=[Optional()])
+    requires_approval = BooleanField(_l("Registrations need an organiser's approval"))
+    submit = SubmitField(_l("Save"))
+
+    TEXT_FIELDS = ("title_fr", "title_nl", "title_en", "description_fr", "description_nl",
+                   "description_en", "venue", "address")
+
+    def validate_title_fr(self, field):
+        if not any((getattr(self, f"title_{lang}").data or "").strip() for lang in LANGUAGE_LABELS):
+            raise ValidationError(_l("Give a title in at least one language."))
+
+    def validate_ends_at(self, field):
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("The end must be after the start."))
+
+    def validate_registration_closes_at(self, field):
+        if field.data and self.ends_at.data and field.data > self.ends_at.data:
+            raise ValidationError(_l("Registrations must close before the event ends."))
+        opens = self.registration_opens_at.data
+        if field.data and opens and field.data <= opens:
+            raise ValidationError(_l("Registrations must close after they open."))
+
+    def fill_from(self, event) -> None:
+        """Fill the fields from an existing event (on GET)."""
+        for name in self.TEXT_FIELDS:
+            getattr(self, name).data = getattr(event, name)
+        self.kind.data = event.kind.value
+        self.audience.data = event.audience.value
+        self.starts_at.set_utc(event.starts_at)
+        self.ends_at.set_utc(event.ends_at)
+        self.registration_opens_at.set_utc(event.registration_opens_at)
+        self.registration_closes_at.set_utc(event.registration_closes_at)
+        self.host_organisation_id.data = event.host_organisation_id or 0
+        self.sector_ids.data = [s.id for s in event.sectors]
+        self.capacity.data = event.capacity
+        self.requires_approval.data = event.requires_approval
+
+    def to_data(self) -> dict:
+        """Return plain values for admin_services.save_event (times in UTC)."""
+        data = _text_data(self, self.TEXT_FIELDS)
+        kind = EventKind(self.kind.data)
+        data.update(
+            kind=kind,
+            audience=Audience(self.audience.data),
+            starts_at=self.starts_at.utc_data,
+            ends_at=self.ends_at.utc_data,
+            registration_opens_at=self.registration_opens_at.utc_data,
+            registration_closes_at=self.registration_closes_at.utc_data,
+            host_organisation_id=(self.host_organisation_id.data or None)
+            if kind in HOSTED_KINDS else None,
+            sector_ids=list(self.sector_ids.data or []),
+            capacity=self.capacity.data,
+            requires_approval=bool(self.requires_approval.data),
+        )
+        return data
+
+
+class QuestionForm(FlaskForm):
+    kind = SelectField(_l("Kind of answer"), choices=choices(QUESTION_KIND_LABELS))
+    label_fr = StringField(_l("Question (French)"), validators=[Optional(), Length(max=200)])
+    label_nl = StringField(_l("Question (Dutch)"), validators=[Optional(), Length(max=200)])
+    label_en = StringField(_l("Question (English)"), validators=[Optional(), Length(max=200)])
+    choices = TextAreaField(_l("Options, one per line (choice questions)"),
+                            validators=[Optional(), Length(max=4000)])
+    required = BooleanField(_l("An answer is required"))
+    submit = SubmitField(_l("Save"))
+
+    def validate_label_fr(self, field):
+        if not any((getattr(self, f"label_{lang}").data or "").strip() for lang in LANGUAGE_LABELS):
+            raise ValidationError(_l("Give the question in at least one language."))
+
+    def validate_choices(self, field):
+        options = [line for line in (field.data or "").splitlines() if line.strip()]
+        if self.kind.data == QuestionKind.CHOICE.value and not options:
+            raise ValidationError(_l("A choice question needs at least one option."))
+
+    def to_data(self) -> dict:
+        """Return plain values for admin_services.save_question."""
+        data = _text_data(self, ("label_fr", "label_nl", "label_en"))
+        kind = QuestionKind(self.kind.data)
+        options = [line.strip() for line in (self.choices.data or "").splitlines() if line.strip()]
+        data.update(kind=kind, required=bool(self.required.data),
+                    choices="\n".join(options) if kind == QuestionKind.CHOICE else "")
+        return data
+
+
+class ProgrammeItemForm(FlaskForm):
+    starts_at = LocalDateTimeField(_l("Starts (Brussels time)"), validators=[InputRequired()])
+    ends_at = LocalDateTimeField(_l("Ends (Brussels time)"), validators=[InputRequired()])
+    title_fr = StringField(_l("Title (French)"), validators=[Optional(), Length(max=200)])
+    title_nl = StringField(_l("Title (Dutch)"), validators=[Optional(), Length(max=200)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
+    location = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Save"))
+
+    def validate_title_fr(self, field):
+        if not any((getattr(self, f"title_{lang}").data or "").strip() for lang in LANGUAGE_LABELS):
+            raise ValidationError(_l("Give a title in at least one language."))
+
+    def validate_ends_at(self, field):
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("The end must be after the start."))
+
+    def fill_from(self, item) -> None:
+        """Fill the fields from an existing item (on GET)."""
+        for name in ("title_fr", "title_nl", "title_en", "location"):
+            getattr(self, name).data = getattr(item, name)
+        self.starts_at.set_utc(item.starts_at)
+        self.ends_at.set_utc(item.ends_at)
+
+    def to_data(self) -> dict:
+        """Return plain values for admin_services.save_programme_item (times in UTC)."""
+        data = _text_data(self, ("title_fr", "title_nl", "title_en", "location"))
+        data.update(starts_at=self.starts_at.utc_data, ends_at=self.ends_at.utc_data)
+        return data
+
+
+class DuplicateForm(FlaskForm):
+    starts_on = DateField(_l("Date of the new event"), validators=[InputRequired()])
+    submit = SubmitField(_l("Duplicate as a draft"))
+
+
+class RegistrationForm(FlaskForm):
+    """Add someone by hand."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)])
+    last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
+    organisation_name = StringField(_l("Organisation (when not known yet)"),
+                                    validators=[Optional(), Length(max=200)])
+    language = SelectField(_l("Language of the mails"), choices=choices(LANGUAGE_LABELS))
+    submit = SubmitField(_l("Register"))
+
+    def to_data(self) -> dict:
+        """Return the person's plain values."""
+        return {
+            "email": self.email.data.strip(), "first_name": self.first_name.data.strip(),
+            "last_name": self.last_name.data.strip(),
+            "organisation": (self.organisation_name.data or "").strip(),
+            "language": self.language.data,
+        }
+
+
+class MoveForm(FlaskForm):
+    status = HiddenField(validators=[AnyOf([RegistrationStatus.CONFIRMED.value,
+                                            RegistrationStatus.WAITLISTED.value])])
+
+
+class NoShowForm(FlaskForm):
+    value = HiddenField(validators=[AnyOf(["1", "0"])])
+
+
+class QuestionMoveForm(FlaskForm):
+    direction = HiddenField(validators=[AnyOf(["up", "down"])])
+
+
+class MessageForm(FlaskForm):
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=20000)])
+    submit = SubmitField(_l("Send to every confirmed participant"))
+
+
+class ConfirmForm(FlaskForm):
+    """A bare POST form: the CSRF token is all it carries."""
+
+    submit = SubmitField(_l("Confirm"))

@@ -1,0 +1,216 @@
+"""Organisers' changes to events: editing, programme, questions, duplication, attendance.
+
+Registrations themselves (register, approve, move, cancel) live in app.events.services.
+Every function flushes; the caller commits.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.db import utc_now
+from app.events import mails, services
+from app.events.admin_forms import shift_days, utc_to_local
+from app.events.models import (
+    Event,
+    EventStatus,
+    ProgrammeItem,
+    Question,
+    Registration,
+    RegistrationStatus,
+)
+from app.extensions import db
+from app.members.models import Organisation, Sector
+
+EVENT_FIELDS = (
+    "kind", "title_fr", "title_nl", "title_en", "description_fr", "description_nl",
+    "description_en", "starts_at", "ends_at", "venue", "address", "audience", "capacity",
+    "registration_opens_at", "registration_closes_at", "requires_approval",
+)
+QUESTION_FIELDS = ("kind", "label_fr", "label_nl", "label_en", "choices", "required")
+PROGRAMME_FIELDS = ("starts_at", "ends_at", "title_fr", "title_nl", "title_en", "location")
+
+
+class AdminError(ValueError):
+    """An organiser's action that the event's state does not allow; str() is translated."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+def _sectors(ids: Iterable[int]) -> list[Sector]:
+    ids = list(ids or [])
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Sector).where(Sector.id.in_(ids))))
+
+
+def save_event(event: Event | None, data: dict) -> Event:
+    """Create (as a draft) or update an event from plain values (times aware UTC)."""
+    if event is None:
+        event = Event(status=EventStatus.DRAFT)
+        db.session.add(event)
+    old_capacity = event.capacity
+    for field in EVENT_FIELDS:
+        if field in data:
+            setattr(event, field, data[field])
+    if "host_organisation_id" in data:
+        host_id = data["host_organisation_id"]
+        event.host_organisation = db.session.get(Organisation, host_id) if host_id else None
+    if "sector_ids" in data:
+        event.sectors = _sectors(data["sector_ids"])
+    db.session.flush()
+    if old_capacity is not None and (event.capacity is None or event.capacity > old_capacity):
+        # More room: the waiting list moves up at once, as after a cancellation.
+        services.promote_waitlisted(event)
+    return event
+
+
+def publish_event(event: Event) -> Event:
+    """Make a draft event visible and open to registrations."""
+    if event.status == EventStatus.CANCELLED:
+        raise AdminError(_l("A cancelled event cannot be published."))
+    event.status = EventStatus.PUBLISHED
+    db.session.flush()
+    return event
+
+
+def duplicate_event(event: Event, starts_on: date) -> Event:
+    """Copy an event as a draft on another day, with its questions and shifted programme."""
+    days = (starts_on - utc_to_local(event.starts_at).date()).days
+    copy = Event(status=EventStatus.DRAFT, host_organisation=event.host_organisation,
+                 sectors=list(event.sectors))
+    for field in EVENT_FIELDS:
+        setattr(copy, field, getattr(event, field))
+    for field in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        setattr(copy, field, shift_days(getattr(event, field), days))
+    copy.questions = [
+        Question(position=q.position, **{f: getattr(q, f) for f in QUESTION_FIELDS})
+        for q in event.questions
+    ]
+    copy.programme = [
+        ProgrammeItem(**{f: getattr(item, f) for f in PROGRAMME_FIELDS})
+        for item in event.programme
+    ]
+    for item in copy.programme:
+        item.starts_at = shift_days(item.starts_at, days)
+        item.ends_at = shift_days(item.ends_at, days)
+    db.session.add(copy)
+    db.session.flush()
+    return copy
+
+
+def save_question(event: Event, question: Question | None, data: dict) -> Question:
+    """Add a question at the end of the event's list, or update one."""
+    if question is None:
+        last = max((q.position for q in event.questions), default=0)
+        question = Question(position=last + 1)
+        event.questions.append(question)
+    for field in QUESTION_FIELDS:
+        if field in data:
+            setattr(question, field, data[field])
+    db.session.flush()
+    return question
+
+
+def delete_question(question: Question) -> None:
+    """Remove a question; answers already given stay in the registrations."""
+    event = question.event
+    event.questions.remove(question)
+    _renumber(event.questions)
+    db.session.flush()
+
+
+def move_question(question: Question, direction: str) -> None:
+    """Move a question one place up or down."""
+    questions = sorted(question.event.questions, key=lambda q: (q.position, q.id))
+    index = questions.index(question)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(questions):
+        questions[index], questions[target] = questions[target], questions[index]
+    _renumber(questions)
+    db.session.flush()
+
+
+def _renumber(questions: list[Question]) -> None:
+    for position, question in enumerate(questions, start=1):
+        question.position = position
+
+
+def save_programme_item(event: Event, item: ProgrammeItem | None, data: dict) -> ProgrammeItem:
+    """Add an item to the event's programme, or update one."""
+    if item is None:
+        item = ProgrammeItem()
+        event.programme.append(item)
+    for field in PROGRAMME_FIELDS:
+        if field in data:
+            setattr(item, field, data[field])
+    db.session.flush()
+    return item
+
+
+def delete_programme_item(item: ProgrammeItem) -> None:
+    """Remove an item from the programme."""
+    item.event.programme.remove(item)
+    db.session.flush()
+
+
+def check_in(registration: Registration) -> None:
+    """Record that a confirmed participant arrived."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise AdminError(_l("Only confirmed participants can be checked in."))
+    registration.attended_at = registration.attended_at or utc_now()
+    registration.no_show = False
+    db.session.flush()
+
+
+def undo_check_in(registration: Registration) -> None:
+    """Forget a check-in made by mistake."""
+    registration.attended_at = None
+    db.session.flush()
+
+
+def _require_started(event: Event) -> None:
+    if utc_now() < event.starts_at:
+        raise AdminError(_l("No-shows can only be marked once the event has started."))
+
+
+def set_no_show(registration: Registration, value: bool) -> None:
+    """Mark or unmark one confirmed participant as absent without notice."""
+    _require_started(registration.event)
+    if value and registration.status != RegistrationStatus.CONFIRMED:
+        raise AdminError(_l("Only confirmed participants can be marked as no-shows."))
+    registration.no_show = value
+    if value:
+        registration.attended_at = None
+    db.session.flush()
+
+
+def mark_no_shows(event: Event) -> int:
+    """Mark every confirmed participant who was not checked in as a no-show; return how many."""
+    _require_started(event)
+    count = 0
+    for registration in event.registrations:
+        if (registration.status == RegistrationStatus.CONFIRMED
+                and registration.attended_at is None and not registration.no_show):
+            registration.no_show = True
+            count += 1
+    db.session.flush()
+    return count
+
+
+def message_confirmed(event: Event, subject: str, body: str) -> int:
+    """Queue the organiser's message to every confirmed participant; return how many."""
+    count = 0
+    for registration in event.registrations:
+        if registration.status == RegistrationStatus.CONFIRMED:
+            mails.queue_event_message(registration, subject, body)
+            count += 1
+    db.session.flush()
+    return count

@@ -1,0 +1,104 @@
+"""Organisers' reads of registrations: filtered lists, check-in counts, the CSV export."""
+
+import csv
+import io
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from app.events.admin_forms import utc_to_local
+from app.events.models import Event, QuestionKind, Registration, RegistrationStatus
+from app.extensions import db
+from app.members.models import Organisation, Person
+
+#: Spreadsheet programs run cells starting with these as formulas.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def get_registrations(event: Event, *, status: str | None = None,
+                      search: str | None = None) -> list[Registration]:
+    """Return the event's registrations, filtered by status and name/email/organisation."""
+    stmt = (
+        select(Registration)
+        .join(Registration.person)
+        .outerjoin(Organisation, Person.organisation_id == Organisation.id)
+        .where(Registration.event_id == event.id)
+        .order_by(func.lower(Person.last_name), func.lower(Person.first_name), Registration.id)
+    )
+    if status:
+        stmt = stmt.where(Registration.status == status)
+    if search and search.strip():
+        like = f"%{search.strip().lower()}%"
+        full_name = func.lower(Person.first_name + " " + Person.last_name)
+        stmt = stmt.where(or_(
+            full_name.like(like), func.lower(Person.last_name).like(like),
+            func.lower(Person.email).like(like), func.lower(Person.organisation_name).like(like),
+            func.lower(Organisation.name).like(like),
+        ))
+    return list(db.session.scalars(stmt))
+
+
+def get_confirmed(event: Event) -> list[Registration]:
+    """Return the confirmed registrations by name (the check-in list and attendance sheet)."""
+    return get_registrations(event, status=RegistrationStatus.CONFIRMED.value)
+
+
+def get_status_counts(event: Event) -> dict[str, int]:
+    """Count the event's registrations per status, plus the checked-in and no-shows."""
+    rows = db.session.execute(
+        select(Registration.status, func.count()).where(Registration.event_id == event.id)
+        .group_by(Registration.status)
+    )
+    counts = {status.value: 0 for status in RegistrationStatus}
+    counts.update({status.value: number for status, number in rows})
+    confirmed = Registration.status == RegistrationStatus.CONFIRMED
+    counts["checked_in"] = db.session.scalar(
+        select(func.count()).where(Registration.event_id == event.id, confirmed,
+                                   Registration.attended_at.is_not(None))) or 0
+    counts["no_show"] = db.session.scalar(
+        select(func.count()).where(Registration.event_id == event.id, confirmed,
+                                   Registration.no_show.is_(True))) or 0
+    return counts
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def _answer(question, answers: dict) -> str:
+    value = answers.get(str(question.id))
+    if value is None or value == "":
+        return ""
+    if question.kind == QuestionKind.YES_NO or isinstance(value, bool):
+        truthy = value is True or str(value).lower() in {"yes", "y", "true", "1", "on"}
+        return _("yes") if truthy else _("no")
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def registrations_csv(event: Event, language: str) -> str:
+    """Write the event's registrations as CSV, one column per custom question."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    questions = list(event.questions)
+    writer.writerow(
+        [_("Name"), _("Email"), _("Organisation"), _("Status"), _("Language")]
+        + [q.label(language) for q in questions]
+        + [_("Attended"), _("No-show")]
+    )
+    for registration in get_registrations(event):
+        person = registration.person
+        attended = utc_to_local(registration.attended_at)
+        row = [
+            person.full_name, person.email, person.organisation_label,
+            registration.status.value, registration.language,
+        ]
+        row += [_answer(q, registration.answers or {}) for q in questions]
+        row += [attended.strftime("%Y-%m-%d %H:%M") if attended else "",
+                _("yes") if registration.no_show else _("no")]
+        writer.writerow([_cell(value) for value in row])
+    return out.getvalue()
