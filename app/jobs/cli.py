@@ -1,0 +1,42 @@
+"""`flask worker`: the long-running process that sends mail and runs background jobs."""
+
+import logging
+import threading
+
+import click
+from flask import Flask, current_app
+
+from app.jobs.worker import install_stop_signals, run_forever, run_once
+from app.mail.cli import mail_cli
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Do one pass (mail, stale jobs, one job) and exit.")
+def worker_command(once: bool) -> None:
+    """Send queued mail and run background jobs until stopped."""
+    _log_to_console()
+    app = current_app._get_current_object()
+    if once:
+        result = run_once(app)
+        click.echo(f"sent {result.sent} message(s), failed {result.stale} stale job(s), "
+                   f"ran {int(result.ran_job)} job(s)")
+        return
+    stop = threading.Event()
+    install_stop_signals(stop)
+    run_forever(app, stop=stop)
+
+
+def init_app(app: Flask) -> None:
+    """Register `flask worker` and `flask mail ...`."""
+    app.cli.add_command(worker_command)
+    app.cli.add_command(mail_cli)
+
+
+def _log_to_console() -> None:
+    # One line per sent message or job; leave logging alone if the host configured it.
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in ("app.mail", "app.jobs"):
+        logging.getLogger(name).setLevel(logging.INFO)

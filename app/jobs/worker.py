@@ -1,0 +1,71 @@
+"""The worker loop: deliver due mail, fail stale jobs, run one job, sleep when idle."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from dataclasses import dataclass
+
+from flask import Flask
+
+from app.extensions import db
+from app.jobs.services import fail_stale_jobs, run_next_job
+from app.mail.delivery import deliver_due
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PassResult:
+    """What one pass of the worker did."""
+
+    sent: int = 0
+    stale: int = 0
+    ran_job: bool = False
+
+    @property
+    def busy(self) -> bool:
+        """Return whether the pass did anything (then the next pass starts at once)."""
+        return bool(self.sent or self.stale or self.ran_job)
+
+
+def run_once(app: Flask) -> PassResult:
+    """Do one pass: send due mail, fail jobs whose worker died, run at most one job."""
+    with app.app_context():
+        sent = deliver_due()
+        stale = fail_stale_jobs()
+        db.session.commit()
+        ran_job = run_next_job()
+        return PassResult(sent=sent, stale=stale, ran_job=ran_job)
+
+
+def run_forever(app: Flask, *, stop: threading.Event | None = None,
+                poll_seconds: float | None = None) -> None:
+    """Run passes until ``stop`` is set (SIGINT/SIGTERM set it when run from the CLI)."""
+    stop = stop or threading.Event()
+    poll = app.config["WORKER_POLL_SECONDS"] if poll_seconds is None else poll_seconds
+    log.info("worker started (poll every %ss)", poll)
+    while not stop.is_set():
+        try:
+            result = run_once(app)
+        except Exception:
+            # A lost database connection must not end the worker: log, wait, try again.
+            log.exception("worker pass failed")
+            with app.app_context():
+                db.session.rollback()
+            result = PassResult()
+        if not result.busy:
+            stop.wait(poll)
+    log.info("worker stopped")
+
+
+def install_stop_signals(stop: threading.Event) -> None:
+    """Make SIGINT and SIGTERM finish the current pass, then stop the loop."""
+
+    def request_stop(signum, frame):
+        log.info("received %s, stopping after the current pass", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)

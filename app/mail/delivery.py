@@ -1,0 +1,155 @@
+"""Deliver the outbox: claim due messages one by one, send them, record the outcome.
+
+The worker is the transaction boundary here: every claim and every outcome is committed on
+its own, so a crash loses at most the message being sent (it goes back to pending once its
+claim is older than ``STALE_CLAIM``), and two workers never send the same message.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import nullcontext
+from datetime import datetime, timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import func, select, update
+
+from app.db import utc_now
+from app.extensions import db
+from app.mail.models import OutboxMessage, OutboxStatus
+from app.mail.transports import Envelope, Transport, TransportError, get_transport
+
+log = logging.getLogger(__name__)
+
+#: A message claimed longer ago than this was left by a worker that died mid-send.
+STALE_CLAIM = timedelta(minutes=10)
+FIRST_RETRY = timedelta(seconds=30)
+MAX_RETRY = timedelta(hours=1)
+
+
+def deliver_due(app: Flask | None = None, *, limit: int = 50, now: datetime | None = None,
+                transport: Transport | None = None) -> int:
+    """Send up to ``limit`` due messages; return how many were sent.
+
+    ``now`` fixes the clock (tests); ``transport`` replaces the configured one.
+    """
+    with app.app_context() if app is not None else nullcontext():
+        now = now or utc_now()
+        release_stale_claims(now=now)
+        db.session.commit()
+        due_ids = list(db.session.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status == OutboxStatus.PENDING,
+                   OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+        ))
+        db.session.commit()
+        if not due_ids:
+            return 0
+        sent = 0
+        with transport or get_transport(current_app.config) as channel:
+            for message_id in due_ids:
+                envelope = _claim(message_id, now)
+                if envelope is None:
+                    continue  # another worker took it
+                try:
+                    channel.send(envelope)
+                except TransportError as exc:
+                    _record_failure(envelope, exc, now)
+                    if exc.connection:
+                        break  # the server is down: the rest would fail the same way
+                    continue
+                _record_sent(envelope)
+                sent += 1
+        return sent
+
+
+def release_stale_claims(*, now: datetime | None = None) -> int:
+    """Put messages stuck in "sending" (their worker died) back to pending; flush only."""
+    now = now or utc_now()
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENDING,
+               OutboxMessage.claimed_at < now - STALE_CLAIM)
+        .values(status=OutboxStatus.PENDING, claimed_at=None,
+                last_error="claim expired: the worker stopped while sending")
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:
+        log.warning("released %d outbox message(s) stuck in sending", result.rowcount)
+    return result.rowcount
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Return the wait after the ``attempts``-th failure: 30 s, doubling, at most 1 h."""
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), MAX_RETRY)
+
+
+def count_by_status() -> dict[OutboxStatus, int]:
+    """Return the number of outbox messages per status (every status, zeros included)."""
+    rows = db.session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    counts = dict.fromkeys(OutboxStatus, 0)
+    counts.update({status: count for status, count in rows})
+    return counts
+
+
+def _claim(message_id: int, now: datetime) -> Envelope | None:
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.SENDING, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if result.rowcount != 1:
+        return None
+    row = db.session.execute(
+        select(OutboxMessage.kind, OutboxMessage.sender, OutboxMessage.recipient,
+               OutboxMessage.raw).where(OutboxMessage.id == message_id)
+    ).one()
+    # End the read transaction before talking to the SMTP server, which may take seconds.
+    db.session.commit()
+    return Envelope(id=message_id, kind=row.kind, sender=row.sender, recipient=row.recipient,
+                    raw=bytes(row.raw))
+
+
+def _record_sent(envelope: Envelope) -> None:
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == envelope.id, OutboxMessage.status == OutboxStatus.SENDING)
+        .values(status=OutboxStatus.SENT, sent_at=utc_now(), claimed_at=None, last_error="",
+                attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if result.rowcount != 1:
+        log.warning("outbox message %s was sent but its claim had expired", envelope.id)
+    log.info("sent outbox message %s (%s) to %s", envelope.id, envelope.kind or "-",
+             envelope.recipient)
+
+
+def _record_failure(envelope: Envelope, error: TransportError, now: datetime) -> None:
+    attempts = 1 + db.session.scalar(
+        select(OutboxMessage.attempts).where(OutboxMessage.id == envelope.id)
+    )
+    give_up = error.permanent or attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]
+    reason = str(error)[:1000]
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == envelope.id, OutboxMessage.status == OutboxStatus.SENDING)
+        .values(status=OutboxStatus.FAILED if give_up else OutboxStatus.PENDING,
+                attempts=attempts, last_error=reason, claimed_at=None,
+                next_attempt_at=now + retry_delay(attempts))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if give_up:
+        log.error("gave up on outbox message %s (%s) to %s after %d attempt(s): %s",
+                  envelope.id, envelope.kind or "-", envelope.recipient, attempts, reason)
+    else:
+        log.warning("outbox message %s (%s) to %s failed (attempt %d), retry in %s: %s",
+                    envelope.id, envelope.kind or "-", envelope.recipient, attempts,
+                    retry_delay(attempts), reason)
