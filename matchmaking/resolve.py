@@ -68,7 +68,7 @@ def resolve(
             keep[k] = (s, t)
     board.from_slot = first
     fill_greedy(index, board)
-    out = optimise(index, dict(board.placed), fixed=fixed, deadline=started + time_limit,
+    out = optimise(index, board, fixed=fixed, deadline=started + time_limit,
                    seed=seed, workers=workers, progress=progress, previous=keep,
                    from_slot=first)
     lock_tables = {k: t for k, t in lock_tables.items() if t in index.free_tables}

@@ -14,14 +14,20 @@ from matchmaking.assemble import Placements, build_schedule
 from matchmaking.baselines import by_value
 from matchmaking.board import Board
 from matchmaking.bound import bound_scaled
+from matchmaking.lns import improve_value
 from matchmaking.model import Problem, Schedule
 from matchmaking.rules import FREE, VALUE_SCALE, Index, count_breaks
 
 Progress = Callable[[float, float], None]
 
 #: Share of the time left that each level may use; unused time flows to the next level.
-TIME_SHARE = {"min_meetings": 0.3, "value": 0.75, "kept": 0.5, "met": 0.3, "breaks": 0.7,
+TIME_SHARE = {"min_meetings": 0.3, "value": 0.85, "kept": 0.5, "met": 0.3, "breaks": 0.7,
               "idle": 1.0}
+
+#: Share of the value level's time spent in large neighbourhood search before the full model.
+VALUE_LNS_SHARE = 0.6
+#: Above this many (pair, slot, table) booleans only the neighbourhood search runs.
+FULL_MODEL_LIMIT = 300_000
 
 
 def default_workers() -> int:
@@ -317,7 +323,7 @@ def _busy_sets(index: Index, placed: Placements) -> list[set[int]]:
 
 def optimise(
     index: Index,
-    start: Placements,
+    board: Board,
     *,
     fixed: Placements,
     deadline: float,
@@ -328,10 +334,30 @@ def optimise(
     from_slot: int = 0,
     bound: int | None = None,
 ) -> Outcome:
-    """Improve a complete start solution level by level until the deadline."""
-    model = _Model(index, fixed, from_slot)
+    """Improve the board's complete schedule level by level until the deadline."""
+    workers = workers or default_workers()
     if bound is None:
         bound = bound_scaled(index)
+    columns = sum(len(p.slots) * len(p.tables) for p in index.candidates)
+    # Large neighbourhood search raises the value fast on any size; the full model then
+    # tries to prove optimality and serves the later levels, when it is not too large.
+    full_model = columns <= FULL_MODEL_LIMIT
+    share = VALUE_LNS_SHARE if full_model else 1.0
+    lns_deadline = time.monotonic() + (deadline - time.monotonic()) * TIME_SHARE["value"] * share
+    if index.problem.options.min_meetings == 0 and not previous:
+        report = None
+        if progress is not None:
+            def report(v: int) -> None:
+                progress(v / VALUE_SCALE, bound / VALUE_SCALE)
+        improve_value(index, board, fixed=set(fixed), deadline=lns_deadline, target=bound,
+                      seed=seed, workers=workers, report=report)
+    if not full_model:
+        placed = dict(board.placed)
+        value = sum(index.pairs[k].value for k in placed)
+        if progress is not None:
+            progress(value / VALUE_SCALE, bound / VALUE_SCALE)
+        return Outcome(placed, bound, value >= bound)
+    model = _Model(index, fixed, from_slot)
     levels: list[Level] = []
     k = index.problem.options.min_meetings
     if k > 0:
@@ -345,7 +371,7 @@ def optimise(
     levels.append(model.breaks_level())
     levels.append(model.idle_level())
 
-    placed = start
+    placed = dict(board.placed)
     proven = {lv.name: False for lv in levels}
     cp_bound = bound
     for lv in levels:
@@ -360,7 +386,7 @@ def optimise(
             model.hint(placed)
             solver = cp_model.CpSolver()
             solver.parameters.max_time_in_seconds = max(0.05, left * TIME_SHARE[lv.name])
-            solver.parameters.num_workers = workers or default_workers()
+            solver.parameters.num_workers = workers
             solver.parameters.random_seed = seed
             watcher = _Watcher(lv, progress, bound)
             status = solver.solve(model.m, watcher)
@@ -435,7 +461,7 @@ def solve(
     fixed, lock_tables = locked_placements(index)
     board = start_board(index, fixed, lock_tables)
     fill_greedy(index, board)
-    out = optimise(index, dict(board.placed), fixed=fixed, deadline=deadline, seed=seed,
+    out = optimise(index, board, fixed=fixed, deadline=deadline, seed=seed,
                    workers=workers, progress=progress)
     return build_schedule(
         index, out.placed, lock_tables, upper_bound=out.bound / VALUE_SCALE,

@@ -1,0 +1,163 @@
+"""Large neighbourhood search on the value: free a few meetings, re-solve them exactly, repeat."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from matchmaking.board import Board
+from matchmaking.rules import FREE, Index, Pair
+
+#: Free pairs per neighbourhood: small enough for CP-SAT to solve each in a fraction of a second.
+NEIGHBOURHOOD_PAIRS = 150
+
+
+def _neighbourhood_people(index: Index, board: Board, rng: random.Random,
+                          open_pairs: list[Pair], by_person: list[list[Pair]]) -> list[Pair]:
+    """Free the pairs around some unplaced valuable pairs: their people and those they meet."""
+    people: set[int] = set()
+    frontier = []
+    for _ in range(3):
+        if not open_pairs:
+            break
+        pair = open_pairs[rng.randrange(len(open_pairs))]
+        frontier += [pair.a, pair.b]
+    while frontier and len(people) < 25:
+        p = frontier.pop(rng.randrange(len(frontier)))
+        if p in people:
+            continue
+        people.add(p)
+        for k in board.busy[p].values():
+            frontier += [q for q in k if q not in people]
+    chosen: dict[tuple[int, int], Pair] = {}
+    for p in people:
+        for pair in by_person[p]:
+            if pair.a in people and pair.b in people:
+                chosen[(pair.a, pair.b)] = pair
+            elif (pair.a, pair.b) in board.placed and rng.random() < 0.5:
+                chosen[(pair.a, pair.b)] = pair
+    return list(chosen.values())[:NEIGHBOURHOOD_PAIRS]
+
+
+def _neighbourhood_slots(index: Index, board: Board, rng: random.Random,
+                         open_pairs: list[Pair], by_slot: dict[int, list[Pair]]) -> list[Pair]:
+    """Free every meeting in two or three slots and the unplaced pairs that fit there."""
+    slots = set(rng.sample(range(board.from_slot, index.num_slots),
+                           min(2, index.num_slots - board.from_slot)))
+    chosen = [index.pairs[k] for k, (s, _) in board.placed.items() if s in slots]
+    room = NEIGHBOURHOOD_PAIRS
+    extra = [p for s in slots for p in by_slot.get(s, ()) if (p.a, p.b) not in board.placed]
+    rng.shuffle(extra)
+    return chosen + extra[:max(0, room)], slots
+
+
+def _resolve_part(index: Index, board: Board, free: list[Pair], slots: set[int] | None,
+                  fixed: set[tuple[int, int]], seconds: float, workers: int, seed: int) -> bool:
+    """Re-place the free pairs optimally around the others; return whether the value rose."""
+    free = [p for p in free if (p.a, p.b) not in fixed]
+    keys = {(p.a, p.b) for p in free}
+    before = {k: board.placed[k] for k in keys if k in board.placed}
+    old_value = sum(index.pairs[k].value for k in before)
+    for k in before:
+        board.remove(index.pairs[k])
+    m = cp_model.CpModel()
+    nfree = len(index.free_tables)
+    ps: dict[tuple[int, int], list] = defaultdict(list)
+    per_p: dict[int, list] = defaultdict(list)
+    free_s: dict[int, list] = defaultdict(list)
+    fixed_ts: dict[tuple[int, int], list] = defaultdict(list)
+    rows: dict[tuple[int, int], list] = {}
+    terms = []
+    for pair in free:
+        k = (pair.a, pair.b)
+        ba, bb = board.busy[pair.a], board.busy[pair.b]
+        row = []
+        for s in pair.slots:
+            if s < board.from_slot or s in ba or s in bb or (slots is not None and s not in slots
+                                                            and before.get(k, (-1,))[0] != s):
+                continue
+            for t in pair.tables:
+                if t == FREE and board.free_used[s] >= nfree:
+                    continue
+                if t != FREE and (t, s) in board.fixed_used:
+                    continue
+                v = m.new_bool_var("")
+                row.append((s, t, v))
+                ps[(pair.a, s)].append(v)
+                ps[(pair.b, s)].append(v)
+                per_p[pair.a].append(v)
+                per_p[pair.b].append(v)
+                (free_s[s] if t == FREE else fixed_ts[(t, s)]).append(v)
+                terms.append(pair.value * v)
+                m.add_hint(v, before.get(k) == (s, t))
+        if len(row) > 1:
+            m.add_at_most_one(v for _, _, v in row)
+        rows[k] = row
+    for vs in ps.values():
+        if len(vs) > 1:
+            m.add_at_most_one(vs)
+    for p, vs in per_p.items():
+        room = index.cap[p] - len(board.busy[p])
+        if len(vs) > room:
+            m.add(sum(vs) <= room)
+    for s, vs in free_s.items():
+        room = nfree - board.free_used[s]
+        if len(vs) > room:
+            m.add(sum(vs) <= room)
+    for vs in fixed_ts.values():
+        if len(vs) > 1:
+            m.add_at_most_one(vs)
+    m.maximize(sum(terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    status = solver.solve(m)
+    better = status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
+        solver.objective_value >= old_value)
+    if better:
+        for k, row in rows.items():
+            for s, t, v in row:
+                if solver.boolean_value(v):
+                    board.place(index.pairs[k], s, t)
+                    break
+        return solver.objective_value > old_value
+    for k, (s, t) in before.items():
+        board.place(index.pairs[k], s, t)
+    return False
+
+
+def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], deadline: float,
+                  target: int, seed: int = 0, workers: int = 1,
+                  report: Callable[[int], None] | None = None) -> int:
+    """Raise the board's value by large neighbourhood search until the deadline or the target."""
+    rng = random.Random(seed)
+    by_person: list[list[Pair]] = [[] for _ in range(index.n)]
+    by_slot: dict[int, list[Pair]] = defaultdict(list)
+    for pair in index.candidates:
+        by_person[pair.a].append(pair)
+        by_person[pair.b].append(pair)
+        for s in pair.slots:
+            by_slot[s].append(pair)
+    value = sum(index.pairs[k].value for k in board.placed)
+    rounds = 0
+    while time.monotonic() < deadline - 0.05 and value < target:
+        rounds += 1
+        open_pairs = [p for p in index.candidates if (p.a, p.b) not in board.placed
+                      and board.can_meet(p)] or index.candidates
+        slots = None
+        if rng.random() < 0.5:
+            free = _neighbourhood_people(index, board, rng, open_pairs, by_person)
+        else:
+            free, slots = _neighbourhood_slots(index, board, rng, open_pairs, by_slot)
+        seconds = min(0.5, max(0.05, deadline - time.monotonic()))
+        _resolve_part(index, board, free, slots, fixed, seconds, workers, seed + rounds)
+        new = sum(index.pairs[k].value for k in board.placed)
+        if new > value and report is not None:
+            report(new)
+        value = new
+    return value
