@@ -7,7 +7,7 @@ SIZES ?= S,M,tight
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test venv db demo translations lint bench worker clean
+.PHONY: run test venv db demo translations messages lint bench worker clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ venv: $(BIN)/.installed
 
 translations: venv
 	$(BIN)/pybabel compile --use-fuzzy -d app/translations -f --statistics 2>&1 | tail -n 3
+
+messages: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
 db: venv
 	mkdir -p instance
