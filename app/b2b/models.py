@@ -90,6 +90,8 @@ class B2BSession(db.Model):
     published_run_id: Mapped[int | None] = mapped_column(
         ForeignKey("b2b_schedule_runs.id", ondelete="SET NULL", use_alter=True))
     published_at: Mapped[datetime | None]
+    #: Raised by every profile or request change; keys the suggestion cache.
+    profiles_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     event: Mapped[Event] = relationship()
@@ -365,3 +367,28 @@ class MeetingFeedback(db.Model):
 
     def __repr__(self) -> str:
         return f"<MeetingFeedback meeting={self.published_meeting_id} p={self.participant_id}>"
+
+
+class B2BNotification(db.Model):
+    """Something to tell a participant in their next daily digest (a request, an answer)."""
+
+    __tablename__ = "b2b_notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("b2b_participants.id", ondelete="CASCADE"))
+    #: "request" (new request received), "accepted", "declined", "deadline".
+    kind: Mapped[str] = mapped_column(String(20))
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("b2b_requests.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    #: Set when a digest claimed it (the digest is queued in the same transaction).
+    sent_at: Mapped[datetime | None]
+
+    participant: Mapped[Participant] = relationship()
+    request: Mapped[MeetingRequest | None] = relationship()
+
+    __table_args__ = (Index("ix_b2b_notifications_pending", "sent_at", "participant_id"),)
+
+    def __repr__(self) -> str:
+        return f"<B2BNotification {self.kind} p={self.participant_id} sent={self.sent_at}>"
