@@ -129,13 +129,14 @@ def format_when(event: Event) -> str:
     start, end = event.starts_at, event.ends_at
     if is_all_day(event):
         return f"{format_date(start, 'full')} – {format_date(end, 'full')}"
-    return f"{format_date(start, 'full')}, {format_time(start, 'short')} – {format_time(end, 'short')}"
+    day, hours = format_date(start, "full"), format_time(start, "short")
+    return f"{day}, {hours} – {format_time(end, 'short')}"
 
 
-def _render(kind: str, **context) -> tuple[str, str]:
+def _render(template: str, **context) -> tuple[str, str]:
     context["when"] = format_when(context["event"])
-    return (render_template(f"events/mail/{kind}.txt", **context),
-            render_template(f"events/mail/{kind}.html", **context))
+    return (render_template(f"events/mail/{template}.txt", **context),
+            render_template(f"events/mail/{template}.html", **context))
 
 
 def queue_registration_mail(registration: Registration, kind: str, *,
@@ -155,7 +156,7 @@ def queue_registration_mail(registration: Registration, kind: str, *,
     with force_locale(language):
         title = event.title(language)
         context = {
-            "kind": kind, "event": event, "registration": registration, "name": person.full_name,
+            "event": event, "registration": registration, "name": person.full_name,
             "title": title, "description": event.description(language),
             "location": _location(event), "manage_url": link, "event_url": url,
             "all_day": is_all_day(event), "by_organiser": by_organiser,
@@ -190,7 +191,7 @@ def queue_not_member_mail(event: Event, *, email: str, name: str,
     with force_locale(language):
         title = event.title(language)
         context = {
-            "kind": "not_member", "event": event, "title": title, "name": name,
+            "event": event, "title": title, "name": name,
             "event_url": url, "location": _location(event), "all_day": is_all_day(event),
             "language": language, "cluster_name": current_app.config["CLUSTER_NAME"],
             "cluster_email": current_app.config["CLUSTER_EMAIL"],
@@ -211,7 +212,7 @@ def queue_event_message(registration: Registration, subject: str, body: str) -> 
     with force_locale(language):
         title = event.title(language)
         context = {
-            "kind": "message", "event": event, "name": person.full_name, "title": title,
+            "event": event, "name": person.full_name, "title": title,
             "body": body, "manage_url": link, "event_url": url, "language": language,
             "cluster_name": current_app.config["CLUSTER_NAME"],
         }

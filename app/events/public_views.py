@@ -1,1 +1,181 @@
-"""Public event pages and registration. (Being built.)"""
+"""Public event pages: the list, an event with its registration form, personal links."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from app.events import queries, services
+from app.events.blueprint import bp
+from app.events.forms import (
+    AUDIENCE_LABELS,
+    KIND_LABELS,
+    REFUSAL_MESSAGES,
+    STATUS_LABELS,
+    CancelForm,
+    answers_from,
+    make_answers_form,
+    make_registration_form,
+    question_field_name,
+    show_answer_errors,
+)
+from app.events.models import EventKind
+from app.events.tokens import TokenError, load_manage_token
+from app.extensions import db, limiter
+from app.members.queries import get_sectors
+
+TOKEN_ERRORS = {
+    "invalid": (400, "This link is not valid. Please use the link from your latest mail."),
+    "expired": (403, "This link has expired: the event is over."),
+    "revoked": (403, "This link was replaced by a newer one. Please use your latest mail."),
+}
+
+
+def _registration_limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+def _manage_limit() -> str:
+    return current_app.config["MANAGE_RATE_LIMIT"]
+
+
+def _language() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+@bp.route("/events/")
+def upcoming():
+    """List the upcoming events, filtered by kind and sector."""
+    kind = request.args.get("kind", "")
+    kind = kind if kind in EventKind._value2member_map_ else ""
+    sector_id = request.args.get("sector", type=int)
+    events = queries.get_upcoming_events(kind or None, sector_id)
+    return render_template(
+        "events/public/upcoming.html", events=events, kind=kind, sector_id=sector_id,
+        sectors=get_sectors(), kind_labels=KIND_LABELS, audience_labels=AUDIENCE_LABELS,
+        places={event.id: queries.places_left(event) for event in events}, lang=_language())
+
+
+@bp.route("/events/<int:event_id>", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"])
+def detail(event_id: int):
+    """Show an event with its programme and register for it."""
+    event = queries.get_public_event(event_id)
+    if event is None:
+        abort(404)
+    lang = _language()
+    form = make_registration_form(event, lang)
+    refusal = queries.get_refusal(event)
+    if form.validate_on_submit() and refusal is None:
+        try:
+            services.register(
+                event, email=form.email.data, first_name=form.first_name.data,
+                last_name=form.last_name.data, organisation=form.organisation.data or "",
+                language=form.language.data, answers=answers_from(form, event),
+                consent=form.consent.data, source="online")
+        except services.RegistrationError as error:
+            db.session.rollback()
+            refusal = error.code
+            show_answer_errors(form, error.errors)
+            if error.code == "email":
+                form.email.errors = [*form.email.errors, str(REFUSAL_MESSAGES["email"])]
+        except IntegrityError:
+            # Two requests created the same person at once; the second may simply retry.
+            db.session.rollback()
+            flash(_("Please try again."), "warning")
+        else:
+            db.session.commit()
+            return redirect(url_for("events.registered", event_id=event.id))
+    elif form.is_submitted() and refusal is not None:
+        db.session.rollback()
+    status = 200 if not form.errors and (refusal is None or request.method == "GET") else 400
+    return render_template(
+        "events/public/detail.html", event=event, form=form, lang=lang,
+        question_fields=[form[question_field_name(q.id)] for q in event.questions],
+        refusal=refusal, refusal_message=REFUSAL_MESSAGES.get(refusal or "", ""),
+        places=queries.places_left(event), kind_labels=KIND_LABELS,
+        audience_labels=AUDIENCE_LABELS), status
+
+
+@bp.route("/events/<int:event_id>/registered")
+def registered(event_id: int):
+    """Tell the visitor to check their mailbox (the same answer in every case)."""
+    event = queries.get_public_event(event_id)
+    if event is None:
+        abort(404)
+    return render_template("events/public/registered.html", event=event, lang=_language())
+
+
+def _load(token: str):
+    """Return (registration, None) for a valid token, else (None, error response)."""
+    try:
+        return load_manage_token(token), None
+    except TokenError as error:
+        status, message = TOKEN_ERRORS[error.reason]
+        return None, (render_template("events/public/token_error.html", reason=error.reason,
+                                      message=_(message)), status)
+
+
+@bp.route("/events/manage/<token>")
+@limiter.shared_limit(_manage_limit, scope="events-manage")
+def manage(token: str):
+    """Show one's registration; opening the link changes nothing."""
+    registration, error = _load(token)
+    if error:
+        return error
+    lang = _language()
+    return _manage_page(registration, token, make_answers_form(registration, lang), lang)
+
+
+def _manage_page(registration, token, answers_form, lang, status: int = 200):
+    event = registration.event
+    return render_template(
+        "events/public/manage.html", registration=registration, event=event, token=token,
+        answers_form=answers_form, cancel_form=CancelForm(), lang=lang,
+        question_fields=[answers_form[question_field_name(q.id)] for q in event.questions],
+        can_change=queries.can_change(registration), status_labels=STATUS_LABELS,
+        kind_labels=KIND_LABELS), status
+
+
+@bp.route("/events/manage/<token>/cancel", methods=["POST"])
+@limiter.shared_limit(_manage_limit, scope="events-manage")
+def manage_cancel(token: str):
+    """Cancel one's registration."""
+    registration, error = _load(token)
+    if error:
+        return error
+    form = CancelForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not queries.can_change(registration):
+        flash(_("This registration can no longer be changed."), "warning")
+        return redirect(url_for("events.manage", token=token))
+    services.cancel_registration(registration)
+    db.session.commit()
+    flash(_("Your registration is cancelled. We sent you a confirmation by mail."), "success")
+    return redirect(url_for("events.manage", token=token))
+
+
+@bp.route("/events/manage/<token>/answers", methods=["POST"])
+@limiter.shared_limit(_manage_limit, scope="events-manage")
+def manage_answers(token: str):
+    """Change one's answers to the event's questions."""
+    registration, error = _load(token)
+    if error:
+        return error
+    lang = _language()
+    form = make_answers_form(registration, lang)
+    if not queries.can_change(registration):
+        flash(_("This registration can no longer be changed."), "warning")
+        return redirect(url_for("events.manage", token=token))
+    if form.validate_on_submit():
+        try:
+            services.update_answers(registration, answers_from(form, registration.event))
+        except services.RegistrationError as error:
+            db.session.rollback()
+            show_answer_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash(_("Your answers are saved."), "success")
+            return redirect(url_for("events.manage", token=token))
+    return _manage_page(registration, token, form, lang, status=400)

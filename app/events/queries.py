@@ -101,3 +101,26 @@ def get_reminder_candidates(now: datetime, until: datetime) -> list[Registration
                Event.status == EventStatus.PUBLISHED,
                Event.starts_at > now, Event.starts_at <= until)
         .order_by(Event.starts_at, Registration.id)))
+
+
+def get_refusal(event: Event, now: datetime | None = None) -> str | None:
+    """Return why online registration is refused now ("closed"...), or None when open."""
+    now = now or utc_now()
+    if event.status == EventStatus.CANCELLED:
+        return "cancelled"
+    if event.status != EventStatus.PUBLISHED:
+        return "not_published"
+    if event.ends_at <= now:
+        return "ended"
+    if event.registration_opens_at is not None and now < event.registration_opens_at:
+        return "not_open"
+    if now >= (event.registration_closes_at or event.starts_at):
+        return "closed"
+    return None
+
+
+def can_change(registration: Registration, now: datetime | None = None) -> bool:
+    """Tell whether the attendee may still change or cancel their registration."""
+    return (registration.status != RegistrationStatus.CANCELLED
+            and registration.event.status == EventStatus.PUBLISHED
+            and registration.event.starts_at > (now or utc_now()))

@@ -75,18 +75,9 @@ def is_eligible(event: Event, person: Person | None) -> bool:
 
 def check_open(event: Event, now: datetime | None = None) -> None:
     """Raise RegistrationError when online registration is not possible now."""
-    now = now or utc_now()
-    if event.status == EventStatus.CANCELLED:
-        raise RegistrationError("cancelled")
-    if event.status != EventStatus.PUBLISHED:
-        raise RegistrationError("not_published")
-    if event.ends_at <= now:
-        raise RegistrationError("ended")
-    if event.registration_opens_at is not None and now < event.registration_opens_at:
-        raise RegistrationError("not_open")
-    closes_at = event.registration_closes_at or event.starts_at
-    if now >= closes_at:
-        raise RegistrationError("closed")
+    refusal = queries.get_refusal(event, now)
+    if refusal is not None:
+        raise RegistrationError(refusal)
 
 
 def clean_answers(event: Event, answers: dict[str, str] | None, *,
