@@ -280,6 +280,10 @@ class ScheduleRun(db.Model):
     min_meetings: Mapped[int] = mapped_column(default=0)
     #: A re-plan from this slot on (event day); None for a full run.
     from_slot_id: Mapped[int | None] = mapped_column(ForeignKey("b2b_slots.id", ondelete="SET NULL"))
+    #: The run this one starts from: its locked meetings are kept (and, for a re-plan from
+    #: `from_slot_id`, its other meetings are the previous schedule).
+    base_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("b2b_schedule_runs.id", ondelete="SET NULL"))
     best_value: Mapped[float | None]
     bound: Mapped[float | None]
     progress_at: Mapped[datetime | None]
