@@ -12,19 +12,55 @@ An address with control characters or without ``@`` raises ``ValueError``.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
+import secrets
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from email.headerregistry import Address
+from email.header import Header
+from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import format_datetime, make_msgid
+from functools import lru_cache
 from typing import NamedTuple
+from urllib.parse import quote
 
 from app.invites.ics import Method, clean_line, clean_multiline
 
 #: Name of the .ics file attached to every invite.
 INVITE_FILENAME = "invite.ics"
-_IMIP_METHODS = frozenset(Method)
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+$")
+
+
+class _CachingHeaderFactory:
+    """The standard header registry, remembering parses of the same raw value.
+
+    ``as_bytes()`` parses each part's Content-Type several times, and our parts
+    share a handful of values; parsed headers are immutable, so reuse is safe.
+    """
+
+    def __init__(self) -> None:
+        self._registry = HeaderRegistry()
+        self._parse = lru_cache(maxsize=4096)(self._registry)
+
+    def __getitem__(self, name: str) -> type:
+        return self._registry[name]
+
+    def __call__(self, name: str, value: object) -> object:
+        if isinstance(value, str):
+            return self._parse(name, value)
+        return self._registry(name, value)
+
+
+#: MIME boundaries, one per process; safe because "=_" occurs in no body we write.
+_BOUNDARIES = {
+    subtype: f"=_{subtype[:3]}_{secrets.token_hex(12)}" for subtype in ("mixed", "alternative")
+}
+
+#: The default policy (utf-8, RFC 5322 folding) with cached header parsing.
+POLICY = default_policy.clone(header_factory=_CachingHeaderFactory())
 
 
 class Attachment(NamedTuple):
@@ -59,7 +95,25 @@ def build_imip_message(
     if found != method.value:
         raise ValueError(f"method={method.value} but the calendar says METHOD:{found}")
 
-    message = _new_message(
+    # Base64 keeps the CRLF line ends and 75-octet folding of the calendar exactly.
+    calendar_part = _part(
+        f'text/calendar; method="{method.value}"; charset="utf-8"',
+        "base64",
+        _base64(ics_bytes),
+    )
+    alternative = _multipart(
+        "alternative",
+        [_text_part("plain", text_body), _text_part("html", html_body), calendar_part],
+    )
+    attachment = _part(
+        f'application/ics; name="{INVITE_FILENAME}"',
+        "base64",
+        _base64(ics_bytes),
+        disposition=f'attachment; filename="{INVITE_FILENAME}"',
+    )
+    message = _multipart("mixed", [alternative, attachment])
+    _add_top_headers(
+        message,
         sender=sender,
         to=to,
         subject=subject,
@@ -67,24 +121,6 @@ def build_imip_message(
         message_id_domain=message_id_domain,
         sent_at=sent_at,
     )
-    message.set_content(clean_multiline(text_body) + "\n")
-    message.add_alternative(clean_multiline(html_body) + "\n", subtype="html")
-    # Bytes with base64 keep the CRLF line ends and 75-octet folding exactly.
-    message.add_alternative(
-        ics_bytes,
-        maintype="text",
-        subtype="calendar",
-        cte="base64",
-        params={"method": method.value, "charset": "utf-8"},
-    )
-    message.add_attachment(
-        ics_bytes,
-        maintype="application",
-        subtype="ics",
-        filename=INVITE_FILENAME,
-        params={"name": INVITE_FILENAME},
-    )
-    _drop_inner_mime_version(message)
     return message
 
 
@@ -101,7 +137,26 @@ def build_plain_message(
     sent_at: datetime | None = None,
 ) -> EmailMessage:
     """Return a text (optionally text+html) message with optional attachments."""
-    message = _new_message(
+    body = _text_part("plain", text_body)
+    if html_body is not None:
+        body = _multipart("alternative", [body, _text_part("html", html_body)])
+    files = []
+    for attachment in attachments:
+        filename, content, content_type = Attachment(*attachment)
+        maintype, _, subtype = content_type.partition("/")
+        if not _TOKEN_RE.match(maintype) or not _TOKEN_RE.match(subtype):
+            raise ValueError(f"invalid content type {content_type!r}")
+        files.append(
+            _part(
+                f"{maintype.lower()}/{subtype.lower()}",
+                "base64",
+                _base64(content),
+                disposition=_disposition(filename),
+            )
+        )
+    message = _multipart("mixed", [body, *files]) if files else body
+    _add_top_headers(
+        message,
         sender=sender,
         to=to,
         subject=subject,
@@ -109,18 +164,6 @@ def build_plain_message(
         message_id_domain=message_id_domain,
         sent_at=sent_at,
     )
-    message.set_content(clean_multiline(text_body) + "\n")
-    if html_body is not None:
-        message.add_alternative(clean_multiline(html_body) + "\n", subtype="html")
-    for attachment in attachments:
-        filename, content, content_type = Attachment(*attachment)
-        maintype, _, subtype = content_type.partition("/")
-        if not maintype or not subtype:
-            raise ValueError(f"invalid content type {content_type!r}")
-        message.add_attachment(
-            content, maintype=maintype, subtype=subtype, filename=clean_line(filename)
-        )
-    _drop_inner_mime_version(message)
     return message
 
 
@@ -150,14 +193,8 @@ def address(name_and_email: tuple[str, str]) -> Address:
     return Address(display_name=clean_line(name or ""), username=username, domain=domain)
 
 
-def _drop_inner_mime_version(message: EmailMessage) -> None:
-    # The email package stamps MIME-Version on parts it creates; only the top needs it.
-    for part in message.walk():
-        if part is not message:
-            del part["MIME-Version"]
-
-
-def _new_message(
+def _add_top_headers(
+    message: EmailMessage,
     *,
     sender: tuple[str, str],
     to: tuple[str, str],
@@ -165,17 +202,87 @@ def _new_message(
     reply_to: tuple[str, str] | None,
     message_id_domain: str,
     sent_at: datetime | None,
-) -> EmailMessage:
+) -> None:
     if sent_at is not None and sent_at.utcoffset() is None:
         raise ValueError(f"sent_at must be timezone-aware, got {sent_at!r}")
-    message = EmailMessage(policy=default_policy)
-    message["From"] = address(sender)
-    message["To"] = address(to)
+    headers = [
+        ("From", _address_header("From", *sender)),
+        ("To", _address_header("To", *to)),
+    ]
     if reply_to is not None:
-        message["Reply-To"] = address(reply_to)
-    message["Subject"] = clean_line(subject)
-    message["Date"] = format_datetime((sent_at or datetime.now(UTC)).astimezone(UTC))
-    message["Message-ID"] = make_msgid(domain=clean_line(message_id_domain))
-    # RFC 3834: tells vacation responders not to answer automated mail.
-    message["Auto-Submitted"] = "auto-generated"
-    return message
+        headers.append(("Reply-To", _address_header("Reply-To", *reply_to)))
+    headers += [
+        ("Subject", _subject_header(clean_line(subject))),
+        ("Date", format_datetime((sent_at or datetime.now(UTC)).astimezone(UTC))),
+        ("Message-ID", make_msgid(domain=clean_line(message_id_domain))),
+        # RFC 3834: tells vacation responders not to answer automated mail.
+        ("Auto-Submitted", "auto-generated"),
+        ("MIME-Version", "1.0"),
+    ]
+    # Parts come first in _raw_headers; put the envelope-ish headers on top.
+    part_headers = list(message.raw_items())
+    for name in {name for name, _ in part_headers}:
+        del message[name]
+    for name, value in [*headers, *part_headers]:
+        message.set_raw(name, value)
+
+
+@lru_cache(maxsize=4096)
+def _address_header(header: str, name: str, email: str) -> str:
+    """Return the folded, RFC 2047-encoded value of an address header (cached per person)."""
+    return _folded(header, address((name, email)))
+
+
+def _subject_header(subject: str) -> str:
+    if subject.isascii() and len(subject) <= 68:
+        return subject
+    # email.header is twice as fast as the registry for the one header unique per message.
+    return Header(subject, "utf-8", header_name="Subject").encode(linesep="\n")
+
+
+def _folded(header: str, value: object) -> str:
+    # Parse and fold once with the registry, then store the result raw: the
+    # generator re-parses only headers it has to refold, which these never are.
+    folded = POLICY.header_factory(header, value).fold(policy=POLICY)
+    return folded[len(header) + 2 :].rstrip("\r\n")
+
+
+def _part(
+    content_type: str, transfer_encoding: str, payload: str, *, disposition: str | None = None
+) -> EmailMessage:
+    part = EmailMessage(policy=POLICY)
+    part.set_raw("Content-Type", content_type)
+    part.set_raw("Content-Transfer-Encoding", transfer_encoding)
+    if disposition is not None:
+        part.set_raw("Content-Disposition", disposition)
+    part.set_payload(payload)
+    return part
+
+
+def _text_part(subtype: str, text: str) -> EmailMessage:
+    text = clean_multiline(text) + "\n"
+    data = text.encode("utf-8")
+    # No "=" in 7bit bodies, and quoted-printable encodes it: boundaries ("=_...")
+    # can then never occur in a body, whatever a user typed.
+    if b"=" not in data and data.isascii() and max(map(len, data.split(b"\n"))) <= 76:
+        return _part(f'text/{subtype}; charset="utf-8"', "7bit", text)
+    encoded = binascii.b2a_qp(data, istext=True).decode("ascii")
+    return _part(f'text/{subtype}; charset="utf-8"', "quoted-printable", encoded)
+
+
+def _multipart(subtype: str, parts: list[EmailMessage]) -> EmailMessage:
+    container = EmailMessage(policy=POLICY)
+    container.set_raw("Content-Type", f'multipart/{subtype}; boundary="{_BOUNDARIES[subtype]}"')
+    container.set_payload(parts)
+    return container
+
+
+def _disposition(filename: str) -> str:
+    name = clean_line(filename).replace("\\", "_").replace('"', "_") or "attachment"
+    if name.isascii():
+        return f'attachment; filename="{name}"'
+    return f"attachment; filename*=utf-8''{quote(name, safe='')}"
+
+
+def _base64(data: bytes) -> str:
+    return base64.encodebytes(data).decode("ascii")
