@@ -145,9 +145,12 @@ def _text_data(form: FlaskForm, names: tuple[str, ...]) -> dict:
     return {name: (getattr(form, name).data or "").strip() for name in names}
 
 
+# Fields checked by an inline validator carry no Optional(): it would stop the chain when empty.
+
+
 class EventForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=choices(KIND_LABELS))
-    title_fr = StringField(_l("Title (French)"), validators=[Optional(), Length(max=200)])
+    title_fr = StringField(_l("Title (French)"), validators=[Length(max=200)])
     title_nl = StringField(_l("Title (Dutch)"), validators=[Optional(), Length(max=200)])
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
     description_fr = TextAreaField(_l("Description (French)"),
@@ -229,11 +232,11 @@ class EventForm(FlaskForm):
 
 class QuestionForm(FlaskForm):
     kind = SelectField(_l("Kind of answer"), choices=choices(QUESTION_KIND_LABELS))
-    label_fr = StringField(_l("Question (French)"), validators=[Optional(), Length(max=200)])
+    label_fr = StringField(_l("Question (French)"), validators=[Length(max=200)])
     label_nl = StringField(_l("Question (Dutch)"), validators=[Optional(), Length(max=200)])
     label_en = StringField(_l("Question (English)"), validators=[Optional(), Length(max=200)])
     choices = TextAreaField(_l("Options, one per line (choice questions)"),
-                            validators=[Optional(), Length(max=4000)])
+                            validators=[Length(max=4000)])
     required = BooleanField(_l("An answer is required"))
     submit = SubmitField(_l("Save"))
 
@@ -259,7 +262,7 @@ class QuestionForm(FlaskForm):
 class ProgrammeItemForm(FlaskForm):
     starts_at = LocalDateTimeField(_l("Starts (Brussels time)"), validators=[InputRequired()])
     ends_at = LocalDateTimeField(_l("Ends (Brussels time)"), validators=[InputRequired()])
-    title_fr = StringField(_l("Title (French)"), validators=[Optional(), Length(max=200)])
+    title_fr = StringField(_l("Title (French)"), validators=[Length(max=200)])
     title_nl = StringField(_l("Title (Dutch)"), validators=[Optional(), Length(max=200)])
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
     location = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
