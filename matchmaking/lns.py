@@ -144,6 +144,8 @@ def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], de
         for s in pair.slots:
             by_slot[s].append(pair)
     value = sum(index.pairs[k].value for k in board.placed)
+    if len(index.candidates) <= NEIGHBOURHOOD_PAIRS:
+        return value  # one neighbourhood would be the whole model: leave it to the full solve
     rounds = 0
     while time.monotonic() < deadline - 0.05 and value < target:
         rounds += 1

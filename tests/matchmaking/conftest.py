@@ -1,13 +1,11 @@
-"""Hypothesis profiles for the matchmaking tests: dev (default) and ci (lighter)."""
+"""Hypothesis profiles for the matchmaking tests: dev (default), ci (lighter), thorough."""
 
 import os
 
 from hypothesis import HealthCheck, settings
 
-settings.register_profile(
-    "dev", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.register_profile(
-    "ci", max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+for name, examples in (("dev", 60), ("ci", 20), ("thorough", 400)):
+    settings.register_profile(
+        name, max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
