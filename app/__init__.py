@@ -46,6 +46,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.b2b.views import bp as b2b_bp
     from app.events.views import bp as events_bp
+    from app.invites.views import bp as calendar_bp
     from app.main.views import bp as main_bp
     from app.members.views import bp as members_bp
 
@@ -54,6 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(members_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(b2b_bp)
+    app.register_blueprint(calendar_bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -23,6 +23,8 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str | None] = mapped_column(String(2))
+    #: SHA-256 of the organiser calendar feed token; the token itself is never stored.
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     @property

@@ -180,6 +180,9 @@ class Person(db.Model):
     organisation_name: Mapped[str] = mapped_column(String(200), default="")
     #: Raised to revoke every personal link sent so far.
     token_version: Mapped[int] = mapped_column(default=1)
+    #: SHA-256 of the personal calendar feed token; the token itself is never stored.
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    feed_token_created_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="people")

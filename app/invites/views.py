@@ -1,0 +1,104 @@
+"""Calendar feeds (.ics subscriptions) and the pages to subscribe, renew or revoke them."""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from app.events.tokens import TokenError, load_manage_token
+from app.extensions import db, limiter
+from app.invites import services, sources
+from app.invites.feeds import feed_etag, feed_last_modified
+from app.invites.ics import build_feed
+from app.urls import external_url
+
+bp = Blueprint("calendar", __name__, url_prefix="/calendar")
+
+#: DTSTAMP of an empty feed, so its bytes (and ETag) never change.
+EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def _feed_response(items, removed, *, name: str) -> Response:
+    """Answer 304 when the client's copy is current, else the feed with validators."""
+    etag = feed_etag(items, name=name)
+    last_modified = feed_last_modified(items, removed_at=removed)
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=300"}
+    if last_modified is not None:
+        headers["Last-Modified"] = last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    if request.if_none_match and etag.strip('"') in request.if_none_match:
+        return Response(status=304, headers=headers)
+    if (not request.if_none_match and last_modified is not None
+            and request.if_modified_since is not None
+            and last_modified <= request.if_modified_since):
+        return Response(status=304, headers=headers)
+    body = build_feed(items, name=name, dtstamp=last_modified or EPOCH)
+    return Response(body, mimetype="text/calendar", headers={
+        **headers, "Content-Disposition": 'inline; filename="calendar.ics"'})
+
+
+def feed_urls(token: str, endpoint: str = "calendar.person_feed") -> tuple[str, str]:
+    """Return the https and webcal:// addresses of a feed."""
+    url = external_url(endpoint, token=token)
+    return url, "webcal://" + url.split("://", 1)[1]
+
+
+@bp.get("/<token>.ics")
+@limiter.limit(lambda: current_app.config["MANAGE_RATE_LIMIT"])
+def person_feed(token: str):
+    person = services.get_person_by_feed_token(token)
+    if person is None:
+        abort(404)
+    items, removed = sources.person_feed(person)
+    return _feed_response(items, removed,
+                          name=f"{current_app.config['CLUSTER_NAME']} – {person.full_name}")
+
+
+@bp.get("/public.ics")
+def public_feed():
+    items, removed = sources.public_feed()
+    return _feed_response(items, removed, name=current_app.config["CLUSTER_NAME"])
+
+
+@bp.get("/organiser/<token>.ics")
+def organiser_feed(token: str):
+    if services.get_organiser_by_feed_token(token) is None:
+        abort(404)
+    items, removed = sources.public_feed(include_drafts=True)
+    return _feed_response(items, removed,
+                          name=_("%(name)s (organisers)", name=current_app.config["CLUSTER_NAME"]))
+
+
+@bp.route("/subscribe/<manage_token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["MANAGE_RATE_LIMIT"])
+def subscribe(manage_token: str):
+    """Let a person get, renew or revoke their feed, from a registration's personal link."""
+    try:
+        registration = load_manage_token(manage_token)
+    except TokenError:
+        return render_template("calendar/invalid_link.html"), 400
+    person = registration.person
+    form = FlaskForm()
+    new_urls = None
+    if form.validate_on_submit():
+        if request.form.get("action") == "revoke":
+            services.revoke_person_feed_token(person)
+        else:
+            new_urls = feed_urls(services.renew_person_feed_token(person))
+        db.session.commit()
+    return render_template("calendar/subscribe.html", person=person, form=form,
+                           new_urls=new_urls, public_url=external_url("calendar.public_feed"))
+
+
+@bp.route("/organiser", methods=["GET", "POST"])
+@login_required
+def organiser_subscribe():
+    form = FlaskForm()
+    new_urls = None
+    if form.validate_on_submit():
+        token = services.renew_organiser_feed_token(current_user)
+        db.session.commit()
+        new_urls = feed_urls(token, "calendar.organiser_feed")
+    return render_template("calendar/organiser.html", form=form, new_urls=new_urls,
+                           has_feed=current_user.feed_token_hash is not None)
