@@ -434,3 +434,26 @@ def test_cancel_event_notifies_everyone_registered(logged_in, db):
     assert event.cancelled_at is not None
     recipients = sorted(db.session.scalars(select(OutboxMessage.recipient)))
     assert recipients == ["ann@example.org", "bob@example.org"]
+
+
+def test_every_organiser_page_renders_for_a_full_event(logged_in, db):
+    event = make_event(requires_approval=True, capacity=3)
+    item = ProgrammeItem(event=event, starts_at=event.starts_at, ends_at=event.ends_at,
+                         title_en="Welcome", location="Hall")
+    question = Question(event=event, kind=QuestionKind.CHOICE, label_en="Workshop?",
+                        choices="Wood\nTextile", position=1)
+    db.session.add_all([item, question])
+    db.session.commit()
+    for status in RegistrationStatus:
+        add_registration(event, f"{status.value}@example.org", status)
+    base = f"/admin/events/{event.id}"
+    pages = ["", "/edit", "/duplicate", "/cancel", "/programme/new",
+             f"/programme/{item.id}/edit", "/questions/new", f"/questions/{question.id}/edit",
+             "/registrations", "/registrations/new", "/check-in", "/attendance-sheet",
+             "/registrations.csv", "/message"]
+
+    for page in pages:
+        for language in ("fr", "nl", "en"):
+            response = logged_in.get(base + page, headers={"Accept-Language": language})
+            assert response.status_code == 200, (page, language)
+    assert logged_in.get("/admin/events/new").status_code == 200
