@@ -65,13 +65,24 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return _render_error(400, str(_l("The form expired or was sent from elsewhere. "
-                                         "Please reload the page and try again.")))
+        return _render_error(
+            400,
+            str(
+                _l(
+                    "The form expired or was sent from elsewhere. "
+                    "Please reload the page and try again."
+                )
+            ),
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         description = None
-        if error.code == 400 and error.description and not error.description.startswith("The browser"):
+        if (
+            error.code == 400
+            and error.description
+            and not error.description.startswith("The browser")
+        ):
             description = error.description
         return _render_error(error.code or 500, description)
 

@@ -27,7 +27,9 @@ def app(tmp_path):
     """A fresh application and database for one test."""
     url = _database_url(tmp_path)
     app = create_app(
-        TestingConfig, SQLALCHEMY_DATABASE_URI=url, MAIL_FOLDER=str(tmp_path / "mail"),
+        TestingConfig,
+        SQLALCHEMY_DATABASE_URI=url,
+        MAIL_FOLDER=str(tmp_path / "mail"),
     )
     if url.startswith("postgresql"):
         _reset_postgres(app)
@@ -79,8 +81,8 @@ def organiser(db):
 @pytest.fixture
 def logged_in(client, organiser):
     """A test client logged in as the organiser."""
-    response = client.post("/auth/login", data={"email": organiser.email,
-                                                "password": "correct-horse"})
+    response = client.post(
+        "/auth/login", data={"email": organiser.email, "password": "correct-horse"}
+    )
     assert response.status_code == 302
     return client
-

@@ -9,7 +9,9 @@ from app.members.models import Person
 
 def test_datetime_comes_back_aware_utc(db):
     brussels_summer = timezone(timedelta(hours=2))
-    person = Person(email="a@b.example", created_at=datetime(2027, 7, 1, 10, 0, tzinfo=brussels_summer))
+    person = Person(
+        email="a@b.example", created_at=datetime(2027, 7, 1, 10, 0, tzinfo=brussels_summer)
+    )
     db.session.add(person)
     db.session.commit()
     db.session.expire_all()

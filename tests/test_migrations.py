@@ -22,7 +22,8 @@ def _upgrade_and_diff(url: str) -> tuple[list, set[str]]:
         upgrade()
         with db.engine.connect() as conn:
             context = MigrationContext.configure(
-                conn, opts={"compare_type": True, "render_as_batch": True})
+                conn, opts={"compare_type": True, "render_as_batch": True}
+            )
             diff = compare_metadata(context, db.metadata)
             tables = set(inspect(conn).get_table_names())
         downgrade(revision="base")

@@ -6,20 +6,25 @@ from app.members.models import Organisation, OrganisationKind, Person
 
 
 def _fingerprint(db):
-    return [(o.name, o.kind.value, len(o.people)) for o in
-            db.session.scalars(select(Organisation).order_by(Organisation.name))]
+    return [
+        (o.name, o.kind.value, len(o.people))
+        for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
+    ]
 
 
 def test_seed_demo_builds_the_cluster_once(runner, db):
     first = runner.invoke(args=["seed", "demo"])
     assert first.exit_code == 0, first.output
     assert "organiser@clustermeet.example" in first.output
-    members = db.session.scalar(select(func.count(Organisation.id)).where(
-        Organisation.kind == OrganisationKind.MEMBER))
-    partners = db.session.scalar(select(func.count(Organisation.id)).where(
-        Organisation.kind == OrganisationKind.PARTNER))
-    companies = db.session.scalar(select(func.count(Organisation.id)).where(
-        Organisation.is_company.is_(True)))
+    members = db.session.scalar(
+        select(func.count(Organisation.id)).where(Organisation.kind == OrganisationKind.MEMBER)
+    )
+    partners = db.session.scalar(
+        select(func.count(Organisation.id)).where(Organisation.kind == OrganisationKind.PARTNER)
+    )
+    companies = db.session.scalar(
+        select(func.count(Organisation.id)).where(Organisation.is_company.is_(True))
+    )
     assert (members, partners) == (54, 20)
     assert round(companies / (members + partners), 2) == 0.86
     people = db.session.scalar(select(func.count(Person.id)))

@@ -53,16 +53,16 @@ class Outcome(enum.StrEnum):
 participant_unavailable = Table(
     "b2b_participant_unavailable",
     db.metadata,
-    Column("participant_id", ForeignKey("b2b_participants.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column(
+        "participant_id", ForeignKey("b2b_participants.id", ondelete="CASCADE"), primary_key=True
+    ),
     Column("slot_id", ForeignKey("b2b_slots.id", ondelete="CASCADE"), primary_key=True),
 )
 
 participant_item_tags = Table(
     "b2b_participant_item_tags",
     db.metadata,
-    Column("item_id", ForeignKey("b2b_participant_items.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column("item_id", ForeignKey("b2b_participant_items.id", ondelete="CASCADE"), primary_key=True),
     Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
 )
 
@@ -75,8 +75,9 @@ class B2BSession(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[SessionStatus] = mapped_column(enum_type(SessionStatus),
-                                                  default=SessionStatus.DRAFT)
+    status: Mapped[SessionStatus] = mapped_column(
+        enum_type(SessionStatus), default=SessionStatus.DRAFT
+    )
     slot_minutes: Mapped[int] = mapped_column(default=20)
     #: Guests from outside the cluster may take part.
     open_to_guests: Mapped[bool] = mapped_column(default=True)
@@ -88,7 +89,8 @@ class B2BSession(db.Model):
     requires_acceptance: Mapped[bool] = mapped_column(default=False)
     #: The run whose meetings were last published.
     published_run_id: Mapped[int | None] = mapped_column(
-        ForeignKey("b2b_schedule_runs.id", ondelete="SET NULL", use_alter=True))
+        ForeignKey("b2b_schedule_runs.id", ondelete="SET NULL", use_alter=True)
+    )
     published_at: Mapped[datetime | None]
     #: Raised by every profile or request change; keys the suggestion cache.
     profiles_version: Mapped[int] = mapped_column(default=0)
@@ -96,11 +98,14 @@ class B2BSession(db.Model):
 
     event: Mapped[Event] = relationship()
     slots: Mapped[list["Slot"]] = relationship(
-        back_populates="session", cascade="all, delete-orphan", order_by="Slot.starts_at")
+        back_populates="session", cascade="all, delete-orphan", order_by="Slot.starts_at"
+    )
     tables: Mapped[list["B2BTable"]] = relationship(
-        back_populates="session", cascade="all, delete-orphan", order_by="B2BTable.position")
+        back_populates="session", cascade="all, delete-orphan", order_by="B2BTable.position"
+    )
     participants: Mapped[list["Participant"]] = relationship(
-        back_populates="session", cascade="all, delete-orphan", order_by="Participant.id")
+        back_populates="session", cascade="all, delete-orphan", order_by="Participant.id"
+    )
 
     def __repr__(self) -> str:
         return f"<B2BSession {self.id} of event {self.event_id}>"
@@ -156,7 +161,8 @@ class Participant(db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("b2b_sessions.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     registration_id: Mapped[int | None] = mapped_column(
-        ForeignKey("registrations.id", ondelete="SET NULL"))
+        ForeignKey("registrations.id", ondelete="SET NULL")
+    )
     #: Identifier in b2b-problem files ("P001"), stable for the session.
     code: Mapped[str] = mapped_column(String(20))
     #: Organisation name as shown to others (the person's organisation or free text).
@@ -181,10 +187,13 @@ class Participant(db.Model):
     table: Mapped[B2BTable | None] = relationship()
     unavailable: Mapped[list[Slot]] = relationship(secondary=participant_unavailable)
     items: Mapped[list["ParticipantItem"]] = relationship(
-        back_populates="participant", cascade="all, delete-orphan", order_by="ParticipantItem.id")
+        back_populates="participant", cascade="all, delete-orphan", order_by="ParticipantItem.id"
+    )
 
-    __table_args__ = (UniqueConstraint("session_id", "person_id"),
-                      UniqueConstraint("session_id", "code"))
+    __table_args__ = (
+        UniqueConstraint("session_id", "person_id"),
+        UniqueConstraint("session_id", "code"),
+    )
 
     @property
     def languages(self) -> list[str]:
@@ -213,7 +222,8 @@ class ParticipantItem(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(
-        ForeignKey("b2b_participants.id", ondelete="CASCADE"))
+        ForeignKey("b2b_participants.id", ondelete="CASCADE")
+    )
     kind: Mapped[ProfileItemKind] = mapped_column(enum_type(ProfileItemKind))
     title: Mapped[str] = mapped_column(String(200))
     tags: Mapped[list[Tag]] = relationship(secondary=participant_item_tags)
@@ -234,8 +244,9 @@ class MeetingRequest(db.Model):
     from_id: Mapped[int] = mapped_column(ForeignKey("b2b_participants.id", ondelete="CASCADE"))
     to_id: Mapped[int] = mapped_column(ForeignKey("b2b_participants.id", ondelete="CASCADE"))
     priority: Mapped[int] = mapped_column(default=1)
-    status: Mapped[RequestStatus] = mapped_column(enum_type(RequestStatus),
-                                                  default=RequestStatus.PENDING)
+    status: Mapped[RequestStatus] = mapped_column(
+        enum_type(RequestStatus), default=RequestStatus.PENDING
+    )
     #: Added by an organiser (a must-meet pair set by hand).
     by_organiser: Mapped[bool] = mapped_column(default=False)
     message: Mapped[str] = mapped_column(Text, default="")
@@ -279,11 +290,14 @@ class ScheduleRun(db.Model):
     time_limit: Mapped[int] = mapped_column(default=30)
     min_meetings: Mapped[int] = mapped_column(default=0)
     #: A re-plan from this slot on (event day); None for a full run.
-    from_slot_id: Mapped[int | None] = mapped_column(ForeignKey("b2b_slots.id", ondelete="SET NULL"))
+    from_slot_id: Mapped[int | None] = mapped_column(
+        ForeignKey("b2b_slots.id", ondelete="SET NULL")
+    )
     #: The run this one starts from: its locked meetings are kept (and, for a re-plan from
     #: `from_slot_id`, its other meetings are the previous schedule).
     base_run_id: Mapped[int | None] = mapped_column(
-        ForeignKey("b2b_schedule_runs.id", ondelete="SET NULL"))
+        ForeignKey("b2b_schedule_runs.id", ondelete="SET NULL")
+    )
     best_value: Mapped[float | None]
     bound: Mapped[float | None]
     progress_at: Mapped[datetime | None]
@@ -297,7 +311,8 @@ class ScheduleRun(db.Model):
     finished_at: Mapped[datetime | None]
 
     meetings: Mapped[list["Meeting"]] = relationship(
-        back_populates="run", cascade="all, delete-orphan", order_by="Meeting.id")
+        back_populates="run", cascade="all, delete-orphan", order_by="Meeting.id"
+    )
 
     def __repr__(self) -> str:
         return f"<ScheduleRun {self.id} {self.status}>"
@@ -323,8 +338,10 @@ class Meeting(db.Model):
     slot: Mapped[Slot] = relationship()
     table: Mapped[B2BTable] = relationship()
 
-    __table_args__ = (UniqueConstraint("run_id", "a_id", "b_id"),
-                      Index("ix_b2b_meetings_run_slot", "run_id", "slot_id"))
+    __table_args__ = (
+        UniqueConstraint("run_id", "a_id", "b_id"),
+        Index("ix_b2b_meetings_run_slot", "run_id", "slot_id"),
+    )
 
     def __repr__(self) -> str:
         return f"<Meeting {self.a_id}x{self.b_id} slot={self.slot_id} table={self.table_id}>"
@@ -357,9 +374,11 @@ class MeetingFeedback(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     published_meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("b2b_published_meetings.id", ondelete="CASCADE"))
+        ForeignKey("b2b_published_meetings.id", ondelete="CASCADE")
+    )
     participant_id: Mapped[int] = mapped_column(
-        ForeignKey("b2b_participants.id", ondelete="CASCADE"))
+        ForeignKey("b2b_participants.id", ondelete="CASCADE")
+    )
     happened: Mapped[bool] = mapped_column(default=True)
     #: 1 (not useful) to 5 (very useful).
     usefulness: Mapped[int | None]
@@ -380,11 +399,13 @@ class B2BNotification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(
-        ForeignKey("b2b_participants.id", ondelete="CASCADE"))
+        ForeignKey("b2b_participants.id", ondelete="CASCADE")
+    )
     #: "request" (new request received), "accepted", "declined", "deadline".
     kind: Mapped[str] = mapped_column(String(20))
     request_id: Mapped[int | None] = mapped_column(
-        ForeignKey("b2b_requests.id", ondelete="CASCADE"))
+        ForeignKey("b2b_requests.id", ondelete="CASCADE")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     #: Set when a digest claimed it (the digest is queued in the same transaction).
     sent_at: Mapped[datetime | None]

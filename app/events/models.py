@@ -60,8 +60,11 @@ event_sectors = Table(
 def _localised(obj, prefix: str, language: str) -> str:
     if language in LANGUAGES and getattr(obj, f"{prefix}_{language}", ""):
         return getattr(obj, f"{prefix}_{language}")
-    return (getattr(obj, f"{prefix}_en", "") or getattr(obj, f"{prefix}_fr", "")
-            or getattr(obj, f"{prefix}_nl", ""))
+    return (
+        getattr(obj, f"{prefix}_en", "")
+        or getattr(obj, f"{prefix}_fr", "")
+        or getattr(obj, f"{prefix}_nl", "")
+    )
 
 
 class Event(db.Model):
@@ -84,7 +87,8 @@ class Event(db.Model):
     address: Mapped[str] = mapped_column(String(300), default="")
     #: The member hosting a circlemeet or a site visit.
     host_organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="SET NULL"))
+        ForeignKey("organisations.id", ondelete="SET NULL")
+    )
     audience: Mapped[Audience] = mapped_column(enum_type(Audience), default=Audience.PUBLIC)
     #: Confirmed places; None means no limit.
     capacity: Mapped[int | None]
@@ -98,11 +102,14 @@ class Event(db.Model):
     host_organisation: Mapped[Organisation | None] = relationship()
     sectors: Mapped[list[Sector]] = relationship(secondary=event_sectors)
     programme: Mapped[list["ProgrammeItem"]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="ProgrammeItem.starts_at")
+        back_populates="event", cascade="all, delete-orphan", order_by="ProgrammeItem.starts_at"
+    )
     questions: Mapped[list["Question"]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="Question.position")
+        back_populates="event", cascade="all, delete-orphan", order_by="Question.position"
+    )
     registrations: Mapped[list["Registration"]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="Registration.created_at")
+        back_populates="event", cascade="all, delete-orphan", order_by="Registration.created_at"
+    )
 
     __table_args__ = (Index("ix_events_status_starts_at", "status", "starts_at"),)
 
@@ -206,4 +213,6 @@ class Registration(db.Model):
     )
 
     def __repr__(self) -> str:
-        return f"<Registration {self.id} event={self.event_id} person={self.person_id} {self.status}>"
+        return (
+            f"<Registration {self.id} event={self.event_id} person={self.person_id} {self.status}>"
+        )

@@ -42,13 +42,17 @@ def _is_all_day(event: Event) -> bool:
 def _sequences(uids: list[str], email: str) -> dict[str, int]:
     if not uids:
         return {}
-    rows = db.session.execute(select(InviteSequence.uid, InviteSequence.sequence).where(
-        InviteSequence.uid.in_(uids), InviteSequence.recipient == email.lower()))
+    rows = db.session.execute(
+        select(InviteSequence.uid, InviteSequence.sequence).where(
+            InviteSequence.uid.in_(uids), InviteSequence.recipient == email.lower()
+        )
+    )
     return {uid: sequence for uid, sequence in rows}
 
 
-def person_feed(person: Person, *, now: datetime | None = None
-                ) -> tuple[list[CalendarItem], list[datetime]]:
+def person_feed(
+    person: Person, *, now: datetime | None = None
+) -> tuple[list[CalendarItem], list[datetime]]:
     """Return a person's confirmed registrations and published meetings, and removal times.
 
     SEQUENCE is the one last mailed to the person for the same UID, so the feed and the
@@ -57,13 +61,23 @@ def person_feed(person: Person, *, now: datetime | None = None
     since = (now or utc_now()) - FEED_HISTORY
     language = person.language
     registrations = db.session.scalars(
-        select(Registration).join(Event).where(
-            Registration.person_id == person.id, Event.ends_at >= since)
-        .options(selectinload(Registration.event))).all()
-    kept = [r for r in registrations if r.status == RegistrationStatus.CONFIRMED
-            and r.event.status != EventStatus.CANCELLED]
-    removed = [moment for r in registrations if r not in kept
-               for moment in (r.cancelled_at, r.event.cancelled_at) if moment]
+        select(Registration)
+        .join(Event)
+        .where(Registration.person_id == person.id, Event.ends_at >= since)
+        .options(selectinload(Registration.event))
+    ).all()
+    kept = [
+        r
+        for r in registrations
+        if r.status == RegistrationStatus.CONFIRMED and r.event.status != EventStatus.CANCELLED
+    ]
+    removed = [
+        moment
+        for r in registrations
+        if r not in kept
+        for moment in (r.cancelled_at, r.event.cancelled_at)
+        if moment
+    ]
     meetings = _published_meetings(person, since)
     uids = [registration_uid(r.id, _domain()) for r in kept] + [m[0].uid for m in meetings]
     sequences = _sequences(uids, person.email)
@@ -72,29 +86,51 @@ def person_feed(person: Person, *, now: datetime | None = None
         for registration in kept:
             event = registration.event
             uid = registration_uid(registration.id, _domain())
-            items.append(CalendarItem(
-                uid=uid, sequence=sequences.get(uid, 0), summary=event.title(language),
-                start=event.starts_at, end=event.ends_at, description=event.description(language),
-                location=_location(event), url=external_url("events.detail", event_id=event.id),
-                all_day=_is_all_day(event), organizer=_organizer(),
-                attendees=(Attendee(person.full_name, person.email),),
-                last_modified=max(filter(None, (event.updated_at, registration.confirmed_at,
-                                                registration.created_at))),
-            ))
-        for published, slot, table, me, other, session in meetings:
-            items.append(CalendarItem(
-                uid=published.uid, sequence=sequences.get(published.uid, 0),
-                summary=_("B2B meeting: %(name)s (%(organisation)s)",
-                          name=other.person.full_name, organisation=other.organisation_label),
-                start=slot.starts_at, end=slot.ends_at,
-                description=_("Table %(table)s", table=table.name),
-                location=", ".join(p for p in (table.name, table.location,
-                                               _location(session.event)) if p),
-                organizer=_organizer(),
-                attendees=(Attendee(person.full_name, person.email),
-                           Attendee(other.person.full_name, other.person.email)),
-                last_modified=published.published_at,
-            ))
+            items.append(
+                CalendarItem(
+                    uid=uid,
+                    sequence=sequences.get(uid, 0),
+                    summary=event.title(language),
+                    start=event.starts_at,
+                    end=event.ends_at,
+                    description=event.description(language),
+                    location=_location(event),
+                    url=external_url("events.detail", event_id=event.id),
+                    all_day=_is_all_day(event),
+                    organizer=_organizer(),
+                    attendees=(Attendee(person.full_name, person.email),),
+                    last_modified=max(
+                        filter(
+                            None,
+                            (event.updated_at, registration.confirmed_at, registration.created_at),
+                        )
+                    ),
+                )
+            )
+        for published, slot, table, _me, other, session in meetings:
+            items.append(
+                CalendarItem(
+                    uid=published.uid,
+                    sequence=sequences.get(published.uid, 0),
+                    summary=_(
+                        "B2B meeting: %(name)s (%(organisation)s)",
+                        name=other.person.full_name,
+                        organisation=other.organisation_label,
+                    ),
+                    start=slot.starts_at,
+                    end=slot.ends_at,
+                    description=_("Table %(table)s", table=table.name),
+                    location=", ".join(
+                        p for p in (table.name, table.location, _location(session.event)) if p
+                    ),
+                    organizer=_organizer(),
+                    attendees=(
+                        Attendee(person.full_name, person.email),
+                        Attendee(other.person.full_name, other.person.email),
+                    ),
+                    last_modified=published.published_at,
+                )
+            )
     return items, removed
 
 
@@ -113,8 +149,9 @@ def _published_meetings(person: Person, since: datetime) -> list[tuple]:
     return [tuple(row) for row in db.session.execute(stmt)]
 
 
-def public_feed(*, now: datetime | None = None, include_drafts: bool = False
-                ) -> tuple[list[CalendarItem], list[datetime]]:
+def public_feed(
+    *, now: datetime | None = None, include_drafts: bool = False
+) -> tuple[list[CalendarItem], list[datetime]]:
     """Return the cluster's published events (all events but cancelled ones for organisers)."""
     since = (now or utc_now()) - FEED_HISTORY
     events = db.session.scalars(select(Event).where(Event.ends_at >= since)).all()
@@ -130,13 +167,21 @@ def public_feed(*, now: datetime | None = None, include_drafts: bool = False
         title = event.title(language)
         if event.status == EventStatus.DRAFT:
             title = f"[{_('Draft')}] {title}"
-        items.append(CalendarItem(
-            uid=event_uid(event.id, _domain()), sequence=0, summary=title,
-            start=event.starts_at, end=event.ends_at, description=event.description(language),
-            location=_location(event), url=external_url("events.detail", event_id=event.id),
-            all_day=_is_all_day(event),
-            status=ItemStatus.TENTATIVE if event.status == EventStatus.DRAFT
-            else ItemStatus.CONFIRMED,
-            last_modified=event.updated_at,
-        ))
+        items.append(
+            CalendarItem(
+                uid=event_uid(event.id, _domain()),
+                sequence=0,
+                summary=title,
+                start=event.starts_at,
+                end=event.ends_at,
+                description=event.description(language),
+                location=_location(event),
+                url=external_url("events.detail", event_id=event.id),
+                all_day=_is_all_day(event),
+                status=ItemStatus.TENTATIVE
+                if event.status == EventStatus.DRAFT
+                else ItemStatus.CONFIRMED,
+                last_modified=event.updated_at,
+            )
+        )
     return items, removed

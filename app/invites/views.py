@@ -29,13 +29,19 @@ def _feed_response(items, removed, *, name: str) -> Response:
         headers["Last-Modified"] = last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
     if request.if_none_match and etag.strip('"') in request.if_none_match:
         return Response(status=304, headers=headers)
-    if (not request.if_none_match and last_modified is not None
-            and request.if_modified_since is not None
-            and last_modified <= request.if_modified_since):
+    if (
+        not request.if_none_match
+        and last_modified is not None
+        and request.if_modified_since is not None
+        and last_modified <= request.if_modified_since
+    ):
         return Response(status=304, headers=headers)
     body = build_feed(items, name=name, dtstamp=last_modified or EPOCH)
-    return Response(body, mimetype="text/calendar", headers={
-        **headers, "Content-Disposition": 'inline; filename="calendar.ics"'})
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={**headers, "Content-Disposition": 'inline; filename="calendar.ics"'},
+    )
 
 
 def feed_urls(token: str, endpoint: str = "calendar.person_feed") -> tuple[str, str]:
@@ -51,8 +57,9 @@ def person_feed(token: str):
     if person is None:
         abort(404)
     items, removed = sources.person_feed(person)
-    return _feed_response(items, removed,
-                          name=f"{current_app.config['CLUSTER_NAME']} – {person.full_name}")
+    return _feed_response(
+        items, removed, name=f"{current_app.config['CLUSTER_NAME']} – {person.full_name}"
+    )
 
 
 @bp.get("/public.ics")
@@ -66,8 +73,9 @@ def organiser_feed(token: str):
     if services.get_organiser_by_feed_token(token) is None:
         abort(404)
     items, removed = sources.public_feed(include_drafts=True)
-    return _feed_response(items, removed,
-                          name=_("%(name)s (organisers)", name=current_app.config["CLUSTER_NAME"]))
+    return _feed_response(
+        items, removed, name=_("%(name)s (organisers)", name=current_app.config["CLUSTER_NAME"])
+    )
 
 
 @bp.route("/subscribe/<manage_token>", methods=["GET", "POST"])
@@ -87,8 +95,13 @@ def subscribe(manage_token: str):
         else:
             new_urls = feed_urls(services.renew_person_feed_token(person))
         db.session.commit()
-    return render_template("calendar/subscribe.html", person=person, form=form,
-                           new_urls=new_urls, public_url=external_url("calendar.public_feed"))
+    return render_template(
+        "calendar/subscribe.html",
+        person=person,
+        form=form,
+        new_urls=new_urls,
+        public_url=external_url("calendar.public_feed"),
+    )
 
 
 @bp.route("/organiser", methods=["GET", "POST"])
@@ -100,5 +113,9 @@ def organiser_subscribe():
         token = services.renew_organiser_feed_token(current_user)
         db.session.commit()
         new_urls = feed_urls(token, "calendar.organiser_feed")
-    return render_template("calendar/organiser.html", form=form, new_urls=new_urls,
-                           has_feed=current_user.feed_token_hash is not None)
+    return render_template(
+        "calendar/organiser.html",
+        form=form,
+        new_urls=new_urls,
+        has_feed=current_user.feed_token_hash is not None,
+    )

@@ -33,8 +33,9 @@ class OutboxMessage(db.Model):
     kind: Mapped[str] = mapped_column(String(60), default="")
     #: An object reference such as "registration:12", to find mails of an object.
     reference: Mapped[str] = mapped_column(String(100), default="")
-    status: Mapped[OutboxStatus] = mapped_column(enum_type(OutboxStatus),
-                                                 default=OutboxStatus.PENDING)
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_type(OutboxStatus), default=OutboxStatus.PENDING
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utc_now)
     claimed_at: Mapped[datetime | None]

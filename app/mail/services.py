@@ -17,8 +17,13 @@ def queue_message(message: EmailMessage, *, kind: str = "", reference: str = "")
     if not recipient or not sender:
         raise ValueError("a queued message needs From and To addresses")
     item = OutboxMessage(
-        sender=sender, recipient=recipient, subject=str(message["Subject"] or "")[:300],
-        raw=message.as_bytes(), kind=kind, reference=reference, next_attempt_at=utc_now(),
+        sender=sender,
+        recipient=recipient,
+        subject=str(message["Subject"] or "")[:300],
+        raw=message.as_bytes(),
+        kind=kind,
+        reference=reference,
+        next_attempt_at=utc_now(),
     )
     db.session.add(item)
     db.session.flush()
@@ -28,13 +33,15 @@ def queue_message(message: EmailMessage, *, kind: str = "", reference: str = "")
 def get_invite_sequence(uid: str, recipient: str) -> InviteSequence | None:
     """Return the record of what was last sent for this UID to this recipient."""
     return db.session.scalar(
-        select(InviteSequence).where(InviteSequence.uid == uid,
-                                     InviteSequence.recipient == recipient.lower())
+        select(InviteSequence).where(
+            InviteSequence.uid == uid, InviteSequence.recipient == recipient.lower()
+        )
     )
 
 
-def next_invite_sequence(uid: str, recipient: str, *, method: str = "REQUEST",
-                         fingerprint: str = "") -> int:
+def next_invite_sequence(
+    uid: str, recipient: str, *, method: str = "REQUEST", fingerprint: str = ""
+) -> int:
     """Record a new message for this UID and recipient; return the SEQUENCE to write.
 
     The first invite has SEQUENCE 0; every later update or cancellation raises it by one,

@@ -21,9 +21,22 @@ from app.members.models import (
 )
 
 COLUMNS = (
-    "organisation", "organisation_kind", "status", "partner_type", "is_company", "sectors",
-    "commune", "address", "website", "first_name", "last_name", "email", "phone", "language",
-    "consent", "job_title",
+    "organisation",
+    "organisation_kind",
+    "status",
+    "partner_type",
+    "is_company",
+    "sectors",
+    "commune",
+    "address",
+    "website",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "language",
+    "consent",
+    "job_title",
 )
 REQUIRED_COLUMNS = ("organisation", "email")
 TRUE_WORDS = {"yes", "y", "true", "1", "oui", "ja", "x"}
@@ -59,8 +72,10 @@ def decode(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ValueError(
-            _("The file is not UTF-8 text (line %(line)d). Save it as \"CSV UTF-8\" and try again.",
-              line=line)
+            _(
+                'The file is not UTF-8 text (line %(line)d). Save it as "CSV UTF-8" and try again.',
+                line=line,
+            )
         ) from None
 
 
@@ -88,8 +103,13 @@ def plan_import(text: str) -> ImportPlan:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        plan.errors.append(RowError(1, ", ".join(missing),
-                                    _("Missing column(s): %(columns)s", columns=", ".join(missing))))
+        plan.errors.append(
+            RowError(
+                1,
+                ", ".join(missing),
+                _("Missing column(s): %(columns)s", columns=", ".join(missing)),
+            )
+        )
         return plan
     reader.fieldnames = header
     sectors = {s.code: s for s in db.session.scalars(select(Sector))}
@@ -102,48 +122,91 @@ def plan_import(text: str) -> ImportPlan:
         org_name = row.get("organisation", "")
         kind = (row.get("organisation_kind") or "member").lower()
         if kind not in {k.value for k in OrganisationKind}:
-            errors.append(RowError(line_no, "organisation_kind",
-                                   _("'%(value)s' is not member or partner", value=kind)))
+            errors.append(
+                RowError(
+                    line_no,
+                    "organisation_kind",
+                    _("'%(value)s' is not member or partner", value=kind),
+                )
+            )
         status = (row.get("status") or ("active" if kind == "member" else "")).lower()
         if kind == "member" and status not in {s.value for s in MemberStatus}:
-            errors.append(RowError(line_no, "status",
-                                   _("'%(value)s' is not candidate, active or former", value=status)))
+            errors.append(
+                RowError(
+                    line_no,
+                    "status",
+                    _("'%(value)s' is not candidate, active or former", value=status),
+                )
+            )
         partner_type = (row.get("partner_type") or "").lower()
         if kind == "partner" and partner_type not in {p.value for p in PartnerType}:
-            errors.append(RowError(line_no, "partner_type", _(
-                "'%(value)s' is not academic, institutional, support or financial",
-                value=partner_type)))
-        sector_codes = [c.strip().lower() for c in row.get("sectors", "").replace("|", ";")
-                        .replace(",", ";").split(";") if c.strip()]
+            errors.append(
+                RowError(
+                    line_no,
+                    "partner_type",
+                    _(
+                        "'%(value)s' is not academic, institutional, support or financial",
+                        value=partner_type,
+                    ),
+                )
+            )
+        sector_codes = [
+            c.strip().lower()
+            for c in row.get("sectors", "").replace("|", ";").replace(",", ";").split(";")
+            if c.strip()
+        ]
         for code in sector_codes:
             if code not in sectors:
-                errors.append(RowError(line_no, "sectors", _("unknown sector '%(code)s'", code=code)))
+                errors.append(
+                    RowError(line_no, "sectors", _("unknown sector '%(code)s'", code=code))
+                )
         email = row.get("email", "")
         if email:
             try:
                 email = validate_email(email, check_deliverability=False).normalized.lower()
             except EmailNotValidError:
-                errors.append(RowError(line_no, "email",
-                                       _("'%(value)s' is not an email address", value=email)))
+                errors.append(
+                    RowError(
+                        line_no, "email", _("'%(value)s' is not an email address", value=email)
+                    )
+                )
             else:
                 if email in seen_emails:
-                    errors.append(RowError(line_no, "email", _(
-                        "%(email)s appears twice (also on line %(line)d)",
-                        email=email, line=seen_emails[email])))
+                    errors.append(
+                        RowError(
+                            line_no,
+                            "email",
+                            _(
+                                "%(email)s appears twice (also on line %(line)d)",
+                                email=email,
+                                line=seen_emails[email],
+                            ),
+                        )
+                    )
                 seen_emails.setdefault(email, line_no)
         elif not org_name:
-            errors.append(RowError(line_no, "email", _("Either an email or an organisation is needed.")))
+            errors.append(
+                RowError(line_no, "email", _("Either an email or an organisation is needed."))
+            )
         language = (row.get("language") or "fr").lower()
         if language not in LANGUAGES:
-            errors.append(RowError(line_no, "language",
-                                   _("'%(value)s' is not fr, nl or en", value=language)))
+            errors.append(
+                RowError(line_no, "language", _("'%(value)s' is not fr, nl or en", value=language))
+            )
         is_company = _bool(row.get("is_company") or "yes", line_no, "is_company", errors)
         consent = _bool(row.get("consent", ""), line_no, "consent", errors)
-        for column, limit in (("organisation", 200), ("first_name", 100), ("last_name", 100),
-                              ("phone", 40), ("website", 300), ("address", 300)):
+        for column, limit in (
+            ("organisation", 200),
+            ("first_name", 100),
+            ("last_name", 100),
+            ("phone", 40),
+            ("website", 300),
+            ("address", 300),
+        ):
             if len(row.get(column, "")) > limit:
-                errors.append(RowError(line_no, column,
-                                       _("longer than %(limit)d characters", limit=limit)))
+                errors.append(
+                    RowError(line_no, column, _("longer than %(limit)d characters", limit=limit))
+                )
         plan.errors.extend(errors)
         if errors:
             continue
@@ -154,16 +217,27 @@ def plan_import(text: str) -> ImportPlan:
                 plan.new_people += 1
             else:
                 plan.updated_people += 1
-        plan.rows.append({
-            "line": line_no, "organisation": org_name, "kind": kind,
-            "status": status if kind == "member" else None,
-            "partner_type": partner_type if kind == "partner" else None,
-            "is_company": is_company, "sector_codes": sector_codes,
-            "commune": row.get("commune", ""), "address": row.get("address", ""),
-            "website": row.get("website", ""), "first_name": row.get("first_name", ""),
-            "last_name": row.get("last_name", ""), "email": email, "phone": row.get("phone", ""),
-            "language": language, "consent": consent, "job_title": row.get("job_title", ""),
-        })
+        plan.rows.append(
+            {
+                "line": line_no,
+                "organisation": org_name,
+                "kind": kind,
+                "status": status if kind == "member" else None,
+                "partner_type": partner_type if kind == "partner" else None,
+                "is_company": is_company,
+                "sector_codes": sector_codes,
+                "commune": row.get("commune", ""),
+                "address": row.get("address", ""),
+                "website": row.get("website", ""),
+                "first_name": row.get("first_name", ""),
+                "last_name": row.get("last_name", ""),
+                "email": email,
+                "phone": row.get("phone", ""),
+                "language": language,
+                "consent": consent,
+                "job_title": row.get("job_title", ""),
+            }
+        )
     if not plan.rows and not plan.errors:
         plan.errors.append(RowError(1, "", _("The file has a header but no rows.")))
     return plan
@@ -182,10 +256,13 @@ def apply_import(plan: ImportPlan) -> tuple[int, int]:
             organisation = queries.get_organisation_by_name(row["organisation"])
             if organisation is None:
                 organisation = Organisation(
-                    name=row["organisation"], kind=OrganisationKind(row["kind"]),
+                    name=row["organisation"],
+                    kind=OrganisationKind(row["kind"]),
                     status=MemberStatus(row["status"]) if row["status"] else None,
                     partner_type=PartnerType(row["partner_type"]) if row["partner_type"] else None,
-                    is_company=row["is_company"], commune=row["commune"], address=row["address"],
+                    is_company=row["is_company"],
+                    commune=row["commune"],
+                    address=row["address"],
                     website=row["website"],
                     sectors=[sectors[c] for c in row["sector_codes"]],
                 )
@@ -195,9 +272,13 @@ def apply_import(plan: ImportPlan) -> tuple[int, int]:
         if row["email"]:
             person = queries.get_person_by_email(row["email"])
             data = {
-                "email": row["email"], "first_name": row["first_name"],
-                "last_name": row["last_name"], "phone": row["phone"], "language": row["language"],
-                "consent_contact": row["consent"], "job_title": row["job_title"],
+                "email": row["email"],
+                "first_name": row["first_name"],
+                "last_name": row["last_name"],
+                "phone": row["phone"],
+                "language": row["language"],
+                "consent_contact": row["consent"],
+                "job_title": row["job_title"],
                 "organisation_id": organisation.id if organisation else None,
             }
             services.save_person(person, data)
@@ -213,23 +294,38 @@ def export_csv() -> str:
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
     for org in organisations:
         org_cols = [
-            org.name, org.kind.value, org.status.value if org.status else "",
-            org.partner_type.value if org.partner_type else "", "yes" if org.is_company else "no",
-            ";".join(s.code for s in org.sectors), org.commune, org.address, org.website,
+            org.name,
+            org.kind.value,
+            org.status.value if org.status else "",
+            org.partner_type.value if org.partner_type else "",
+            "yes" if org.is_company else "no",
+            ";".join(s.code for s in org.sectors),
+            org.commune,
+            org.address,
+            org.website,
         ]
         people = org.people or [None]
         for person in people:
             writer.writerow(org_cols + _person_cols(person))
     independents = db.session.scalars(
-        select(Person).where(Person.organisation_id.is_(None)).order_by(Person.email))
+        select(Person).where(Person.organisation_id.is_(None)).order_by(Person.email)
+    )
     for person in independents:
-        writer.writerow([person.organisation_name, "", "", "", "", "", "", "", ""]
-                        + _person_cols(person))
+        writer.writerow(
+            [person.organisation_name, "", "", "", "", "", "", "", ""] + _person_cols(person)
+        )
     return out.getvalue()
 
 
 def _person_cols(person: Person | None) -> list[str]:
     if person is None:
         return [""] * 7
-    return [person.first_name, person.last_name, person.email, person.phone, person.language,
-            "yes" if person.consent_contact else "no", person.job_title]
+    return [
+        person.first_name,
+        person.last_name,
+        person.email,
+        person.phone,
+        person.language,
+        "yes" if person.consent_contact else "no",
+        person.job_title,
+    ]

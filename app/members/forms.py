@@ -38,23 +38,33 @@ class MultiCheckboxField(SelectMultipleField):
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=choices(KIND_LABELS))
-    status = SelectField(_l("Membership status"), choices=[("", "—")] + choices(STATUS_LABELS),
-                         default="")
-    partner_type = SelectField(_l("Partner type"),
-                               choices=[("", "—")] + choices(PARTNER_TYPE_LABELS), default="")
+    status = SelectField(
+        _l("Membership status"), choices=[("", "—")] + choices(STATUS_LABELS), default=""
+    )
+    partner_type = SelectField(
+        _l("Partner type"), choices=[("", "—")] + choices(PARTNER_TYPE_LABELS), default=""
+    )
     is_company = BooleanField(_l("This is a company"), default=True)
     joined_on = DateField(_l("Joined on"), validators=[Optional()])
     left_on = DateField(_l("Left on"), validators=[Optional()])
     sector_ids = MultiCheckboxField(_l("Sectors"), coerce=int, validators=[Optional()])
-    business_models = MultiCheckboxField(_l("Circular business models"),
-                                         choices=choices(BUSINESS_MODEL_LABELS),
-                                         validators=[Optional()])
+    business_models = MultiCheckboxField(
+        _l("Circular business models"),
+        choices=choices(BUSINESS_MODEL_LABELS),
+        validators=[Optional()],
+    )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     commune = StringField(_l("Commune"), validators=[Optional(), Length(max=100)])
     website = StringField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
-    description_fr = TextAreaField(_l("Description (French)"), validators=[Optional(), Length(max=4000)])
-    description_nl = TextAreaField(_l("Description (Dutch)"), validators=[Optional(), Length(max=4000)])
-    description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), Length(max=4000)])
+    description_fr = TextAreaField(
+        _l("Description (French)"), validators=[Optional(), Length(max=4000)]
+    )
+    description_nl = TextAreaField(
+        _l("Description (Dutch)"), validators=[Optional(), Length(max=4000)]
+    )
+    description_en = TextAreaField(
+        _l("Description (English)"), validators=[Optional(), Length(max=4000)]
+    )
     submit = SubmitField(_l("Save"))
 
     def validate_status(self, field):
@@ -70,8 +80,9 @@ class OrganisationForm(FlaskForm):
             raise ValidationError(_l("The leaving date is before the joining date."))
 
     def to_data(self) -> dict:
-        data = {name: f.data for name, f in self._fields.items()
-                if name not in {"submit", "csrf_token"}}
+        data = {
+            name: f.data for name, f in self._fields.items() if name not in {"submit", "csrf_token"}
+        }
         data["status"] = data["status"] or None
         data["partner_type"] = data["partner_type"] or None
         return data
@@ -85,14 +96,16 @@ class PersonForm(FlaskForm):
     job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=120)])
     language = SelectField(_l("Preferred language"), choices=choices(LANGUAGE_LABELS))
     organisation_id = SelectField(_l("Organisation"), coerce=int)
-    organisation_name = StringField(_l("Organisation (free text, when not listed)"),
-                                    validators=[Optional(), Length(max=200)])
+    organisation_name = StringField(
+        _l("Organisation (free text, when not listed)"), validators=[Optional(), Length(max=200)]
+    )
     consent_contact = BooleanField(_l("Agrees to be contacted by the cluster"))
     submit = SubmitField(_l("Save"))
 
     def to_data(self) -> dict:
-        data = {name: f.data for name, f in self._fields.items()
-                if name not in {"submit", "csrf_token"}}
+        data = {
+            name: f.data for name, f in self._fields.items() if name not in {"submit", "csrf_token"}
+        }
         data["organisation_id"] = data["organisation_id"] or None
         return data
 

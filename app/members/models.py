@@ -130,8 +130,12 @@ class Organisation(db.Model):
     business_models_raw: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
-    sectors: Mapped[list[Sector]] = relationship(secondary=organisation_sectors, order_by="Sector.position")
-    people: Mapped[list["Person"]] = relationship(back_populates="organisation", order_by="Person.last_name")
+    sectors: Mapped[list[Sector]] = relationship(
+        secondary=organisation_sectors, order_by="Sector.position"
+    )
+    people: Mapped[list["Person"]] = relationship(
+        back_populates="organisation", order_by="Person.last_name"
+    )
     profile_items: Mapped[list["ProfileItem"]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan", order_by="ProfileItem.id"
     )
@@ -175,7 +179,9 @@ class Person(db.Model):
     language: Mapped[str] = mapped_column(String(2), default="fr")
     consent_contact: Mapped[bool] = mapped_column(default=False)
     job_title: Mapped[str] = mapped_column(String(120), default="")
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL")
+    )
     #: Free-text organisation name when it is not (yet) a known organisation.
     organisation_name: Mapped[str] = mapped_column(String(200), default="")
     #: Raised to revoke every personal link sent so far.

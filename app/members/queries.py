@@ -17,7 +17,10 @@ def get_tags() -> list[Tag]:
 
 
 def get_organisations_query(
-    *, kind: str | None = None, status: str | None = None, sector_id: int | None = None,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    sector_id: int | None = None,
     search: str | None = None,
 ) -> Select:
     """Build the filtered organisation list query."""
@@ -30,8 +33,12 @@ def get_organisations_query(
         stmt = stmt.where(Organisation.sectors.any(Sector.id == sector_id))
     if search:
         like = f"%{search.strip().lower()}%"
-        stmt = stmt.where(or_(func.lower(Organisation.name).like(like),
-                              func.lower(Organisation.commune).like(like)))
+        stmt = stmt.where(
+            or_(
+                func.lower(Organisation.name).like(like),
+                func.lower(Organisation.commune).like(like),
+            )
+        )
     return stmt
 
 
@@ -42,9 +49,13 @@ def get_people_query(*, search: str | None = None, organisation_id: int | None =
         stmt = stmt.where(Person.organisation_id == organisation_id)
     if search:
         like = f"%{search.strip().lower()}%"
-        stmt = stmt.where(or_(func.lower(Person.email).like(like),
-                              func.lower(Person.last_name).like(like),
-                              func.lower(Person.first_name).like(like)))
+        stmt = stmt.where(
+            or_(
+                func.lower(Person.email).like(like),
+                func.lower(Person.last_name).like(like),
+                func.lower(Person.first_name).like(like),
+            )
+        )
     return stmt
 
 

@@ -25,12 +25,30 @@ class DuplicateError(ValueError):
 
 
 ORGANISATION_FIELDS = (
-    "name", "kind", "status", "partner_type", "is_company", "joined_on", "left_on", "address",
-    "commune", "website", "description_fr", "description_nl", "description_en",
+    "name",
+    "kind",
+    "status",
+    "partner_type",
+    "is_company",
+    "joined_on",
+    "left_on",
+    "address",
+    "commune",
+    "website",
+    "description_fr",
+    "description_nl",
+    "description_en",
 )
 PERSON_FIELDS = (
-    "first_name", "last_name", "email", "phone", "language", "consent_contact", "job_title",
-    "organisation_id", "organisation_name",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "language",
+    "consent_contact",
+    "job_title",
+    "organisation_id",
+    "organisation_name",
 )
 
 
@@ -92,7 +110,9 @@ def save_person(person: Person | None, data: dict) -> Person:
     return person
 
 
-def save_profile_item(item: ProfileItem | None, organisation: Organisation, data: dict) -> ProfileItem:
+def save_profile_item(
+    item: ProfileItem | None, organisation: Organisation, data: dict
+) -> ProfileItem:
     """Create or update an offer or need of an organisation."""
     if item is None:
         item = ProfileItem(organisation=organisation)
@@ -138,23 +158,36 @@ def save_sector(sector: Sector | None, data: dict) -> Sector:
         db.session.add(sector)
     sector.code = code
     sector.label_fr, sector.label_nl, sector.label_en = (
-        data["label_fr"], data["label_nl"], data["label_en"])
+        data["label_fr"],
+        data["label_nl"],
+        data["label_en"],
+    )
     sector.is_priority = bool(data.get("is_priority"))
     sector.position = int(data.get("position") or 0)
     db.session.flush()
     return sector
 
 
-def find_or_create_person(email: str, *, first_name: str = "", last_name: str = "",
-                          language: str = "fr", organisation_name: str = "") -> Person:
+def find_or_create_person(
+    email: str,
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "fr",
+    organisation_name: str = "",
+) -> Person:
     """Return the person with this email, creating them (and linking a known organisation)."""
     person = queries.get_person_by_email(email)
     if person is not None:
         return person
-    organisation = queries.get_organisation_by_name(organisation_name) if organisation_name else None
+    organisation = (
+        queries.get_organisation_by_name(organisation_name) if organisation_name else None
+    )
     person = Person(
-        email=queries.normalise_email(email), first_name=first_name.strip(),
-        last_name=last_name.strip(), language=language,
+        email=queries.normalise_email(email),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        language=language,
         organisation=organisation,
         organisation_name="" if organisation else organisation_name.strip(),
     )

@@ -43,24 +43,34 @@ def _lang() -> str:
 @bp.app_context_processor
 def member_labels():
     return {
-        "KIND_LABELS": KIND_LABELS, "STATUS_LABELS": STATUS_LABELS,
-        "PARTNER_TYPE_LABELS": PARTNER_TYPE_LABELS, "TAG_KIND_LABELS": TAG_KIND_LABELS,
-        "BUSINESS_MODEL_LABELS": BUSINESS_MODEL_LABELS, "ITEM_KIND_LABELS": ITEM_KIND_LABELS,
+        "KIND_LABELS": KIND_LABELS,
+        "STATUS_LABELS": STATUS_LABELS,
+        "PARTNER_TYPE_LABELS": PARTNER_TYPE_LABELS,
+        "TAG_KIND_LABELS": TAG_KIND_LABELS,
+        "BUSINESS_MODEL_LABELS": BUSINESS_MODEL_LABELS,
+        "ITEM_KIND_LABELS": ITEM_KIND_LABELS,
     }
 
 
 # Organisations ------------------------------------------------------------------------------
 
+
 @bp.get("/organisations")
 def organisations():
     sector_id = request.args.get("sector", type=int)
     stmt = queries.get_organisations_query(
-        kind=request.args.get("kind") or None, status=request.args.get("status") or None,
-        sector_id=sector_id, search=request.args.get("q") or None,
+        kind=request.args.get("kind") or None,
+        status=request.args.get("status") or None,
+        sector_id=sector_id,
+        search=request.args.get("q") or None,
     )
     items = db.session.scalars(stmt).all()
-    return render_template("members/organisations.html", organisations=items,
-                           sectors=queries.get_sectors(), lang=_lang())
+    return render_template(
+        "members/organisations.html",
+        organisations=items,
+        sectors=queries.get_sectors(),
+        lang=_lang(),
+    )
 
 
 def _organisation_form(organisation: Organisation | None) -> OrganisationForm:
@@ -70,7 +80,9 @@ def _organisation_form(organisation: Organisation | None) -> OrganisationForm:
         form.sector_ids.data = [s.id for s in organisation.sectors]
         form.business_models.data = [m.value for m in organisation.business_models]
         form.status.data = organisation.status.value if organisation.status else ""
-        form.partner_type.data = organisation.partner_type.value if organisation.partner_type else ""
+        form.partner_type.data = (
+            organisation.partner_type.value if organisation.partner_type else ""
+        )
         form.kind.data = organisation.kind.value
     return form
 
@@ -97,8 +109,9 @@ def _edit_organisation(organisation: Organisation | None):
             flash(_("Organisation saved."), "success")
             return redirect(url_for(".organisation", organisation_id=organisation.id))
     title = _("New organisation") if organisation is None else organisation.name
-    return render_template("members/form.html", form=form, title=title,
-                           back=url_for(".organisations"))
+    return render_template(
+        "members/form.html", form=form, title=title, back=url_for(".organisations")
+    )
 
 
 @bp.get("/organisations/<int:organisation_id>")
@@ -106,8 +119,13 @@ def organisation(organisation_id: int):
     org = db.get_or_404(Organisation, organisation_id)
     item_form = ProfileItemForm()
     item_form.tag_ids.choices = [(t.id, t.label(_lang())) for t in queries.get_tags()]
-    return render_template("members/organisation.html", organisation=org, item_form=item_form,
-                           delete_form=DeleteForm(), lang=_lang())
+    return render_template(
+        "members/organisation.html",
+        organisation=org,
+        item_form=item_form,
+        delete_form=DeleteForm(),
+        lang=_lang(),
+    )
 
 
 @bp.post("/organisations/<int:organisation_id>/items")
@@ -120,8 +138,13 @@ def add_profile_item(organisation_id: int):
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for(".organisation", organisation_id=org.id))
-    return render_template("members/organisation.html", organisation=org, item_form=form,
-                           delete_form=DeleteForm(), lang=_lang()), 400
+    return render_template(
+        "members/organisation.html",
+        organisation=org,
+        item_form=form,
+        delete_form=DeleteForm(),
+        lang=_lang(),
+    ), 400
 
 
 @bp.post("/organisations/<int:organisation_id>/items/<int:item_id>/delete")
@@ -137,6 +160,7 @@ def delete_profile_item(organisation_id: int, item_id: int):
 
 
 # People -------------------------------------------------------------------------------------
+
 
 @bp.get("/people")
 def people():
@@ -182,10 +206,15 @@ def _edit_person(person: Person | None):
 
 # Vocabulary: tags and sectors ----------------------------------------------------------------
 
+
 @bp.get("/vocabulary")
 def tags():
-    return render_template("members/vocabulary.html", tags=queries.get_tags(),
-                           sectors=queries.get_sectors(), lang=_lang())
+    return render_template(
+        "members/vocabulary.html",
+        tags=queries.get_tags(),
+        sectors=queries.get_sectors(),
+        lang=_lang(),
+    )
 
 
 @bp.route("/tags/new", methods=["GET", "POST"])
@@ -221,11 +250,11 @@ def edit_sector(sector_id: int | None = None):
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for(".tags"))
-    return render_template("members/form.html", form=form, title=_("Sector"),
-                           back=url_for(".tags"))
+    return render_template("members/form.html", form=form, title=_("Sector"), back=url_for(".tags"))
 
 
 # CSV import and export ---------------------------------------------------------------------
+
 
 @bp.route("/import", methods=["GET", "POST"])
 def import_csv():
@@ -237,8 +266,9 @@ def import_csv():
             form.file.errors.append(str(exc))
         else:
             plan = csv_io.plan_import(text)
-            return render_template("members/import_preview.html", plan=plan,
-                                   confirm=ImportConfirmForm(content=text))
+            return render_template(
+                "members/import_preview.html", plan=plan, confirm=ImportConfirmForm(content=text)
+            )
     return render_template("members/import.html", form=form, columns=csv_io.COLUMNS)
 
 
@@ -253,14 +283,21 @@ def confirm_import():
         return render_template("members/import_preview.html", plan=plan, confirm=form), 400
     organisations, people_count = csv_io.apply_import(plan)
     db.session.commit()
-    flash(_("Imported: %(orgs)d new organisations, %(people)d people.",
-            orgs=organisations, people=people_count), "success")
+    flash(
+        _(
+            "Imported: %(orgs)d new organisations, %(people)d people.",
+            orgs=organisations,
+            people=people_count,
+        ),
+        "success",
+    )
     return redirect(url_for(".organisations"))
 
 
 @bp.get("/export.csv")
 def export_csv():
     return Response(
-        csv_io.export_csv(), mimetype="text/csv; charset=utf-8",
+        csv_io.export_csv(),
+        mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": "attachment; filename=clustermeet-contacts.csv"},
     )

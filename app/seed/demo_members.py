@@ -24,110 +24,367 @@ from app.members.models import (
 DEMO_ORGANISER_EMAIL = "organiser@clustermeet.example"
 DEMO_ORGANISER_PASSWORD = "demo-organiser"  # demo data only, printed by `make run`
 
-COMMUNES = ("Anderlecht", "Bruxelles", "Ixelles", "Molenbeek-Saint-Jean", "Schaerbeek",
-            "Forest", "Saint-Gilles", "Etterbeek", "Jette", "Evere", "Uccle", "Laeken")
+COMMUNES = (
+    "Anderlecht",
+    "Bruxelles",
+    "Ixelles",
+    "Molenbeek-Saint-Jean",
+    "Schaerbeek",
+    "Forest",
+    "Saint-Gilles",
+    "Etterbeek",
+    "Jette",
+    "Evere",
+    "Uccle",
+    "Laeken",
+)
 
 #: sector -> (name words, [(kind, title FR, title NL, title EN, tags)])
 ARCHETYPES = {
-    "wood": (("Atelier", "Houtwerk", "Menuiserie", "Copeau", "Chêne", "Timber", "Bois Vif"), [
-        ("offer", "Chutes de chêne, 2 m³/mois", "Eikenhoutresten, 2 m³/maand",
-         "Oak offcuts, 2 m3/month", ("wood-offcuts",)),
-        ("need", "Bois de réemploi pour mobilier", "Hergebruikt hout voor meubels",
-         "Reclaimed wood for furniture", ("reclaimed-wood",)),
-        ("offer", "Palettes démontées", "Gedemonteerde paletten", "Dismantled pallets",
-         ("pallets", "reclaimed-wood")),
-        ("offer", "Mobilier de bureau upcyclé", "Geüpcycled kantoormeubilair",
-         "Upcycled office furniture", ("upcycled-furniture",)),
-        ("need", "Accès à une fraiseuse CNC", "Toegang tot een CNC-freesmachine",
-         "Access to a CNC milling machine", ("cnc-machine",)),
-        ("offer", "Sciure pour litière et compost", "Zaagsel voor strooisel en compost",
-         "Sawdust for bedding and compost", ("sawdust",)),
-    ]),
-    "textile": (("Fil", "Stof", "Couture", "Naad", "Weave", "Retex", "Lin"), [
-        ("offer", "Chutes de tissu triées", "Gesorteerde stofresten", "Sorted fabric scraps",
-         ("fabric-scraps",)),
-        ("need", "Vêtements usagés à transformer", "Gebruikte kleding om te verwerken",
-         "Used clothing to upcycle", ("used-clothing",)),
-        ("need", "Heures de machines à coudre industrielles", "Uren op industriële naaimachines",
-         "Time on industrial sewing machines", ("industrial-sewing",)),
-        ("offer", "Atelier de couture partagé", "Gedeeld naaiatelier", "Shared sewing workshop",
-         ("industrial-sewing", "workshop-space")),
-        ("need", "Chutes de cuir pour accessoires", "Lederresten voor accessoires",
-         "Leather offcuts for accessories", ("leather-offcuts",)),
-        ("offer", "Collecte de textiles en entreprise", "Inzameling van textiel bij bedrijven",
-         "Textile collection at companies", ("collection", "used-clothing")),
-    ]),
-    "bike": (("Velo", "Fiets", "Rayon", "Pedaal", "Cargo", "Roue", "Spoke"), [
-        ("offer", "Vélos usagés récupérés", "Gerecupereerde gebruikte fietsen",
-         "Recovered used bikes", ("used-bikes",)),
-        ("offer", "Chambres à air usagées", "Gebruikte binnenbanden", "Used inner tubes",
-         ("inner-tubes",)),
-        ("need", "Pièces de vélo de seconde main", "Tweedehands fietsonderdelen",
-         "Second-hand bike parts", ("bike-parts",)),
-        ("offer", "Livraisons en vélo-cargo", "Leveringen met de bakfiets",
-         "Cargo-bike deliveries", ("cargo-bike-logistics",)),
-        ("need", "Chambres à air pour sacs", "Binnenbanden voor tassen", "Inner tubes for bags",
-         ("inner-tubes",)),
-        ("offer", "Réparation de flottes de vélos", "Herstelling van fietsvloten",
-         "Bike fleet repair", ("repair",)),
-    ]),
-    "weee": (("Repair", "Circuit", "Ohm", "Reboot", "Elektro", "Pixel", "Volt"), [
-        ("offer", "Reconditionnement d'ordinateurs portables", "Herstellen van laptops",
-         "Laptop refurbishment", ("repair", "used-laptops")),
-        ("need", "Ordinateurs portables usagés", "Gebruikte laptops", "Used laptops",
-         ("used-laptops",)),
-        ("offer", "Effacement certifié des données", "Gecertificeerd wissen van data",
-         "Certified data wiping", ("data-wiping",)),
-        ("need", "Petit électroménager en panne", "Defect klein huishoudtoestel",
-         "Broken small appliances", ("small-appliances",)),
-        ("offer", "Composants électroniques récupérés", "Gerecupereerde elektronische componenten",
-         "Recovered electronic components", ("electronic-components",)),
-        ("need", "Collecte de batteries usagées", "Inzameling van gebruikte batterijen",
-         "Collection of used batteries", ("batteries", "collection")),
-    ]),
-    "construction": (("Bati", "Bouw", "Brique", "Steen"), [
-        ("offer", "Bois de démolition", "Sloophout", "Demolition timber", ("reclaimed-wood",)),
-        ("need", "Conseil en écoconception", "Advies in ecodesign", "Eco-design advice",
-         ("eco-design",)),
-    ]),
-    "plastics": (("Poly", "Plast", "Granule"), [
-        ("need", "Déchets plastiques propres", "Schoon plastic afval", "Clean plastic waste",
-         ("plastic-waste",)),
-        ("offer", "Analyse du cycle de vie", "Levenscyclusanalyse", "Life-cycle assessment",
-         ("lca",)),
-    ]),
+    "wood": (
+        ("Atelier", "Houtwerk", "Menuiserie", "Copeau", "Chêne", "Timber", "Bois Vif"),
+        [
+            (
+                "offer",
+                "Chutes de chêne, 2 m³/mois",
+                "Eikenhoutresten, 2 m³/maand",
+                "Oak offcuts, 2 m3/month",
+                ("wood-offcuts",),
+            ),
+            (
+                "need",
+                "Bois de réemploi pour mobilier",
+                "Hergebruikt hout voor meubels",
+                "Reclaimed wood for furniture",
+                ("reclaimed-wood",),
+            ),
+            (
+                "offer",
+                "Palettes démontées",
+                "Gedemonteerde paletten",
+                "Dismantled pallets",
+                ("pallets", "reclaimed-wood"),
+            ),
+            (
+                "offer",
+                "Mobilier de bureau upcyclé",
+                "Geüpcycled kantoormeubilair",
+                "Upcycled office furniture",
+                ("upcycled-furniture",),
+            ),
+            (
+                "need",
+                "Accès à une fraiseuse CNC",
+                "Toegang tot een CNC-freesmachine",
+                "Access to a CNC milling machine",
+                ("cnc-machine",),
+            ),
+            (
+                "offer",
+                "Sciure pour litière et compost",
+                "Zaagsel voor strooisel en compost",
+                "Sawdust for bedding and compost",
+                ("sawdust",),
+            ),
+        ],
+    ),
+    "textile": (
+        ("Fil", "Stof", "Couture", "Naad", "Weave", "Retex", "Lin"),
+        [
+            (
+                "offer",
+                "Chutes de tissu triées",
+                "Gesorteerde stofresten",
+                "Sorted fabric scraps",
+                ("fabric-scraps",),
+            ),
+            (
+                "need",
+                "Vêtements usagés à transformer",
+                "Gebruikte kleding om te verwerken",
+                "Used clothing to upcycle",
+                ("used-clothing",),
+            ),
+            (
+                "need",
+                "Heures de machines à coudre industrielles",
+                "Uren op industriële naaimachines",
+                "Time on industrial sewing machines",
+                ("industrial-sewing",),
+            ),
+            (
+                "offer",
+                "Atelier de couture partagé",
+                "Gedeeld naaiatelier",
+                "Shared sewing workshop",
+                ("industrial-sewing", "workshop-space"),
+            ),
+            (
+                "need",
+                "Chutes de cuir pour accessoires",
+                "Lederresten voor accessoires",
+                "Leather offcuts for accessories",
+                ("leather-offcuts",),
+            ),
+            (
+                "offer",
+                "Collecte de textiles en entreprise",
+                "Inzameling van textiel bij bedrijven",
+                "Textile collection at companies",
+                ("collection", "used-clothing"),
+            ),
+        ],
+    ),
+    "bike": (
+        ("Velo", "Fiets", "Rayon", "Pedaal", "Cargo", "Roue", "Spoke"),
+        [
+            (
+                "offer",
+                "Vélos usagés récupérés",
+                "Gerecupereerde gebruikte fietsen",
+                "Recovered used bikes",
+                ("used-bikes",),
+            ),
+            (
+                "offer",
+                "Chambres à air usagées",
+                "Gebruikte binnenbanden",
+                "Used inner tubes",
+                ("inner-tubes",),
+            ),
+            (
+                "need",
+                "Pièces de vélo de seconde main",
+                "Tweedehands fietsonderdelen",
+                "Second-hand bike parts",
+                ("bike-parts",),
+            ),
+            (
+                "offer",
+                "Livraisons en vélo-cargo",
+                "Leveringen met de bakfiets",
+                "Cargo-bike deliveries",
+                ("cargo-bike-logistics",),
+            ),
+            (
+                "need",
+                "Chambres à air pour sacs",
+                "Binnenbanden voor tassen",
+                "Inner tubes for bags",
+                ("inner-tubes",),
+            ),
+            (
+                "offer",
+                "Réparation de flottes de vélos",
+                "Herstelling van fietsvloten",
+                "Bike fleet repair",
+                ("repair",),
+            ),
+        ],
+    ),
+    "weee": (
+        ("Repair", "Circuit", "Ohm", "Reboot", "Elektro", "Pixel", "Volt"),
+        [
+            (
+                "offer",
+                "Reconditionnement d'ordinateurs portables",
+                "Herstellen van laptops",
+                "Laptop refurbishment",
+                ("repair", "used-laptops"),
+            ),
+            (
+                "need",
+                "Ordinateurs portables usagés",
+                "Gebruikte laptops",
+                "Used laptops",
+                ("used-laptops",),
+            ),
+            (
+                "offer",
+                "Effacement certifié des données",
+                "Gecertificeerd wissen van data",
+                "Certified data wiping",
+                ("data-wiping",),
+            ),
+            (
+                "need",
+                "Petit électroménager en panne",
+                "Defect klein huishoudtoestel",
+                "Broken small appliances",
+                ("small-appliances",),
+            ),
+            (
+                "offer",
+                "Composants électroniques récupérés",
+                "Gerecupereerde elektronische componenten",
+                "Recovered electronic components",
+                ("electronic-components",),
+            ),
+            (
+                "need",
+                "Collecte de batteries usagées",
+                "Inzameling van gebruikte batterijen",
+                "Collection of used batteries",
+                ("batteries", "collection"),
+            ),
+        ],
+    ),
+    "construction": (
+        ("Bati", "Bouw", "Brique", "Steen"),
+        [
+            ("offer", "Bois de démolition", "Sloophout", "Demolition timber", ("reclaimed-wood",)),
+            (
+                "need",
+                "Conseil en écoconception",
+                "Advies in ecodesign",
+                "Eco-design advice",
+                ("eco-design",),
+            ),
+        ],
+    ),
+    "plastics": (
+        ("Poly", "Plast", "Granule"),
+        [
+            (
+                "need",
+                "Déchets plastiques propres",
+                "Schoon plastic afval",
+                "Clean plastic waste",
+                ("plastic-waste",),
+            ),
+            (
+                "offer",
+                "Analyse du cycle de vie",
+                "Levenscyclusanalyse",
+                "Life-cycle assessment",
+                ("lca",),
+            ),
+        ],
+    ),
 }
 
 PARTNERS = (
-    ("Fonds Circulair Kapitaal (fictief)", PartnerType.FINANCIAL, True,
-     (("offer", "Prêts pour l'économie circulaire", "Leningen voor circulaire economie",
-       "Loans for the circular economy", ("funding-advice",)),)),
-    ("Institut Bruxellois de Recherche Circulaire (fictif)", PartnerType.ACADEMIC, False,
-     (("offer", "Analyses du cycle de vie", "Levenscyclusanalyses", "Life-cycle assessments",
-       ("lca",)),)),
-    ("Entreprise d'insertion Atelier Plus (fictive)", PartnerType.SUPPORT, True,
-     (("offer", "Main-d'œuvre en insertion", "Sociale tewerkstelling", "Social employment staff",
-       ("social-employment",)),)),
-    ("Hogeschool Circulair Ontwerp (fictief)", PartnerType.ACADEMIC, False,
-     (("offer", "Étudiants en écoconception", "Studenten ecodesign", "Eco-design students",
-       ("eco-design", "training")),)),
-    ("Bureau d'études Boucle (fictif)", PartnerType.SUPPORT, True,
-     (("offer", "Accompagnement en écoconception", "Begeleiding in ecodesign",
-       "Eco-design coaching", ("eco-design", "lca")),)),
-    ("Agence régionale de l'économie circulaire (fictive)", PartnerType.INSTITUTIONAL, False,
-     (("offer", "Conseil en subsides", "Subsidieadvies", "Grant advice", ("funding-advice",)),)),
+    (
+        "Fonds Circulair Kapitaal (fictief)",
+        PartnerType.FINANCIAL,
+        True,
+        (
+            (
+                "offer",
+                "Prêts pour l'économie circulaire",
+                "Leningen voor circulaire economie",
+                "Loans for the circular economy",
+                ("funding-advice",),
+            ),
+        ),
+    ),
+    (
+        "Institut Bruxellois de Recherche Circulaire (fictif)",
+        PartnerType.ACADEMIC,
+        False,
+        (
+            (
+                "offer",
+                "Analyses du cycle de vie",
+                "Levenscyclusanalyses",
+                "Life-cycle assessments",
+                ("lca",),
+            ),
+        ),
+    ),
+    (
+        "Entreprise d'insertion Atelier Plus (fictive)",
+        PartnerType.SUPPORT,
+        True,
+        (
+            (
+                "offer",
+                "Main-d'œuvre en insertion",
+                "Sociale tewerkstelling",
+                "Social employment staff",
+                ("social-employment",),
+            ),
+        ),
+    ),
+    (
+        "Hogeschool Circulair Ontwerp (fictief)",
+        PartnerType.ACADEMIC,
+        False,
+        (
+            (
+                "offer",
+                "Étudiants en écoconception",
+                "Studenten ecodesign",
+                "Eco-design students",
+                ("eco-design", "training"),
+            ),
+        ),
+    ),
+    (
+        "Bureau d'études Boucle (fictif)",
+        PartnerType.SUPPORT,
+        True,
+        (
+            (
+                "offer",
+                "Accompagnement en écoconception",
+                "Begeleiding in ecodesign",
+                "Eco-design coaching",
+                ("eco-design", "lca"),
+            ),
+        ),
+    ),
+    (
+        "Agence régionale de l'économie circulaire (fictive)",
+        PartnerType.INSTITUTIONAL,
+        False,
+        (("offer", "Conseil en subsides", "Subsidieadvies", "Grant advice", ("funding-advice",)),),
+    ),
 )
 PARTNER_BRANCHES = ("Bruxelles", "Brussel Noord", "Campus Sud", "Antenne Ouest")
 
 FIRST_NAMES = {
-    "fr": ("Camille", "Julien", "Sophie", "Mehdi", "Claire", "Thomas", "Nadia", "Antoine",
-           "Léa", "Karim", "Élodie", "François"),
+    "fr": (
+        "Camille",
+        "Julien",
+        "Sophie",
+        "Mehdi",
+        "Claire",
+        "Thomas",
+        "Nadia",
+        "Antoine",
+        "Léa",
+        "Karim",
+        "Élodie",
+        "François",
+    ),
     "nl": ("Jan", "Lotte", "Pieter", "Sofie", "Bram", "Ine", "Wouter", "Fien", "Joris", "Eline"),
     "en": ("Sarah", "David", "Emma", "James", "Olivia", "Daniel", "Aisha", "Lucas"),
 }
-LAST_NAMES = ("Dubois", "Peeters", "Janssens", "Lambert", "Maes", "El Amrani", "Claes",
-              "Dupont", "Willems", "Martin", "Goossens", "Benali", "Leroy", "De Smet", "Nowak",
-              "Wouters", "Simon", "Mertens", "Rossi", "Vermeulen", "Diallo", "Laurent")
+LAST_NAMES = (
+    "Dubois",
+    "Peeters",
+    "Janssens",
+    "Lambert",
+    "Maes",
+    "El Amrani",
+    "Claes",
+    "Dupont",
+    "Willems",
+    "Martin",
+    "Goossens",
+    "Benali",
+    "Leroy",
+    "De Smet",
+    "Nowak",
+    "Wouters",
+    "Simon",
+    "Mertens",
+    "Rossi",
+    "Vermeulen",
+    "Diallo",
+    "Laurent",
+)
 SUFFIXES = ("SRL", "BV", "ASBL", "SC", "coop", "& Co", "Lab", "Works")
 
 
@@ -148,8 +405,14 @@ def seed_demo_members(seed: int = 2027) -> bool:
     rng = random.Random(seed)
     sectors = {s.code: s for s in db.session.scalars(select(Sector))}
     tags = {t.code: t for t in db.session.scalars(select(Tag))}
-    plan = (["wood"] * 14 + ["textile"] * 12 + ["bike"] * 11 + ["weee"] * 11
-            + ["construction"] * 3 + ["plastics"] * 3)
+    plan = (
+        ["wood"] * 14
+        + ["textile"] * 12
+        + ["bike"] * 11
+        + ["weee"] * 11
+        + ["construction"] * 3
+        + ["plastics"] * 3
+    )
     used_names: set[str] = set()
     email_count = 0
     for index, sector_code in enumerate(plan):
@@ -159,17 +422,28 @@ def seed_demo_members(seed: int = 2027) -> bool:
             if name not in used_names:
                 used_names.add(name)
                 break
-        status = (MemberStatus.CANDIDATE if index % 18 == 5
-                  else MemberStatus.FORMER if index % 27 == 9 else MemberStatus.ACTIVE)
+        sector = sectors[sector_code]
+        status = (
+            MemberStatus.CANDIDATE
+            if index % 18 == 5
+            else MemberStatus.FORMER
+            if index % 27 == 9
+            else MemberStatus.ACTIVE
+        )
         joined = date(2019 + index % 6, 1 + index % 12, 1)
         org = Organisation(
-            name=name, kind=OrganisationKind.MEMBER, status=status, is_company=True,
-            joined_on=joined, left_on=date(2026, 6, 30) if status == MemberStatus.FORMER else None,
-            commune=rng.choice(COMMUNES), address=f"Rue de l'Exemple {10 + index}",
+            name=name,
+            kind=OrganisationKind.MEMBER,
+            status=status,
+            is_company=True,
+            joined_on=joined,
+            left_on=date(2026, 6, 30) if status == MemberStatus.FORMER else None,
+            commune=rng.choice(COMMUNES),
+            address=f"Rue de l'Exemple {10 + index}",
             website=f"https://{_slug(name)}.example",
-            description_fr=f"Entreprise fictive de la filière {sectors[sector_code].label_fr.lower()}.",
-            description_nl=f"Fictief bedrijf uit de sector {sectors[sector_code].label_nl.lower()}.",
-            description_en=f"Fictional company in the {sectors[sector_code].label_en.lower()} sector.",
+            description_fr=f"Entreprise fictive de la filière {sector.label_fr.lower()}.",
+            description_nl=f"Fictief bedrijf uit de sector {sector.label_nl.lower()}.",
+            description_en=f"Fictional company in the {sector.label_en.lower()} sector.",
         )
         org.sectors = [sectors[sector_code]]
         if rng.random() < 0.2:
@@ -186,26 +460,38 @@ def seed_demo_members(seed: int = 2027) -> bool:
         language = _language(rng)
         for kind, fr, nl, en, tag_codes in chosen:
             title = {"fr": fr, "nl": nl, "en": en}[language]
-            org.profile_items.append(ProfileItem(
-                kind=ProfileItemKind(kind), title=title, tags=[tags[c] for c in tag_codes]))
+            org.profile_items.append(
+                ProfileItem(
+                    kind=ProfileItemKind(kind), title=title, tags=[tags[c] for c in tag_codes]
+                )
+            )
         for _ in range(rng.randint(1, 2)):
             email_count += _add_person(rng, org, language, email_count)
     for number in range(20):
         name, partner_type, is_company, items = PARTNERS[number % len(PARTNERS)]
         branch = PARTNER_BRANCHES[number // len(PARTNERS)]
         label = f"{name} – {branch}"
-        org = Organisation(name=label, kind=OrganisationKind.PARTNER, partner_type=partner_type,
-                           is_company=is_company, commune=rng.choice(COMMUNES),
-                           website=f"https://{_slug(label)}.example",
-                           description_fr="Partenaire fictif du cluster.",
-                           description_nl="Fictieve partner van de cluster.",
-                           description_en="Fictional partner of the cluster.")
+        org = Organisation(
+            name=label,
+            kind=OrganisationKind.PARTNER,
+            partner_type=partner_type,
+            is_company=is_company,
+            commune=rng.choice(COMMUNES),
+            website=f"https://{_slug(label)}.example",
+            description_fr="Partenaire fictif du cluster.",
+            description_nl="Fictieve partner van de cluster.",
+            description_en="Fictional partner of the cluster.",
+        )
         db.session.add(org)
         language = _language(rng)
         for kind, fr, nl, en, tag_codes in items:
-            org.profile_items.append(ProfileItem(
-                kind=ProfileItemKind(kind), title={"fr": fr, "nl": nl, "en": en}[language],
-                tags=[tags[c] for c in tag_codes]))
+            org.profile_items.append(
+                ProfileItem(
+                    kind=ProfileItemKind(kind),
+                    title={"fr": fr, "nl": nl, "en": en}[language],
+                    tags=[tags[c] for c in tag_codes],
+                )
+            )
         email_count += _add_person(rng, org, language, email_count)
     if db.session.scalar(select(User).where(User.email == DEMO_ORGANISER_EMAIL)) is None:
         user = User(email=DEMO_ORGANISER_EMAIL, name="Demo organiser", is_admin=True)
@@ -219,9 +505,14 @@ def _add_person(rng: random.Random, org: Organisation, language: str, count: int
     person_language = language if rng.random() < 0.7 else _language(rng)
     first = rng.choice(FIRST_NAMES[person_language])
     last = rng.choice(LAST_NAMES)
-    org.people.append(Person(
-        first_name=first, last_name=last, language=person_language,
-        email=f"{_slug(first)}.{_slug(last)}.{count}@{_slug(org.name)[:30]}.example",
-        phone=f"+32 2 555 {count:02d} {count % 97:02d}", consent_contact=rng.random() < 0.85,
-    ))
+    org.people.append(
+        Person(
+            first_name=first,
+            last_name=last,
+            language=person_language,
+            email=f"{_slug(first)}.{_slug(last)}.{count}@{_slug(org.name)[:30]}.example",
+            phone=f"+32 2 555 {count:02d} {count % 97:02d}",
+            consent_contact=rng.random() < 0.85,
+        )
+    )
     return 1

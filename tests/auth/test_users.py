@@ -6,8 +6,9 @@ from app.auth.models import User
 
 
 def test_users_create_admin_hashes_password(runner, db):
-    result = runner.invoke(args=["users", "create", "--admin", "Boss@Cluster.example",
-                                 "--password", "long-enough-pw"])
+    result = runner.invoke(
+        args=["users", "create", "--admin", "Boss@Cluster.example", "--password", "long-enough-pw"]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User))
     assert (user.email, user.is_admin) == ("boss@cluster.example", True)

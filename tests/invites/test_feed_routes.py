@@ -18,24 +18,37 @@ T0 = datetime(2027, 3, 27, 23, 0, tzinfo=UTC)  # Sunday 28 March 2027, 00:00 in 
 
 def _event(db, title: str, start: datetime, hours: int = 2, **extra) -> Event:
     fields = {"status": EventStatus.PUBLISHED, **extra}
-    event = Event(kind=EventKind.SEMINAR, title_en=title, title_fr=f"{title} (fr)",
-                  starts_at=start, ends_at=start + timedelta(hours=hours), venue="Hall", **fields)
+    event = Event(
+        kind=EventKind.SEMINAR,
+        title_en=title,
+        title_fr=f"{title} (fr)",
+        starts_at=start,
+        ends_at=start + timedelta(hours=hours),
+        venue="Hall",
+        **fields,
+    )
     db.session.add(event)
     db.session.flush()
     return event
 
 
 def _person(db, email: str, language: str = "en") -> Person:
-    person = Person(email=email, first_name=email.split("@")[0].title(), last_name="Test",
-                    language=language)
+    person = Person(
+        email=email, first_name=email.split("@")[0].title(), last_name="Test", language=language
+    )
     db.session.add(person)
     db.session.flush()
     return person
 
 
 def _register(db, event, person, status=RegistrationStatus.CONFIRMED) -> Registration:
-    registration = Registration(event=event, person=person, status=status, language="en",
-                                confirmed_at=T0 - timedelta(days=10))
+    registration = Registration(
+        event=event,
+        person=person,
+        status=status,
+        language="en",
+        confirmed_at=T0 - timedelta(days=10),
+    )
     db.session.add(registration)
     db.session.flush()
     return registration
@@ -49,9 +62,15 @@ def _meeting(db, event, me: Person, other: Person, start: datetime) -> Published
     b = Participant(session=session, person=other, code="P002", organisation_label="Repair B")
     db.session.add_all([session, slot, table, a, b])
     db.session.flush()
-    published = PublishedMeeting(session_id=session.id, a_id=a.id, b_id=b.id, slot_id=slot.id,
-                                 table_id=table.id, uid=f"b2b-{session.id}-x@clustermeet.invalid",
-                                 published_at=T0 - timedelta(days=1))
+    published = PublishedMeeting(
+        session_id=session.id,
+        a_id=a.id,
+        b_id=b.id,
+        slot_id=slot.id,
+        table_id=table.id,
+        uid=f"b2b-{session.id}-x@clustermeet.invalid",
+        published_at=T0 - timedelta(days=1),
+    )
     db.session.add(published)
     db.session.flush()
     return published
@@ -79,8 +98,10 @@ def test_personal_feed_lists_exactly_current_items(client, db):
     assert response.mimetype == "text/calendar"
     for parse in (with_icalendar, with_ical):
         events = sorted(parse(response.data), key=lambda e: e["start"])
-        assert [e["uid"] for e in events] == [f"registration-{kept.id}@clustermeet.invalid",
-                                              meeting.uid]
+        assert [e["uid"] for e in events] == [
+            f"registration-{kept.id}@clustermeet.invalid",
+            meeting.uid,
+        ]
         assert events[0]["start"] == datetime(2027, 3, 28, 0, 30, tzinfo=UTC)
         assert events[0]["end"] == datetime(2027, 3, 28, 2, 30, tzinfo=UTC)
         assert events[1]["summary"] == "B2B meeting: Bob Test (Repair B)"
@@ -166,16 +187,22 @@ def test_imported_personal_feed_lists_exactly_its_items_in_caldav(client, db, da
     calendar = dav_client.principal().make_calendar(name=f"feed {cal_id}", cal_id=cal_id)
     try:
         for number, (uid, ics) in enumerate(split_by_uid(feed).items()):
-            response = dav_client.put(str(calendar.url.join(f"item{number}.ics")),
-                                      strip_method(ics).decode(),
-                                      {"Content-Type": "text/calendar; charset=utf-8"})
+            response = dav_client.put(
+                str(calendar.url.join(f"item{number}.ics")),
+                strip_method(ics).decode(),
+                {"Content-Type": "text/calendar; charset=utf-8"},
+            )
             assert response.status in (201, 204), uid
         stored = sorted(str(o.icalendar_component["UID"]) for o in calendar.events())
         assert stored == sorted([f"registration-{kept.id}@clustermeet.invalid", meeting.uid])
-        found = calendar.search(start=datetime(2027, 3, 28, 1, 0, tzinfo=UTC),
-                                end=datetime(2027, 3, 28, 1, 30, tzinfo=UTC), event=True)
+        found = calendar.search(
+            start=datetime(2027, 3, 28, 1, 0, tzinfo=UTC),
+            end=datetime(2027, 3, 28, 1, 30, tzinfo=UTC),
+            event=True,
+        )
         assert [str(o.icalendar_component["UID"]) for o in found] == [
-            f"registration-{kept.id}@clustermeet.invalid"]
+            f"registration-{kept.id}@clustermeet.invalid"
+        ]
     finally:
         calendar.delete()
 

@@ -27,16 +27,27 @@ def test_unknown_language_is_404(client):
     assert client.get("/lang/de").status_code == 404
 
 
-@pytest.mark.parametrize("lang, title", [("fr", "Page introuvable"), ("nl", "Pagina niet gevonden"),
-                                         ("en", "Page not found")])
+@pytest.mark.parametrize(
+    "lang, title",
+    [("fr", "Page introuvable"), ("nl", "Pagina niet gevonden"), ("en", "Page not found")],
+)
 def test_unknown_route_shows_friendly_404_in_language(client, lang, title):
     response = client.get("/no/such/page", headers={"Accept-Language": lang})
     assert response.status_code == 404
     assert title in response.text
 
 
-@pytest.mark.parametrize("path", ["/admin/", "/admin/organisations", "/admin/people",
-                                  "/admin/vocabulary", "/admin/import", "/admin/export.csv"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/organisations",
+        "/admin/people",
+        "/admin/vocabulary",
+        "/admin/import",
+        "/admin/export.csv",
+    ],
+)
 def test_anonymous_user_is_sent_to_login(client, path):
     response = client.get(path)
     assert response.status_code == 302
@@ -46,15 +57,19 @@ def test_anonymous_user_is_sent_to_login(client, path):
 def test_post_without_csrf_token_is_refused(app, organiser):
     app.config["WTF_CSRF_ENABLED"] = True
     client = app.test_client()
-    response = client.post("/auth/login", data={"email": organiser.email,
-                                                "password": "correct-horse"})
+    response = client.post(
+        "/auth/login", data={"email": organiser.email, "password": "correct-horse"}
+    )
     assert response.status_code == 400
     assert "form expired" in response.text or "formulaire" in response.text
 
 
 def test_login_with_wrong_password_shows_error(client, organiser):
-    response = client.post("/auth/login", data={"email": organiser.email, "password": "nope-nope"},
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/auth/login",
+        data={"email": organiser.email, "password": "nope-nope"},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 200
     assert "Unknown email or wrong password." in response.text
 

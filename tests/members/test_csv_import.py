@@ -7,8 +7,10 @@ from sqlalchemy import func, select
 from app.members import csv_io
 from app.members.models import Organisation, Person
 
-HEADER = ("organisation;organisation_kind;status;partner_type;is_company;sectors;commune;address;"
-          "website;first_name;last_name;email;phone;language;consent;job_title\n")
+HEADER = (
+    "organisation;organisation_kind;status;partner_type;is_company;sectors;commune;address;"
+    "website;first_name;last_name;email;phone;language;consent;job_title\n"
+)
 GOOD = HEADER + (
     "Atelier Chêne SRL;member;active;;yes;wood;Anderlecht;Rue A 1;;Léa;Dubois;lea@chene.example;"
     ";fr;yes;CEO\n"
@@ -30,8 +32,9 @@ def test_good_file_imports_organisations_and_people(db, vocabulary):
     assert csv_io.apply_import(plan) == (2, 3)
     db.session.commit()
     org = db.session.scalar(select(Organisation).where(Organisation.name == "Atelier Chêne SRL"))
-    assert [p.email for p in org.people] == ["lea@chene.example", "jan@chene.example"] or \
-        sorted(p.email for p in org.people) == ["jan@chene.example", "lea@chene.example"]
+    assert [p.email for p in org.people] == ["lea@chene.example", "jan@chene.example"] or sorted(
+        p.email for p in org.people
+    ) == ["jan@chene.example", "lea@chene.example"]
     assert [s.code for s in org.sectors] == ["wood"]
 
 
@@ -42,8 +45,14 @@ def test_bad_rows_name_line_and_column_and_import_nothing(db, vocabulary):
     )
     plan = csv_io.plan_import(text)
     found = {(e.line, e.column) for e in plan.errors}
-    assert {(5, "status"), (5, "sectors"), (5, "email"), (5, "language"), (5, "consent"),
-            (6, "email")} <= found
+    assert {
+        (5, "status"),
+        (5, "sectors"),
+        (5, "email"),
+        (5, "language"),
+        (5, "consent"),
+        (6, "email"),
+    } <= found
     assert not plan.ok
     assert _count(db, Organisation) == 0
     assert _count(db, Person) == 0
@@ -83,9 +92,12 @@ def test_export_round_trips_through_import(db, vocabulary):
 
 
 def test_upload_preview_and_confirm_in_the_back_office(logged_in, db, vocabulary):
-    upload = logged_in.post("/admin/import", data={"file": (io.BytesIO(GOOD.encode()), "c.csv")},
-                            content_type="multipart/form-data",
-                            headers={"Accept-Language": "en"})
+    upload = logged_in.post(
+        "/admin/import",
+        data={"file": (io.BytesIO(GOOD.encode()), "c.csv")},
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "en"},
+    )
     assert upload.status_code == 200
     assert "3 rows: 2 new organisations, 3 new people, 0 people updated." in upload.text
     assert _count(db, Person) == 0
@@ -96,8 +108,12 @@ def test_upload_preview_and_confirm_in_the_back_office(logged_in, db, vocabulary
 
 def test_upload_with_errors_shows_table_and_imports_nothing(logged_in, db, vocabulary):
     bad = HEADER + "X;member;active;;yes;;;;;A;B;bad-email;;fr;yes;\n"
-    page = logged_in.post("/admin/import", data={"file": (io.BytesIO(bad.encode()), "c.csv")},
-                          content_type="multipart/form-data", headers={"Accept-Language": "en"})
+    page = logged_in.post(
+        "/admin/import",
+        data={"file": (io.BytesIO(bad.encode()), "c.csv")},
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "en"},
+    )
     assert 'id="import-errors"' in page.text
     assert "&#39;bad-email&#39; is not an email address" in page.text
     assert _count(db, Organisation) == 0

@@ -7,22 +7,38 @@ from app.members.models import MemberStatus, OrganisationKind
 
 
 def _org_data(**extra):
-    data = {"name": "Atelier Test", "kind": OrganisationKind.MEMBER, "status": MemberStatus.ACTIVE,
-            "partner_type": None, "is_company": True, "sector_ids": [], "business_models": []}
+    data = {
+        "name": "Atelier Test",
+        "kind": OrganisationKind.MEMBER,
+        "status": MemberStatus.ACTIVE,
+        "partner_type": None,
+        "is_company": True,
+        "sector_ids": [],
+        "business_models": [],
+    }
     data.update(extra)
     return data
 
 
 def test_save_person_normalises_email(db):
-    person = services.save_person(None, {"email": "  Ana@Example.ORG ", "first_name": "Ana",
-                                         "last_name": "Lopes", "language": "nl"})
+    person = services.save_person(
+        None,
+        {
+            "email": "  Ana@Example.ORG ",
+            "first_name": "Ana",
+            "last_name": "Lopes",
+            "language": "nl",
+        },
+    )
     assert person.email == "ana@example.org"
 
 
 def test_save_person_refuses_duplicate_email(db):
     services.save_person(None, {"email": "ana@example.org", "first_name": "A", "last_name": "L"})
     with pytest.raises(services.DuplicateError) as err:
-        services.save_person(None, {"email": "ANA@example.org", "first_name": "B", "last_name": "M"})
+        services.save_person(
+            None, {"email": "ANA@example.org", "first_name": "B", "last_name": "M"}
+        )
     assert err.value.field == "email"
 
 
@@ -33,8 +49,9 @@ def test_save_organisation_refuses_duplicate_name_ignoring_case(db):
 
 
 def test_partner_keeps_no_member_status(db, vocabulary):
-    org = services.save_organisation(None, _org_data(kind=OrganisationKind.PARTNER,
-                                                     partner_type="academic"))
+    org = services.save_organisation(
+        None, _org_data(kind=OrganisationKind.PARTNER, partner_type="academic")
+    )
     assert org.status is None
     assert org.partner_type == "academic"
 
@@ -46,8 +63,9 @@ def test_business_models_round_trip(db):
 
 def test_find_or_create_person_links_known_organisation(db):
     org = services.save_organisation(None, _org_data())
-    person = services.find_or_create_person("new@x.example", first_name="N",
-                                            organisation_name="ATELIER test")
+    person = services.find_or_create_person(
+        "new@x.example", first_name="N", organisation_name="ATELIER test"
+    )
     assert person.organisation_id == org.id
     assert person.organisation_name == ""
     again = services.find_or_create_person("NEW@x.example")
