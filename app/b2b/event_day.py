@@ -1,0 +1,52 @@
+"""The event day: no-shows, late arrivals, and re-planning the rest of the day."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.b2b.models import B2BSession, Participant, ScheduleRun, Slot
+from app.b2b.runs import RunError, start_run
+from app.db import utc_now
+from app.extensions import db
+
+#: Seconds the solver gets for an event-day re-plan (people are waiting).
+REPLAN_TIME_LIMIT = 20
+
+
+def set_absent(participant: Participant, absent: bool) -> Participant:
+    """Mark a participant as a no-show (or present again); flush only."""
+    participant.absent = absent
+    db.session.flush()
+    return participant
+
+
+def set_arrival(participant: Participant, arrives_at: datetime | None) -> Participant:
+    """Record when a late participant arrives (None: on time); flush only."""
+    if arrives_at is not None and arrives_at.utcoffset() is None:
+        raise ValueError("arrives_at must be timezone-aware")
+    participant.arrives_at = arrives_at
+    db.session.flush()
+    return participant
+
+
+def next_slot(session: B2BSession, now: datetime | None = None) -> Slot | None:
+    """Return the first slot of the session starting after now (None when the day is over)."""
+    now = now or utc_now()
+    return db.session.scalars(
+        select(Slot).where(Slot.session_id == session.id, Slot.starts_at > now)
+        .order_by(Slot.starts_at).limit(1)).first()
+
+
+def start_replan(session: B2BSession, *, now: datetime | None = None,
+                 time_limit: int = REPLAN_TIME_LIMIT) -> ScheduleRun:
+    """Queue a re-plan of the published schedule from the next slot on; flush only."""
+    if session.published_run_id is None:
+        raise RunError("publish a schedule before re-planning it")
+    base = db.session.get(ScheduleRun, session.published_run_id)
+    slot = next_slot(session, now)
+    if slot is None:
+        raise RunError("no slot is left to re-plan")
+    return start_run(session, time_limit=time_limit, min_meetings=base.min_meetings,
+                     base_run=base, from_slot=slot)

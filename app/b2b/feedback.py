@@ -1,0 +1,82 @@
+"""Participants' feedback on their meetings, after the event, and its summary for reports."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.b2b.models import (
+    B2BSession,
+    MeetingFeedback,
+    Outcome,
+    Participant,
+    PublishedMeeting,
+)
+from app.extensions import db
+
+
+def outcome_labels() -> dict[str, str]:
+    """Return the translated label of each outcome."""
+    return {Outcome.NONE.value: str(_l("No follow-up")),
+            Outcome.FOLLOW_UP.value: str(_l("Follow-up planned")),
+            Outcome.DEAL.value: str(_l("Quote or deal"))}
+
+
+def save_feedback(meeting: PublishedMeeting, participant: Participant, *, happened: bool,
+                  usefulness: int | None, outcome: Outcome, comment: str = "") -> MeetingFeedback:
+    """Record (or replace) a participant's feedback on one of their meetings; flush only."""
+    if participant.id not in (meeting.a_id, meeting.b_id):
+        raise ValueError("a participant gives feedback on their own meetings only")
+    if usefulness is not None and not 1 <= usefulness <= 5:
+        raise ValueError("usefulness is 1 to 5")
+    row = db.session.scalar(select(MeetingFeedback).where(
+        MeetingFeedback.published_meeting_id == meeting.id,
+        MeetingFeedback.participant_id == participant.id))
+    if row is None:
+        row = MeetingFeedback(published_meeting_id=meeting.id, participant_id=participant.id)
+        db.session.add(row)
+    row.happened = happened
+    row.usefulness = usefulness if happened else None
+    row.outcome = Outcome(outcome) if happened else Outcome.NONE
+    row.comment = comment.strip()[:2000]
+    db.session.flush()
+    return row
+
+
+def feedback_summary(session: B2BSession) -> dict:
+    """Return the feedback counts of a session for the reports.
+
+    Keys: meetings (published), responses, meetings_with_response, happened, not_happened,
+    usefulness (counts for 1..5), usefulness_average (None without answers), outcomes
+    (counts per outcome code, over meetings that happened).
+    """
+    meetings = db.session.scalar(select(func.count(PublishedMeeting.id)).where(
+        PublishedMeeting.session_id == session.id)) or 0
+    rows = db.session.execute(
+        select(MeetingFeedback.published_meeting_id, MeetingFeedback.happened,
+               MeetingFeedback.usefulness, MeetingFeedback.outcome)
+        .join(PublishedMeeting, PublishedMeeting.id == MeetingFeedback.published_meeting_id)
+        .where(PublishedMeeting.session_id == session.id)).all()
+    usefulness = {score: 0 for score in range(1, 6)}
+    outcomes = {o.value: 0 for o in Outcome}
+    happened = not_happened = 0
+    for _meeting_id, did_happen, score, outcome in rows:
+        if did_happen:
+            happened += 1
+            outcomes[Outcome(outcome).value] += 1
+            if score is not None:
+                usefulness[score] += 1
+        else:
+            not_happened += 1
+    scored = sum(usefulness.values())
+    average = (round(sum(s * n for s, n in usefulness.items()) / scored, 2) if scored else None)
+    return {
+        "meetings": meetings,
+        "responses": len(rows),
+        "meetings_with_response": len({r[0] for r in rows}),
+        "happened": happened,
+        "not_happened": not_happened,
+        "usefulness": usefulness,
+        "usefulness_average": average,
+        "outcomes": outcomes,
+    }

@@ -1,0 +1,405 @@
+"""Publish a run: mail each participant their meetings with calendar invitations.
+
+One email per participant and calendar method. The first publication sends everybody one
+agenda email whose text/calendar part (METHOD:REQUEST) holds one VEVENT per meeting, each
+with its own stable UID (`meeting_uid` on the pair, so a moved meeting keeps it). We chose
+this over one iMIP email per meeting: RFC 5546 allows several components with distinct UIDs
+in one REQUEST, the participant gets one readable agenda instead of a pile of mails, and the
+publication of 1000 participants stays within seconds. Later publications diff the run
+against `PublishedMeeting` (what people were told) and send only to the people concerned:
+one REQUEST email with the added or moved meetings (same UID, SEQUENCE raised) and a short
+summary of the changes, and one CANCEL email (STATUS:CANCELLED, SEQUENCE raised) when some of
+their meetings were removed: a METHOD covers a whole calendar object, so the two cannot share one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parseaddr
+
+from flask import current_app, render_template
+from flask_babel import force_locale, format_date, format_time
+from flask_babel import gettext as _
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import selectinload
+
+from app.b2b.models import (
+    B2BSession,
+    B2BTable,
+    Meeting,
+    Participant,
+    ParticipantItem,
+    PublishedMeeting,
+    ScheduleRun,
+    SessionStatus,
+    Slot,
+)
+from app.b2b.runs import RunError
+from app.b2b.tokens import make_participant_token
+from app.db import utc_now
+from app.extensions import db
+from app.invites.ics import Attendee, CalendarItem, Method, Party, build_invite, meeting_uid
+from app.invites.messages import build_imip_message, build_plain_message
+from app.mail.models import InviteSequence
+from app.mail.services import queue_message
+from app.members.models import LANGUAGES, ProfileItemKind
+from app.urls import external_url
+
+Pair = tuple[int, int]
+
+
+@dataclass
+class Placement:
+    """Where a pair meets: slot and table."""
+
+    slot: Slot
+    table: B2BTable
+
+
+@dataclass
+class Diff:
+    """What changed between the published meetings and a run."""
+
+    added: dict[Pair, Placement] = field(default_factory=dict)
+    moved: dict[Pair, tuple[Placement, Placement]] = field(default_factory=dict)
+    removed: dict[Pair, Placement] = field(default_factory=dict)
+    first: bool = True
+
+    @property
+    def people(self) -> set[int]:
+        """Return the participant ids concerned by a change."""
+        return {p for pairs in (self.added, self.moved, self.removed) for pair in pairs
+                for p in pair}
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.moved or self.removed)
+
+
+@dataclass
+class PublicationResult:
+    """Counts of a publication, for the organiser's flash message and the tests."""
+
+    mails: int = 0
+    requests: int = 0
+    cancels: int = 0
+    people: int = 0
+    added: int = 0
+    moved: int = 0
+    removed: int = 0
+
+
+def _pair(a_id: int, b_id: int) -> Pair:
+    return (a_id, b_id) if a_id < b_id else (b_id, a_id)
+
+
+def _session_participants(session: B2BSession) -> dict[int, Participant]:
+    return {p.id: p for p in db.session.scalars(
+        select(Participant).where(Participant.session_id == session.id)
+        .options(selectinload(Participant.person),
+                 selectinload(Participant.items).selectinload(ParticipantItem.tags))
+        .order_by(Participant.id))}
+
+
+def _placements(session: B2BSession, run: ScheduleRun):
+    slots = {s.id: s for s in db.session.scalars(select(Slot).where(Slot.session_id == session.id))}
+    tables = {t.id: t for t in db.session.scalars(
+        select(B2BTable).where(B2BTable.session_id == session.id))}
+    new = {_pair(a, b): Placement(slots[s], tables[t]) for a, b, s, t in db.session.execute(
+        select(Meeting.a_id, Meeting.b_id, Meeting.slot_id, Meeting.table_id)
+        .where(Meeting.run_id == run.id))}
+    published = {(row.a_id, row.b_id): row for row in db.session.scalars(
+        select(PublishedMeeting).where(PublishedMeeting.session_id == session.id))}
+    old = {_pair(r.a_id, r.b_id): Placement(slots[r.slot_id], tables[r.table_id])
+           for r in published.values()}
+    return new, old, published
+
+
+def diff_run(run: ScheduleRun) -> Diff:
+    """Compare a run with what participants were last told."""
+    session = db.session.get(B2BSession, run.session_id)
+    new, old, _published = _placements(session, run)
+    return _diff(session, new, old)
+
+
+def _diff(session: B2BSession, new, old) -> Diff:
+    diff = Diff(first=session.published_at is None)
+    for pair, place in new.items():
+        before = old.get(pair)
+        if before is None:
+            diff.added[pair] = place
+        elif (before.slot.id, before.table.id) != (place.slot.id, place.table.id):
+            diff.moved[pair] = (before, place)
+    for pair, place in old.items():
+        if pair not in new:
+            diff.removed[pair] = place
+    return diff
+
+
+def publish_run(run: ScheduleRun, *, now: datetime | None = None) -> PublicationResult:
+    """Publish a run: mail what changed (everything the first time); flush only."""
+    session = db.session.get(B2BSession, run.session_id)
+    if run.session_id != session.id or run.status != "done":
+        raise RunError("only a finished run can be published")
+    now = now or utc_now()
+    participants = _session_participants(session)
+    new, old, published = _placements(session, run)
+    diff = _diff(session, new, old)
+    mailer = _Mailer(session, participants, now)
+    result = PublicationResult(added=len(diff.added), moved=len(diff.moved),
+                               removed=len(diff.removed))
+    agenda: dict[int, list[Pair]] = defaultdict(list)
+    for pair in new:
+        for p in pair:
+            agenda[p].append(pair)
+    if diff.first:
+        targets = list(participants)
+    else:
+        targets = sorted(diff.people)
+    requests: dict[int, list[Pair]] = {}
+    cancels: dict[int, list[Pair]] = {}
+    for pid in targets:
+        if diff.first:
+            requests[pid] = agenda.get(pid, [])
+        else:
+            requests[pid] = [pr for pr in agenda.get(pid, [])
+                             if pr in diff.added or pr in diff.moved]
+            cancels[pid] = [pr for pr in diff.removed if pid in pr]
+    # Sequences for every (UID, recipient) in one pass: one query, not one per invitation.
+    wanted = [(pr, pid, Method.REQUEST) for pid, prs in requests.items() for pr in prs]
+    wanted += [(pr, pid, Method.CANCEL) for pid, prs in cancels.items() for pr in prs]
+    places = {**old, **new}
+    sequences = mailer.sequences(wanted, places)
+    for pid in targets:
+        person_requests, person_cancels = requests.get(pid, []), cancels.get(pid, [])
+        if not person_requests and not person_cancels and not diff.first:
+            continue
+        result.people += 1
+        if person_requests or diff.first:
+            mailer.queue_agenda(pid, sorted(agenda.get(pid, []), key=lambda pr: _start(new, pr)),
+                                person_requests, sequences, new, diff, cancelled=person_cancels)
+            result.requests += bool(person_requests)
+            result.mails += 1
+        if person_cancels:
+            mailer.queue_cancel(pid, person_cancels, sequences, old,
+                                agenda=sorted(agenda.get(pid, []),
+                                              key=lambda pr: _start(new, pr)),
+                                new=new, diff=diff, with_summary=not person_requests)
+            result.cancels += 1
+            result.mails += 1
+    _record_published(session, new, diff, published, mailer, now)
+    session.published_run_id = run.id
+    session.published_at = now
+    session.status = SessionStatus.PUBLISHED
+    db.session.flush()
+    return result
+
+
+def _start(places: dict[Pair, Placement], pair: Pair):
+    return places[pair].slot.starts_at
+
+
+def _record_published(session, new, diff: Diff, published, mailer: _Mailer, now) -> None:
+    """Replace what participants were told by the run (rows kept for unchanged pairs)."""
+    gone = [published[pr].id for pr in diff.removed]
+    if gone:
+        db.session.execute(delete(PublishedMeeting).where(PublishedMeeting.id.in_(gone)))
+    for pair, (_before, after) in diff.moved.items():
+        row = published[pair]
+        row.slot_id, row.table_id, row.published_at = after.slot.id, after.table.id, now
+    rows = [{"session_id": session.id, "a_id": a, "b_id": b, "slot_id": place.slot.id,
+             "table_id": place.table.id, "uid": mailer.uid((a, b)), "published_at": now}
+            for (a, b), place in diff.added.items()]
+    if rows:
+        db.session.execute(insert(PublishedMeeting), rows)
+    db.session.flush()
+
+
+class _Mailer:
+    """Builds and queues the publication mails of one session."""
+
+    def __init__(self, session: B2BSession, participants: dict[int, Participant], now: datetime):
+        self.session, self.participants, self.now = session, participants, now
+        config = current_app.config
+        self.organizer = Party(config["CLUSTER_NAME"], config["CLUSTER_EMAIL"])
+        name, email = parseaddr(config["MAIL_DEFAULT_SENDER"])
+        self.sender = (name or config["CLUSTER_NAME"], email or config["CLUSTER_EMAIL"])
+        self.domain = config["CLUSTER_EMAIL"].rpartition("@")[2] or "localhost"
+        self.event = session.event
+        self._events: dict[tuple[Pair, int, str], bytes] = {}
+        self._header: bytes | None = None
+
+    def uid(self, pair: Pair) -> str:
+        a, b = self.participants[pair[0]], self.participants[pair[1]]
+        return meeting_uid(self.session.id, a.person_id, b.person_id, self.domain)
+
+    def sequences(self, wanted, places) -> dict[tuple[Pair, int], int]:
+        """Return the SEQUENCE per (pair, participant), recorded like next_invite_sequence."""
+        keys = {}
+        for pair, pid, method in wanted:
+            keys[(self.uid(pair), self.participants[pid].person.email.lower())] = (
+                pair, pid, method)
+        uids = sorted({uid for uid, _ in keys})
+        records = {}
+        for start in range(0, len(uids), 500):
+            for record in db.session.scalars(select(InviteSequence).where(
+                    InviteSequence.uid.in_(uids[start:start + 500]))):
+                records[(record.uid, record.recipient)] = record
+        out: dict[tuple[Pair, int], int] = {}
+        fresh = []
+        for (uid, email), (pair, pid, method) in keys.items():
+            place = places[pair]
+            fingerprint = f"{place.slot.code}|{place.table.code}"
+            record = records.get((uid, email))
+            if record is None:
+                fresh.append({"uid": uid, "recipient": email, "sequence": 0,
+                              "method": method.value, "fingerprint": fingerprint})
+                out[(pair, pid)] = 0
+            else:
+                record.sequence += 1
+                record.method, record.fingerprint = method.value, fingerprint
+                out[(pair, pid)] = record.sequence
+        if fresh:
+            db.session.execute(insert(InviteSequence), fresh)
+        db.session.flush()
+        return out
+
+    # --- calendar ---------------------------------------------------------------------------
+
+    def _item(self, pair: Pair, place: Placement, sequence: int) -> CalendarItem:
+        a, b = self.participants[pair[0]], self.participants[pair[1]]
+        names = [f"{p.person.full_name} ({p.organisation_label})" if p.organisation_label
+                 else p.person.full_name for p in (a, b)]
+        location = ", ".join(x for x in (place.table.name, place.table.location) if x)
+        return CalendarItem(
+            uid=self.uid(pair), sequence=sequence,
+            # Shared by both participants (one VEVENT per meeting), so language-neutral.
+            summary=f"B2B: {names[0]} – {names[1]}",
+            start=place.slot.starts_at, end=place.slot.ends_at,
+            description=self.event.title(a.person.language) if self.event else "",
+            location=location, organizer=self.organizer,
+            attendees=(Attendee(a.person.full_name, a.person.email),
+                       Attendee(b.person.full_name, b.person.email)),
+            categories=("B2B",))
+
+    def _vevent(self, pair: Pair, place: Placement, sequence: int, method: Method) -> bytes:
+        key = (pair, sequence, method.value)
+        block = self._events.get(key)
+        if block is None:
+            ics = build_invite(self._item(pair, place, sequence), method, self.now)
+            start, end = ics.index(b"BEGIN:VEVENT"), ics.rindex(b"END:VCALENDAR")
+            if method is Method.REQUEST and self._header is None:
+                self._header = ics[:start]
+            block = ics[start:end]
+            self._events[key] = block
+            if method is Method.CANCEL:
+                self._events[("header", 0, "CANCEL")] = ics[:start]
+        return block
+
+    def _calendar(self, blocks: list[bytes], method: Method) -> bytes:
+        header = self._header if method is Method.REQUEST else self._events[("header", 0,
+                                                                              "CANCEL")]
+        return header + b"".join(blocks) + b"END:VCALENDAR\r\n"
+
+    # --- mails ------------------------------------------------------------------------------
+
+    def _language(self, participant: Participant) -> str:
+        language = participant.person.language
+        return language if language in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+    def _line(self, pid: int, pair: Pair, place: Placement) -> dict:
+        other = self.participants[pair[1] if pair[0] == pid else pair[0]]
+        offers = [i.title for i in other.items if i.kind == ProfileItemKind.OFFER]
+        needs = [i.title for i in other.items if i.kind == ProfileItemKind.NEED]
+        return {
+            "date": format_date(place.slot.starts_at, "full"),
+            "start": format_time(place.slot.starts_at, "short"),
+            "end": format_time(place.slot.ends_at, "short"),
+            "table": place.table.name, "location": place.table.location,
+            "name": other.person.full_name, "organisation": other.organisation_label,
+            "offers": offers, "needs": needs,
+        }
+
+    def _context(self, participant: Participant, agenda, new, diff: Diff, changes=()) -> dict:
+        token = make_participant_token(participant)
+        return {
+            "name": participant.person.full_name,
+            "title": self._title(participant),
+            "meetings": [self._line(participant.id, pr, new[pr]) for pr in agenda],
+            "changes": list(changes), "first": diff.first,
+            "agenda_url": external_url("b2b.agenda", token=token),
+            "feedback_url": external_url("b2b.agenda_feedback", token=token),
+            "cluster_name": current_app.config["CLUSTER_NAME"],
+        }
+
+    def _title(self, participant: Participant) -> str:
+        if self.event is not None:
+            return self.event.title(self._language(participant)) or self.session.title
+        return self.session.title
+
+    def _changes(self, pid: int, new, diff: Diff) -> list[str]:
+        lines = []
+        for pair in sorted(diff.added, key=lambda pr: _start(new, pr)):
+            if pid in pair:
+                line = self._line(pid, pair, new[pair])
+                lines.append(_("New: %(start)s, %(table)s, with %(name)s", **line))
+        for pair, (_before, after) in diff.moved.items():
+            if pid in pair:
+                line = self._line(pid, pair, after)
+                lines.append(_("Moved: with %(name)s, now %(start)s, %(table)s", **line))
+        for pair, before in diff.removed.items():
+            if pid in pair:
+                line = self._line(pid, pair, before)
+                lines.append(_("Cancelled: %(start)s, %(table)s, with %(name)s", **line))
+        return lines
+
+    def queue_agenda(self, pid: int, agenda: list[Pair], pairs: list[Pair], sequences,
+                     new, diff: Diff, *, cancelled: list[Pair]) -> None:
+        """Queue the agenda mail (with its REQUEST for `pairs`) of one participant."""
+        participant = self.participants[pid]
+        person = participant.person
+        with force_locale(self._language(participant)):
+            changes = [] if diff.first else self._changes(pid, new, diff)
+            context = self._context(participant, agenda, new, diff, changes)
+            kind = "schedule_agenda" if diff.first else "schedule_update"
+            text = render_template(f"b2b/mail/{kind}.txt", **context)
+            html = render_template(f"b2b/mail/{kind}.html", **context)
+            subject = (_("Your B2B meetings: %(title)s", title=context["title"]) if diff.first
+                       else _("Your B2B meetings changed: %(title)s", title=context["title"]))
+            to = (person.full_name, person.email)
+            if pairs:
+                blocks = [self._vevent(pr, new[pr], sequences[(pr, pid)], Method.REQUEST)
+                          for pr in pairs]
+                message = build_imip_message(
+                    sender=self.sender, to=to, subject=subject, text_body=text, html_body=html,
+                    ics_bytes=self._calendar(blocks, Method.REQUEST), method=Method.REQUEST,
+                    reply_to=self.organizer, message_id_domain=self.domain, sent_at=self.now)
+            else:
+                message = build_plain_message(
+                    sender=self.sender, to=to, subject=subject, text_body=text, html_body=html,
+                    reply_to=self.organizer, message_id_domain=self.domain, sent_at=self.now)
+        queue_message(message, kind=f"b2b.{kind}", reference=f"b2b-participant:{pid}")
+
+    def queue_cancel(self, pid: int, pairs: list[Pair], sequences, old, *, agenda, new,
+                     diff: Diff, with_summary: bool) -> None:
+        """Queue the CANCEL mail for the removed meetings of one participant."""
+        participant = self.participants[pid]
+        person = participant.person
+        with force_locale(self._language(participant)):
+            changes = self._changes(pid, new, diff) if with_summary else [
+                _("Cancelled: %(start)s, %(table)s, with %(name)s",
+                  **self._line(pid, pr, old[pr])) for pr in pairs]
+            context = self._context(participant, agenda, new, diff, changes)
+            text = render_template("b2b/mail/schedule_cancel.txt", **context)
+            html = render_template("b2b/mail/schedule_cancel.html", **context)
+            subject = _("B2B meeting cancelled: %(title)s", title=context["title"])
+            blocks = [self._vevent(pr, old[pr], sequences[(pr, pid)], Method.CANCEL)
+                      for pr in pairs]
+            message = build_imip_message(
+                sender=self.sender, to=(person.full_name, person.email), subject=subject,
+                text_body=text, html_body=html, ics_bytes=self._calendar(blocks, Method.CANCEL),
+                method=Method.CANCEL, reply_to=self.organizer, message_id_domain=self.domain,
+                sent_at=self.now)
+        queue_message(message, kind="b2b.schedule_cancel", reference=f"b2b-participant:{pid}")

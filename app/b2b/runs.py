@@ -1,0 +1,328 @@
+"""Schedule runs: start one as a background job, solve in the worker, store the result.
+
+A run is started from a web request (`start_run`: a row and a job, nothing else); the worker
+calls `solve_run_job`, which builds the problem, runs the CP-SAT solver (or
+`matchmaking.resolve` for an event-day re-plan) and stores the meetings with `store_run`.
+While the solver works, a small ticker thread writes the best value and bound to the run row
+in its own short transaction every few seconds and keeps the job's heartbeat fresh.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import selectinload
+
+import matchmaking
+from app.b2b.models import (
+    B2BSession,
+    B2BTable,
+    Meeting,
+    Participant,
+    RunStatus,
+    ScheduleRun,
+    Slot,
+)
+from app.db import utc_now
+from app.extensions import db
+from app.jobs.models import Job, JobStatus
+from app.jobs.registry import enqueue, job
+from app.jobs.worker import heartbeat
+from matchmaking.check import measure
+from matchmaking.io import schedule_to_dict
+
+SOLVE_JOB = "b2b.solve"
+#: Seconds between two progress writes (and heartbeats) while the solver runs.
+PROGRESS_EVERY = 2.0
+MAX_TIME_LIMIT = 3600
+#: Error shown on a run whose worker stopped without a reason of its own.
+LOST_WORKER = "worker stopped responding"
+
+
+class RunError(ValueError):
+    """A run that cannot be started or restarted; the message is shown to the organiser."""
+
+
+def start_run(session: B2BSession, *, time_limit: int, min_meetings: int,
+              base_run: ScheduleRun | None = None,
+              from_slot: Slot | None = None) -> ScheduleRun:
+    """Create a queued run and its solver job; flush only (the worker solves it)."""
+    if not 1 <= time_limit <= MAX_TIME_LIMIT:
+        raise RunError(f"time limit must be between 1 and {MAX_TIME_LIMIT} seconds")
+    if min_meetings < 0:
+        raise RunError("min_meetings must not be negative")
+    if from_slot is not None and base_run is None:
+        raise RunError("a re-plan needs the schedule it starts from")
+    run = ScheduleRun(session_id=session.id, time_limit=time_limit, min_meetings=min_meetings,
+                      base_run_id=base_run.id if base_run else None,
+                      from_slot_id=from_slot.id if from_slot else None,
+                      status=RunStatus.QUEUED, stats={}, unscheduled=[])
+    db.session.add(run)
+    db.session.flush()
+    run.job_id = enqueue(SOLVE_JOB, run_id=run.id).id
+    db.session.flush()
+    return run
+
+
+def restart_run(run: ScheduleRun) -> ScheduleRun:
+    """Queue a failed run again with a new job; flush only."""
+    sync_run_with_job(run)
+    if run.status != RunStatus.FAILED:
+        raise RunError("only a failed run can be restarted")
+    db.session.execute(delete(Meeting).where(Meeting.run_id == run.id))
+    run.status = RunStatus.QUEUED
+    run.error = ""
+    run.best_value = run.bound = None
+    run.progress_at = run.started_at = run.finished_at = None
+    run.stats, run.unscheduled = {}, []
+    run.job_id = enqueue(SOLVE_JOB, run_id=run.id).id
+    db.session.flush()
+    return run
+
+
+def sync_run_with_job(run: ScheduleRun) -> bool:
+    """Mark an unfinished run failed when its job failed (a dead worker, say); flush only."""
+    if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+        return False
+    job_row = db.session.get(Job, run.job_id) if run.job_id else None
+    if job_row is not None and job_row.status != JobStatus.FAILED:
+        return False
+    run.status = RunStatus.FAILED
+    run.error = (job_row.error if job_row is not None else "") or LOST_WORKER
+    run.finished_at = utc_now()
+    db.session.flush()
+    return True
+
+
+def sync_session_runs(session: B2BSession) -> int:
+    """Bring every unfinished run of a session in line with its job; return how many failed."""
+    runs = db.session.scalars(select(ScheduleRun).where(
+        ScheduleRun.session_id == session.id,
+        ScheduleRun.status.in_((RunStatus.QUEUED, RunStatus.RUNNING)))).all()
+    return sum(sync_run_with_job(run) for run in runs)
+
+
+def locked_of(run: ScheduleRun) -> list[matchmaking.Locked]:
+    """Return the locked meetings of a run as the problem's `locked` entries."""
+    return [matchmaking.Locked(a, b, slot, table)
+            for a, b, slot, table, locked in _meetings_with_codes(run.id) if locked]
+
+
+def schedule_of(run: ScheduleRun) -> matchmaking.Schedule:
+    """Return the meetings of a run as a matchmaking schedule (codes, not ids)."""
+    meetings = _meetings_with_codes(run.id)
+    return matchmaking.Schedule(meetings=tuple(
+        matchmaking.Meeting(a, b, slot, table) for a, b, slot, table, _ in meetings))
+
+
+def build_run_problem(run: ScheduleRun) -> tuple[matchmaking.Problem, set[frozenset[str]]]:
+    """Return the problem a run solves, and the pairs (codes) it keeps locked.
+
+    The base run's locked meetings are the problem's `locked`; for a re-plan its meetings
+    before the first re-planned slot are locked too (they are past: they never move).
+    """
+    from app.b2b.problem import build_problem
+
+    session = db.session.get(B2BSession, run.session_id)
+    base = db.session.get(ScheduleRun, run.base_run_id) if run.base_run_id else None
+    from_slot = db.session.get(Slot, run.from_slot_id) if run.from_slot_id else None
+    meetings = run_meetings(base) if base is not None else []
+    locked = [m for m in meetings if m.locked]
+    if from_slot is not None:
+        locked += [m for m in meetings
+                   if not m.locked and m.slot.starts_at < from_slot.starts_at]
+    problem = build_problem(session, locked_meetings=locked, from_slot=from_slot)
+    problem = replace(problem, options=replace(problem.options, min_meetings=run.min_meetings))
+    return problem, {frozenset((m.a.code, m.b.code)) for m in meetings if m.locked}
+
+
+@job(SOLVE_JOB)
+def solve_run_job(run_id: int) -> None:
+    """Solve one run in the worker: mark it running, solve with progress, store the result."""
+    run = db.session.get(ScheduleRun, run_id)
+    if run is None or run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+        return
+    run.status, run.started_at, run.error = RunStatus.RUNNING, utc_now(), ""
+    # Committed now so the organiser's page sees "running" while the solver works.
+    db.session.commit()
+    try:
+        problem, keep_locked = build_run_problem(run)
+        previous = None
+        from_code = None
+        if run.from_slot_id is not None:
+            previous = schedule_of(db.session.get(ScheduleRun, run.base_run_id))
+            from_code = db.session.get(Slot, run.from_slot_id).code
+        db.session.commit()  # no transaction stays open while the solver runs
+        ticker = _ProgressTicker(current_app._get_current_object(), run.id)
+        ticker.start()
+        try:
+            workers = current_app.config.get("SOLVER_WORKERS") or 1
+            if previous is not None:
+                schedule = matchmaking.resolve(problem, previous, from_slot=from_code,
+                                               time_limit=run.time_limit,
+                                               progress=ticker.report, workers=workers)
+            else:
+                schedule = matchmaking.solve(problem, time_limit=run.time_limit,
+                                             progress=ticker.report, workers=workers)
+        finally:
+            ticker.stop()
+        run = db.session.get(ScheduleRun, run_id)
+        store_run(run, schedule, locked=keep_locked)
+    except Exception as exc:
+        db.session.rollback()
+        run = db.session.get(ScheduleRun, run_id)
+        if run is not None:
+            run.status, run.error, run.finished_at = RunStatus.FAILED, _one_line(exc), utc_now()
+            db.session.commit()
+        raise
+
+
+def store_run(run: ScheduleRun, schedule: matchmaking.Schedule, *,
+              locked: set[frozenset[str]] = frozenset()) -> ScheduleRun:
+    """Save a schedule's meetings, stats and unscheduled pairs on a run; flush only.
+
+    `locked` holds the pairs (participant codes) whose meetings stay locked.
+    """
+    session_id = run.session_id
+    participants = dict(db.session.execute(
+        select(Participant.code, Participant.id).where(Participant.session_id == session_id)).all())
+    slots = dict(db.session.execute(
+        select(Slot.code, Slot.id).where(Slot.session_id == session_id)).all())
+    tables = dict(db.session.execute(
+        select(B2BTable.code, B2BTable.id).where(B2BTable.session_id == session_id)).all())
+    db.session.execute(delete(Meeting).where(Meeting.run_id == run.id))
+    rows = []
+    for m in schedule.meetings:
+        a, b = participants[m.a], participants[m.b]
+        rows.append({"run_id": run.id, "a_id": min(a, b), "b_id": max(a, b),
+                     "slot_id": slots[m.slot], "table_id": tables[m.table],
+                     "locked": frozenset((m.a, m.b)) in locked})
+    if rows:
+        db.session.execute(insert(Meeting), rows)
+    stats = schedule_to_dict(schedule)["stats"]
+    run.stats = stats
+    run.unscheduled = [{"a": u.a, "b": u.b, "reason": u.reason} for u in schedule.unscheduled]
+    run.best_value, run.bound = stats["value"], stats["upper_bound"]
+    run.status, run.finished_at, run.error = RunStatus.DONE, utc_now(), ""
+    run.progress_at = run.finished_at
+    db.session.flush()
+    db.session.expire(run, ["meetings"])
+    return run
+
+
+def refresh_run_stats(run: ScheduleRun) -> dict:
+    """Recompute a run's stats after hand edits (value, meetings, breaks...); flush only."""
+    from app.b2b.problem import build_problem
+
+    session = db.session.get(B2BSession, run.session_id)
+    problem = build_problem(session)
+    result = measure(problem, schedule_of(run).meetings)
+    stats = dict(run.stats or {})
+    stats.update(value=round(result.value, 2), meetings=result.meetings,
+                 participants_without_meeting=result.participants_without_meeting,
+                 breaks=result.breaks, idle_slots=result.idle_slots, edited=True)
+    run.stats = stats
+    run.best_value = stats["value"]
+    db.session.flush()
+    return stats
+
+
+def run_meetings(run: ScheduleRun) -> list[Meeting]:
+    """Return a run's meetings with participants, people, slots and tables loaded."""
+    return list(db.session.scalars(
+        select(Meeting).where(Meeting.run_id == run.id)
+        .options(selectinload(Meeting.a).selectinload(Participant.person),
+                 selectinload(Meeting.b).selectinload(Participant.person),
+                 selectinload(Meeting.slot), selectinload(Meeting.table))
+        .order_by(Meeting.id)))
+
+
+def _meetings_with_codes(run_id: int) -> list[tuple[str, str, str, str, bool]]:
+    a_part = db.aliased(Participant)
+    b_part = db.aliased(Participant)
+    return [tuple(row) for row in db.session.execute(
+        select(a_part.code, b_part.code, Slot.code, B2BTable.code, Meeting.locked)
+        .select_from(Meeting)
+        .join(a_part, a_part.id == Meeting.a_id)
+        .join(b_part, b_part.id == Meeting.b_id)
+        .join(Slot, Slot.id == Meeting.slot_id)
+        .join(B2BTable, B2BTable.id == Meeting.table_id)
+        .where(Meeting.run_id == run_id)
+        .order_by(Meeting.id)).all()]
+
+
+class _ProgressTicker:
+    """Write the solver's latest progress and the job heartbeat every few seconds.
+
+    The solver calls `report` from its own threads whenever it finds a better schedule; this
+    thread writes at most every PROGRESS_EVERY seconds, each time in a short transaction of
+    its own, and refreshes the heartbeat even when no better schedule turns up (the solver can
+    be silent for long on the later objective levels), so a live run is never taken for dead.
+    """
+
+    def __init__(self, app, run_id: int, every: float = PROGRESS_EVERY):
+        self.app, self.run_id, self.every = app, run_id, every
+        self.job_id = _current_job_id()
+        self._latest: tuple[float, float] | None = None
+        self._written: tuple[float, float] | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=f"run-{run_id}-progress",
+                                        daemon=True)
+
+    def report(self, best_value: float, bound: float) -> None:
+        """Remember the best value and bound so far (called by the solver)."""
+        with self._lock:
+            self._latest = (float(best_value), float(bound))
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+        self.tick()  # the last figures the solver reported
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.every):
+            self.tick()
+
+    def tick(self, now: datetime | None = None) -> None:
+        """Write the latest figures if they changed, and the heartbeat."""
+        with self._lock:
+            latest = self._latest
+        with self.app.app_context():
+            heartbeat(self.job_id)
+            if latest is None or latest == self._written:
+                return
+            write_progress(self.run_id, *latest, now=now)
+            self._written = latest
+
+
+def write_progress(run_id: int, best_value: float, bound: float, *,
+                   now: datetime | None = None) -> None:
+    """Store a run's best value and bound in a separate short transaction (best effort)."""
+    table = ScheduleRun.__table__
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(update(table).where(table.c.id == run_id).values(
+                best_value=round(best_value, 2), bound=round(bound, 2),
+                progress_at=now or utc_now()))
+    except Exception as exc:  # a busy database must not stop the solver
+        current_app.logger.warning("progress of run %s not recorded: %s", run_id,
+                                   _one_line(exc))
+
+
+def _current_job_id() -> int | None:
+    from app.jobs.worker import current_job_id
+
+    return current_job_id()
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:500]
