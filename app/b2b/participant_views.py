@@ -1,1 +1,211 @@
-"""B2B pages (participant_views). (Being built.)"""
+"""Participants' B2B portal, opened by their personal link: profile, catalogue, requests."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from app.b2b import queries, services, suggestions
+from app.b2b.blueprint import bp
+from app.b2b.forms import (
+    PROFILE_LANGUAGES,
+    ActionForm,
+    RequestForm,
+    make_profile_form,
+    profile_values,
+)
+from app.b2b.models import MeetingRequest, Participant
+from app.b2b.tokens import TokenError, load_participant_token
+from app.extensions import db
+from app.members.queries import get_sectors, get_tags
+
+TOKEN_ERRORS = {
+    "invalid": (400, "This link is not valid. Please use the link from your latest mail."),
+    "expired": (403, "This link has expired: the event is over."),
+    "revoked": (403, "This link was replaced by a newer one. Please use your latest mail."),
+}
+PREFIX = "/b2b/<int:session_id>/me/<token>"
+
+
+def _lang() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def portal_page(rule: str, **options):
+    """Register a participant route: the token must open a participant of this session."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(session_id: int, token: str, **kwargs):
+            try:
+                participant = load_participant_token(token)
+            except TokenError as error:
+                code, text = TOKEN_ERRORS[error.reason]
+                abort(code, description=_(text))
+            if participant.session_id != session_id:
+                abort(403, description=_("This link belongs to another session."))
+            g.participant, g.token = participant, token
+            return view(participant, **kwargs)
+
+        return bp.route(PREFIX + rule, **options)(wrapped)
+
+    return decorator
+
+
+def _url(endpoint: str, participant: Participant, **values) -> str:
+    return url_for(endpoint, session_id=participant.session_id, token=g.token, **values)
+
+
+@bp.app_context_processor
+def portal_helpers():
+    return {"portal_url_for": lambda endpoint, **values: _url(endpoint, g.participant, **values)}
+
+
+def _others(items) -> dict[int, Participant]:
+    return queries.get_participants_by_ids(items)
+
+
+@portal_page("/")
+def portal(me: Participant):
+    """Show the participant's portal: suggestions, requests received and sent."""
+    cache = suggestions.get_session_suggestions(me.session)
+    top = cache.for_participant(me.code, limit=5)
+    others = {cache.code_to_id[s.b]: s for s in top}
+    people = _others(others)
+    return render_template(
+        "b2b/participant/portal.html", me=me, session=me.session, lang=_lang(),
+        suggestions=[(people[cache.code_to_id[s.b]], s) for s in top], action=ActionForm(),
+        received=queries.get_received_requests(me), sent=queries.get_sent_requests(me),
+        tags={t.code: t for t in get_tags()}, sectors={s.code: s for s in get_sectors()})
+
+
+@portal_page("/profile", methods=["GET", "POST"])
+def profile(me: Participant):
+    """Fill or change one's profile: sectors, languages, offers, needs, availability."""
+    lang = _lang()
+    form = make_profile_form(me, lang, sectors=get_sectors(), tags=get_tags(),
+                             post=request.method == "POST")
+    if form.validate_on_submit():
+        services.update_profile(me, **profile_values(form, me))
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(_url(".portal", me))
+    return render_template("b2b/participant/profile.html", me=me, session=me.session,
+                           profile=form, lang=lang)
+
+
+@portal_page("/catalogue")
+def catalogue(me: Participant):
+    """Browse the participants, filtered by sector, offer, need and language."""
+    lang = _lang()
+    filters = {name: request.args.get(name, "").strip()[:60]
+               for name in ("sector", "offer", "need", "language", "search")}
+    page = request.args.get("page", 1, type=int) or 1
+    rows, total = queries.get_catalogue(me.session, page=page, **filters)
+    cache = suggestions.get_session_suggestions(me.session)
+    scored = {s.b: s for s in cache.for_participant(me.code, limit=50)}
+    return render_template(
+        "b2b/participant/catalogue.html", me=me, session=me.session, lang=lang, rows=rows,
+        total=total, page=page, filters=filters, scored=scored,
+        states=queries.get_request_state(me), tags=get_tags(), sectors=get_sectors(),
+        tag_by_code={t.code: t for t in get_tags()},
+        sector_by_code={s.code: s for s in get_sectors()},
+        languages=PROFILE_LANGUAGES, page_size=queries.CATALOGUE_PAGE)
+
+
+@portal_page("/suggestions")
+def suggested(me: Participant):
+    """List the participant's suggested partners with the reasons."""
+    cache = suggestions.get_session_suggestions(me.session)
+    items = cache.for_participant(me.code, limit=20)
+    people = _others(cache.code_to_id[s.b] for s in items)
+    return render_template(
+        "b2b/participant/suggestions.html", me=me, session=me.session, lang=_lang(),
+        suggestions=[(people[cache.code_to_id[s.b]], s) for s in items],
+        tags={t.code: t for t in get_tags()}, sectors={s.code: s for s in get_sectors()})
+
+
+@portal_page("/participants/<code>")
+def other(me: Participant, code: str):
+    """Show another participant's public profile, with the request form."""
+    them = queries.get_participant_by_code(me.session, code)
+    if them is None:
+        abort(404)
+    cache = suggestions.get_session_suggestions(me.session)
+    match = next((s for s in cache.for_participant(me.code, limit=50) if s.b == them.code), None)
+    state = queries.get_request_state(me).get(them.id)
+    form = RequestForm(formdata=None, to=them.code)
+    return render_template(
+        "b2b/participant/other.html", me=me, them=them, session=me.session, lang=_lang(),
+        match=match, state=state, form=form, action=ActionForm(),
+        same_organisation=queries.same_organisation(me, them),
+        tags={t.code: t for t in get_tags()}, sectors={s.code: s for s in get_sectors()})
+
+
+@portal_page("/requests", methods=["POST"])
+def make_request(me: Participant):
+    """Ask another participant for a meeting."""
+    form = RequestForm()
+    if not form.validate_on_submit():
+        abort(400, description=_("Choose who to meet and how much you want it."))
+    them = queries.get_participant_by_code(me.session, form.to.data)
+    if them is None:
+        abort(404)
+    try:
+        services.request_meeting(me, them, form.priority.data, message=form.message.data or "")
+    except services.B2BError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(_url(".other", me, code=them.code))
+    db.session.commit()
+    flash(_("Your request was sent to %(name)s.", name=them.person.full_name), "success")
+    return redirect(_url(".portal", me))
+
+
+def _own_request(me: Participant, request_id: int) -> MeetingRequest:
+    item = db.get_or_404(MeetingRequest, request_id)
+    if me.id not in (item.from_id, item.to_id):
+        abort(404)
+    return item
+
+
+def _act(me: Participant, request_id: int, action) -> object:
+    item = _own_request(me, request_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        action(item)
+    except services.B2BError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        return True
+    return False
+
+
+@portal_page("/requests/<int:request_id>/accept", methods=["POST"])
+def accept_request(me: Participant, request_id: int):
+    """Accept a request received."""
+    if _act(me, request_id, lambda r: services.respond_to_request(r, me, True)):
+        flash(_("Request accepted."), "success")
+    return redirect(_url(".portal", me))
+
+
+@portal_page("/requests/<int:request_id>/decline", methods=["POST"])
+def decline_request(me: Participant, request_id: int):
+    """Decline a request received."""
+    if _act(me, request_id, lambda r: services.respond_to_request(r, me, False)):
+        flash(_("Request declined."), "success")
+    return redirect(_url(".portal", me))
+
+
+@portal_page("/requests/<int:request_id>/withdraw", methods=["POST"])
+def withdraw_request(me: Participant, request_id: int):
+    """Withdraw a request one made."""
+    if _act(me, request_id, lambda r: services.withdraw_request(r, me)):
+        flash(_("Request withdrawn."), "success")
+    return redirect(_url(".portal", me))

@@ -1,1 +1,440 @@
-"""B2B pages (setup_views). (Being built.)"""
+"""Organisers' B2B pages: sessions, slots, tables, participants, pairs, problem files."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from app.b2b import problem, queries, services
+from app.b2b.blueprint import bp
+from app.b2b.forms import (
+    LANGUAGE_LABELS,
+    PRIORITY_LABELS,
+    REQUEST_STATUS_LABELS,
+    STATUS_LABELS,
+    ActionForm,
+    ImportForm,
+    PairForm,
+    ParticipantSettingsForm,
+    SessionForm,
+    SlotForm,
+    SlotPlanForm,
+    TableForm,
+    TablesForm,
+    make_profile_form,
+    naive_local,
+    profile_values,
+    slot_label,
+)
+from app.b2b.models import B2BSession, B2BTable, ForbiddenPair, Participant, SessionStatus, Slot
+from app.b2b.tokens import participant_portal_url
+from app.events.models import Event
+from app.extensions import db
+from app.invites.timezone import BRUSSELS
+from app.members.queries import get_sectors, get_tags
+from matchmaking import ProblemError
+
+#: Largest problem file accepted for import.
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def organiser_page(rule: str, **options):
+    """Register an organiser route under /admin/b2b that requires a login."""
+
+    def decorator(view):
+        return bp.route("/admin/b2b" + rule, **options)(login_required(view))
+
+    return decorator
+
+
+def _lang() -> str:
+    return str(get_locale())
+
+
+def _session(session_id: int) -> B2BSession:
+    return db.get_or_404(B2BSession, session_id)
+
+
+def _child(model, object_id: int, session: B2BSession):
+    obj = db.get_or_404(model, object_id)
+    if obj.session_id != session.id:
+        abort(404)
+    return obj
+
+
+def _local_naive(moment):
+    return moment.astimezone(BRUSSELS).replace(tzinfo=None) if moment else None
+
+
+@bp.app_context_processor
+def b2b_labels():
+    return {"b2b_status_labels": STATUS_LABELS, "priority_labels": PRIORITY_LABELS,
+            "request_status_labels": REQUEST_STATUS_LABELS, "language_labels": LANGUAGE_LABELS,
+            "slot_label": slot_label}
+
+
+@organiser_page("/")
+def sessions():
+    """List the B2B sessions."""
+    return render_template("b2b/setup/sessions.html", sessions=queries.get_sessions(),
+                           lang=_lang())
+
+
+def _session_form(session: B2BSession | None) -> SessionForm:
+    if session is None or request.method == "POST":
+        form = SessionForm()
+    else:
+        form = SessionForm(
+            obj=session, event_id=session.event_id, status=session.status.value,
+            profile_deadline_at=_local_naive(session.profile_deadline_at),
+            request_deadline_at=_local_naive(session.request_deadline_at))
+    lang = _lang()
+    form.event_id.choices = [
+        (e.id, f"{e.title(lang)} ({e.starts_at.astimezone(BRUSSELS):%Y-%m-%d})")
+        for e in queries.get_b2b_events()]
+    if session is not None:
+        del form.event_id
+    return form
+
+
+def _settings(form: SessionForm) -> dict:
+    return {
+        "title": (form.title.data or "").strip(),
+        "status": SessionStatus(form.status.data),
+        "open_to_guests": form.open_to_guests.data,
+        "requires_acceptance": form.requires_acceptance.data,
+        "max_meetings_default": form.max_meetings_default.data,
+        "min_meetings": form.min_meetings.data or 0,
+        "profile_deadline_at": naive_local(form.profile_deadline_at.data),
+        "request_deadline_at": naive_local(form.request_deadline_at.data),
+    }
+
+
+@organiser_page("/new", methods=["GET", "POST"])
+def new_session():
+    """Create a session for an event."""
+    form = _session_form(None)
+    if not form.event_id.choices:
+        flash(_("Create an event first: a B2B session belongs to an event."), "warning")
+    if form.validate_on_submit():
+        event = db.get_or_404(Event, form.event_id.data)
+        session = services.create_session(event)
+        services.update_session(session, **_settings(form))
+        db.session.commit()
+        flash(_("Session created. Now plan its slots."), "success")
+        return redirect(url_for(".slots", session_id=session.id))
+    return render_template("b2b/setup/form.html", form=form, title=_("New B2B session"),
+                           back=url_for(".sessions"))
+
+
+@organiser_page("/<int:session_id>")
+def session_detail(session_id: int):
+    """Show a session: settings, slots, tables and participants at a glance."""
+    session = _session(session_id)
+    return render_template(
+        "b2b/setup/session.html", session=session, lang=_lang(), action=ActionForm(),
+        pair_form=_pair_form(session), forbidden=queries.get_forbidden(session),
+        requests=queries.get_requests(session), participants=queries.get_participants(session))
+
+
+@organiser_page("/<int:session_id>/settings", methods=["GET", "POST"])
+def edit_session(session_id: int):
+    """Change the session's settings."""
+    session = _session(session_id)
+    form = _session_form(session)
+    if form.validate_on_submit():
+        services.update_session(session, **_settings(form))
+        db.session.commit()
+        flash(_("Settings saved."), "success")
+        return redirect(url_for(".session_detail", session_id=session.id))
+    return render_template("b2b/setup/form.html", form=form, title=_("Session settings"),
+                           back=url_for(".session_detail", session_id=session.id))
+
+
+@organiser_page("/<int:session_id>/slots", methods=["GET", "POST"])
+def slots(session_id: int):
+    """Generate the slots from hours, a length and a break; list them."""
+    session = _session(session_id)
+    plan = SlotPlanForm(prefix="plan")
+    if request.method == "GET" and session.event:
+        start = session.event.starts_at.astimezone(BRUSSELS)
+        plan.first_day.data = start.date()
+        plan.slot_minutes.data = session.slot_minutes
+    if plan.validate_on_submit():
+        first, last = plan.first_day.data, plan.last_day.data or plan.first_day.data
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        breaks = ([(plan.break_start.data, plan.break_end.data)]
+                  if plan.break_start.data else [])
+        try:
+            made = services.generate_slots(session, days, plan.start.data, plan.end.data,
+                                           plan.slot_minutes.data, breaks)
+        except services.B2BError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(count)s slots generated.", count=len(made)), "success")
+            return redirect(url_for(".slots", session_id=session.id))
+    return render_template("b2b/setup/slots.html", session=session, plan=plan,
+                           slot_form=SlotForm(prefix="slot"), action=ActionForm())
+
+
+@organiser_page("/<int:session_id>/slots/add", methods=["POST"])
+def add_slot(session_id: int):
+    """Add one slot by hand."""
+    session = _session(session_id)
+    form = SlotForm(prefix="slot")
+    if form.validate_on_submit():
+        try:
+            services.add_slot(session, services.local_to_utc(form.day.data, form.start.data),
+                              services.local_to_utc(form.day.data, form.end.data))
+        except services.B2BError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Slot added."), "success")
+    else:
+        flash(_("Give a day, a start and an end."), "error")
+    return redirect(url_for(".slots", session_id=session.id))
+
+
+@organiser_page("/<int:session_id>/slots/<int:slot_id>/delete", methods=["POST"])
+def delete_slot(session_id: int, slot_id: int):
+    """Delete one slot."""
+    session = _session(session_id)
+    slot = _child(Slot, slot_id, session)
+    if ActionForm().validate_on_submit():
+        services.delete_slot(slot)
+        db.session.commit()
+        flash(_("Slot deleted."), "success")
+    return redirect(url_for(".slots", session_id=session.id))
+
+
+@organiser_page("/<int:session_id>/tables", methods=["GET", "POST"])
+def tables(session_id: int):
+    """List the tables and add numbered ones."""
+    session = _session(session_id)
+    form = TablesForm()
+    if form.validate_on_submit():
+        try:
+            services.add_tables(session, form.count.data, form.location.data or "")
+        except services.B2BError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Tables added."), "success")
+            return redirect(url_for(".tables", session_id=session.id))
+    holders: dict[int, list[Participant]] = {}
+    for participant in session.participants:
+        if participant.table_id:
+            holders.setdefault(participant.table_id, []).append(participant)
+    return render_template("b2b/setup/tables.html", session=session, form=form,
+                           holders=holders, action=ActionForm())
+
+
+@organiser_page("/<int:session_id>/tables/<int:table_id>", methods=["GET", "POST"])
+def edit_table(session_id: int, table_id: int):
+    """Rename a table or change its location."""
+    session = _session(session_id)
+    table = _child(B2BTable, table_id, session)
+    form = TableForm(obj=table)
+    if form.validate_on_submit():
+        services.update_table(table, name=form.name.data, location=form.location.data or "")
+        db.session.commit()
+        flash(_("Table saved."), "success")
+        return redirect(url_for(".tables", session_id=session.id))
+    return render_template("b2b/setup/form.html", form=form,
+                           title=_("Table %(code)s", code=table.code),
+                           back=url_for(".tables", session_id=session.id))
+
+
+@organiser_page("/<int:session_id>/tables/<int:table_id>/delete", methods=["POST"])
+def delete_table(session_id: int, table_id: int):
+    """Delete a table."""
+    session = _session(session_id)
+    table = _child(B2BTable, table_id, session)
+    if ActionForm().validate_on_submit():
+        services.delete_table(table)
+        db.session.commit()
+        flash(_("Table deleted."), "success")
+    return redirect(url_for(".tables", session_id=session.id))
+
+
+@organiser_page("/<int:session_id>/participants")
+def participants(session_id: int):
+    """List the participants with their profile state and links."""
+    session = _session(session_id)
+    return render_template("b2b/setup/participants.html", session=session,
+                           participants=queries.get_participants(session), action=ActionForm(),
+                           lang=_lang())
+
+
+@organiser_page("/<int:session_id>/import-registrations", methods=["POST"])
+def import_registrations(session_id: int):
+    """Add the event's confirmed registrants as participants."""
+    session = _session(session_id)
+    if ActionForm().validate_on_submit():
+        added = services.import_registrations(session)
+        db.session.commit()
+        flash(_("%(count)s participants added from the registrations.", count=len(added)),
+              "success")
+    return redirect(url_for(".participants", session_id=session.id))
+
+
+def _settings_form(session: B2BSession, participant: Participant) -> ParticipantSettingsForm:
+    if request.method == "POST" and "settings-submit" in request.form:
+        form = ParticipantSettingsForm(prefix="settings")
+    else:
+        form = ParticipantSettingsForm(formdata=None, prefix="settings",
+                                       max_meetings=participant.max_meetings,
+                                       table_id=participant.table_id or 0,
+                                       absent=participant.absent)
+    form.table_id.choices = [(0, _("None"))] + [
+        (t.id, f"{t.code} · {t.name}") for t in session.tables]
+    return form
+
+
+@organiser_page("/<int:session_id>/participants/<int:participant_id>", methods=["GET", "POST"])
+def participant(session_id: int, participant_id: int):
+    """See and edit a participant: profile, availability, limit, stand, requests."""
+    session = _session(session_id)
+    person = _child(Participant, participant_id, session)
+    lang = _lang()
+    settings = _settings_form(session, person)
+    is_profile = request.method == "POST" and "submit" in request.form
+    profile = make_profile_form(person, lang, sectors=get_sectors(), tags=get_tags(),
+                                post=is_profile)
+    try:
+        if "settings-submit" in request.form and settings.validate_on_submit():
+            table = (_child(B2BTable, settings.table_id.data, session)
+                     if settings.table_id.data else None)
+            services.update_participant_settings(person, max_meetings=settings.max_meetings.data,
+                                                 table=table, absent=settings.absent.data)
+            db.session.commit()
+            flash(_("Participant saved."), "success")
+            return redirect(request.path)
+        if is_profile and profile.validate_on_submit():
+            services.update_profile(person, **profile_values(profile, person))
+            db.session.commit()
+            flash(_("Profile saved."), "success")
+            return redirect(request.path)
+    except services.B2BError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return render_template(
+        "b2b/setup/participant.html", session=session, participant=person, settings=settings,
+        profile=profile, lang=lang, sent=queries.get_sent_requests(person),
+        received=queries.get_received_requests(person),
+        portal_url=participant_portal_url(person))
+
+
+def _pair_form(session: B2BSession) -> PairForm:
+    form = PairForm(prefix="pair")
+    choices = [(p.code, f"{p.code} · {p.person.full_name} ({p.organisation_label})")
+               for p in queries.get_participants(session)]
+    form.a.choices = choices
+    form.b.choices = choices
+    return form
+
+
+def _pair(session: B2BSession) -> tuple[Participant, Participant] | None:
+    form = _pair_form(session)
+    if not form.validate_on_submit():
+        flash(_("Choose two participants."), "error")
+        return None
+    a = queries.get_participant_by_code(session, form.a.data)
+    b = queries.get_participant_by_code(session, form.b.data)
+    if a is None or b is None:
+        abort(404)
+    return a, b
+
+
+@organiser_page("/<int:session_id>/pairs", methods=["POST"])
+def add_pair(session_id: int):
+    """Add a must-meet pair by hand."""
+    session = _session(session_id)
+    pair = _pair(session)
+    if pair is not None:
+        try:
+            services.add_pair(*pair)
+        except services.B2BError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Must-meet pair added."), "success")
+    return redirect(url_for(".session_detail", session_id=session.id) + "#pairs")
+
+
+@organiser_page("/<int:session_id>/forbidden", methods=["POST"])
+def forbid_pair(session_id: int):
+    """Forbid a pair."""
+    session = _session(session_id)
+    pair = _pair(session)
+    if pair is not None:
+        try:
+            services.forbid_pair(*pair)
+        except services.B2BError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Pair forbidden."), "success")
+    return redirect(url_for(".session_detail", session_id=session.id) + "#pairs")
+
+
+@organiser_page("/<int:session_id>/forbidden/<int:pair_id>/delete", methods=["POST"])
+def allow_pair(session_id: int, pair_id: int):
+    """Remove a forbidden pair."""
+    session = _session(session_id)
+    pair = _child(ForbiddenPair, pair_id, session)
+    if ActionForm().validate_on_submit():
+        services.allow_pair(pair)
+        db.session.commit()
+        flash(_("The pair may meet again."), "success")
+    return redirect(url_for(".session_detail", session_id=session.id) + "#pairs")
+
+
+@organiser_page("/<int:session_id>/problem.json")
+def export_problem(session_id: int):
+    """Download the session as a b2b-problem/1 file."""
+    session = _session(session_id)
+    data = problem.build_problem_dict(session)
+    body = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="b2b-session-{session.id}.json"'})
+
+
+@organiser_page("/<int:session_id>/import", methods=["GET", "POST"])
+def import_problem(session_id: int):
+    """Upload a b2b-problem/1 file to update the session."""
+    session = _session(session_id)
+    form = ImportForm()
+    error_line = None
+    status = 200
+    if form.validate_on_submit():
+        raw = form.file.data.read(MAX_IMPORT_BYTES + 1)
+        try:
+            if len(raw) > MAX_IMPORT_BYTES:
+                raise ProblemError(problem.IMPORT_NAME, "", "file larger than 5 MB")
+            try:
+                data = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise ProblemError(problem.IMPORT_NAME, "", f"not valid JSON: {exc}") from exc
+            report = problem.import_problem_dict(session, data)
+        except ProblemError as exc:
+            db.session.rollback()
+            error_line, status = str(exc), 400
+        else:
+            db.session.commit()
+            flash(_("File imported: %(participants)s participants updated, %(created)s requests "
+                    "added, %(withdrawn)s withdrawn.", participants=report.participants,
+                    created=report.requests_created, withdrawn=report.requests_withdrawn),
+                  "success")
+            for warning in report.warnings:
+                flash(warning, "warning")
+            return redirect(url_for(".session_detail", session_id=session.id))
+    return render_template("b2b/setup/import.html", session=session, form=form,
+                           error_line=error_line), status

@@ -1,0 +1,215 @@
+"""Forms of the B2B set-up and participant pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.b2b.models import SessionStatus
+from app.members.models import LANGUAGES
+
+LANGUAGE_LABELS = {"fr": _l("French"), "nl": _l("Dutch"), "en": _l("English"),
+                   "de": _l("German")}
+PRIORITY_LABELS = {1: _l("Could meet"), 2: _l("Should meet"), 3: _l("Must meet")}
+STATUS_LABELS = {"draft": _l("Draft"), "open": _l("Open"), "published": _l("Published"),
+                 "closed": _l("Closed")}
+REQUEST_STATUS_LABELS = {"pending": _l("Pending"), "accepted": _l("Accepted"),
+                         "declined": _l("Declined"), "withdrawn": _l("Withdrawn")}
+#: Languages a participant may say they speak (ISO 639-1).
+PROFILE_LANGUAGES = (*LANGUAGES, "de")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SessionForm(FlaskForm):
+    event_id = SelectField(_l("Event"), coerce=int)
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    status = SelectField(_l("Status"), choices=[(s.value, STATUS_LABELS[s.value])
+                                                for s in SessionStatus])
+    open_to_guests = BooleanField(_l("Open to guests from outside the cluster"), default=True)
+    requires_acceptance = BooleanField(
+        _l("A request needs the other side's acceptance before it is scheduled"))
+    max_meetings_default = IntegerField(_l("Meetings per participant at most (default)"),
+                                        validators=[Optional(), NumberRange(min=0, max=200)])
+    min_meetings = IntegerField(_l("Meetings everyone should get (0: no minimum)"), default=0,
+                                validators=[Optional(), NumberRange(min=0, max=50)])
+    profile_deadline_at = DateTimeLocalField(_l("Profiles deadline"), format="%Y-%m-%dT%H:%M",
+                                             validators=[Optional()])
+    request_deadline_at = DateTimeLocalField(_l("Requests deadline"), format="%Y-%m-%dT%H:%M",
+                                             validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+
+class SlotPlanForm(FlaskForm):
+    first_day = DateField(_l("First day"), validators=[DataRequired()])
+    last_day = DateField(_l("Last day (several days)"), validators=[Optional()])
+    start = TimeField(_l("Start"), validators=[DataRequired()])
+    end = TimeField(_l("End"), validators=[DataRequired()])
+    slot_minutes = SelectField(_l("Slot length"), coerce=int,
+                               choices=[(15, "15 min"), (20, "20 min"), (30, "30 min")],
+                               default=20)
+    break_start = TimeField(_l("Break from (lunch)"), validators=[Optional()])
+    break_end = TimeField(_l("Break until"), validators=[Optional()])
+    submit = SubmitField(_l("Generate the slots"))
+
+    def validate_last_day(self, field):
+        if field.data and self.first_day.data and field.data < self.first_day.data:
+            raise ValidationError(_l("The last day cannot be before the first."))
+        if field.data and self.first_day.data and (field.data - self.first_day.data).days > 14:
+            raise ValidationError(_l("A session lasts two weeks at most."))
+
+    def validate_break_end(self, field):
+        if bool(field.data) != bool(self.break_start.data):
+            raise ValidationError(_l("Give both ends of the break, or neither."))
+
+
+class SlotForm(FlaskForm):
+    day = DateField(_l("Day"), validators=[DataRequired()])
+    start = TimeField(_l("Start"), validators=[DataRequired()])
+    end = TimeField(_l("End"), validators=[DataRequired()])
+    submit = SubmitField(_l("Add the slot"))
+
+
+class TablesForm(FlaskForm):
+    count = IntegerField(_l("Number of tables to add"), default=1,
+                         validators=[DataRequired(), NumberRange(min=1, max=500)])
+    location = StringField(_l("Location (room, hall)"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Add"))
+
+
+class TableForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    location = StringField(_l("Location"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Save"))
+
+
+class ParticipantSettingsForm(FlaskForm):
+    max_meetings = IntegerField(_l("Meetings at most (empty: the session's default)"),
+                                validators=[Optional(), NumberRange(min=0, max=200)])
+    table_id = SelectField(_l("Fixed stand"), coerce=int)
+    absent = BooleanField(_l("Absent"))
+    submit = SubmitField(_l("Save"))
+
+
+class PairForm(FlaskForm):
+    a = SelectField(_l("Participant"), validators=[DataRequired()])
+    b = SelectField(_l("Meets"), validators=[DataRequired()])
+    submit = SubmitField(_l("Add"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Problem file (b2b-problem/1 JSON)"), validators=[FileRequired()])
+    submit = SubmitField(_l("Import"))
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs CSRF protection."""
+
+    next = HiddenField()
+
+
+class ItemForm(Form):
+    kind = SelectField(_l("Kind"), choices=[("offer", _l("Offer")), ("need", _l("Need"))])
+    title = StringField(_l("Description"), validators=[Optional(), Length(max=200)])
+    tags = SelectMultipleField(_l("Tags"), validators=[Optional()])
+
+
+class ProfileForm(FlaskForm):
+    sectors = MultiCheckboxField(_l("Sectors"))
+    languages = MultiCheckboxField(_l("Languages you speak"),
+                                   choices=[(c, LANGUAGE_LABELS[c]) for c in PROFILE_LANGUAGES])
+    description = TextAreaField(_l("About you"), validators=[Optional(), Length(max=2000)])
+    items = FieldList(FormField(ItemForm), min_entries=0)
+    unavailable = MultiCheckboxField(_l("Slots you cannot attend"))
+    submit = SubmitField(_l("Save my profile"))
+
+
+class RequestForm(FlaskForm):
+    to = HiddenField(validators=[DataRequired()])
+    priority = SelectField(_l("How much do you want this meeting?"), coerce=int,
+                           choices=[(p, label) for p, label in PRIORITY_LABELS.items()],
+                           default=2)
+    message = TextAreaField(_l("Message (optional)"), validators=[Optional(), Length(max=1000)])
+    submit = SubmitField(_l("Request a meeting"))
+
+
+def naive_local(value: datetime | None):
+    """Return a form's naive datetime as an aware Brussels one (None stays None)."""
+    from app.invites.timezone import BRUSSELS
+
+    return value.replace(tzinfo=BRUSSELS) if value is not None else None
+
+
+#: Blank offer/need rows shown under a profile's items, to add new ones.
+BLANK_ITEMS = 3
+
+
+def make_profile_form(participant, language: str, *, sectors, tags, post: bool = False
+                      ) -> ProfileForm:
+    """Return the profile form with its choices, pre-filled from the participant on GET."""
+    if post:
+        form = ProfileForm()
+    else:
+        form = ProfileForm(formdata=None, sectors=participant.sectors,
+                           languages=participant.languages, description=participant.description,
+                           unavailable=[str(s.id) for s in participant.unavailable])
+        for item in participant.items:
+            form.items.append_entry({"kind": str(item.kind), "title": item.title,
+                                     "tags": [t.code for t in item.tags]})
+        for _ in range(BLANK_ITEMS):
+            form.items.append_entry({"kind": "need", "title": "", "tags": []})
+    form.sectors.choices = [(s.code, s.label(language)) for s in sectors]
+    tag_choices = sorted(((t.code, t.label(language)) for t in tags), key=lambda c: c[1].lower())
+    for entry in form.items:
+        entry.form.tags.choices = tag_choices
+    form.unavailable.choices = [(str(s.id), slot_label(s)) for s in participant.session.slots]
+    return form
+
+
+def profile_values(form: ProfileForm, participant) -> dict:
+    """Return the keyword arguments of services.update_profile from a valid form."""
+    from app.b2b.services import ItemData
+
+    by_id = {str(s.id): s for s in participant.session.slots}
+    return {
+        "sectors": form.sectors.data or [],
+        "languages": form.languages.data or [],
+        "description": form.description.data or "",
+        "items": [ItemData(entry.form.kind.data, entry.form.title.data or "",
+                           tuple(entry.form.tags.data or ()))
+                  for entry in form.items],
+        "unavailable": [by_id[i] for i in (form.unavailable.data or []) if i in by_id],
+    }
+
+
+def slot_label(slot) -> str:
+    """Return "S01 · Thu 20 May 14:00–14:20" in Brussels time and the current locale."""
+    from flask_babel import format_datetime, format_time
+
+    return (f"{slot.code} · {format_datetime(slot.starts_at, 'EEE d MMM HH:mm')}"
+            f"–{format_time(slot.ends_at, 'HH:mm')}")

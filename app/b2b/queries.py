@@ -1,0 +1,223 @@
+"""Reads about B2B sessions, participants, requests and forbidden pairs."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.b2b.models import (
+    B2BNotification,
+    B2BSession,
+    B2BTable,
+    ForbiddenPair,
+    MeetingRequest,
+    Participant,
+    ParticipantItem,
+    RequestStatus,
+    participant_item_tags,
+)
+from app.events.models import Event
+from app.extensions import db
+from app.members.models import Person, ProfileItemKind, Tag
+
+#: Requests that still stand (the others were declined or withdrawn).
+ACTIVE = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
+CATALOGUE_PAGE = 50
+
+
+def get_sessions() -> list[B2BSession]:
+    """Return every session, newest event first."""
+    return list(db.session.scalars(
+        select(B2BSession).join(Event).order_by(Event.starts_at.desc(), B2BSession.id)))
+
+
+def get_sessions_of_event(event: Event) -> list[B2BSession]:
+    """Return the sessions of an event."""
+    return list(db.session.scalars(
+        select(B2BSession).where(B2BSession.event_id == event.id).order_by(B2BSession.id)))
+
+
+def get_b2b_events() -> list[Event]:
+    """Return the events a session can belong to, newest first."""
+    return list(db.session.scalars(select(Event).order_by(Event.starts_at.desc())))
+
+
+def organisation_key(participant: Participant) -> str:
+    """Return who the participant represents: two people with one key never meet."""
+    person = participant.person
+    if person is not None and person.organisation_id is not None:
+        return f"org:{person.organisation_id}"
+    label = " ".join((participant.organisation_label or "").lower().split())
+    return f"name:{label}" if label else ""
+
+
+def same_organisation(a: Participant, b: Participant) -> bool:
+    """Tell whether two participants represent the same organisation."""
+    key = organisation_key(a)
+    return bool(key) and key == organisation_key(b)
+
+
+def get_participant_for(session: B2BSession, person: Person) -> Participant | None:
+    """Return the person's participant record in the session."""
+    return db.session.scalar(select(Participant).where(
+        Participant.session_id == session.id, Participant.person_id == person.id))
+
+
+def get_participant_by_code(session: B2BSession, code: str) -> Participant | None:
+    """Return the participant with this code ("P001") in the session."""
+    return db.session.scalar(select(Participant).where(
+        Participant.session_id == session.id, Participant.code == code))
+
+
+def get_participants(session: B2BSession) -> list[Participant]:
+    """Return the participants with what their profiles show, by code."""
+    return list(db.session.scalars(
+        select(Participant).where(Participant.session_id == session.id)
+        .options(selectinload(Participant.person).selectinload(Person.organisation),
+                 selectinload(Participant.items).selectinload(ParticipantItem.tags),
+                 selectinload(Participant.unavailable), selectinload(Participant.table))
+        .order_by(Participant.code)))
+
+
+def get_stand_holders(table: B2BTable) -> list[Participant]:
+    """Return the participants whose fixed stand is this table."""
+    return list(db.session.scalars(select(Participant).where(Participant.table_id == table.id)))
+
+
+def get_request(frm: Participant, to: Participant) -> MeetingRequest | None:
+    """Return the request from one participant to another, whatever its status."""
+    return db.session.scalar(select(MeetingRequest).where(
+        MeetingRequest.from_id == frm.id, MeetingRequest.to_id == to.id))
+
+
+def _between(a: Participant, b: Participant):
+    return or_(and_(MeetingRequest.from_id == a.id, MeetingRequest.to_id == b.id),
+               and_(MeetingRequest.from_id == b.id, MeetingRequest.to_id == a.id))
+
+
+def is_declined(a: Participant, b: Participant) -> bool:
+    """Tell whether a request between the two (either way) was declined."""
+    return bool(db.session.scalar(select(exists().where(
+        _between(a, b), MeetingRequest.status == RequestStatus.DECLINED))))
+
+
+def get_forbidden_rows(a: Participant, b: Participant) -> list[ForbiddenPair]:
+    """Return the forbidden-pair rows for the two participants (either order)."""
+    return list(db.session.scalars(select(ForbiddenPair).where(or_(
+        and_(ForbiddenPair.a_id == a.id, ForbiddenPair.b_id == b.id),
+        and_(ForbiddenPair.a_id == b.id, ForbiddenPair.b_id == a.id)))))
+
+
+def is_forbidden(a: Participant, b: Participant) -> bool:
+    """Tell whether organisers forbade this pair."""
+    return bool(get_forbidden_rows(a, b))
+
+
+def get_forbidden(session: B2BSession) -> list[ForbiddenPair]:
+    """Return the session's forbidden pairs."""
+    return list(db.session.scalars(
+        select(ForbiddenPair).where(ForbiddenPair.session_id == session.id)
+        .order_by(ForbiddenPair.id)))
+
+
+def get_requests(session: B2BSession, statuses=None) -> list[MeetingRequest]:
+    """Return the session's requests, optionally of some statuses, oldest first."""
+    query = select(MeetingRequest).where(MeetingRequest.session_id == session.id)
+    if statuses is not None:
+        query = query.where(MeetingRequest.status.in_(list(statuses)))
+    return list(db.session.scalars(query.order_by(MeetingRequest.id)))
+
+
+def get_scheduled_requests(session: B2BSession) -> list[MeetingRequest]:
+    """Return the requests that go to the scheduler.
+
+    With acceptance required only accepted ones (organisers' pairs are accepted); otherwise
+    pending and accepted ones. Declined and withdrawn requests never go.
+    """
+    statuses = ((RequestStatus.ACCEPTED,) if session.requires_acceptance else ACTIVE)
+    return get_requests(session, statuses)
+
+
+def get_sent_requests(participant: Participant) -> list[MeetingRequest]:
+    """Return the requests the participant made, newest first."""
+    return list(db.session.scalars(
+        select(MeetingRequest).where(MeetingRequest.from_id == participant.id)
+        .order_by(MeetingRequest.created_at.desc(), MeetingRequest.id.desc())))
+
+
+def get_received_requests(participant: Participant) -> list[MeetingRequest]:
+    """Return the requests made to the participant, newest first."""
+    return list(db.session.scalars(
+        select(MeetingRequest).where(MeetingRequest.to_id == participant.id)
+        .order_by(MeetingRequest.created_at.desc(), MeetingRequest.id.desc())))
+
+
+def get_request_state(participant: Participant) -> dict[int, MeetingRequest]:
+    """Return, per other participant id, the latest request between them and `participant`."""
+    out: dict[int, MeetingRequest] = {}
+    rows = db.session.scalars(select(MeetingRequest).where(
+        or_(MeetingRequest.from_id == participant.id, MeetingRequest.to_id == participant.id))
+        .order_by(MeetingRequest.id))
+    for row in rows:
+        other = row.to_id if row.from_id == participant.id else row.from_id
+        previous = out.get(other)
+        if previous is None or previous.status not in ACTIVE or row.status in ACTIVE:
+            out[other] = row
+    return out
+
+
+def catalogue_query(session: B2BSession, *, sector: str = "", offer: str = "", need: str = "",
+                    language: str = "", search: str = "") -> Select:
+    """Return the select of participants matching the catalogue filters, by organisation."""
+    query = (select(Participant).join(Person, Participant.person_id == Person.id)
+             .where(Participant.session_id == session.id, Participant.absent.is_(False)))
+    if sector:
+        # Sector codes are stored comma-joined; wrap both sides in commas for an exact match.
+        query = query.where(("," + Participant.sectors_raw + ",").contains(f",{sector},"))
+    if language:
+        query = query.where(or_(Participant.languages_raw == "",
+                                ("," + Participant.languages_raw + ",").contains(f",{language},")))
+    for kind, code in ((ProfileItemKind.OFFER, offer), (ProfileItemKind.NEED, need)):
+        if code:
+            query = query.where(exists().where(
+                ParticipantItem.participant_id == Participant.id, ParticipantItem.kind == kind,
+                participant_item_tags.c.item_id == ParticipantItem.id,
+                participant_item_tags.c.tag_id == Tag.id, Tag.code == code))
+    if search:
+        like = f"%{search.lower()}%"
+        query = query.where(or_(func.lower(Participant.organisation_label).like(like),
+                                func.lower(Person.first_name + " " + Person.last_name).like(like)))
+    return query.order_by(func.lower(Participant.organisation_label), Participant.code)
+
+
+def get_catalogue(session: B2BSession, *, page: int = 1,
+                  **filters) -> tuple[list[Participant], int]:
+    """Return one page of the catalogue (with items and tags loaded) and the total count."""
+    query = catalogue_query(session, **filters)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    page = max(page, 1)
+    rows = list(db.session.scalars(
+        query.options(selectinload(Participant.person),
+                      selectinload(Participant.items).selectinload(ParticipantItem.tags))
+        .limit(CATALOGUE_PAGE).offset((page - 1) * CATALOGUE_PAGE)))
+    return rows, total or 0
+
+
+def get_participants_by_ids(ids) -> dict[int, Participant]:
+    """Return participants by id, with their items and tags loaded."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(Participant).where(Participant.id.in_(ids))
+        .options(selectinload(Participant.person),
+                 selectinload(Participant.items).selectinload(ParticipantItem.tags)))
+    return {p.id: p for p in rows}
+
+
+def get_pending_notifications(participant_ids) -> list[B2BNotification]:
+    """Return unsent notifications of these participants, oldest first."""
+    return list(db.session.scalars(
+        select(B2BNotification).where(B2BNotification.participant_id.in_(list(participant_ids)),
+                                      B2BNotification.sent_at.is_(None))
+        .order_by(B2BNotification.created_at, B2BNotification.id)))
