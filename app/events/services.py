@@ -107,7 +107,8 @@ def clean_answers(event: Event, answers: dict[str, str] | None, *,
 
 def _clean_email(email: str) -> str:
     try:
-        return normalise_email(validate_email(email or "", check_deliverability=False).normalized)
+        checked = validate_email((email or "").strip(), check_deliverability=False)
+        return normalise_email(checked.normalized)
     except EmailNotValidError as error:
         raise RegistrationError("email", str(error), {"email": "invalid"}) from error
 

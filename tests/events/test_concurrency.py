@@ -1,0 +1,156 @@
+"""Concurrent registrations never overbook; concurrent reminder runs send one reminder."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+
+from app import create_app
+from app.db import utc_now
+from app.events import services
+from app.events.models import Event, Registration, RegistrationStatus
+from app.extensions import db
+from app.mail.models import OutboxMessage
+from app.members.models import Person
+from config import TestingConfig
+from tests.events.factories import make_event
+from tests.support import postgres_url, require_service
+
+
+def _make_app(url: str, **engine_options):
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url,
+                     SQLALCHEMY_ENGINE_OPTIONS=engine_options)
+    with app.app_context():
+        if url.startswith("postgresql"):
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        db.create_all()
+    return app
+
+
+@pytest.fixture
+def sqlite_app(tmp_path):
+    # A waiting writer sleeps in SQLite's busy handler instead of failing.
+    app = _make_app(f"sqlite:///{tmp_path / 'race.sqlite'}", connect_args={"timeout": 60})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def postgres_app():
+    url = postgres_url()
+    require_service(url is not None, "no PostgreSQL (set TEST_POSTGRES_URL)")
+    app = _make_app(url, pool_size=40, max_overflow=10, pool_timeout=60)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _in_threads(app, count: int, work) -> list[BaseException]:
+    """Run ``work(index)`` in ``count`` threads started together; return their errors."""
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        with app.app_context():
+            try:
+                barrier.wait()
+                work(index)
+                db.session.commit()
+            except BaseException as error:  # collected and asserted below
+                db.session.rollback()
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=240)
+    return errors
+
+
+def _race_for_places(app, people: int, capacity: int) -> dict:
+    with app.app_context():
+        event_id = make_event(capacity=capacity).id
+        # Known people: no INSERT of a person comes before the seat count, so only the
+        # event lock keeps two registrations from counting the same free place.
+        db.session.add_all(Person(email=f"person{i}@example.org", first_name="P",
+                                  last_name=str(i)) for i in range(people))
+        db.session.commit()
+
+    def register(index: int) -> None:
+        event = db.session.get(Event, event_id)
+        services.register(event, email=f"person{index}@example.org", first_name="P",
+                          last_name=str(index), language="en")
+
+    errors = _in_threads(app, people, register)
+    with app.app_context():
+        rows = db.session.execute(
+            select(Registration.status, func.count()).group_by(Registration.status))
+        counts = {status: number for status, number in rows}
+        mails = db.session.scalar(select(func.count(OutboxMessage.id)))
+    return {"errors": errors, "counts": counts, "mails": mails}
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_two_hundred_concurrent_registrations_never_overbook_postgres(postgres_app):
+    result = _race_for_places(postgres_app, people=200, capacity=25)
+
+    assert result["errors"] == []
+    assert result["counts"] == {RegistrationStatus.CONFIRMED: 25,
+                                RegistrationStatus.WAITLISTED: 175}
+    assert result["mails"] == 200
+
+
+@pytest.mark.slow
+def test_concurrent_registrations_never_overbook_sqlite(sqlite_app):
+    result = _race_for_places(sqlite_app, people=40, capacity=7)
+
+    assert result["errors"] == []
+    assert result["counts"] == {RegistrationStatus.CONFIRMED: 7,
+                                RegistrationStatus.WAITLISTED: 33}
+    assert result["mails"] == 40
+
+
+def _race_reminders(app) -> dict:
+    with app.app_context():
+        event = make_event(starts_at=utc_now() + timedelta(days=1))
+        for index in range(15):
+            services.register(event, email=f"r{index}@example.org", first_name="R",
+                              last_name=str(index), language="en")
+        db.session.flush()
+        long_ago = utc_now() - timedelta(days=20)
+        db.session.execute(Registration.__table__.update().values(confirmed_at=long_ago))
+        db.session.commit()
+
+    sent: list[int] = []
+    errors = _in_threads(app, 2, lambda _: sent.append(services.send_reminders()))
+    with app.app_context():
+        reminders = db.session.scalars(
+            select(OutboxMessage.recipient).where(OutboxMessage.kind == "registration.reminder"))
+        recipients = sorted(reminders)
+    return {"errors": errors, "sent": sorted(sent), "recipients": recipients}
+
+
+def test_concurrent_reminder_runs_send_one_each_sqlite(sqlite_app):
+    result = _race_reminders(sqlite_app)
+
+    assert result["errors"] == []
+    assert sum(result["sent"]) == 15
+    assert result["recipients"] == sorted(f"r{i}@example.org" for i in range(15))
+
+
+@pytest.mark.postgres
+def test_concurrent_reminder_runs_send_one_each_postgres(postgres_app):
+    result = _race_reminders(postgres_app)
+
+    assert result["errors"] == []
+    assert sum(result["sent"]) == 15
+    assert result["recipients"] == sorted(f"r{i}@example.org" for i in range(15))

@@ -1,0 +1,152 @@
+"""Mail content: parse the queued bytes, check subject, language, invite and CANCEL."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Calendar
+
+from app.events import mails, services
+from app.events.models import RegistrationStatus
+from app.events.tokens import load_manage_token
+from tests.events.factories import (
+    calendar_part,
+    make_event,
+    outbox,
+    parse,
+    registration_data,
+    text_body,
+)
+
+
+def _vevent(message):
+    part = calendar_part(message)
+    calendar = Calendar.from_ical(part.get_payload(decode=True))
+    return part, calendar, calendar.walk("VEVENT")[0]
+
+
+def test_confirmation_carries_request_invite(db):
+    # 10:00 UTC in June is 12:00 in Brussels (summer time).
+    event = make_event(starts_at=datetime(2030, 6, 12, 10, 0, tzinfo=UTC),
+                       registration_closes_at=None)
+    registration, _ = services.register(event, **registration_data())
+
+    message = parse(outbox()[0].raw)
+    part, calendar, vevent = _vevent(message)
+
+    assert message["Subject"] == "Registration confirmed: Wood circlemeet"
+    assert message["To"] == "Marie Dubois <marie.dubois@example.org>"
+    assert part.get_param("method") == "REQUEST"
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert str(vevent["UID"]) == f"registration-{registration.id}@clustermeet.invalid"
+    assert int(vevent["SEQUENCE"]) == 0
+    assert vevent["DTSTART"].params["TZID"] == "Europe/Brussels"
+    assert vevent.decoded("DTSTART").replace(tzinfo=None) == datetime(2030, 6, 12, 12, 0)
+    assert str(vevent["SUMMARY"]) == "Wood circlemeet"
+    assert str(vevent["LOCATION"]) == "Atelier Chêne, Rue de l'Exemple 1, 1070 Anderlecht"
+    assert str(vevent["URL"]) == f"http://localhost/events/{event.id}"
+    assert str(vevent["ORGANIZER"]) == "mailto:events@clustermeet.invalid"
+    attendee = vevent["ATTENDEE"]
+    assert str(attendee) == "mailto:marie.dubois@example.org"
+    assert attendee.params["RSVP"] == "FALSE"
+    link = mails.manage_url(registration).split("/manage/")[1]
+    assert link in str(vevent["DESCRIPTION"]).replace("\n", "")
+    assert "/events/manage/" in text_body(message)
+
+
+def test_manage_link_in_mail_opens_the_registration(db):
+    event = make_event()
+    registration, _ = services.register(event, **registration_data())
+
+    body = text_body(parse(outbox()[0].raw))
+    token = body.split("/events/manage/")[1].split()[0]
+
+    assert load_manage_token(token) is registration
+
+
+def test_mail_in_registration_language(db):
+    event = make_event()
+    services.register(event, **registration_data(language="nl"))
+
+    message = parse(outbox()[0].raw)
+    html = message.get_body(("html",)).get_content()
+    _, _, vevent = _vevent(message)
+
+    assert '<html lang="nl">' in html
+    assert str(vevent["SUMMARY"]) == "Circlemeet hout"
+
+
+def test_cancellation_sends_cancel_with_same_uid_and_raised_sequence(db):
+    event = make_event()
+    registration, _ = services.register(event, **registration_data())
+
+    services.cancel_registration(registration)
+
+    first, second = (parse(m.raw) for m in outbox())
+    _, _, request = _vevent(first)
+    part, calendar, cancel = _vevent(second)
+    assert part.get_param("method") == "CANCEL"
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert str(cancel["UID"]) == str(request["UID"])
+    assert int(cancel["SEQUENCE"]) == 1
+    assert str(cancel["STATUS"]) == "CANCELLED"
+
+
+def test_waitlisted_mail_has_no_calendar_and_cancel_of_it_neither(db):
+    event = make_event(capacity=1)
+    services.register(event, **registration_data(email="a@example.org"))
+    waiting, _ = services.register(event, **registration_data())
+
+    services.cancel_registration(waiting)
+
+    assert [calendar_part(parse(m.raw)) is None for m in outbox()] == [False, True, True]
+
+
+def test_promotion_mail_carries_invite(db):
+    event = make_event(capacity=1)
+    first, _ = services.register(event, **registration_data(email="a@example.org"))
+    waiting, _ = services.register(event, **registration_data())
+
+    services.cancel_registration(first)
+
+    message = parse(outbox()[-1].raw)
+    part, _, vevent = _vevent(message)
+    assert message["Subject"] == "A place is yours: Wood circlemeet"
+    assert part.get_param("method") == "REQUEST"
+    assert str(vevent["UID"]) == f"registration-{waiting.id}@clustermeet.invalid"
+    assert waiting.status == RegistrationStatus.CONFIRMED
+
+
+def test_multi_day_event_is_all_day(db):
+    starts = datetime(2030, 9, 10, 7, 0, tzinfo=UTC)
+    event = make_event(starts_at=starts, ends_at=starts + timedelta(days=2, hours=9))
+    services.register(event, **registration_data())
+
+    _, _, vevent = _vevent(parse(outbox()[0].raw))
+
+    assert vevent.decoded("DTSTART") == date(2030, 9, 10)
+    assert vevent.decoded("DTEND") == date(2030, 9, 13)
+
+
+def test_event_cancelled_mail_cancels_invites_only_where_sent(db):
+    event = make_event(capacity=1)
+    services.register(event, **registration_data(email="a@example.org"))
+    services.register(event, **registration_data(email="b@example.org", language="fr"))
+    before = len(outbox())
+
+    services.cancel_event(event)
+
+    confirmed, waiting = (parse(m.raw) for m in outbox()[before:])
+    assert calendar_part(confirmed).get_param("method") == "CANCEL"
+    assert calendar_part(waiting) is None
+    assert '<html lang="fr">' in waiting.get_body(("html",)).get_content()
+
+
+def test_event_message_from_organisers(db):
+    event = make_event()
+    registration, _ = services.register(event, **registration_data())
+
+    mails.queue_event_message(registration, "Parking tips", "Park behind the workshop.")
+
+    message = parse(outbox()[-1].raw)
+    assert message["Subject"] == "Parking tips"
+    assert "Park behind the workshop." in text_body(message)
+    assert outbox()[-1].kind == "event.message"
