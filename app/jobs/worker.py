@@ -10,8 +10,12 @@ from dataclasses import dataclass
 from flask import Flask
 
 from app.extensions import db
-from app.jobs.services import fail_stale_jobs, run_next_job
+from app.jobs.services import current_job_id, fail_stale_jobs, heartbeat, run_next_job
 from app.mail.delivery import deliver_due
+
+# Handlers import these from here: what a running job may call on its worker.
+__all__ = ["PassResult", "current_job_id", "heartbeat", "install_stop_signals", "run_forever",
+           "run_once"]
 
 log = logging.getLogger(__name__)
 
