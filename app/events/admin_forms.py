@@ -68,6 +68,10 @@ REGISTRATION_STATUS_LABELS = {
 HOSTED_KINDS = (EventKind.CIRCLEMEET, EventKind.SITE_VISIT)
 
 
+#: Dates outside these years are typing mistakes (and would overflow when shifted).
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
 class LocalTimeError(ValueError):
     """A local time that does not exist in Brussels (skipped by the spring clock change)."""
 
@@ -120,6 +124,9 @@ class LocalDateTimeField(DateTimeLocalField):
 
     def pre_validate(self, form):
         if self.data is not None:
+            if not MIN_YEAR <= self.data.year <= MAX_YEAR:
+                raise ValidationError(_l("Give a date between %(start)d and %(end)d.",
+                                         start=MIN_YEAR, end=MAX_YEAR))
             try:
                 local_to_utc(self.data)
             except LocalTimeError:
@@ -293,6 +300,11 @@ class ProgrammeItemForm(FlaskForm):
 class DuplicateForm(FlaskForm):
     starts_on = DateField(_l("Date of the new event"), validators=[InputRequired()])
     submit = SubmitField(_l("Duplicate as a draft"))
+
+    def validate_starts_on(self, field):
+        if field.data is not None and not MIN_YEAR <= field.data.year <= MAX_YEAR:
+            raise ValidationError(_l("Give a date between %(start)d and %(end)d.",
+                                     start=MIN_YEAR, end=MAX_YEAR))
 
 
 class RegistrationForm(FlaskForm):

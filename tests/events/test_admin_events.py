@@ -457,3 +457,27 @@ def test_every_organiser_page_renders_for_a_full_event(logged_in, db):
             response = logged_in.get(base + page, headers={"Accept-Language": language})
             assert response.status_code == 200, (page, language)
     assert logged_in.get("/admin/events/new").status_code == 200
+
+
+@pytest.mark.parametrize("values", [
+    {"starts_at": "0001-01-01T00:30", "ends_at": "0001-01-01T02:00"},
+    {"starts_at": "9999-12-31T22:00", "ends_at": "9999-12-31T23:00"},
+])
+def test_create_event_with_absurd_year_is_refused(logged_in, db, values):
+    response = logged_in.post("/admin/events/new", headers=EN,
+                              data=event_form(registration_closes_at=None, **values))
+
+    assert response.status_code == 400
+    assert "Give a date between 2000 and 2100." in response.text
+    assert count(Event) == 0
+
+
+def test_duplicate_to_absurd_year_is_refused(logged_in, db):
+    event = make_event()
+
+    response = logged_in.post(f"/admin/events/{event.id}/duplicate", headers=EN,
+                              data={"starts_on": "9999-12-31"})
+
+    assert response.status_code == 400
+    assert "Give a date between 2000 and 2100." in response.text
+    assert count(Event) == 1

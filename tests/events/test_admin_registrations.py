@@ -399,3 +399,21 @@ def test_email_all_without_subject_is_refused(logged_in, db):
     assert response.status_code == 400
     assert "This field is required." in response.text
     assert outbox() == []
+
+
+def test_check_in_with_csrf_token_from_the_page(app, logged_in, db):
+    import re
+
+    event = make_event()
+    registration = register(event, "Ann", "Peeters")
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = logged_in.get(f"/admin/events/{event.id}/check-in?q=ann", headers=EN).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    url = f"/admin/events/{event.id}/registrations/{registration.id}/check-in"
+
+    refused = logged_in.post(url, data={})
+    accepted = logged_in.post(url, data={"csrf_token": token})
+
+    assert refused.status_code == 400
+    assert accepted.status_code == 302
+    assert reload(registration).attended_at is not None
