@@ -328,6 +328,35 @@ class RegistrationForm(FlaskForm):
         }
 
 
+def answer_field_name(question_id: int) -> str:
+    return f"q_{question_id}"
+
+
+def make_registration_form(event, language: str) -> RegistrationForm:
+    """Build the add-by-hand form with one optional field per question of the event."""
+    fields = {}
+    for question in event.questions:
+        label = question.label(language)
+        if question.kind == QuestionKind.TEXT:
+            field = StringField(label, validators=[Optional(), Length(max=2000)])
+        else:
+            options = ([(c, c) for c in question.choice_list]
+                       if question.kind == QuestionKind.CHOICE
+                       else [("yes", _l("Yes")), ("no", _l("No"))])
+            field = SelectField(label, choices=[("", "—"), *options], validators=[Optional()])
+        fields[answer_field_name(question.id)] = field
+    # The questions come after the person's details, before the button.
+    form = type("EventRegistrationForm", (RegistrationForm,), fields)()
+    form._fields.move_to_end("submit")
+    return form
+
+
+def answers_from(form: FlaskForm, event) -> dict[str, str]:
+    """Read the answers of the add-by-hand form, keyed by question id."""
+    return {str(q.id): (form[answer_field_name(q.id)].data or "").strip()
+            for q in event.questions}
+
+
 class MoveForm(FlaskForm):
     status = HiddenField(validators=[AnyOf([RegistrationStatus.CONFIRMED.value,
                                             RegistrationStatus.WAITLISTED.value])])

@@ -23,7 +23,8 @@ from app.events.admin_forms import (
     ProgrammeItemForm,
     QuestionForm,
     QuestionMoveForm,
-    RegistrationForm,
+    answers_from,
+    make_registration_form,
     utc_to_local,
 )
 from app.events.blueprint import bp
@@ -312,13 +313,13 @@ def admin_registrations(event_id: int):
 @organiser_page("/<int:event_id>/registrations/new", methods=["GET", "POST"])
 def admin_add_registration(event_id: int):
     event = _event(event_id)
-    form = RegistrationForm()
+    form = make_registration_form(event, _lang())
     if request.method == "GET":
         form.language.data = _lang()
     if form.validate_on_submit():
         try:
-            registration, created = services.register(event, **form.to_data(),
-                                                      source="organiser")
+            registration, created = services.register(
+                event, **form.to_data(), answers=answers_from(form, event), source="organiser")
         except services.RegistrationError as error:
             db.session.rollback()
             form.email.errors.append(_refusal(error))

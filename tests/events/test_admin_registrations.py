@@ -417,3 +417,29 @@ def test_check_in_with_csrf_token_from_the_page(app, logged_in, db):
     assert refused.status_code == 400
     assert accepted.status_code == 302
     assert reload(registration).attended_at is not None
+
+
+def test_add_by_hand_with_answers_to_the_questions(logged_in, db):
+    event = make_event()
+    workshop = Question(event=event, kind=QuestionKind.CHOICE, label_en="Workshop?",
+                        choices="Wood\nTextile", required=True, position=1)
+    diet = Question(event=event, kind=QuestionKind.TEXT, label_en="Diet", required=True,
+                    position=2)
+    db.session.add_all([workshop, diet])
+    db.session.commit()
+    url = f"/admin/events/{event.id}/registrations/new"
+    assert "Workshop?" in logged_in.get(url, headers=EN).text
+
+    bad = logged_in.post(url, headers=EN, data={
+        "email": "lea@example.org", "first_name": "Lea", "last_name": "Janssens",
+        "language": "fr", f"q_{workshop.id}": "Metal"})
+    good = logged_in.post(url, data={
+        "email": "lea@example.org", "first_name": "Lea", "last_name": "Janssens",
+        "language": "fr", f"q_{workshop.id}": "Textile"})
+
+    assert bad.status_code == 400
+    assert "Not a valid choice." in bad.text
+    assert good.status_code == 302
+    registration = db.session.scalars(select(Registration)).one()
+    # The organiser may leave required answers empty; the person can add them later.
+    assert registration.answers == {str(workshop.id): "Textile"}
