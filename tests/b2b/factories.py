@@ -99,3 +99,15 @@ def make_participant(session: B2BSession, email: str, *, organisation: str | Non
     items += [services.ItemData("need", t, tuple(c)) for t, *c in needs]
     services.update_profile(participant, sectors=sectors, languages=languages, items=items)
     return participant
+
+
+def get_en(client, url: str):
+    """GET a page in English.
+
+    The test's app context is shared with the request, and Flask-Babel caches the locale
+    on it; a service called before (in the default locale) would otherwise pin French.
+    """
+    from flask_babel import refresh
+
+    refresh()
+    return client.get(url, headers={"Accept-Language": "en"})

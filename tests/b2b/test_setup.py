@@ -7,6 +7,7 @@ from app.b2b.models import B2BSession
 from app.events.models import RegistrationStatus
 from tests.b2b.factories import (
     add_org_item,
+    get_en,
     make_b2b_event,
     make_participant,
     make_person,
@@ -172,7 +173,7 @@ def test_organiser_creates_session_and_plans_slots(logged_in, db):
         "plan-first_day": "2027-05-20", "plan-start": "10:00", "plan-end": "13:00",
         "plan-slot_minutes": "20", "plan-break_start": "11:00", "plan-break_end": "12:00"})
     logged_in.post(f"/admin/b2b/{session.id}/tables", data={"count": 2, "location": "Hall"})
-    page = logged_in.get(f"/admin/b2b/{session.id}/slots", headers={"Accept-Language": "en"})
+    page = get_en(logged_in, f"/admin/b2b/{session.id}/slots")
 
     assert response.status_code == 302
     db.session.expire_all()
@@ -189,8 +190,7 @@ def test_organiser_pages_render(logged_in, db, vocabulary):
     make_participant(session, "bob@lab.example", offers=[("Offcuts", "reclaimed-wood")])
     db.session.commit()
 
-    pages = {path: logged_in.get(f"/admin/b2b/{session.id}{path}",
-                                 headers={"Accept-Language": "en"})
+    pages = {path: get_en(logged_in, f"/admin/b2b/{session.id}{path}")
              for path in ("", "/settings", "/slots", "/tables", "/participants",
                           f"/participants/{ann.id}", "/import")}
 
