@@ -402,13 +402,23 @@ def schedule_table_pdf(session_id: int, table_id: int):
 # --- participants' agenda and feedback (token links) ---------------------------------------
 
 
+class _LinkRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 def _participant_or_error(token: str) -> Participant:
     try:
         return load_participant_token(token)
     except TokenError as error:
         messages = {"expired": _("This link has expired."),
                     "revoked": _("This link was replaced by a newer one.")}
-        abort(403, messages.get(error.reason, _("This link is not valid.")))
+        raise _LinkRefused(messages.get(error.reason, _("This link is not valid."))) from error
+
+
+def _link_refused(error: _LinkRefused):
+    return render_template("b2b/schedule/link_error.html", message=error.message), 403
 
 
 def _published_meetings(participant: Participant) -> list[PublishedMeeting]:
@@ -436,7 +446,10 @@ def _agenda_lines(participant: Participant):
 
 @bp.route("/b2b/agenda/<token>")
 def agenda(token: str):
-    participant = _participant_or_error(token)
+    try:
+        participant = _participant_or_error(token)
+    except _LinkRefused as error:
+        return _link_refused(error)
     return render_template("b2b/schedule/agenda.html", participant=participant,
                            session=participant.session, lines=_agenda_lines(participant),
                            token=token)
@@ -444,7 +457,10 @@ def agenda(token: str):
 
 @bp.route("/b2b/agenda/<token>/feedback", methods=["GET", "POST"])
 def agenda_feedback(token: str):
-    participant = _participant_or_error(token)
+    try:
+        participant = _participant_or_error(token)
+    except _LinkRefused as error:
+        return _link_refused(error)
     lines = _agenda_lines(participant)
     existing = {f.published_meeting_id: f for f in db.session.scalars(
         select(MeetingFeedback).where(MeetingFeedback.participant_id == participant.id))}

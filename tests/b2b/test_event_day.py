@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 from app.b2b import event_day, publication, runs
 from app.b2b.models import RunStatus, ScheduleRun
-from app.extensions import db
 from app.jobs.worker import run_next_job, run_once
 from tests.b2b.factories_schedule import (
     make_run,

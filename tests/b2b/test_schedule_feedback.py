@@ -1,0 +1,89 @@
+"""Participants' agenda page and feedback form (token links), and the feedback summary."""
+
+from app.b2b import publication
+from app.b2b.feedback import feedback_summary
+from app.b2b.models import MeetingFeedback, Outcome, PublishedMeeting
+from app.b2b.tokens import make_participant_token
+from app.extensions import db
+from tests.b2b.factories_schedule import make_run, make_schedule_session, participants_of
+
+EN = {"Accept-Language": "en"}
+
+
+def _published(db):
+    session = make_schedule_session()
+    run = make_run(session)
+    db.session.commit()
+    publication.publish_run(run)
+    db.session.commit()
+    return session
+
+
+def _row(session, a, b) -> PublishedMeeting:
+    first, second = sorted((a.id, b.id))
+    return db.session.scalar(db.select(PublishedMeeting).where(
+        PublishedMeeting.a_id == first, PublishedMeeting.b_id == second))
+
+
+def test_agenda_page_shows_the_published_meetings(client, db):
+    session = _published(db)
+    ann = participants_of(session)[0]
+
+    html = client.get(f"/b2b/agenda/{make_participant_token(ann)}",
+                      headers=EN).get_data(as_text=True)
+
+    agenda = html[html.index('data-testid="agenda"'):]
+    assert "Bert Test" in agenda and "Chloe Test" in agenda and "Dirk Test" not in agenda
+    assert "Offer of Bert" in agenda
+
+
+def test_agenda_page_refuses_a_bad_token(client, db):
+    response = client.get("/b2b/agenda/not-a-token", headers=EN)
+    assert response.status_code == 403
+    assert "This link is not valid." in response.get_data(as_text=True)
+
+
+def test_feedback_form_saves_answers_and_summary_counts_them(client, db):
+    session = _published(db)
+    p = participants_of(session)
+    ab, ac = _row(session, p[0], p[1]), _row(session, p[0], p[2])
+
+    response = client.post(f"/b2b/agenda/{make_participant_token(p[0])}/feedback", data={
+        f"m{ab.id}-happened": "yes", f"m{ab.id}-usefulness": "5",
+        f"m{ab.id}-outcome": "deal", f"m{ab.id}-comment": "Great",
+        f"m{ac.id}-happened": "no",
+    }, headers=EN)
+    client.post(f"/b2b/agenda/{make_participant_token(p[1])}/feedback", data={
+        f"m{ab.id}-happened": "yes", f"m{ab.id}-usefulness": "3",
+        f"m{ab.id}-outcome": "follow_up"})
+
+    assert response.status_code == 302
+    saved = db.session.scalar(db.select(MeetingFeedback).where(
+        MeetingFeedback.participant_id == p[0].id, MeetingFeedback.published_meeting_id == ab.id))
+    assert (saved.happened, saved.usefulness, saved.outcome, saved.comment) == (
+        True, 5, Outcome.DEAL, "Great")
+    assert feedback_summary(session) == {
+        "meetings": 3, "responses": 3, "meetings_with_response": 2, "happened": 2,
+        "not_happened": 1, "usefulness": {1: 0, 2: 0, 3: 1, 4: 0, 5: 1},
+        "usefulness_average": 4.0, "outcomes": {"none": 0, "follow_up": 1, "deal": 1},
+    }
+
+
+def test_feedback_form_refuses_an_unknown_answer(client, db):
+    session = _published(db)
+    ann = participants_of(session)[0]
+    ab = _row(session, ann, participants_of(session)[1])
+
+    response = client.post(f"/b2b/agenda/{make_participant_token(ann)}/feedback",
+                           data={f"m{ab.id}-happened": "yes", f"m{ab.id}-usefulness": "9"},
+                           headers=EN)
+
+    assert response.status_code == 400
+    assert "Choose one of the answers offered." in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(MeetingFeedback.id))) == 0
+
+
+def test_feedback_summary_of_a_session_without_answers(db):
+    session = make_schedule_session()
+    assert feedback_summary(session)["usefulness_average"] is None
+    assert feedback_summary(session)["responses"] == 0
