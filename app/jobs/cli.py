@@ -5,17 +5,24 @@ import threading
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from app.jobs.worker import install_stop_signals, run_forever, run_once
 from app.mail.cli import mail_cli
+from app.mail.transports import get_transport
 
 
 @click.command("worker")
+@with_appcontext
 @click.option("--once", is_flag=True, help="Do one pass (mail, stale jobs, one job) and exit.")
 def worker_command(once: bool) -> None:
     """Send queued mail and run background jobs until stopped."""
     _log_to_console()
     app = current_app._get_current_object()
+    try:
+        get_transport(app.config)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     if once:
         result = run_once(app)
         click.echo(f"sent {result.sent} message(s), failed {result.stale} stale job(s), "

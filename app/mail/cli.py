@@ -1,9 +1,11 @@
 """`flask mail ...`: deliver the outbox now, show its state."""
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from app.mail.delivery import count_by_status, deliver_due
+from app.mail.transports import get_transport
 
 mail_cli = AppGroup("mail", help="Outbox delivery.")
 
@@ -13,6 +15,10 @@ mail_cli = AppGroup("mail", help="Outbox delivery.")
               help="Send at most this many messages.")
 def send_pending_command(limit: int) -> None:
     """Send the due messages of the outbox once."""
+    try:
+        get_transport(current_app.config)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     sent = deliver_due(limit=limit)
     click.echo(f"sent {sent} message(s)")
 

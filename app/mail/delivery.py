@@ -60,25 +60,39 @@ def deliver_due(app: Flask | None = None, *, limit: int = 50, now: datetime | No
                     if exc.connection:
                         break  # the server is down: the rest would fail the same way
                     continue
+                except Exception as exc:
+                    # Not a known delivery error: count it, so a bad message cannot loop forever.
+                    log.exception("unexpected error sending outbox message %s", envelope.id)
+                    _record_failure(envelope, TransportError(_one_line(exc)), now)
+                    continue
                 _record_sent(envelope)
                 sent += 1
         return sent
 
 
 def release_stale_claims(*, now: datetime | None = None) -> int:
-    """Put messages stuck in "sending" (their worker died) back to pending; flush only."""
+    """Put messages stuck in "sending" (their worker died) back to pending; flush only.
+
+    The interrupted send counts as an attempt, so a message that kills its worker every
+    time ends as failed instead of looping.
+    """
     now = now or utc_now()
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.SENDING,
-               OutboxMessage.claimed_at < now - STALE_CLAIM)
-        .values(status=OutboxStatus.PENDING, claimed_at=None,
-                last_error="claim expired: the worker stopped while sending")
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount:
-        log.warning("released %d outbox message(s) stuck in sending", result.rowcount)
-    return result.rowcount
+    stuck = (OutboxMessage.status == OutboxStatus.SENDING,
+             OutboxMessage.claimed_at < now - STALE_CLAIM)
+    values = {"claimed_at": None, "attempts": OutboxMessage.attempts + 1,
+              "last_error": "the worker stopped while sending"}
+    last_attempt = OutboxMessage.attempts + 1 >= current_app.config["MAIL_MAX_ATTEMPTS"]
+    released = 0
+    for condition, status in ((last_attempt, OutboxStatus.FAILED),
+                              (~last_attempt, OutboxStatus.PENDING)):
+        result = db.session.execute(
+            update(OutboxMessage).where(*stuck, condition).values(status=status, **values)
+            .execution_options(synchronize_session=False)
+        )
+        released += result.rowcount
+    if released:
+        log.warning("released %d outbox message(s) stuck in sending", released)
+    return released
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -153,3 +167,8 @@ def _record_failure(envelope: Envelope, error: TransportError, now: datetime) ->
         log.warning("outbox message %s (%s) to %s failed (attempt %d), retry in %s: %s",
                     envelope.id, envelope.kind or "-", envelope.recipient, attempts,
                     retry_delay(attempts), reason)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

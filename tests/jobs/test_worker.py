@@ -78,3 +78,12 @@ def test_stop_signals_set_the_stop_event(signum):
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def test_worker_with_unknown_transport_names_the_setting(app, runner):
+    app.config["MAIL_TRANSPORT"] = "pigeon"
+
+    result = runner.invoke(args=["worker", "--once"])
+
+    assert result.exit_code == 1
+    assert result.output == "Error: MAIL_TRANSPORT must be 'smtp' or 'folder', not 'pigeon'\n"

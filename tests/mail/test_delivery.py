@@ -246,3 +246,61 @@ def test_mail_send_pending_and_status_commands(app, db, runner):
     assert send.exit_code == 0 and send.output == "sent 1 message(s)\n"
     assert status.exit_code == 0
     assert status.output == "pending: 1\nsending: 0\nsent: 1\nfailed: 0\n"
+
+
+def test_deliver_due_fails_message_stuck_in_sending_on_its_last_attempt(app, db):
+    app.config["MAIL_MAX_ATTEMPTS"] = 3
+    stuck = queue_plain("stuck@example.org")
+    stuck.status, stuck.attempts = OutboxStatus.SENDING, 2
+    stuck.claimed_at = utc_now() - STALE_CLAIM - timedelta(seconds=1)
+    db.session.commit()
+
+    sent = deliver_due(app)
+
+    stored = _reload(db, stuck.id)
+    assert sent == 0
+    assert (stored.status, stored.attempts) == (OutboxStatus.FAILED, 3)
+    assert stored.last_error == "the worker stopped while sending"
+
+
+class _BrokenTransport:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return None
+
+    def send(self, envelope):
+        raise RuntimeError("unexpected\nfailure")
+
+
+def test_deliver_due_counts_unexpected_transport_error_as_attempt(app, db):
+    message = queue_plain()
+    db.session.commit()
+
+    sent = deliver_due(app, transport=_BrokenTransport())
+
+    stored = _reload(db, message.id)
+    assert sent == 0
+    assert (stored.status, stored.attempts) == (OutboxStatus.PENDING, 1)
+    assert stored.last_error == "RuntimeError: unexpected failure"
+
+
+def test_deliver_due_logs_one_line_per_sent_message(app, db, caplog):
+    message = queue_plain("ana@example.org", kind="registration.confirmed")
+    db.session.commit()
+
+    with caplog.at_level("INFO", logger="app.mail.delivery"):
+        deliver_due(app)
+
+    assert caplog.messages == [
+        f"sent outbox message {message.id} (registration.confirmed) to ana@example.org"]
+
+
+def test_mail_send_pending_with_unknown_transport_names_the_setting(app, runner):
+    app.config["MAIL_TRANSPORT"] = "pigeon"
+
+    result = runner.invoke(args=["mail", "send-pending"])
+
+    assert result.exit_code == 1
+    assert result.output == "Error: MAIL_TRANSPORT must be 'smtp' or 'folder', not 'pigeon'\n"
