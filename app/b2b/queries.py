@@ -42,13 +42,25 @@ def get_b2b_events() -> list[Event]:
     return list(db.session.scalars(select(Event).order_by(Event.starts_at.desc())))
 
 
+#: Free-text organisation names that say "no organisation": such people are on their own.
+NO_ORGANISATION = frozenset({"", "-", "none", "n/a", "independent", "indépendant",
+                             "indépendante", "indépendant·e", "zelfstandige", "freelance",
+                             "freelancer", "private", "particulier"})
+
+
+def organisation_key_of(organisation_id: int | None, label: str | None) -> str:
+    """Return the key of who someone represents (an organisation id, else the free name)."""
+    if organisation_id is not None:
+        return f"org:{organisation_id}"
+    name = " ".join((label or "").lower().split())
+    return "" if name in NO_ORGANISATION else f"name:{name}"
+
+
 def organisation_key(participant: Participant) -> str:
     """Return who the participant represents: two people with one key never meet."""
     person = participant.person
-    if person is not None and person.organisation_id is not None:
-        return f"org:{person.organisation_id}"
-    label = " ".join((participant.organisation_label or "").lower().split())
-    return f"name:{label}" if label else ""
+    return organisation_key_of(person.organisation_id if person else None,
+                               participant.organisation_label)
 
 
 def same_organisation(a: Participant, b: Participant) -> bool:

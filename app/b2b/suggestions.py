@@ -24,6 +24,7 @@ from app.b2b.models import (
     RequestStatus,
     participant_item_tags,
 )
+from app.b2b.queries import organisation_key_of
 from app.extensions import db
 from app.members.models import Person, Tag
 from matchmaking import suggest
@@ -94,13 +95,8 @@ def load_profiles(session: B2BSession) -> tuple[list[suggest.Profile], dict[str,
     code_to_id = {}
     for pid, code, organisation_id, label, sectors_raw, languages_raw in rows:
         code_to_id[code] = pid
-        if organisation_id is not None:
-            organisation = f"org:{organisation_id}"
-        else:
-            name = " ".join((label or "").lower().split())
-            organisation = f"name:{name}" if name else ""
         profiles.append(suggest.Profile(
-            id=code, organisation=organisation,
+            id=code, organisation=organisation_key_of(organisation_id, label),
             sectors=frozenset(c for c in sectors_raw.split(",") if c),
             languages=frozenset(c for c in languages_raw.split(",") if c),
             items=tuple(suggest.ProfileItem(kind=kind, title=title,

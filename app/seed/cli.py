@@ -4,6 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from app.extensions import db
+from app.seed.demo_b2b import seed_demo_b2b
 from app.seed.demo_events import seed_demo_events
 from app.seed.demo_members import (
     DEMO_ORGANISER_EMAIL,
@@ -15,7 +16,7 @@ from app.seed.vocabulary import seed_vocabulary
 seed_cli = AppGroup("seed", help="Load reference and demo data.")
 
 #: Further demo steps (events, B2B) register here: callables taking the seed.
-DEMO_STEPS: list = [seed_demo_events]
+DEMO_STEPS: list = [seed_demo_events, seed_demo_b2b]
 
 
 @seed_cli.command("vocabulary")
