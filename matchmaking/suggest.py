@@ -41,8 +41,8 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import Literal
 
 from matchmaking import model
@@ -132,27 +132,42 @@ class SuggestionIndex:
     """Tag weights and inverted indexes over one session's profiles; build with build_index."""
 
     weights: Weights
-    entries: dict[str, _Entry]
-    tag_weight: dict[str, int]  # millionths
-    offered_by: dict[str, tuple[str, ...]]
-    needed_by: dict[str, tuple[str, ...]]
-    in_sector: dict[str, tuple[str, ...]]
-    complements: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: participants sorted by id; a participant's number is its position, so ordering numbers
+    #: orders ids (the tie-break), and the hot loops index lists instead of hashing strings
+    ids: tuple[str, ...]
+    number: dict[str, int]
+    entries: tuple[_Entry, ...]
+    tag_weight: dict[str, int]  #: in millionths, for every offered tag
+    offered_by: dict[str, tuple[int, ...]]
+    needed_by: dict[str, tuple[int, ...]]
+    in_sector: dict[str, tuple[int, ...]]
+    complements: dict[str, tuple[str, ...]]
+    organisation: tuple[int, ...]  #: equal numbers = same organisation
+    language_mask: tuple[int, ...]  #: one bit per language; -1 (every bit) = any language
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.ids)
 
 
 def build_index(profiles: Iterable[Profile], weights: Weights | None = None) -> SuggestionIndex:
     """Precompute tag weights and the offer, need and sector indexes of a session."""
     weights = weights or Weights()
-    entries: dict[str, _Entry] = {}
-    offered_by: dict[str, list[str]] = defaultdict(list)
-    needed_by: dict[str, list[str]] = defaultdict(list)
-    in_sector: dict[str, list[str]] = defaultdict(list)
+    by_id: dict[str, Profile] = {}
     for profile in profiles:
-        if profile.id in entries:
+        if profile.id in by_id:
             raise ValueError(f"profile {profile.id!r} appears twice")
+        by_id[profile.id] = profile
+    ids = tuple(sorted(by_id))
+    entries = []
+    offered_by: dict[str, list[int]] = defaultdict(list)
+    needed_by: dict[str, list[int]] = defaultdict(list)
+    in_sector: dict[str, list[int]] = defaultdict(list)
+    organisations: dict[str, int] = {}
+    organisation = []
+    language_bits: dict[str, int] = {}
+    language_mask = []
+    for number, profile_id in enumerate(ids):
+        profile = by_id[profile_id]
         need_item: dict[str, int] = {}
         offer_item: dict[str, int] = {}
         for position, item in enumerate(profile.items):
@@ -169,20 +184,27 @@ def build_index(profiles: Iterable[Profile], weights: Weights | None = None) -> 
             offer_item=offer_item,
             languages=frozenset(code.lower() for code in profile.languages),
         )
-        entries[profile.id] = entry
+        entries.append(entry)
         for tag in entry.offers:
-            offered_by[tag].append(profile.id)
+            offered_by[tag].append(number)
         for tag in entry.needs:
-            needed_by[tag].append(profile.id)
+            needed_by[tag].append(number)
         for sector in sorted(profile.sectors):
-            in_sector[sector].append(profile.id)
+            in_sector[sector].append(number)
+        # Without an organisation, a number of one's own (negative: never an organisation's).
+        organisation.append(organisations.setdefault(profile.organisation, len(organisations))
+                            if profile.organisation else -1 - number)
+        mask = 0
+        for code in entry.languages:
+            mask |= 1 << language_bits.setdefault(code, len(language_bits))
+        language_mask.append(mask or -1)
 
-    count = len(entries)
+    count = len(ids)
     floor = weights.tag_floor
     tag_weight = {
-        tag: round(_MICRO * (floor + (1 - floor) * math.log1p(count / len(ids))
+        tag: round(_MICRO * (floor + (1 - floor) * math.log1p(count / len(numbers))
                              / math.log1p(count)))
-        for tag, ids in offered_by.items()
+        for tag, numbers in offered_by.items()
     }
     complements: dict[str, set[str]] = defaultdict(set)
     for pair in weights.complementary_sectors:
@@ -192,12 +214,16 @@ def build_index(profiles: Iterable[Profile], weights: Weights | None = None) -> 
             complements[second].add(first)
     return SuggestionIndex(
         weights=weights,
-        entries=entries,
+        ids=ids,
+        number={profile_id: number for number, profile_id in enumerate(ids)},
+        entries=tuple(entries),
         tag_weight=tag_weight,
-        offered_by={tag: tuple(ids) for tag, ids in offered_by.items()},
-        needed_by={tag: tuple(ids) for tag, ids in needed_by.items()},
-        in_sector={sector: tuple(ids) for sector, ids in in_sector.items()},
+        offered_by={tag: tuple(numbers) for tag, numbers in offered_by.items()},
+        needed_by={tag: tuple(numbers) for tag, numbers in needed_by.items()},
+        in_sector={sector: tuple(numbers) for sector, numbers in in_sector.items()},
         complements={sector: tuple(sorted(others)) for sector, others in complements.items()},
+        organisation=tuple(organisation),
+        language_mask=tuple(language_mask),
     )
 
 
@@ -212,14 +238,14 @@ def suggest_for(
 ) -> list[Suggestion]:
     """Return the best partners for one participant, best first, reasons from their side."""
     index = _index_for(profiles, index)
-    if profile_id not in index.entries:
+    if profile_id not in index.number:
         raise KeyError(profile_id)
-    requested_pairs = _pairs(requested)
-    ranked = _ranked(index, profile_id, requested_pairs, _pairs(exclude), limit)
-    return [
-        _suggestion(index, profile_id, other, raw, is_requested)
-        for raw, other, is_requested in ranked
-    ]
+    me = index.number[profile_id]
+    requested_pairs = _pairs(index, requested)
+    ranked = _ranked(index, me, requested_pairs.get(me, set()),
+                     _pairs(index, exclude).get(me, set()), limit)
+    return [_suggestion(index, me, other, raw, is_requested)
+            for raw, other, is_requested in ranked]
 
 
 def suggest_all(
@@ -233,15 +259,17 @@ def suggest_all(
 ) -> list[Suggestion]:
     """Return each pair (a < b) in someone's top list, best first, for the solver's suggestions."""
     index = _index_for(profiles, index)
-    requested_pairs = _pairs(requested)
-    excluded = _pairs(exclude)
-    chosen: dict[tuple[str, str], int] = {}
-    for profile_id in index.entries:
-        for raw, other, _ in _ranked(index, profile_id, requested_pairs, excluded, per_participant):
-            chosen[(min(profile_id, other), max(profile_id, other))] = raw
+    requested_pairs = _pairs(index, requested)
+    excluded = _pairs(index, exclude)
+    nothing: set[int] = set()
+    chosen: dict[tuple[int, int], tuple[int, bool]] = {}
+    for me in range(len(index.ids)):
+        for raw, other, is_requested in _ranked(index, me, requested_pairs.get(me, nothing),
+                                                excluded.get(me, nothing), per_participant):
+            chosen[(min(me, other), max(me, other))] = (raw, is_requested)
     return [
-        _suggestion(index, a, b, raw, frozenset((a, b)) in requested_pairs)
-        for (a, b), raw in sorted(chosen.items(), key=lambda kv: (-kv[1], kv[0]))
+        _suggestion(index, a, b, raw, is_requested)
+        for (a, b), (raw, is_requested) in sorted(chosen.items(), key=lambda kv: (-kv[1][0], kv[0]))
         if _score(raw, index.weights) >= min_score
     ]
 
@@ -263,30 +291,41 @@ def _index_for(profiles: Iterable[Profile], index: SuggestionIndex | None) -> Su
     return index if index is not None else build_index(profiles)
 
 
-def _pairs(pairs: Iterable[Collection[str]]) -> frozenset[frozenset[str]]:
-    out = set()
+def _pairs(index: SuggestionIndex, pairs: Iterable[Collection[str]]) -> dict[int, set[int]]:
+    """Return participant number -> numbers paired with it; ids not in the session are ignored."""
+    out: dict[int, set[int]] = defaultdict(set)
     for pair in pairs:
         key = frozenset(pair)
         if len(key) != 2:
             raise ValueError(f"a pair needs two different ids, got {sorted(key)!r}")
-        out.add(key)
-    return frozenset(out)
+        first, second = (index.number.get(profile_id) for profile_id in key)
+        if first is not None and second is not None:
+            out[first].add(second)
+            out[second].add(first)
+    return out
 
 
 def _ranked(
-    index: SuggestionIndex,
-    profile_id: str,
-    requested: frozenset[frozenset[str]],
-    excluded: frozenset[frozenset[str]],
-    limit: int,
-) -> list[tuple[int, str, bool]]:
-    """Return (raw, other id, requested) best first: `limit` new partners, requested ones too."""
+    index: SuggestionIndex, me: int, requested: set[int], excluded: set[int], limit: int
+) -> list[tuple[int, int, bool]]:
+    """Return (raw, other, requested) best first: `limit` new partners, requested ones too."""
     if limit <= 0:
         return []
-    entry = index.entries[profile_id]
+    entry = index.entries[me]
     weights = index.weights
+    raw = [0] * len(index.ids)
+    # Sector bonuses first: raw is still 0 everywhere, so the larger bonus wins, once.
+    same = round(_MICRO * weights.same_sector)
+    complementary = round(_MICRO * weights.complementary_sector)
+    for sector in entry.profile.sectors:
+        for other in index.in_sector.get(sector, ()):
+            raw[other] = same
+    for sector in entry.profile.sectors:
+        for other_sector in index.complements.get(sector, ()):
+            for other in index.in_sector.get(other_sector, ()):
+                if raw[other] < complementary:
+                    raw[other] = complementary
     tag_weight = index.tag_weight
-    raw: dict[str, int] = defaultdict(int)
     for tag in entry.needs:
         weight = tag_weight.get(tag)
         if weight is not None:
@@ -297,43 +336,25 @@ def _ranked(
         for other in index.needed_by.get(tag, ()):
             raw[other] += weight
 
-    same = round(_MICRO * weights.same_sector)
-    complementary = round(_MICRO * weights.complementary_sector)
-    bonus: dict[str, int] = {}
-    for sector in entry.profile.sectors:
-        for other in index.in_sector.get(sector, ()):
-            bonus[other] = same
-    if complementary:
-        for sector in entry.profile.sectors:
-            for other_sector in index.complements.get(sector, ()):
-                for other in index.in_sector.get(other_sector, ()):
-                    bonus[other] = max(bonus.get(other, 0), complementary)
-    for other, value in bonus.items():
-        raw[other] += value
-
-    organisation = entry.profile.organisation
-    languages = entry.languages
-    candidates = []
-    for other, value in raw.items():
-        if value <= 0 or other == profile_id:
-            continue
-        other_entry = index.entries[other]
-        if organisation and other_entry.profile.organisation == organisation:
-            continue
-        if languages and other_entry.languages and not languages & other_entry.languages:
-            continue
-        pair = frozenset((profile_id, other))
-        if pair in excluded:
-            continue
-        candidates.append((-value, other, pair in requested))
-
+    # One's own organisation number and language mask rule out oneself as well.
+    organisation = index.organisation
+    mine = organisation[me]
+    language_mask = index.language_mask
+    my_languages = language_mask[me]
+    candidates = [
+        (-value, other)
+        for other, value in enumerate(raw)
+        if value > 0 and organisation[other] != mine and language_mask[other] & my_languages
+    ]
+    if excluded:
+        candidates = [c for c in candidates if c[1] not in excluded]
     # Requested partners ride along without using up a place, so look a little further.
-    extra = sum(1 for _, _, is_requested in candidates if is_requested)
-    out: list[tuple[int, str, bool]] = []
+    out: list[tuple[int, int, bool]] = []
     new = 0
-    for negative, other, is_requested in heapq.nsmallest(limit + extra, candidates):
+    for negative, other in heapq.nsmallest(limit + len(requested), candidates):
         if new == limit:
             break
+        is_requested = other in requested
         out.append((-negative, other, is_requested))
         new += not is_requested
     return out
@@ -344,11 +365,11 @@ def _score(raw: int, weights: Weights) -> float:
 
 
 def _suggestion(
-    index: SuggestionIndex, a: str, b: str, raw: int, already_requested: bool
+    index: SuggestionIndex, a: int, b: int, raw: int, already_requested: bool
 ) -> Suggestion:
     return Suggestion(
-        a=a,
-        b=b,
+        a=index.ids[a],
+        b=index.ids[b],
         score=_score(raw, index.weights),
         reasons=_reasons(index, index.entries[a], index.entries[b]),
         already_requested=already_requested,
@@ -356,9 +377,9 @@ def _suggestion(
 
 
 def _reasons(index: SuggestionIndex, mine: _Entry, theirs: _Entry) -> tuple[Reason, ...]:
-    reasons = _tag_reasons(index, NEED_OFFER, mine.needs, mine.need_item, theirs.offer_item,
+    reasons = _tag_reasons(index, NEED_OFFER, mine.need_item, theirs.offer_item,
                            mine.profile, theirs.profile)
-    reasons += _tag_reasons(index, OFFER_NEED, mine.offers, mine.offer_item, theirs.need_item,
+    reasons += _tag_reasons(index, OFFER_NEED, mine.offer_item, theirs.need_item,
                             mine.profile, theirs.profile)
     my_sectors = mine.profile.sectors
     their_sectors = theirs.profile.sectors
@@ -378,7 +399,6 @@ def _reasons(index: SuggestionIndex, mine: _Entry, theirs: _Entry) -> tuple[Reas
 def _tag_reasons(
     index: SuggestionIndex,
     kind: str,
-    my_tags: Sequence[str],
     my_item: dict[str, int],
     their_item: dict[str, int],
     me: Profile,
@@ -386,12 +406,11 @@ def _tag_reasons(
 ) -> list[Reason]:
     """Return one reason per pair of matching items, naming their heaviest shared tag."""
     best: dict[tuple[int, int], tuple[int, str]] = {}
-    for tag in my_tags:
-        if tag in their_item:
-            key = (my_item[tag], their_item[tag])
-            candidate = (-index.tag_weight[tag], tag)
-            if key not in best or candidate < best[key]:
-                best[key] = candidate
+    for tag in my_item.keys() & their_item.keys():
+        key = (my_item[tag], their_item[tag])
+        candidate = (-index.tag_weight[tag], tag)
+        if key not in best or candidate < best[key]:
+            best[key] = candidate
     return [
         Reason(kind=kind, tag=tag, mine=me.items[mine].title, theirs=them.items[theirs].title)
         for (mine, theirs), (_, tag) in sorted(best.items(), key=lambda kv: (kv[1], kv[0]))

@@ -280,6 +280,11 @@ def test_suggest_for_unknown_participant_raises_key_error():
         suggest_for("nobody", [profile("A")])
 
 
+def test_suggest_for_pair_of_one_id_is_rejected():
+    with pytest.raises(ValueError, match="two different ids"):
+        suggest_for("A", [profile("A")], exclude={("A", "A")})
+
+
 def test_build_index_tag_weight_shrinks_with_offer_frequency():
     profiles = [profile(f"P{i}", offer("Pallets", "pallets")) for i in range(9)]
     profiles.append(profile("Q", offer("CNC", "cnc-machine")))
