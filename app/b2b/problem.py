@@ -97,7 +97,7 @@ def build_problem_dict(session: B2BSession, *, include_suggestions: bool = True,
     """
     slots = sorted(session.slots, key=lambda s: s.starts_at)
     tables = sorted(session.tables, key=lambda t: (t.position, t.code))
-    participants = queries.get_participants(session)
+    participants = queries.get_participants(session, with_items=False)
     by_id = {p.id: p for p in participants}
     locked_meetings = list(locked_meetings)
     from_index = 0
@@ -196,7 +196,7 @@ def import_problem_dict(session: B2BSession, data: Mapping[str, Any]) -> ImportR
     for i, slot in enumerate(problem.slots):
         if slot.id not in slots:
             raise _fail(f"slots[{i}].id", f"unknown slot {slot.id!r} (add it in the session first)")
-    participants = {p.code: p for p in queries.get_participants(session)}
+    participants = {p.code: p for p in queries.get_participants(session, with_items=False)}
     for i, row in enumerate(problem.participants):
         if row.id not in participants:
             raise _fail(f"participants[{i}].id", f"unknown participant {row.id!r}")

@@ -81,14 +81,15 @@ def get_participant_by_code(session: B2BSession, code: str) -> Participant | Non
         Participant.session_id == session.id, Participant.code == code))
 
 
-def get_participants(session: B2BSession) -> list[Participant]:
+def get_participants(session: B2BSession, *, with_items: bool = True) -> list[Participant]:
     """Return the participants with what their profiles show, by code."""
+    options = [selectinload(Participant.person).selectinload(Person.organisation),
+               selectinload(Participant.unavailable), selectinload(Participant.table)]
+    if with_items:
+        options.append(selectinload(Participant.items).selectinload(ParticipantItem.tags))
     return list(db.session.scalars(
         select(Participant).where(Participant.session_id == session.id)
-        .options(selectinload(Participant.person).selectinload(Person.organisation),
-                 selectinload(Participant.items).selectinload(ParticipantItem.tags),
-                 selectinload(Participant.unavailable), selectinload(Participant.table))
-        .order_by(Participant.code)))
+        .options(*options).order_by(Participant.code)))
 
 
 def get_stand_holders(table: B2BTable) -> list[Participant]:
@@ -191,10 +192,13 @@ def catalogue_query(session: B2BSession, *, sector: str = "", offer: str = "", n
                                 ("," + Participant.languages_raw + ",").contains(f",{language},")))
     for kind, code in ((ProfileItemKind.OFFER, offer), (ProfileItemKind.NEED, need)):
         if code:
-            query = query.where(exists().where(
-                ParticipantItem.participant_id == Participant.id, ParticipantItem.kind == kind,
-                participant_item_tags.c.item_id == ParticipantItem.id,
-                participant_item_tags.c.tag_id == Tag.id, Tag.code == code))
+            # An uncorrelated IN runs once, where a correlated EXISTS would run per row.
+            holders = (select(ParticipantItem.participant_id)
+                       .join(participant_item_tags,
+                             participant_item_tags.c.item_id == ParticipantItem.id)
+                       .join(Tag, participant_item_tags.c.tag_id == Tag.id)
+                       .where(ParticipantItem.kind == kind, Tag.code == code))
+            query = query.where(Participant.id.in_(holders))
     if search:
         like = f"%{search.lower()}%"
         query = query.where(or_(func.lower(Participant.organisation_label).like(like),
