@@ -63,8 +63,10 @@ def heartbeat(job_id: int | None = None, *, now: datetime | None = None) -> bool
         return False
     try:
         with db.engine.connect() as connection:
-            if connection.dialect.name == "sqlite":
-                # The handler may hold SQLite's write lock in this very thread: don't wait 5 s.
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # The handler may hold SQLite's only write lock in this very thread: don't wait.
+                busy_timeout = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
                 connection.exec_driver_sql("PRAGMA busy_timeout = 200")
             try:
                 connection.execute(
@@ -75,9 +77,9 @@ def heartbeat(job_id: int | None = None, *, now: datetime | None = None) -> bool
                 )
                 connection.commit()
             finally:
-                if connection.dialect.name == "sqlite":
+                if sqlite:
                     connection.rollback()
-                    connection.exec_driver_sql("PRAGMA busy_timeout = 5000")
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(busy_timeout)}")
     except SQLAlchemyError as exc:
         log.warning("heartbeat of job %s not recorded: %s", job_id, _one_line(exc))
         return False
