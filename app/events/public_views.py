@@ -3,6 +3,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.events import queries, services
@@ -25,9 +26,9 @@ from app.extensions import db, limiter
 from app.members.queries import get_sectors
 
 TOKEN_ERRORS = {
-    "invalid": (400, "This link is not valid. Please use the link from your latest mail."),
-    "expired": (403, "This link has expired: the event is over."),
-    "revoked": (403, "This link was replaced by a newer one. Please use your latest mail."),
+    "invalid": (400, _l("This link is not valid. Please use the link from your latest mail.")),
+    "expired": (403, _l("This link has expired: the event is over.")),
+    "revoked": (403, _l("This link was replaced by a newer one. Please use your latest mail.")),
 }
 
 
@@ -86,8 +87,6 @@ def detail(event_id: int):
         else:
             db.session.commit()
             return redirect(url_for("events.registered", event_id=event.id))
-    elif form.is_submitted() and refusal is not None:
-        db.session.rollback()
     status = 200 if not form.errors and (refusal is None or request.method == "GET") else 400
     return render_template(
         "events/public/detail.html", event=event, form=form, lang=lang,
@@ -113,7 +112,7 @@ def _load(token: str):
     except TokenError as error:
         status, message = TOKEN_ERRORS[error.reason]
         return None, (render_template("events/public/token_error.html", reason=error.reason,
-                                      message=_(message)), status)
+                                      message=message), status)
 
 
 @bp.route("/events/manage/<token>")

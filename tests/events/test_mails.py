@@ -150,3 +150,15 @@ def test_event_message_from_organisers(db):
     assert message["Subject"] == "Parking tips"
     assert "Park behind the workshop." in text_body(message)
     assert outbox()[-1].kind == "event.message"
+
+
+def test_names_are_escaped_in_html_and_kept_on_one_header_line(db):
+    event = make_event()
+    services.register(event, **registration_data(first_name="<b>Eve</b>\r\nBcc: x@evil.example"))
+
+    message = parse(outbox()[0].raw)
+    html = message.get_body(("html",)).get_content()
+
+    assert "<b>Eve</b>" not in html and "&lt;b&gt;Eve&lt;/b&gt;" in html
+    assert message["Bcc"] is None
+    assert message["To"].addresses[0].addr_spec == "marie.dubois@example.org"

@@ -45,6 +45,19 @@ def test_upcoming_lists_published_future_events_filtered_by_kind(db, client):
     assert "Visit of the sawmill" in visits and "Textile circlemeet" not in visits
 
 
+def test_upcoming_filtered_by_sector(db, client, vocabulary):
+    from app.members.models import Sector
+
+    wood = db.session.scalar(select(Sector).where(Sector.code == "wood"))
+    make_event(title_en="Wood group", sectors=[wood])
+    make_event(title_en="Bike group")
+    db.session.commit()
+
+    page = client.get(f"/events/?sector={wood.id}", headers=EN).get_data(as_text=True)
+
+    assert "Wood group" in page and "Bike group" not in page
+
+
 def test_detail_shows_programme_and_places(db, client):
     from app.events.models import ProgrammeItem
 
