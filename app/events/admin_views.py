@@ -5,7 +5,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from sqlalchemy import select
 
 from app.db import utc_now
 from app.events import admin_services, attendance, services
@@ -76,7 +75,7 @@ def _registrations_url(event: Event) -> str:
     return url_for(".admin_registrations", event_id=event.id)
 
 
-@bp.app_context_processor
+@bp.context_processor
 def event_labels():
     return {
         "EVENT_KIND_LABELS": KIND_LABELS, "AUDIENCE_LABELS": AUDIENCE_LABELS,
@@ -93,14 +92,8 @@ def event_labels():
 
 @organiser_page("")
 def admin_list():
-    show = request.args.get("show", "upcoming")
-    stmt = select(Event)
-    if show == "past":
-        stmt = stmt.where(Event.ends_at <= utc_now()).order_by(Event.starts_at.desc())
-    else:
-        show = "upcoming"
-        stmt = stmt.where(Event.ends_at > utc_now()).order_by(Event.starts_at)
-    events = list(db.session.scalars(stmt))
+    show = "past" if request.args.get("show") == "past" else "upcoming"
+    events = attendance.get_organiser_events(past=show == "past")
     return render_template("events/admin/list.html", events=events, show=show, lang=_lang())
 
 
@@ -142,8 +135,8 @@ def _edit_event(event: Event | None):
 def admin_event(event_id: int):
     event = _event(event_id)
     return render_template(
-        "events/admin/event.html", event=event, lang=_lang(), form=ConfirmForm(),
-        move_form=QuestionMoveForm(), counts=attendance.get_status_counts(event),
+        "events/admin/event.html", event=event, lang=_lang(),
+        counts=attendance.get_status_counts(event),
     )
 
 
@@ -305,8 +298,7 @@ def admin_registrations(event_id: int):
     return render_template(
         "events/admin/registrations.html", event=event, registrations=registrations,
         status=status, search=search, counts=attendance.get_status_counts(event),
-        form=ConfirmForm(), move_form=MoveForm(), no_show_form=NoShowForm(), lang=_lang(),
-        started=utc_now() >= event.starts_at,
+        lang=_lang(), started=utc_now() >= event.starts_at,
     )
 
 
@@ -453,7 +445,7 @@ def admin_check_in_page(event_id: int):
     registrations = attendance.get_registrations(
         event, status=RegistrationStatus.CONFIRMED.value, search=search)
     return render_template("events/admin/check_in.html", event=event, search=search,
-                           registrations=registrations, form=ConfirmForm(), lang=_lang(),
+                           registrations=registrations, lang=_lang(),
                            counts=attendance.get_status_counts(event))
 
 

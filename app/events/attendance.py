@@ -1,4 +1,4 @@
-"""Organisers' reads of registrations: filtered lists, check-in counts, the CSV export."""
+"""Organisers' reads: the event list, filtered registrations, check-in counts, the CSV export."""
 
 import csv
 import io
@@ -6,6 +6,7 @@ import io
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
+from app.db import utc_now
 from app.events.admin_forms import utc_to_local
 from app.events.models import Event, QuestionKind, Registration, RegistrationStatus
 from app.extensions import db
@@ -13,6 +14,16 @@ from app.members.models import Organisation, Person
 
 #: Spreadsheet programs run cells starting with these as formulas.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def get_organiser_events(*, past: bool = False) -> list[Event]:
+    """Return the events (drafts too) not yet ended, soonest first, or the past ones."""
+    now = utc_now()
+    if past:
+        stmt = select(Event).where(Event.ends_at <= now).order_by(Event.starts_at.desc())
+    else:
+        stmt = select(Event).where(Event.ends_at > now).order_by(Event.starts_at)
+    return list(db.session.scalars(stmt))
 
 
 def get_registrations(event: Event, *, status: str | None = None,

@@ -481,3 +481,21 @@ def test_duplicate_to_absurd_year_is_refused(logged_in, db):
     assert response.status_code == 400
     assert "Give a date between 2000 and 2100." in response.text
     assert count(Event) == 1
+
+
+def test_edit_question_can_drop_required_and_options(logged_in, db):
+    event = make_event()
+    question = Question(event=event, kind=QuestionKind.CHOICE, label_en="Workshop?",
+                        choices="Wood\nTextile", required=True, position=1)
+    db.session.add(question)
+    db.session.commit()
+    url = f"/admin/events/{event.id}/questions/{question.id}/edit"
+    assert "Textile" in logged_in.get(url, headers=EN).text
+
+    response = logged_in.post(url, data={"kind": "text", "label_en": "Any remark?",
+                                         "choices": "Wood"})
+
+    db.session.refresh(question)
+    assert response.status_code == 302
+    assert (question.kind, question.label_en, question.required, question.choices) == (
+        QuestionKind.TEXT, "Any remark?", False, "")
