@@ -20,7 +20,7 @@ from datetime import datetime
 from email.utils import parseaddr
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_date, format_time
+from flask_babel import force_locale, format_date, format_time, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import selectinload
@@ -230,6 +230,7 @@ class _Mailer:
         self.event = session.event
         self._events: dict[tuple[Pair, int, str], bytes] = {}
         self._header: bytes | None = None
+        self._times: dict[tuple[int, str], dict] = {}
 
     def uid(self, pair: Pair) -> str:
         a, b = self.participants[pair[0]], self.participants[pair[1]]
@@ -309,28 +310,39 @@ class _Mailer:
         language = participant.person.language
         return language if language in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
 
+    def _when(self, slot: Slot) -> dict:
+        # A session has a few dozen slots and thousands of meetings: format each slot once
+        # per language.
+        key = (slot.id, str(get_locale()))
+        when = self._times.get(key)
+        if when is None:
+            when = {"date": format_date(slot.starts_at, "full"),
+                    "start": format_time(slot.starts_at, "short"),
+                    "end": format_time(slot.ends_at, "short")}
+            self._times[key] = when
+        return when
+
     def _line(self, pid: int, pair: Pair, place: Placement) -> dict:
         other = self.participants[pair[1] if pair[0] == pid else pair[0]]
         offers = [i.title for i in other.items if i.kind == ProfileItemKind.OFFER]
         needs = [i.title for i in other.items if i.kind == ProfileItemKind.NEED]
         return {
-            "date": format_date(place.slot.starts_at, "full"),
-            "start": format_time(place.slot.starts_at, "short"),
-            "end": format_time(place.slot.ends_at, "short"),
+            **self._when(place.slot),
             "table": place.table.name, "location": place.table.location,
             "name": other.person.full_name, "organisation": other.organisation_label,
             "offers": offers, "needs": needs,
         }
 
     def _context(self, participant: Participant, agenda, new, diff: Diff, changes=()) -> dict:
-        token = make_participant_token(participant)
+        agenda_url = external_url("b2b.agenda", token=make_participant_token(participant))
         return {
             "name": participant.person.full_name,
             "title": self._title(participant),
             "meetings": [self._line(participant.id, pr, new[pr]) for pr in agenda],
             "changes": list(changes), "first": diff.first,
-            "agenda_url": external_url("b2b.agenda", token=token),
-            "feedback_url": external_url("b2b.agenda_feedback", token=token),
+            "agenda_url": agenda_url,
+            # The feedback page sits under the agenda: one URL build per participant, not two.
+            "feedback_url": agenda_url + "/feedback",
             "cluster_name": current_app.config["CLUSTER_NAME"],
         }
 
