@@ -17,8 +17,10 @@ from app.b2b.forms import (
     make_profile_form,
     profile_values,
 )
-from app.b2b.models import MeetingRequest, Participant
-from app.b2b.tokens import TokenError, load_participant_token
+from app.b2b.models import B2BSession, MeetingRequest, Participant
+from app.b2b.tokens import TokenError, load_participant_token, make_participant_token
+from app.events.tokens import TokenError as ManageTokenError
+from app.events.tokens import load_manage_token
 from app.extensions import db
 from app.members.queries import get_sectors, get_tags
 
@@ -209,3 +211,37 @@ def withdraw_request(me: Participant, request_id: int):
     if _act(me, request_id, lambda r: services.withdraw_request(r, me)):
         flash(_("Request withdrawn."), "success")
     return redirect(_url(".portal", me))
+
+
+@bp.route("/b2b/<int:session_id>/join/<token>", methods=["GET", "POST"])
+def join(session_id: int, token: str):
+    """Join a session from one's registration link: GET explains, POST joins."""
+    session = db.get_or_404(B2BSession, session_id)
+    try:
+        registration = load_manage_token(token)
+    except ManageTokenError as error:
+        code, text = TOKEN_ERRORS[error.reason]
+        abort(code, description=_(text))
+    if registration.event_id != session.event_id:
+        abort(403, description=_("This link belongs to another event."))
+    existing = queries.get_participant_for(session, registration.person)
+    if existing is not None:
+        return redirect(url_for(".portal", session_id=session.id,
+                                token=make_participant_token(existing)))
+    form = ActionForm()
+    error_message = None
+    if form.validate_on_submit():
+        try:
+            participant = services.join_session(session, registration)
+        except services.B2BError as error:
+            db.session.rollback()
+            error_message = error.message
+        else:
+            db.session.commit()
+            flash(_("Welcome! Check your profile: it decides who is suggested to you."),
+                  "success")
+            return redirect(url_for(".profile", session_id=session.id,
+                                    token=make_participant_token(participant)))
+    return render_template("b2b/participant/join.html", session=session,
+                           registration=registration, form=form, error_message=error_message,
+                           lang=_lang()), 400 if error_message else 200

@@ -23,6 +23,7 @@ from app.b2b.models import (
     Participant,
     ParticipantItem,
     RequestStatus,
+    SessionStatus,
     Slot,
 )
 from app.db import utc_now
@@ -453,3 +454,26 @@ def allow_pair(pair: ForbiddenPair) -> None:
     db.session.delete(pair)
     db.session.flush()
     bump_profiles_version(session)
+
+
+def set_request_status(request: MeetingRequest, status: RequestStatus) -> None:
+    """Set a request's status as an organiser (accept, decline or withdraw on someone's behalf)."""
+    if status == request.status:
+        return
+    request.status = status
+    request.responded_at = utc_now()
+    db.session.flush()
+    bump_profiles_version(request.requester.session)
+
+
+def join_session(session: B2BSession, registration: Registration) -> Participant:
+    """Make a confirmed registrant of the session's event a participant (their own choice)."""
+    if registration.event_id != session.event_id:
+        raise B2BError("other_event", _("This registration is for another event."))
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise B2BError("not_confirmed", _("Only confirmed registrations can join."))
+    if session.status not in (SessionStatus.DRAFT, SessionStatus.OPEN):
+        raise B2BError("closed", _("This B2B session is closed to new participants."))
+    if not session.open_to_guests and registration.person.organisation_id is None:
+        raise B2BError("guests", _("This B2B session is for the cluster's members only."))
+    return add_participant(session, registration.person, registration)

@@ -31,12 +31,22 @@ from app.b2b.forms import (
     profile_values,
     slot_label,
 )
-from app.b2b.models import B2BSession, B2BTable, ForbiddenPair, Participant, SessionStatus, Slot
+from app.b2b.models import (
+    B2BSession,
+    B2BTable,
+    ForbiddenPair,
+    MeetingRequest,
+    Participant,
+    RequestStatus,
+    SessionStatus,
+    Slot,
+)
 from app.b2b.tokens import participant_portal_url
 from app.events.models import Event
 from app.extensions import db
 from app.invites.timezone import BRUSSELS
 from app.members.queries import get_sectors, get_tags
+from app.urls import safe_next
 from matchmaking import ProblemError
 
 #: Largest problem file accepted for import.
@@ -328,7 +338,7 @@ def participant(session_id: int, participant_id: int):
     return render_template(
         "b2b/setup/participant.html", session=session, participant=person, settings=settings,
         profile=profile, lang=lang, sent=queries.get_sent_requests(person),
-        received=queries.get_received_requests(person),
+        received=queries.get_received_requests(person), action=ActionForm(),
         portal_url=participant_portal_url(person))
 
 
@@ -438,3 +448,24 @@ def import_problem(session_id: int):
             return redirect(url_for(".session_detail", session_id=session.id))
     return render_template("b2b/setup/import.html", session=session, form=form,
                            error_line=error_line), status
+
+
+REQUEST_ACTIONS = {"accept": RequestStatus.ACCEPTED, "decline": RequestStatus.DECLINED,
+                   "withdraw": RequestStatus.WITHDRAWN, "reopen": RequestStatus.PENDING}
+
+
+@organiser_page("/<int:session_id>/requests/<int:request_id>/<action>", methods=["POST"])
+def set_request_status(session_id: int, request_id: int, action: str):
+    """Accept, decline, withdraw or reopen a request on a participant's behalf."""
+    session = _session(session_id)
+    item = _child(MeetingRequest, request_id, session)
+    if action not in REQUEST_ACTIONS:
+        abort(404)
+    form = ActionForm()
+    if form.validate_on_submit():
+        services.set_request_status(item, REQUEST_ACTIONS[action])
+        db.session.commit()
+        flash(_("Request updated."), "success")
+    target = form.next.data or ""
+    return redirect(target if target and safe_next(target) == target
+                    else url_for(".session_detail", session_id=session.id))

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
 
 from app.b2b.models import Participant
 from app.db import utc_now
@@ -60,3 +61,32 @@ def participant_portal_url(participant: Participant) -> str:
     """Return the absolute personal link to the participant's B2B portal."""
     return external_url("b2b.portal", session_id=participant.session_id,
                         token=make_participant_token(participant))
+
+
+def registration_b2b_url(registration) -> str | None:
+    """Return the B2B link for a registration: the portal, or the page to join; None if none.
+
+    For the events' registration page and mails: the event's first session still taking
+    participants (draft or open), the portal when the person already takes part in it.
+    """
+    from app.b2b.models import B2BSession, SessionStatus
+    from app.events.tokens import make_manage_token
+
+    session = db.session.scalar(
+        select(B2BSession).where(B2BSession.event_id == registration.event_id,
+                                 B2BSession.status.in_([SessionStatus.DRAFT,
+                                                        SessionStatus.OPEN]))
+        .order_by(B2BSession.id))
+    if session is None:
+        session = db.session.scalar(select(B2BSession).where(
+            B2BSession.event_id == registration.event_id).order_by(B2BSession.id))
+        if session is None:
+            return None
+    participant = db.session.scalar(select(Participant).where(
+        Participant.session_id == session.id, Participant.person_id == registration.person_id))
+    if participant is not None:
+        return participant_portal_url(participant)
+    if session.status not in (SessionStatus.DRAFT, SessionStatus.OPEN):
+        return None
+    return external_url("b2b.join", session_id=session.id,
+                        token=make_manage_token(registration))

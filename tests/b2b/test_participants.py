@@ -289,3 +289,63 @@ def test_organiser_forbids_pair(logged_in, db, wood):
     assert len(queries.get_forbidden(session)) == 1
     assert {"a": maker.code, "b": supplier.code} in build_problem_dict(session)["forbidden"]
     assert suggestions.suggestions_for(maker) == []
+
+
+def test_organiser_edits_request_on_behalf(logged_in, db, wood):
+    session, maker, supplier, _ = wood
+    request = services.request_meeting(maker, supplier, 2)
+    db.session.commit()
+    page = get_en(logged_in, f"/admin/b2b/{session.id}/participants/{supplier.id}")
+    assert 'data-testid="request-accept"' in page.get_data(as_text=True)
+
+    logged_in.post(f"/admin/b2b/{session.id}/requests/{request.id}/decline",
+                   data={"next": f"/admin/b2b/{session.id}/participants/{supplier.id}"})
+
+    db.session.expire_all()
+    assert request.status == RequestStatus.DECLINED
+
+
+def test_post_without_csrf_token_is_refused(app, client, db, wood):
+    _, maker, supplier, _ = wood
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    response = client.post(portal(maker, "/requests"), data={"to": supplier.code, "priority": 2})
+
+    assert response.status_code == 400
+    assert db.session.scalar(db.select(MeetingRequest)) is None
+
+
+def test_registrant_joins_session_from_registration_link(client, db, vocabulary):
+    from app.b2b.tokens import registration_b2b_url
+    from app.events.tokens import make_manage_token
+    from tests.b2b.factories import make_person, register
+
+    session = make_session()
+    person = make_person("new@join.example", organisation="Joiners", language="en")
+    registration = register(session.event, person)
+    db.session.commit()
+    url = registration_b2b_url(registration)
+    assert url == f"http://localhost/b2b/{session.id}/join/{make_manage_token(registration)}"
+
+    page = get_en(client, url.replace("http://localhost", ""))
+    response = client.post(url.replace("http://localhost", ""))
+
+    assert 'data-testid="join"' in page.get_data(as_text=True)
+    assert response.status_code == 302
+    [participant] = session.participants
+    assert participant.person_id == person.id and participant.registration_id == registration.id
+    assert registration_b2b_url(registration) == participant_portal_url(participant)
+
+
+def test_registration_of_other_event_cannot_join(client, db, vocabulary):
+    from app.events.tokens import make_manage_token
+    from tests.b2b.factories import make_b2b_event, make_person, register
+
+    session = make_session()
+    registration = register(make_b2b_event(), make_person("x@y.example", organisation="Y"))
+    db.session.commit()
+
+    response = client.post(f"/b2b/{session.id}/join/{make_manage_token(registration)}")
+
+    assert response.status_code == 403
+    assert session.participants == []
