@@ -11,12 +11,13 @@ from app.seed.demo_members import (
     DEMO_ORGANISER_PASSWORD,
     seed_demo_members,
 )
+from app.seed.demo_schedule import seed_demo_schedule
 from app.seed.vocabulary import seed_vocabulary
 
 seed_cli = AppGroup("seed", help="Load reference and demo data.")
 
 #: Further demo steps (events, B2B) register here: callables taking the seed.
-DEMO_STEPS: list = [seed_demo_events, seed_demo_b2b]
+DEMO_STEPS: list = [seed_demo_events, seed_demo_b2b, seed_demo_schedule]
 
 
 @seed_cli.command("vocabulary")
