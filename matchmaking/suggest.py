@@ -241,9 +241,8 @@ def suggest_for(
     if profile_id not in index.number:
         raise KeyError(profile_id)
     me = index.number[profile_id]
-    requested_pairs = _pairs(index, requested)
-    ranked = _ranked(index, me, requested_pairs.get(me, set()),
-                     _pairs(index, exclude).get(me, set()), limit)
+    ranked = _ranked(index, me, _partners(index, requested, profile_id),
+                     _partners(index, exclude, profile_id), limit)
     return [_suggestion(index, me, other, raw, is_requested)
             for raw, other, is_requested in ranked]
 
@@ -302,6 +301,22 @@ def _pairs(index: SuggestionIndex, pairs: Iterable[Collection[str]]) -> dict[int
         if first is not None and second is not None:
             out[first].add(second)
             out[second].add(first)
+    return out
+
+
+def _partners(
+    index: SuggestionIndex, pairs: Iterable[Collection[str]], profile_id: str
+) -> set[int]:
+    """Return the numbers paired with one participant; ids not in the session are ignored."""
+    out = set()
+    for pair in pairs:
+        key = frozenset(pair)
+        if len(key) != 2:
+            raise ValueError(f"a pair needs two different ids, got {sorted(key)!r}")
+        if profile_id in key:
+            (other,) = key - {profile_id}
+            if other in index.number:
+                out.add(index.number[other])
     return out
 
 
