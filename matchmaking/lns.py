@@ -163,3 +163,136 @@ def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], de
             report(new)
         value = new
     return value
+
+
+def _day_breaks(index: Index, busy: set[int]) -> int:
+    breaks = 0
+    for day in index.day_slots:
+        pos = [i for i, s in enumerate(day) if s in busy]
+        breaks += sum(1 for x, y in zip(pos, pos[1:], strict=False) if y - x > 1)
+    return breaks
+
+
+def _reslot(index: Index, board: Board, free: list[tuple[int, int]], seconds: float,
+            workers: int, seed: int) -> bool:
+    """Move the free meetings to other slots minimising the breaks of everyone they touch."""
+    m = cp_model.CpModel()
+    nfree = len(index.free_tables)
+    before = {k: board.placed[k] for k in free}
+    affected = sorted({p for k in free for p in k})
+    old = sum(_day_breaks(index, set(board.busy[p])) for p in affected)
+    for k in free:
+        board.remove(index.pairs[k])
+    ps: dict[tuple[int, int], list] = defaultdict(list)
+    free_s: dict[int, list] = defaultdict(list)
+    fixed_ts: dict[tuple[int, int], list] = defaultdict(list)
+    rows = {}
+    for k in free:
+        pair = index.pairs[k]
+        ba, bb = board.busy[pair.a], board.busy[pair.b]
+        row = []
+        for s in pair.slots:
+            if s < board.from_slot or s in ba or s in bb:
+                continue
+            for t in pair.tables:
+                if t == FREE and board.free_used[s] >= nfree:
+                    continue
+                if t != FREE and (t, s) in board.fixed_used:
+                    continue
+                v = m.new_bool_var("")
+                row.append((s, t, v))
+                ps[(pair.a, s)].append(v)
+                ps[(pair.b, s)].append(v)
+                (free_s[s] if t == FREE else fixed_ts[(t, s)]).append(v)
+                m.add_hint(v, before[k] == (s, t))
+        m.add_exactly_one(v for _, _, v in row)
+        rows[k] = row
+    for vs in ps.values():
+        if len(vs) > 1:
+            m.add_at_most_one(vs)
+    for s, vs in free_s.items():
+        if len(vs) > nfree - board.free_used[s]:
+            m.add(sum(vs) <= nfree - board.free_used[s])
+    for vs in fixed_ts.values():
+        if len(vs) > 1:
+            m.add_at_most_one(vs)
+    terms = []
+    for p in affected:
+        fixed_busy = board.busy[p]
+        for day in index.day_slots:
+            lits = []
+            for s in day:
+                if s in fixed_busy:
+                    lits.append(1)
+                elif ps.get((p, s)):
+                    vs = ps[(p, s)]
+                    lits.append(vs[0] if len(vs) == 1 else sum(vs))
+                else:
+                    lits.append(0)
+            if all(isinstance(b, int) for b in lits):
+                terms.append(_day_breaks(index, {s for s, b in zip(day, lits, strict=True) if b}))
+                continue
+            # Runs of meetings in the day, minus one if the day has any: the breaks.
+            prev = 0
+            for b in lits:
+                if isinstance(b, int) and isinstance(prev, int):
+                    terms.append(int(b == 1 and prev == 0))
+                elif isinstance(prev, int) and prev == 0:
+                    terms.append(b)
+                elif not (isinstance(b, int) and b == 0) and not (isinstance(prev, int)):
+                    st = m.new_bool_var("")
+                    m.add(st >= b - prev)
+                    terms.append(st)
+                prev = b
+            if any(isinstance(b, int) and b == 1 for b in lits):
+                terms.append(-1)
+            else:
+                anyday = m.new_bool_var("")
+                m.add(sum(b for b in lits if not isinstance(b, int)) >= anyday)
+                terms.append(-anyday)
+    m.minimize(sum(terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    status = solver.solve(m)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value <= old:
+        for k, row in rows.items():
+            for s, t, v in row:
+                if solver.boolean_value(v):
+                    board.place(index.pairs[k], s, t)
+                    break
+        return solver.objective_value < old
+    for k, (s, t) in before.items():
+        board.place(index.pairs[k], s, t)
+    return False
+
+
+def improve_breaks(index: Index, board: Board, *, fixed: set[tuple[int, int]], deadline: float,
+                   seed: int = 0, workers: int = 1, people: int = 8) -> int:
+    """Lower the breaks by moving the same meetings to other slots, a few people at a time."""
+    rng = random.Random(seed)
+    breaks = [_day_breaks(index, set(board.busy[p])) for p in range(index.n)]
+    rounds = 0
+    while time.monotonic() < deadline - 0.05 and sum(breaks) > 0:
+        rounds += 1
+        with_breaks = [p for p in range(index.n) if breaks[p]]
+        seeds = [rng.choice(with_breaks)]
+        group = set(seeds)
+        frontier = list(seeds)
+        while frontier and len(group) < people:
+            p = frontier.pop(rng.randrange(len(frontier)))
+            partners = [q for k in board.busy[p].values() for q in k if q not in group]
+            rng.shuffle(partners)
+            for q in partners[: max(1, people // 3)]:
+                if len(group) < people:
+                    group.add(q)
+                    frontier.append(q)
+        free = sorted({k for p in group for k in board.busy[p].values()} - fixed)
+        if not free:
+            continue
+        seconds = min(1.0, max(0.05, deadline - time.monotonic()))
+        _reslot(index, board, free, seconds, workers, seed + rounds)
+        for p in {q for k in free for q in k}:
+            breaks[p] = _day_breaks(index, set(board.busy[p]))
+    return sum(breaks)

@@ -9,7 +9,13 @@ from matchmaking.assemble import Placements, build_schedule
 from matchmaking.io import ProblemError
 from matchmaking.model import Problem, Schedule
 from matchmaking.rules import FREE, VALUE_SCALE, Index
-from matchmaking.solver import Progress, fill_greedy, locked_placements, optimise, start_board
+from matchmaking.solver import (
+    Progress,
+    best_greedy,
+    locked_placements,
+    optimise,
+    start_board,
+)
 
 
 def _option(index: Index, k: tuple[int, int], table_id: str) -> int | None:
@@ -45,7 +51,8 @@ def resolve(
     board = start_board(index, fixed, lock_tables)
     keep: Placements = {}
     prefer: dict[tuple[int, int], int] = {}
-    # Previous meetings still valid are booked first, past ones fixed, the others as the start.
+    # Previous meetings still valid are booked first: past ones fixed, the others kept if the
+    # value allows. Past ones go first so a future meeting can't take their place.
     past_first = sorted(previous.meetings, key=lambda m: index.sid.get(m.slot, -1) >= first)
     for m in past_first:
         if m.a not in index.pid or m.b not in index.pid or m.slot not in index.sid:
@@ -66,8 +73,7 @@ def resolve(
             lock_tables[k] = index.tid[m.table] if t == FREE else t
         else:
             keep[k] = (s, t)
-    board.from_slot = first
-    fill_greedy(index, board)
+    board = best_greedy(index, fixed, lock_tables, first, keep)
     out = optimise(index, board, fixed=fixed, deadline=started + time_limit,
                    seed=seed, workers=workers, progress=progress, previous=keep,
                    from_slot=first)

@@ -14,6 +14,7 @@ from matchmaking.assemble import Placements, build_schedule
 from matchmaking.baselines import by_value
 from matchmaking.board import Board
 from matchmaking.bound import bound_scaled
+from matchmaking.compact import reduce_breaks
 from matchmaking.lns import improve_value
 from matchmaking.model import Problem, Schedule
 from matchmaking.rules import FREE, VALUE_SCALE, Index, count_breaks
@@ -26,6 +27,10 @@ TIME_SHARE = {"min_meetings": 0.3, "value": 0.85, "kept": 0.5, "met": 0.3, "brea
 
 #: Share of the value level's time spent in large neighbourhood search before the full model.
 VALUE_LNS_SHARE = 0.6
+#: Share of the breaks level's time spent annealing before the full model takes over.
+BREAKS_ANNEAL_SHARE = 0.6
+#: Up to this many (pair, slot, table) booleans the full model alone handles the value.
+SMALL_MODEL_LIMIT = 8_000
 #: Above this many (pair, slot, table) booleans only the neighbourhood search runs.
 FULL_MODEL_LIMIT = 300_000
 
@@ -339,12 +344,16 @@ def optimise(
     if bound is None:
         bound = bound_scaled(index)
     columns = sum(len(p.slots) * len(p.tables) for p in index.candidates)
-    # Large neighbourhood search raises the value fast on any size; the full model then
-    # tries to prove optimality and serves the later levels, when it is not too large.
+    # Small models go straight to the full model, which proves optimality quickly. On larger
+    # ones large neighbourhood search raises the value faster; the full model then tries to
+    # prove optimality and serves the later levels, when it is not too large.
     full_model = columns <= FULL_MODEL_LIMIT
     share = VALUE_LNS_SHARE if full_model else 1.0
     lns_deadline = time.monotonic() + (deadline - time.monotonic()) * TIME_SHARE["value"] * share
-    if index.problem.options.min_meetings == 0 and not previous:
+    if not full_model:
+        lns_deadline = time.monotonic() + (deadline - time.monotonic()) * 0.85
+    # On a re-solve the search would shuffle meetings that should stay: the full model only.
+    if columns > SMALL_MODEL_LIMIT and index.problem.options.min_meetings == 0 and not previous:
         report = None
         if progress is not None:
             def report(v: int) -> None:
@@ -352,11 +361,12 @@ def optimise(
         improve_value(index, board, fixed=set(fixed), deadline=lns_deadline, target=bound,
                       seed=seed, workers=workers, report=report)
     if not full_model:
-        placed = dict(board.placed)
-        value = sum(index.pairs[k].value for k in placed)
+        value = sum(index.pairs[k].value for k in board.placed)
         if progress is not None:
             progress(value / VALUE_SCALE, bound / VALUE_SCALE)
-        return Outcome(placed, bound, value >= bound)
+        reduce_breaks(index, board, fixed=set(fixed) | set(previous or ()), deadline=deadline,
+                      seed=seed)
+        return Outcome(dict(board.placed), bound, value >= bound)
     model = _Model(index, fixed, from_slot)
     levels: list[Level] = []
     k = index.problem.options.min_meetings
@@ -375,6 +385,10 @@ def optimise(
     proven = {lv.name: False for lv in levels}
     cp_bound = bound
     for lv in levels:
+        if lv.name == "breaks":
+            placed = _anneal(index, placed, fixed, previous, lock_tables=board.lock_tables,
+                             deadline=time.monotonic() + (deadline - time.monotonic())
+                             * TIME_SHARE["breaks"] * BREAKS_ANNEAL_SHARE, seed=seed)
         current = lv.evaluate(placed)
         reached = current >= lv.best_possible if lv.maximize else current <= lv.best_possible
         left = deadline - time.monotonic()
@@ -412,6 +426,17 @@ def optimise(
     return Outcome(placed, min(bound, cp_bound), value_proven)
 
 
+def _anneal(index: Index, placed: Placements, fixed: Placements, previous: Placements | None,
+            *, lock_tables, deadline: float, seed: int) -> Placements:
+    """Return the placements with fewer breaks, moving neither fixed nor kept meetings."""
+    board = start_board(index, {}, lock_tables)
+    for k, (s, t) in placed.items():
+        board.place(index.pairs[k], s, t)
+    kept = {k for k, st in (previous or {}).items() if placed.get(k) == st}
+    reduce_breaks(index, board, fixed=set(fixed) | kept, deadline=deadline, seed=seed)
+    return dict(board.placed)
+
+
 def start_board(index: Index, fixed: Placements, lock_tables, from_slot: int = 0) -> Board:
     """Return a board with the fixed meetings booked, ready for greedy filling."""
     board = Board(index)
@@ -422,12 +447,15 @@ def start_board(index: Index, fixed: Placements, lock_tables, from_slot: int = 0
     return board
 
 
-def fill_greedy(index: Index, board: Board) -> None:
+def fill_greedy(index: Index, board: Board, compact: bool = True) -> None:
     """Book still-open pairs by decreasing value, next to the participants' other meetings."""
     day_of = index.day_of
     for pair in by_value(index):
-        spots = [sp for sp in board.open_slots(pair) if sp[0] >= board.from_slot]
+        spots = board.open_slots(pair)
         if not spots:
+            continue
+        if not compact:
+            board.place(pair, *spots[0])
             continue
         ba, bb = board.busy[pair.a], board.busy[pair.b]
 
@@ -437,6 +465,20 @@ def fill_greedy(index: Index, board: Board) -> None:
             return -sum((x in ba) + (x in bb) for x in near)
 
         board.place(pair, *min(spots, key=touching))
+
+
+def best_greedy(index: Index, fixed: Placements, lock_tables, from_slot: int = 0,
+                keep: Placements | None = None) -> Board:
+    """Return the better of the compact and the earliest-slot greedy schedules."""
+    boards = []
+    for compact in (True, False):
+        board = start_board(index, fixed, lock_tables, from_slot)
+        for k, (s, t) in (keep or {}).items():
+            if (s, t) in board.open_slots(index.pairs[k]):
+                board.place(index.pairs[k], s, t)
+        fill_greedy(index, board, compact)
+        boards.append(board)
+    return max(boards, key=lambda b: sum(index.pairs[k].value for k in b.placed))
 
 
 def locked_placements(index: Index) -> tuple[Placements, dict[tuple[int, int], int]]:
@@ -459,8 +501,7 @@ def solve(
     deadline = started + time_limit
     index = Index(problem)
     fixed, lock_tables = locked_placements(index)
-    board = start_board(index, fixed, lock_tables)
-    fill_greedy(index, board)
+    board = best_greedy(index, fixed, lock_tables)
     out = optimise(index, board, fixed=fixed, deadline=deadline, seed=seed,
                    workers=workers, progress=progress)
     return build_schedule(

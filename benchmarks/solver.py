@@ -1,0 +1,189 @@
+"""Measure the scheduler against the baselines; print markdown tables.
+
+    python benchmarks/solver.py --sizes S,M        # or --all; SIZES from the environment
+    python benchmarks/solver.py --jair             # the 20 JAIR 2022 instances
+    python benchmarks/solver.py --resolve          # re-solve after one cancellation on L
+    python benchmarks/solver.py --min-meetings tight
+
+Each solve runs in its own process so its peak memory (ru_maxrss) is measured alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks.generate import SIZES, generate  # noqa: E402
+
+#: Time limit per size: the targets of issue 4.
+TIME_LIMITS = {"S": 2, "M": 10, "tight": 20, "L": 30, "XL": 60, "XXL": 300}
+TARGETS = {"S": "optimal", "M": "99.9%", "tight": "99.9%", "L": "99.5%", "XL": "99.5%",
+           "XXL": "99%"}
+JAIR_DIR = Path(os.environ.get("CLUSTERMEET_JAIR_DIR", REPO.parent / "shared/benchmarks/jair2022"))
+#: Optimal breaks of Table 3 of Bofill et al., JAIR 2022 (see the data set's README).
+JAIR_BREAKS = {
+    "forum-13": 0, "forum-13crafb": 6, "forum-13crafc": 1, "forum-14": 2, "forumt-14": 5,
+    "forumt-14crafc": 5, "forumt-14crafd": 4, "forumt-14crafe": 5, "tic-12": 0, "tic-12crafc": 0,
+    "tic-13": 0, "tic-13crafb": 0, "tic-13crafc": 4, "tic-14crafa": 0, "tic-14crafc": 0,
+    "tic-14crafd": 0, "ticf-13crafa": 0, "ticf-13crafb": 3, "ticf-13crafc": 1, "ticf-14crafa": 0,
+}
+
+
+def work(job: dict) -> dict:
+    """Run one job in this (child) process and return its figures."""
+    from matchmaking import first_come, greedy_by_value, load_problem, resolve, solve
+
+    problem = load_problem(job["problem"])
+    started = time.monotonic()
+    if job["algo"] == "solver":
+        schedule = solve(problem, time_limit=job["time_limit"], seed=job.get("seed", 0))
+    elif job["algo"] == "greedy":
+        schedule = greedy_by_value(problem)
+    elif job["algo"] == "first_come":
+        schedule = first_come(problem)
+    else:  # resolve: solve, cancel one busy participant, re-solve
+        first = solve(problem, time_limit=job["time_limit"])
+        busy: dict[str, int] = {}
+        for m in first.meetings:
+            for p in (m.a, m.b):
+                busy[p] = busy.get(p, 0) + 1
+        gone = max(sorted(busy), key=busy.get)
+        raw = json.loads(Path(job["problem"]).read_text())
+        for p in raw["participants"]:
+            if p["id"] == gone:
+                p["unavailable"] = [s["id"] for s in raw["slots"]]
+        changed = load_problem(raw)
+        started = time.monotonic()
+        schedule = resolve(changed, first, time_limit=job["resolve_limit"])
+        mine = {(frozenset((m.a, m.b)), m.slot, m.table) for m in schedule.meetings}
+        others_moved = sum(1 for m in first.meetings if gone not in (m.a, m.b)
+                           and (frozenset((m.a, m.b)), m.slot, m.table) not in mine)
+        cancelled = sum(1 for m in first.meetings if gone in (m.a, m.b))
+        new = len({frozenset((m.a, m.b)) for m in schedule.meetings}
+                  - {frozenset((m.a, m.b)) for m in first.meetings})
+        job = {**job, "first_value": first.stats.value, "cancelled": cancelled,
+               "others_moved": others_moved, "new_meetings": new}
+    seconds = time.monotonic() - started
+    st = schedule.stats
+    return {**job, "value": st.value, "upper_bound": st.upper_bound, "meetings": st.meetings,
+            "without": st.participants_without_meeting, "breaks": st.breaks,
+            "idle": st.idle_slots, "status": st.status, "seconds": seconds, "moved": st.moved,
+            "total_requested": sum(1 for _ in {frozenset((r.frm, r.to)) for r in problem.requests}),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def run(job: dict) -> dict:
+    """Run a job in a child process and return its figures."""
+    out = subprocess.run([sys.executable, __file__, "--worker", json.dumps(job)],
+                         capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"job {job} failed: {out.stderr.strip().splitlines()[-1:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def sizes_table(sizes: list[str], seed: int, folder: Path) -> None:
+    """Print solver and baselines per size."""
+    print("| size | algorithm | value | value / bound | meetings | asked, got none | breaks |"
+          " idle slots | seconds | peak MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for size in sizes:
+        path = folder / f"{size}-{seed}.json"
+        path.write_text(json.dumps(generate(SIZES[size], seed)))
+        rows = [run({"algo": a, "problem": str(path), "time_limit": TIME_LIMITS[size],
+                     "seed": seed}) for a in ("solver", "greedy", "first_come")]
+        bound = rows[0]["upper_bound"]
+        for r in rows:
+            print(f"| {size} | {r['algo']} | {r['value']:.2f} | {100 * r['value'] / bound:.2f}% |"
+                  f" {r['meetings']} | {r['without']} | {r['breaks']} | {r['idle']} |"
+                  f" {r['seconds']:.1f} | {r['peak_mb']:.0f} |", flush=True)
+        print(f"| {size} | bound ({rows[0]['status']}; target {TARGETS[size]}"
+              f" in {TIME_LIMITS[size]} s) | {bound:.2f} | | | | | | | |", flush=True)
+
+
+def jair_table(limit: float) -> None:
+    """Print meetings placed and breaks against the paper's optimum for the 20 instances."""
+    if not JAIR_DIR.is_dir():
+        print(f"no JAIR instances in {JAIR_DIR} (set CLUSTERMEET_JAIR_DIR)")
+        return
+    print("| instance | meetings placed | breaks | paper optimum | idle slots | seconds |")
+    print("|---|---|---|---|---|---|")
+    for name, paper in JAIR_BREAKS.items():
+        r = run({"algo": "solver", "problem": str(JAIR_DIR / f"{name}.json"), "time_limit": limit})
+        print(f"| {name} | {r['meetings']}/{r['total_requested']} | {r['breaks']} | {paper} |"
+              f" {r['idle']} | {r['seconds']:.1f} |", flush=True)
+
+
+def resolve_table(seed: int, folder: Path, size: str = "L") -> None:
+    """Print the re-solve after the busiest participant cancels."""
+    path = folder / f"{size}-{seed}.json"
+    path.write_text(json.dumps(generate(SIZES[size], seed)))
+    r = run({"algo": "resolve", "problem": str(path), "time_limit": TIME_LIMITS[size],
+             "resolve_limit": 5, "seed": seed})
+    print("| size | meetings cancelled | other meetings moved | new meetings | value before |"
+          " value after | stats.moved | seconds |")
+    print("|---|---|---|---|---|---|---|---|")
+    print(f"| {size} | {r['cancelled']} | {r['others_moved']} | {r['new_meetings']} |"
+          f" {r['first_value']:.2f} | {r['value']:.2f} | {r['moved']} | {r['seconds']:.1f} |")
+
+
+def min_meetings_table(size: str, seed: int, folder: Path, k: int = 1) -> None:
+    """Print the value cost of options.min_meetings on one size."""
+    raw = generate(SIZES[size], seed)
+    plain = folder / f"{size}-{seed}.json"
+    plain.write_text(json.dumps(raw))
+    fair = folder / f"{size}-{seed}-min{k}.json"
+    fair.write_text(json.dumps({**raw, "options": {"min_meetings": k}}))
+    a = run({"algo": "solver", "problem": str(plain), "time_limit": TIME_LIMITS[size]})
+    b = run({"algo": "solver", "problem": str(fair), "time_limit": TIME_LIMITS[size]})
+    print("| size | min_meetings | value | asked, got none | value cost |")
+    print("|---|---|---|---|---|")
+    print(f"| {size} | 0 | {a['value']:.2f} | {a['without']} | |")
+    print(f"| {size} | {k} | {b['value']:.2f} | {b['without']} |"
+          f" {100 * (a['value'] - b['value']) / a['value']:.2f}% |")
+
+
+def main() -> None:
+    """Parse the options and print the requested tables."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=os.environ.get("SIZES", "S,M"))
+    parser.add_argument("--all", action="store_true", help="every size, JAIR, resolve")
+    parser.add_argument("--jair", action="store_true")
+    parser.add_argument("--jair-limit", type=float, default=30.0)
+    parser.add_argument("--resolve", action="store_true")
+    parser.add_argument("--min-meetings", metavar="SIZE")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(work(json.loads(args.worker))))
+        return
+    sizes = list(SIZES) if args.all else [s for s in args.sizes.split(",") if s]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown size {unknown[0]!r}; choose from {', '.join(SIZES)}")
+    only_extras = (args.jair or args.resolve or args.min_meetings) and not args.all
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        if sizes and not only_extras:
+            sizes_table(sizes, args.seed, folder)
+        if args.jair or args.all:
+            jair_table(args.jair_limit)
+        if args.resolve or args.all:
+            resolve_table(args.seed, folder)
+        if args.min_meetings or args.all:
+            min_meetings_table(args.min_meetings or "tight", args.seed, folder)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""Move held meetings between slots to cut breaks and idle slots (simulated annealing).
+
+The set of meetings stays the same, so the value and who meets are untouched; only slots and
+table options change, each move keeping every hard rule.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+
+from matchmaking.board import Board
+from matchmaking.rules import Index
+
+#: While annealing a break weighs as much as this many idle slots; the best state kept is
+#: compared on breaks first, then idle slots.
+BREAK_WEIGHT = 8
+#: Annealing temperatures at the start and at the end, in idle-slot units.
+HOT, COLD = 3.0, 0.1
+
+
+class _Cost:
+    """Breaks and idle slots of one participant's busy slots, weighted into one number."""
+
+    def __init__(self, index: Index):
+        self.day_of = index.day_of
+        self.pos = [0] * index.num_slots
+        for day in index.day_slots:
+            for i, s in enumerate(day):
+                self.pos[s] = i
+
+    def __call__(self, busy) -> tuple[int, int]:
+        if len(busy) < 2:
+            return (0, 0)
+        by_day: dict[int, list[int]] = {}
+        for s in busy:
+            by_day.setdefault(self.day_of[s], []).append(self.pos[s])
+        breaks = idle = 0
+        for pos in by_day.values():
+            if len(pos) > 1:
+                pos.sort()
+                span = pos[-1] - pos[0] + 1 - len(pos)  # idle slots of the day
+                if span:
+                    idle += span
+                    breaks += sum(1 for x, y in zip(pos, pos[1:], strict=False) if y - x > 1)
+        return (breaks, idle)
+
+
+def reduce_breaks(index: Index, board: Board, *, fixed: set[tuple[int, int]], deadline: float,
+                  seed: int = 0) -> tuple[int, int]:
+    """Anneal the board's slots until the deadline; leave the best state found on the board."""
+    rng = random.Random(seed)
+    cost = _Cost(index)
+    movable = [k for k in board.placed if k not in fixed]
+    busy = board.busy
+    pc = [cost(busy[p]) for p in range(index.n)]
+    total = (sum(c[0] for c in pc), sum(c[1] for c in pc))
+    if not movable:
+        return total
+    best, best_placed = total, dict(board.placed)
+    start = time.monotonic()
+    span = max(1e-3, deadline - start)
+    hot, cold = HOT, COLD
+    temperature = hot
+    step = 0
+    # Stop early when the best state has not improved for long: nothing more to gain.
+    patience = 50_000 + 500 * len(movable)
+    last_gain = 0
+    while total[1] > 0 and step - last_gain < patience:
+        step += 1
+        if step % 256 == 0:
+            now = time.monotonic()
+            if now >= deadline:
+                break
+            temperature = hot * (cold / hot) ** ((now - start) / span)
+        k = movable[rng.randrange(len(movable))]
+        pair = index.pairs[k]
+        s = board.placed[k][0]
+        s2 = pair.slots[rng.randrange(len(pair.slots))]
+        if s2 == s or s2 < board.from_slot:
+            continue
+        chain = _kempe_chain(board, k, s, s2)
+        if chain is None or any(c in fixed for c in chain):
+            continue
+        moves = []
+        for c in chain:
+            at = board.placed[c][0]
+            to = s2 if at == s else s
+            if to not in index.pairs[c].slots:
+                break
+            moves.append((index.pairs[c], to))
+        if len(moves) < len(chain):
+            continue
+        saved = {c: board.placed[c] for c in chain}
+        for c in chain:
+            board.remove(index.pairs[c])
+        placed_ok = True
+        for m_pair, to in moves:
+            t = board.table_for(m_pair, to)
+            if t is None:
+                placed_ok = False
+                break
+            board.place(m_pair, to, t)
+        if not placed_ok:
+            for c in chain:
+                if c in board.placed:
+                    board.remove(index.pairs[c])
+            for key, (s_old, t_old) in saved.items():
+                board.place(index.pairs[key], s_old, t_old)
+            continue
+        touched = list({x for c in chain for x in c})
+        old_b = sum(pc[x][0] for x in touched)
+        old_i = sum(pc[x][1] for x in touched)
+        new_costs = [cost(busy[x]) for x in touched]
+        db = sum(c[0] for c in new_costs) - old_b
+        di = sum(c[1] for c in new_costs) - old_i
+        delta = BREAK_WEIGHT * db + di
+        if delta <= 0 or rng.random() < math.exp(-delta / temperature):
+            for x, c in zip(touched, new_costs, strict=True):
+                pc[x] = c
+            total = (total[0] + db, total[1] + di)
+            if total < best:
+                best, best_placed = total, dict(board.placed)
+                last_gain = step
+        else:
+            for c in chain:
+                board.remove(index.pairs[c])
+            for key, (s_old, t_old) in saved.items():
+                board.place(index.pairs[key], s_old, t_old)
+    if total != best:
+        for key in list(board.placed):
+            board.remove(index.pairs[key])
+        for key, (s_b, t_b) in best_placed.items():
+            board.place(index.pairs[key], s_b, t_b)
+    return best
+
+
+#: Longest chain of meetings swapped between two slots in one move.
+MAX_CHAIN = 40
+
+
+def _kempe_chain(board: Board, k: tuple[int, int], s: int, s2: int):
+    """Return the meetings linked to k through shared people in slots s and s2, or None.
+
+    Swapping the slots of the whole chain keeps everyone at one meeting per slot; only the
+    people at the two ends of the chain change their busy slots.
+    """
+    chain = [k]
+    seen = {k}
+    todo = [(p, s) for p in k]
+    while todo:
+        p, at = todo.pop()
+        other = s2 if at == s else s
+        nxt = board.busy[p].get(other)
+        if nxt is None or nxt in seen:
+            continue
+        seen.add(nxt)
+        chain.append(nxt)
+        if len(chain) > MAX_CHAIN:
+            return None
+        q = nxt[0] if nxt[1] == p else nxt[1]
+        todo.append((q, other))
+    return chain
