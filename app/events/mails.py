@@ -6,6 +6,7 @@ it after the commit. Confirmations carry the event as an iMIP REQUEST; mails tha
 take a place away carry a CANCEL with the same UID when an invite was sent before.
 """
 
+from datetime import datetime
 from email.utils import parseaddr
 
 from flask import current_app, render_template
@@ -131,6 +132,12 @@ def format_when(event: Event) -> str:
         return f"{format_date(start, 'full')} – {format_date(end, 'full')}"
     day, hours = format_date(start, "full"), format_time(start, "short")
     return f"{day}, {hours} – {format_time(end, 'short')}"
+
+
+def format_slot(starts_at: datetime, ends_at: datetime, *, with_day: bool = True) -> str:
+    """Return a programme slot such as "Tue 10 Sep, 09:00 – 12:00" (or only the hours)."""
+    hours = f"{format_time(starts_at, 'short')} – {format_time(ends_at, 'short')}"
+    return f"{format_date(starts_at, 'medium')}, {hours}" if with_day else hours
 
 
 def _render(template: str, **context) -> tuple[str, str]:

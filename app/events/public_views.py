@@ -20,6 +20,7 @@ from app.events.forms import (
     question_field_name,
     show_answer_errors,
 )
+from app.events.mails import format_slot, format_when, is_all_day
 from app.events.models import EventKind
 from app.events.tokens import TokenError, load_manage_token
 from app.extensions import db, limiter
@@ -54,7 +55,8 @@ def upcoming():
     return render_template(
         "events/public/upcoming.html", events=events, kind=kind, sector_id=sector_id,
         sectors=get_sectors(), kind_labels=KIND_LABELS, audience_labels=AUDIENCE_LABELS,
-        places={event.id: queries.places_left(event) for event in events}, lang=_language())
+        places={event.id: queries.places_left(event) for event in events},
+        when={event.id: format_when(event) for event in events}, lang=_language())
 
 
 @bp.route("/events/<int:event_id>", methods=["GET", "POST"])
@@ -93,7 +95,9 @@ def detail(event_id: int):
         question_fields=[form[question_field_name(q.id)] for q in event.questions],
         refusal=refusal, refusal_message=REFUSAL_MESSAGES.get(refusal or "", ""),
         places=queries.places_left(event), kind_labels=KIND_LABELS,
-        audience_labels=AUDIENCE_LABELS), status
+        audience_labels=AUDIENCE_LABELS, when=format_when(event),
+        slots=[format_slot(item.starts_at, item.ends_at, with_day=is_all_day(event))
+               for item in event.programme]), status
 
 
 @bp.route("/events/<int:event_id>/registered")
@@ -130,6 +134,7 @@ def _manage_page(registration, token, answers_form, lang, status: int = 200):
     event = registration.event
     return render_template(
         "events/public/manage.html", registration=registration, event=event, token=token,
+        when=format_when(event),
         answers_form=answers_form, cancel_form=CancelForm(), lang=lang,
         question_fields=[answers_form[question_field_name(q.id)] for q in event.questions],
         can_change=queries.can_change(registration), status_labels=STATUS_LABELS,

@@ -74,6 +74,9 @@ def seed_demo_events(seed: int = 2027, today: date | None = None) -> None:
     for plan in _plans():
         starts_on = _event_day(rng, today, plan.month)
         event = _make_event(rng, plan, starts_on, members, sectors)
+        # Every upcoming event takes registrations already.
+        event.registration_opens_at = min(event.registration_opens_at,
+                                          _at(today - timedelta(days=14), time(9, 0)))
         db.session.add(event)
         db.session.flush()
         if event.status != EventStatus.PUBLISHED:

@@ -1,6 +1,6 @@
 """The demo year of events: every kind, attendance recorded, a full event, deterministic."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -34,6 +34,8 @@ def test_demo_events_cover_every_kind_with_past_attendance(db):
     past = [e for e in events if e.ends_at < now and e.status == EventStatus.PUBLISHED]
     upcoming = queries.get_upcoming_events()
     assert len(past) >= 30 and len(upcoming) >= 12
+    assert all(queries.get_refusal(e) is None for e in upcoming
+               if e.starts_at > now + timedelta(days=1))
     attended = db.session.scalar(select(func.count(Registration.id))
                                  .where(Registration.attended_at.is_not(None)))
     no_shows = db.session.scalar(select(func.count(Registration.id))
