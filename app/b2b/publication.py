@@ -32,6 +32,7 @@ from app.b2b.models import (
     Participant,
     ParticipantItem,
     PublishedMeeting,
+    RunStatus,
     ScheduleRun,
     SessionStatus,
     Slot,
@@ -141,7 +142,7 @@ def _diff(session: B2BSession, new, old) -> Diff:
 def publish_run(run: ScheduleRun, *, now: datetime | None = None) -> PublicationResult:
     """Publish a run: mail what changed (everything the first time); flush only."""
     session = db.session.get(B2BSession, run.session_id)
-    if run.session_id != session.id or run.status != "done":
+    if run.status != RunStatus.DONE:
         raise RunError("only a finished run can be published")
     now = now or utc_now()
     participants = _session_participants(session)

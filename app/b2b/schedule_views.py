@@ -222,6 +222,9 @@ def schedule_participant(run_id: int, participant_id: int):
 
 
 def _edit(run: ScheduleRun, action, success: str, meeting_id: int | None = None):
+    if run.status != RunStatus.DONE:
+        flash(_("Only a finished run can be edited."), "danger")
+        return redirect(url_for("b2b.schedule_run", run_id=run.id))
     try:
         action()
         runs.refresh_run_stats(run)

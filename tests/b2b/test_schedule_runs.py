@@ -116,3 +116,21 @@ def test_rerun_keeps_locked_meetings(app, db):
     kept = meeting_of(run, p[0], p[1])
     assert (kept.slot.code, kept.table.code, kept.locked) == ("S04", "T02", True)
     assert run.stats["meetings"] == 3
+
+
+def test_progress_ticker_writes_figures_and_the_job_heartbeat(app, db):
+    session = make_schedule_session()
+    run = runs.start_run(session, time_limit=2, min_meetings=0)
+    job = db.session.get(Job, run.job_id)
+    old = utc_now() - timedelta(minutes=1)
+    job.status, job.started_at, job.heartbeat_at = JobStatus.RUNNING, old, old
+    db.session.commit()
+    ticker = runs._ProgressTicker(app, run.id)
+    ticker.job_id = job.id
+
+    ticker.report(2.0, 6.0)
+    ticker.tick()
+
+    db.session.expire_all()
+    assert (run.best_value, run.bound) == (2.0, 6.0)
+    assert db.session.get(Job, job.id).heartbeat_at > old
