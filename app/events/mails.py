@@ -6,6 +6,7 @@ it after the commit. Confirmations carry the event as an iMIP REQUEST; mails tha
 take a place away carry a CANCEL with the same UID when an invite was sent before.
 """
 
+import hashlib
 from datetime import datetime
 from email.utils import parseaddr
 
@@ -25,13 +26,15 @@ from app.members.models import LANGUAGES
 from app.urls import external_url
 
 #: Kinds that hand out a place: they carry the invite (REQUEST).
-INVITE_KINDS = frozenset({"confirmed", "promoted"})
+INVITE_KINDS = frozenset({"confirmed", "promoted", "updated"})
 #: Kinds that take a place away: they carry a CANCEL when an invite was sent.
 CANCEL_KINDS = frozenset({"cancelled", "event_cancelled", "waitlisted"})
 MAIL_KINDS = frozenset({
     "confirmed", "waitlisted", "pending", "promoted", "offered", "cancelled", "reminder",
-    "event_cancelled", "not_member", "manage_link",
+    "event_cancelled", "not_member", "manage_link", "updated",
 })
+#: Kinds that show the programme of the event.
+PROGRAMME_KINDS = frozenset({"confirmed", "promoted", "reminder", "updated"})
 
 
 def _subject(kind: str, title: str) -> str:
@@ -47,6 +50,7 @@ def _subject(kind: str, title: str) -> str:
         "event_cancelled": _("Event cancelled: %(title)s", title=title),
         "not_member": _("About your registration: %(title)s", title=title),
         "manage_link": _("Your registration: %(title)s", title=title),
+        "updated": _("Changed: %(title)s", title=title),
     }
     return subjects[kind]
 
@@ -122,7 +126,17 @@ def _calendar_item(registration: Registration, sequence: int, link: str,
 
 
 def _fingerprint(event: Event) -> str:
-    return f"{event.starts_at.isoformat()}|{event.ends_at.isoformat()}|{_location(event)}"[:64]
+    """Hash what the calendar entry shows, so a change can be detected."""
+    shown = "|".join((event.starts_at.isoformat(), event.ends_at.isoformat(), _location(event),
+                      event.title_fr, event.title_nl, event.title_en))
+    return hashlib.sha256(shown.encode()).hexdigest()
+
+
+def invite_is_current(registration: Registration) -> bool:
+    """Tell whether the person's calendar holds the event as it is now."""
+    record = get_invite_sequence(invite_uid(registration), registration.person.email)
+    return (record is not None and record.method == Method.REQUEST.value
+            and record.fingerprint == _fingerprint(registration.event))
 
 
 def format_when(event: Event) -> str:
@@ -140,8 +154,15 @@ def format_slot(starts_at: datetime, ends_at: datetime, *, with_day: bool = True
     return f"{format_date(starts_at, 'medium')}, {hours}" if with_day else hours
 
 
+def _programme(event: Event, language: str) -> list[tuple[str, str, str]]:
+    with_day = is_all_day(event)
+    return [(format_slot(item.starts_at, item.ends_at, with_day=with_day), item.title(language),
+             item.location) for item in event.programme]
+
+
 def _render(template: str, **context) -> tuple[str, str]:
     context["when"] = format_when(context["event"])
+    context.setdefault("programme", [])
     return (render_template(f"events/mail/{template}.txt", **context),
             render_template(f"events/mail/{template}.html", **context))
 
@@ -169,6 +190,7 @@ def queue_registration_mail(registration: Registration, kind: str, *,
             "all_day": is_all_day(event), "by_organiser": by_organiser,
             "with_calendar": method is not None, "language": language,
             "cluster_name": current_app.config["CLUSTER_NAME"],
+            "programme": _programme(event, language) if kind in PROGRAMME_KINDS else [],
         }
         text_body, html_body = _render(kind, **context)
         subject = _subject(kind, title)

@@ -284,6 +284,20 @@ def update_answers(registration: Registration, answers: dict[str, str]) -> None:
     db.session.flush()
 
 
+def send_event_updates(event: Event) -> int:
+    """Send an updated invite to confirmed people whose calendar shows an older version.
+
+    Call after changing an event's time, place or title; returns how many were mailed.
+    """
+    count = 0
+    for registration in queries.get_active_registrations(event):
+        if (registration.status == RegistrationStatus.CONFIRMED
+                and mails.has_invite(registration) and not mails.invite_is_current(registration)):
+            mails.queue_registration_mail(registration, "updated")
+            count += 1
+    return count
+
+
 def resend_manage_link(registration: Registration) -> None:
     """Mail the personal management link again."""
     mails.queue_registration_mail(registration, "manage_link")

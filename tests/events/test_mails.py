@@ -47,8 +47,9 @@ def test_confirmation_carries_request_invite(db):
     attendee = vevent["ATTENDEE"]
     assert str(attendee) == "mailto:marie.dubois@example.org"
     assert attendee.params["RSVP"] == "FALSE"
-    link = mails.manage_url(registration).split("/manage/")[1]
-    assert link in str(vevent["DESCRIPTION"]).replace("\n", "")
+    description = str(vevent["DESCRIPTION"])
+    token = description.split("/events/manage/")[1].split()[0]
+    assert load_manage_token(token) is registration
     assert "/events/manage/" in text_body(message)
 
 
@@ -162,3 +163,39 @@ def test_names_are_escaped_in_html_and_kept_on_one_header_line(db):
     assert "<b>Eve</b>" not in html and "&lt;b&gt;Eve&lt;/b&gt;" in html
     assert message["Bcc"] is None
     assert message["To"].addresses[0].addr_spec == "marie.dubois@example.org"
+
+
+def test_confirmation_lists_the_programme(db):
+    from app.events.models import ProgrammeItem
+
+    event = make_event()
+    event.programme.append(ProgrammeItem(starts_at=event.starts_at,
+                                         ends_at=event.starts_at + timedelta(minutes=30),
+                                         title_en="Welcome coffee", location="Hall A"))
+    services.register(event, **registration_data())
+
+    body = text_body(parse(outbox()[0].raw))
+
+    assert "Programme:" in body
+    assert "Welcome coffee (Hall A)" in body
+
+
+def test_event_change_sends_updated_invite_once(db):
+    event = make_event(capacity=1)
+    registration, _ = services.register(event, **registration_data(email="a@example.org"))
+    services.register(event, **registration_data(email="b@example.org"))  # waitlisted
+    assert services.send_event_updates(event) == 0
+
+    event.starts_at += timedelta(hours=1)
+    event.ends_at += timedelta(hours=1)
+    sent = services.send_event_updates(event)
+    again = services.send_event_updates(event)
+
+    assert (sent, again) == (1, 0)
+    message = parse(outbox()[-1].raw)
+    part, _, vevent = _vevent(message)
+    assert outbox()[-1].recipient == "a@example.org"
+    assert message["Subject"] == "Changed: Wood circlemeet"
+    assert part.get_param("method") == "REQUEST"
+    assert str(vevent["UID"]) == f"registration-{registration.id}@clustermeet.invalid"
+    assert int(vevent["SEQUENCE"]) == 1

@@ -279,7 +279,8 @@ def test_registration_needs_csrf_when_enabled(app, db, client):
 def limited_app(tmp_path):
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'rl.sqlite'}",
                      RATELIMIT_ENABLED=True, REGISTRATION_RATE_LIMIT="2 per minute",
-                     MANAGE_RATE_LIMIT="3 per minute", MAIL_FOLDER=str(tmp_path / "mail"))
+                     MANAGE_RATE_LIMIT="3 per minute", RATELIMIT_STRATEGY="moving-window",
+                     MAIL_FOLDER=str(tmp_path / "mail"))
     with app.app_context():
         _db.create_all()
         yield app
