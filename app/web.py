@@ -35,7 +35,7 @@ ORGANISER_NAV = (
     ("members.organisations", _l("Organisations")),
     ("members.people", _l("People")),
     ("members.tags", _l("Vocabulary")),
-    ("events.admin_list", _l("Events")),
+    ("events.admin_list", _l("Manage events")),
     ("b2b.sessions", _l("B2B sessions")),
     ("reports.index", _l("Reports")),
 )
