@@ -80,7 +80,7 @@ def reduce_breaks(index: Index, board: Board, *, fixed: set[tuple[int, int]], de
         s2 = pair.slots[rng.randrange(len(pair.slots))]
         if s2 == s or s2 < board.from_slot:
             continue
-        chain = _kempe_chain(board, k, s, s2)
+        chain = kempe_chain(board, k, s, s2)
         if chain is None or any(c in fixed for c in chain):
             continue
         moves = []
@@ -140,7 +140,7 @@ def reduce_breaks(index: Index, board: Board, *, fixed: set[tuple[int, int]], de
 MAX_CHAIN = 40
 
 
-def _kempe_chain(board: Board, k: tuple[int, int], s: int, s2: int):
+def kempe_chain(board: Board, k: tuple[int, int], s: int, s2: int):
     """Return the meetings linked to k through shared people in slots s and s2, or None.
 
     Swapping the slots of the whole chain keeps everyone at one meeting per slot; only the
@@ -162,3 +162,30 @@ def _kempe_chain(board: Board, k: tuple[int, int], s: int, s2: int):
         q = nxt[0] if nxt[1] == p else nxt[1]
         todo.append((q, other))
     return chain
+
+
+def swap_chain(index: Index, board: Board, chain: list[tuple[int, int]], s: int, s2: int,
+                fixed: set[tuple[int, int]]) -> bool:
+    """Swap slots s and s2 for every meeting of the chain; return False (and undo) if invalid."""
+    if any(c in fixed for c in chain):
+        return False
+    saved = {c: board.placed[c] for c in chain}
+    for c in chain:
+        to = s2 if saved[c][0] == s else s
+        if to not in index.pairs[c].slots or to < board.from_slot:
+            return False
+    for c in chain:
+        board.remove(index.pairs[c])
+    for c in chain:
+        to = s2 if saved[c][0] == s else s
+        t = board.table_for(index.pairs[c], to)
+        if t is None:
+            for x in chain:
+                if x in board.placed:
+                    board.remove(index.pairs[x])
+            for x, (s_old, t_old) in saved.items():
+                board.place(index.pairs[x], s_old, t_old)
+            return False
+        board.place(index.pairs[c], to, t)
+    return True
+

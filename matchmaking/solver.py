@@ -17,6 +17,7 @@ from matchmaking.bound import bound_scaled
 from matchmaking.compact import reduce_breaks
 from matchmaking.lns import improve_value
 from matchmaking.model import Problem, Schedule
+from matchmaking.repair import insert_by_chains, replace_weaker
 from matchmaking.rules import FREE, VALUE_SCALE, Index, count_breaks
 
 Progress = Callable[[float, float], None]
@@ -478,7 +479,19 @@ def best_greedy(index: Index, fixed: Placements, lock_tables, from_slot: int = 0
                 board.place(index.pairs[k], s, t)
         fill_greedy(index, board, compact)
         boards.append(board)
-    return max(boards, key=lambda b: sum(index.pairs[k].value for k in b.placed))
+    board = max(boards, key=lambda b: sum(index.pairs[k].value for k in b.placed))
+    repair(index, board, fixed=set(fixed) | set(keep or ()))
+    return board
+
+
+def repair(index: Index, board: Board, *, fixed: set[tuple[int, int]]) -> None:
+    """Raise the board's value with fast moves: chain swaps and evictions of weaker meetings."""
+    order = by_value(index)
+    # Quick passes: each is a fraction of a second even on the largest instances.
+    deadline = time.monotonic() + 5.0
+    insert_by_chains(index, board, fixed=fixed, deadline=deadline, order=order)
+    replace_weaker(index, board, fixed=fixed, deadline=deadline, order=order)
+    insert_by_chains(index, board, fixed=fixed, deadline=deadline, order=order)
 
 
 def locked_placements(index: Index) -> tuple[Placements, dict[tuple[int, int], int]]:
