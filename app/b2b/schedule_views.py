@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from app.b2b import editing, event_day, feedback, pdf, publication, runs
 from app.b2b.blueprint import bp
+from app.b2b.labels import run_status_label
 from app.b2b.models import (
     B2BSession,
     B2BTable,
@@ -142,7 +143,8 @@ def schedule_run_progress(run_id: int):
     elapsed = None
     if run.started_at is not None:
         elapsed = round(((run.finished_at or utc_now()) - run.started_at).total_seconds(), 1)
-    return jsonify(status=str(run.status), best_value=run.best_value, bound=run.bound,
+    return jsonify(status=str(run.status), status_label=run_status_label(run.status),
+                   best_value=run.best_value, bound=run.bound,
                    percent=percent, elapsed=elapsed, time_limit=run.time_limit,
                    error=run.error, meetings=(run.stats or {}).get("meetings"))
 
@@ -495,3 +497,8 @@ def agenda_feedback(token: str):
                            session=participant.session, lines=lines, existing=existing,
                            errors=errors, token=token, outcomes=feedback.outcome_labels()), (
         400 if errors else 200)
+
+
+@bp.app_context_processor
+def run_labels():
+    return {"run_status_label": run_status_label}

@@ -77,12 +77,12 @@ def test_organiser_runs_edits_publishes_and_republishes(live_server, smtp_server
     page.fill("#time_limit", "2")
     page.click("[data-testid=start-run] button[type=submit]")
     page.wait_for_selector("[data-testid=progress-bar]", state="attached")
-    assert page.text_content("[data-testid=run-status]").strip() in ("queued", "running")
+    assert page.get_attribute("[data-testid=run-status]", "data-status") in ("queued", "running")
     worker = threading.Thread(target=live_server.worker_once)
     worker.start()
     page.wait_for_selector("[data-testid=review]", timeout=30_000)
     worker.join(timeout=30)
-    assert page.text_content("[data-testid=run-status]").strip() == "done"
+    assert page.get_attribute("[data-testid=run-status]", "data-status") == "done"
     assert page.text_content("[data-testid=progress-bar]").strip() == "100.0 %"
     run_id = live_server.call(_latest_run, session_id)
 

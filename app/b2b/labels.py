@@ -1,0 +1,17 @@
+"""Translated labels of B2B codes shown to organisers."""
+
+from flask_babel import lazy_gettext as _l
+
+from app.b2b.models import RunStatus
+
+RUN_STATUS_LABELS = {
+    RunStatus.QUEUED: _l("queued"),
+    RunStatus.RUNNING: _l("running"),
+    RunStatus.DONE: _l("done"),
+    RunStatus.FAILED: _l("failed"),
+}
+
+
+def run_status_label(status: RunStatus | str) -> str:
+    """Return the status of a run in the reader's language."""
+    return str(RUN_STATUS_LABELS.get(RunStatus(status), status))
