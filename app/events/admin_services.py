@@ -69,6 +69,9 @@ def save_event(event: Event | None, data: dict) -> Event:
     if old_capacity is not None and (event.capacity is None or event.capacity > old_capacity):
         # More room: the waiting list moves up at once, as after a cancellation.
         services.promote_waitlisted(event)
+    if event.status == EventStatus.PUBLISHED:
+        # A new time or place must reach the calendars that hold the invite.
+        services.send_event_updates(event)
     return event
 
 

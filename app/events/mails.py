@@ -15,7 +15,7 @@ from flask_babel import force_locale, format_date, format_time
 from flask_babel import gettext as _
 
 from app.db import utc_now
-from app.events.models import Event, Registration
+from app.events.models import Event, Registration, RegistrationStatus
 from app.events.tokens import make_manage_token
 from app.invites.ics import Attendee, CalendarItem, Method, Party, build_invite, registration_uid
 from app.invites.messages import build_imip_message, build_plain_message
@@ -139,6 +139,22 @@ def invite_is_current(registration: Registration) -> bool:
             and record.fingerprint == _fingerprint(registration.event))
 
 
+def _b2b_url(registration: Registration) -> str | None:
+    """Link confirmed attendees to the event's B2B session, when it has one."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return None
+    from app.b2b.tokens import registration_b2b_url  # B2B builds on events, not the reverse
+
+    return registration_b2b_url(registration)
+
+
+def _feed_url(registration: Registration) -> str | None:
+    """Link confirmed attendees to their calendar subscription page."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return None
+    return external_url("calendar.subscribe", manage_token=make_manage_token(registration))
+
+
 def format_when(event: Event) -> str:
     """Return when the event takes place, in Brussels time and the current locale."""
     start, end = event.starts_at, event.ends_at
@@ -191,6 +207,8 @@ def queue_registration_mail(registration: Registration, kind: str, *,
             "with_calendar": method is not None, "language": language,
             "cluster_name": current_app.config["CLUSTER_NAME"],
             "programme": _programme(event, language) if kind in PROGRAMME_KINDS else [],
+            "b2b_url": _b2b_url(registration),
+            "feed_url": _feed_url(registration),
         }
         text_body, html_body = _render(kind, **context)
         subject = _subject(kind, title)
