@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import multiprocessing
 from collections import defaultdict
 
 from ortools.linear_solver import pywraplp
@@ -18,7 +19,9 @@ def _locked_slots(index: Index) -> dict[tuple[int, int], int]:
     return {index.key(lk.a, lk.b): index.sid[lk.slot] for lk in index.problem.locked}
 
 
-def _solve(lp: pywraplp.Solver, fallback: int) -> int:
+def _solve(lp: pywraplp.Solver, fallback: int, seconds: float | None = None) -> int:
+    if seconds is not None:
+        lp.SetTimeLimit(max(1, int(seconds * 1000)))
     status = lp.Solve()
     if status != pywraplp.Solver.OPTIMAL:
         return fallback
@@ -26,8 +29,11 @@ def _solve(lp: pywraplp.Solver, fallback: int) -> int:
     return min(fallback, math.floor(lp.Objective().Value() + 1e-4))
 
 
-def time_indexed_bound(index: Index) -> int:
-    """Return the LP bound (hundredths) of the model with one column per pair, slot and table."""
+def time_indexed_bound(index: Index, seconds: float | None = None) -> int:
+    """Return the LP bound (hundredths) of the model with one column per pair, slot and table.
+
+    When the LP is not solved within `seconds`, return the trivial bound: all pairs meet.
+    """
     total = sum(p.value for p in index.candidates)
     lp = pywraplp.Solver.CreateSolver("GLOP")
     locked = _locked_slots(index)
@@ -71,7 +77,7 @@ def time_indexed_bound(index: Index) -> int:
         at_most(xs, len(index.free_tables))
     for xs in fixed_ts.values():
         at_most(xs, 1.0)
-    return _solve(lp, total)
+    return _solve(lp, total, seconds)
 
 
 def matching_bound(index: Index) -> int:
@@ -114,12 +120,48 @@ def matching_bound(index: Index) -> int:
     return _solve(lp, total)
 
 
-def bound_scaled(index: Index) -> int:
-    """Return the best LP bound in hundredths, choosing the relaxation by size."""
-    columns = sum(len(p.slots) * len(p.tables) for p in index.candidates)
-    if columns <= TIME_INDEXED_LIMIT:
-        return time_indexed_bound(index)
-    return matching_bound(index)
+def columns(index: Index) -> int:
+    """Return the number of (pair, slot, table option) columns of the time-indexed model."""
+    return sum(len(p.slots) * len(p.tables) for p in index.candidates)
+
+
+def bound_scaled(index: Index, seconds: float | None = None) -> int:
+    """Return the best LP bound in hundredths: b-matching, and time-indexed when affordable."""
+    bound = matching_bound(index)
+    if columns(index) <= TIME_INDEXED_LIMIT:
+        bound = min(bound, time_indexed_bound(index, seconds))
+    return bound
+
+
+class BackgroundBound:
+    """Solve the time-indexed LP in a forked process while the caller searches."""
+
+    def __init__(self, index: Index, seconds: float):
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_send_bound, args=(index, seconds, send), daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self, timeout: float) -> int | None:
+        """Return the bound, or None if it is not ready within timeout seconds."""
+        try:
+            if self._receive.poll(max(0.0, timeout)):
+                return self._receive.recv()
+            return None
+        except EOFError:
+            return None
+        finally:
+            if self._process.is_alive():
+                self._process.kill()
+            self._process.join()
+            self._receive.close()
+
+
+def _send_bound(index: Index, seconds: float, send) -> None:
+    send.send(time_indexed_bound(index, seconds))
+    send.close()
 
 
 def upper_bound(problem: Problem) -> float:

@@ -14,19 +14,25 @@ from matchmaking.rules import FREE, Index, Pair
 
 #: Free pairs per neighbourhood: small enough for CP-SAT to solve each in a fraction of a second.
 NEIGHBOURHOOD_PAIRS = 150
+#: People whose meetings a neighbourhood frees.
+NEIGHBOURHOOD_PEOPLE = 10
+#: Weakest meetings per slot that a neighbourhood may evict: drawn from a pool of this size.
+WEAK_PER_SLOT, WEAK_POOL = 2, 8
 
 
 def _neighbourhood_people(index: Index, board: Board, rng: random.Random,
-                          open_pairs: list[Pair], by_person: list[list[Pair]]) -> list[Pair]:
+                          open_pairs: list[Pair], by_person: list[list[Pair]],
+                          weakest: dict[int, list[tuple[int, int]]]) -> list[Pair]:
     """Free the pairs around some unplaced valuable pairs: their people and those they meet."""
     people: set[int] = set()
     frontier = []
     for _ in range(3):
         if not open_pairs:
             break
-        pair = open_pairs[rng.randrange(len(open_pairs))]
+        # Favour the most valuable unplaced pairs: they are the ones worth a swap.
+        pair = open_pairs[int(len(open_pairs) * rng.random() ** 2)]
         frontier += [pair.a, pair.b]
-    while frontier and len(people) < 25:
+    while frontier and len(people) < NEIGHBOURHOOD_PEOPLE:
         p = frontier.pop(rng.randrange(len(frontier)))
         if p in people:
             continue
@@ -34,6 +40,11 @@ def _neighbourhood_people(index: Index, board: Board, rng: random.Random,
         for k in board.busy[p].values():
             frontier += [q for q in k if q not in people]
     chosen: dict[tuple[int, int], Pair] = {}
+    # Tables are often all taken: let the sub-problem evict some of the weakest meetings.
+    for s in range(board.from_slot, index.num_slots):
+        weak = weakest.get(s, [])[:WEAK_POOL]
+        for k in rng.sample(weak, min(WEAK_PER_SLOT, len(weak))):
+            chosen[k] = index.pairs[k]
     for p in people:
         for pair in by_person[p]:
             if pair.a in people and pair.b in people:
@@ -151,9 +162,14 @@ def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], de
         rounds += 1
         open_pairs = [p for p in index.candidates if (p.a, p.b) not in board.placed
                       and board.can_meet(p)] or index.candidates
+        open_pairs.sort(key=lambda p: -p.value)
+        weakest: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for k, (s, t) in sorted(board.placed.items(), key=lambda kv: index.pairs[kv[0]].value):
+            if t == FREE and k not in fixed and len(weakest[s]) < WEAK_POOL:
+                weakest[s].append(k)
         slots = None
-        if rng.random() < 0.5:
-            free = _neighbourhood_people(index, board, rng, open_pairs, by_person)
+        if rng.random() < 0.7:
+            free = _neighbourhood_people(index, board, rng, open_pairs, by_person, weakest)
         else:
             free, slots = _neighbourhood_slots(index, board, rng, open_pairs, by_slot)
         seconds = min(0.5, max(0.05, deadline - time.monotonic()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections import defaultdict
@@ -13,7 +14,13 @@ from ortools.sat.python import cp_model
 from matchmaking.assemble import Placements, build_schedule
 from matchmaking.baselines import by_value
 from matchmaking.board import Board
-from matchmaking.bound import bound_scaled
+from matchmaking.bound import (
+    TIME_INDEXED_LIMIT,
+    BackgroundBound,
+    columns,
+    matching_bound,
+    time_indexed_bound,
+)
 from matchmaking.compact import reduce_breaks
 from matchmaking.lns import improve_value
 from matchmaking.model import Problem, Schedule
@@ -21,6 +28,8 @@ from matchmaking.repair import insert_by_chains, replace_weaker
 from matchmaking.rules import FREE, VALUE_SCALE, Index, count_breaks
 
 Progress = Callable[[float, float], None]
+
+log = logging.getLogger(__name__)
 
 #: Share of the time left that each level may use; unused time flows to the next level.
 TIME_SHARE = {"min_meetings": 0.3, "value": 0.85, "kept": 0.5, "met": 0.3, "breaks": 0.7,
@@ -33,7 +42,7 @@ BREAKS_ANNEAL_SHARE = 0.6
 #: Up to this many (pair, slot, table) booleans the full model alone handles the value.
 SMALL_MODEL_LIMIT = 8_000
 #: Above this many (pair, slot, table) booleans only the neighbourhood search runs.
-FULL_MODEL_LIMIT = 300_000
+FULL_MODEL_LIMIT = 60_000
 
 
 def default_workers() -> int:
@@ -342,25 +351,38 @@ def optimise(
 ) -> Outcome:
     """Improve the board's complete schedule level by level until the deadline."""
     workers = workers or default_workers()
+    started = time.monotonic()
+    size = columns(index)
+    pending = None
     if bound is None:
-        bound = bound_scaled(index)
-    columns = sum(len(p.slots) * len(p.tables) for p in index.candidates)
+        bound = matching_bound(index)
+        if size <= TIME_INDEXED_LIMIT:
+            budget = deadline - started
+            if size <= SMALL_MODEL_LIMIT or workers < 2:
+                bound = min(bound, time_indexed_bound(index, 0.25 * budget))
+            else:
+                # The tighter LP takes seconds at this size: solve it on the spare core.
+                pending = BackgroundBound(index, 0.8 * budget)
+    log.debug("bound %d at %.1f s before deadline", bound, deadline - time.monotonic())
     # Small models go straight to the full model, which proves optimality quickly. On larger
     # ones large neighbourhood search raises the value faster; the full model then tries to
     # prove optimality and serves the later levels, when it is not too large.
-    full_model = columns <= FULL_MODEL_LIMIT
-    share = VALUE_LNS_SHARE if full_model else 1.0
-    lns_deadline = time.monotonic() + (deadline - time.monotonic()) * TIME_SHARE["value"] * share
-    if not full_model:
-        lns_deadline = time.monotonic() + (deadline - time.monotonic()) * 0.85
+    full_model = size <= FULL_MODEL_LIMIT
+    left = deadline - time.monotonic()
+    lns_deadline = time.monotonic() + left * (
+        TIME_SHARE["value"] * VALUE_LNS_SHARE if full_model else 0.85)
+    lns_workers = max(1, workers - 1) if pending is not None else workers
     # On a re-solve the search would shuffle meetings that should stay: the full model only.
-    if columns > SMALL_MODEL_LIMIT and index.problem.options.min_meetings == 0 and not previous:
+    if size > SMALL_MODEL_LIMIT and index.problem.options.min_meetings == 0 and not previous:
         report = None
         if progress is not None:
             def report(v: int) -> None:
                 progress(v / VALUE_SCALE, bound / VALUE_SCALE)
         improve_value(index, board, fixed=set(fixed), deadline=lns_deadline, target=bound,
-                      seed=seed, workers=workers, report=report)
+                      seed=seed, workers=lns_workers, report=report)
+    if pending is not None:
+        lp = pending.result(timeout=max(0.0, deadline - time.monotonic() - 0.5))
+        bound = bound if lp is None else min(bound, lp)
     if not full_model:
         value = sum(index.pairs[k].value for k in board.placed)
         if progress is not None:
@@ -368,6 +390,8 @@ def optimise(
         reduce_breaks(index, board, fixed=set(fixed) | set(previous or ()), deadline=deadline,
                       seed=seed)
         return Outcome(dict(board.placed), bound, value >= bound)
+    log.debug("value %d after LNS, %.1f s left", sum(index.pairs[k].value for k in board.placed),
+              deadline - time.monotonic())
     model = _Model(index, fixed, from_slot)
     levels: list[Level] = []
     k = index.problem.options.min_meetings
@@ -383,6 +407,7 @@ def optimise(
     levels.append(model.idle_level())
 
     placed = dict(board.placed)
+    log.debug("model built, %.1f s left", deadline - time.monotonic())
     proven = {lv.name: False for lv in levels}
     cp_bound = bound
     for lv in levels:
@@ -419,6 +444,7 @@ def optimise(
             proven[lv.name] = reached
         if lv.name == "value" and progress is not None:
             progress(current / VALUE_SCALE, min(bound, cp_bound) / VALUE_SCALE)
+        log.debug("level %s: %d, %.1f s left", lv.name, current, deadline - time.monotonic())
         # Later levels only choose among schedules as good as this one on this level.
         model.m.add(lv.expr >= current if lv.maximize else lv.expr <= current)
     value_now = value.evaluate(placed)
@@ -515,6 +541,7 @@ def solve(
     index = Index(problem)
     fixed, lock_tables = locked_placements(index)
     board = best_greedy(index, fixed, lock_tables)
+    log.debug("greedy and repairs done in %.1f s", time.monotonic() - started)
     out = optimise(index, board, fixed=fixed, deadline=deadline, seed=seed,
                    workers=workers, progress=progress)
     return build_schedule(
