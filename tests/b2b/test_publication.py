@@ -117,7 +117,10 @@ def test_republish_after_a_move_mails_only_the_two_people_with_same_uid_and_sequ
         assert vevents(text) == [{"UID": uid(session, p[0], p[1]), "SEQUENCE": "1",
                                   "STATUS": "CONFIRMED"}]
         body = mail.message.get_body(("plain",)).get_content()
-        assert "Moved: with" in body
+        language = {p[0].person.email: p[0].person.language,
+                    p[1].person.email: p[1].person.language}[mail.rcpt_tos[0]]
+        assert {"en": "Moved: with", "fr": "Déplacé : avec",
+                "nl": "Verplaatst: met"}[language] in body
     row = db.session.scalar(db.select(PublishedMeeting).where(
         PublishedMeeting.uid == uid(session, p[0], p[1])))
     assert (row.slot_id, row.table_id) == (s[3].id, t[1].id)
