@@ -11,8 +11,12 @@ from ortools.linear_solver import pywraplp
 from matchmaking.model import Problem
 from matchmaking.rules import FREE, VALUE_SCALE, Index
 
-#: Above this many (pair, slot, table) columns the time-indexed LP gets slow; use the b-matching.
-TIME_INDEXED_LIMIT = 250_000
+#: Sign that turns pywraplp's row duals into the non-negative multipliers of "sum <= cap".
+DUAL_SIGN = 1.0
+#: Up to this many (pair, slot, table) columns GLOP solves the time-indexed LP in a second.
+GLOP_LIMIT = 30_000
+#: Above this many columns even PDLP takes too long: only the b-matching bound is used.
+TIME_INDEXED_LIMIT = 1_000_000
 
 
 def _locked_slots(index: Index) -> dict[tuple[int, int], int]:
@@ -29,13 +33,15 @@ def _solve(lp: pywraplp.Solver, fallback: int, seconds: float | None = None) -> 
     return min(fallback, math.floor(lp.Objective().Value() + 1e-4))
 
 
-def time_indexed_bound(index: Index, seconds: float | None = None) -> int:
+def time_indexed_bound(index: Index, seconds: float | None = None, method: str = "GLOP") -> int:
     """Return the LP bound (hundredths) of the model with one column per pair, slot and table.
 
-    When the LP is not solved within `seconds`, return the trivial bound: all pairs meet.
+    GLOP solves the LP exactly; when it runs out of `seconds`, the trivial bound (all pairs
+    meet) is returned. PDLP is faster on large models but approximate, so its duals only serve
+    to compute a Lagrangian bound, valid for any non-negative duals.
     """
     total = sum(p.value for p in index.candidates)
-    lp = pywraplp.Solver.CreateSolver("GLOP")
+    lp = pywraplp.Solver.CreateSolver(method)
     locked = _locked_slots(index)
     per_pair: dict[tuple[int, int], list] = defaultdict(list)
     per_ps: dict[tuple[int, int], list] = defaultdict(list)
@@ -61,11 +67,14 @@ def time_indexed_bound(index: Index, seconds: float | None = None) -> int:
                     fixed_ts[(t, s)].append(x)
     objective.SetMaximization()
 
+    rows: list[tuple[object, list, float]] = []
+
     def at_most(xs: list, cap: float, lower: float = 0.0) -> None:
         if len(xs) > cap or lower > 0:
             c = lp.Constraint(lower, cap)
             for x in xs:
                 c.SetCoefficient(x, 1)
+            rows.append((c, xs, cap))
 
     for k, xs in per_pair.items():
         at_most(xs, 1.0, 1.0 if k in locked else 0.0)
@@ -77,7 +86,31 @@ def time_indexed_bound(index: Index, seconds: float | None = None) -> int:
         at_most(xs, len(index.free_tables))
     for xs in fixed_ts.values():
         at_most(xs, 1.0)
-    return _solve(lp, total, seconds)
+    if method == "GLOP":
+        return _solve(lp, total, seconds)
+    if seconds is not None:
+        lp.SetTimeLimit(max(1, int(seconds * 1000)))
+    if lp.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return total
+    # Lagrangian bound: for duals y >= 0 on the rows "sum <= cap", any solution with
+    # 0 <= x <= 1 has value <= sum(cap * y) + sum over columns of max(0, c - y-sum).
+    # Dropping the locks' lower bounds only enlarges the set, so the bound stays valid.
+    reduced = {x.index(): float(pair_value) for x, pair_value in _objective_terms(lp, objective)}
+    bound = 0.0
+    for c, xs, cap in rows:
+        y = max(0.0, c.dual_value() * DUAL_SIGN)
+        if y == 0.0:
+            continue
+        bound += cap * y
+        for x in xs:
+            reduced[x.index()] -= y
+    bound += sum(r for r in reduced.values() if r > 0)
+    return min(total, math.floor(bound + 1e-4))
+
+
+def _objective_terms(lp: pywraplp.Solver, objective):
+    for x in lp.variables():
+        yield x, objective.GetCoefficient(x)
 
 
 def matching_bound(index: Index) -> int:
@@ -128,9 +161,15 @@ def columns(index: Index) -> int:
 def bound_scaled(index: Index, seconds: float | None = None) -> int:
     """Return the best LP bound in hundredths: b-matching, and time-indexed when affordable."""
     bound = matching_bound(index)
-    if columns(index) <= TIME_INDEXED_LIMIT:
-        bound = min(bound, time_indexed_bound(index, seconds))
+    size = columns(index)
+    if size <= TIME_INDEXED_LIMIT:
+        bound = min(bound, time_indexed_bound(index, seconds, lp_method(size)))
     return bound
+
+
+def lp_method(size: int) -> str:
+    """Return the LP solver for a time-indexed model with `size` columns."""
+    return "GLOP" if size <= GLOP_LIMIT else "PDLP"
 
 
 class BackgroundBound:
@@ -140,7 +179,8 @@ class BackgroundBound:
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=_send_bound, args=(index, seconds, send), daemon=True)
+            target=_send_bound, args=(index, seconds, lp_method(columns(index)), send),
+            daemon=True)
         self._process.start()
         send.close()
 
@@ -159,8 +199,8 @@ class BackgroundBound:
             self._receive.close()
 
 
-def _send_bound(index: Index, seconds: float, send) -> None:
-    send.send(time_indexed_bound(index, seconds))
+def _send_bound(index: Index, seconds: float, method: str, send) -> None:
+    send.send(time_indexed_bound(index, seconds, method))
     send.close()
 
 

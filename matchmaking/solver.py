@@ -18,6 +18,7 @@ from matchmaking.bound import (
     TIME_INDEXED_LIMIT,
     BackgroundBound,
     columns,
+    lp_method,
     matching_bound,
     time_indexed_bound,
 )
@@ -359,7 +360,7 @@ def optimise(
         if size <= TIME_INDEXED_LIMIT:
             budget = deadline - started
             if size <= SMALL_MODEL_LIMIT or workers < 2:
-                bound = min(bound, time_indexed_bound(index, 0.25 * budget))
+                bound = min(bound, time_indexed_bound(index, 0.25 * budget, lp_method(size)))
             else:
                 # The tighter LP takes seconds at this size: solve it on the spare core.
                 pending = BackgroundBound(index, 0.8 * budget)

@@ -1,6 +1,8 @@
 """Solver behaviour on small fixed instances."""
 
 from matchmaking import check, load_problem, solve, upper_bound
+from matchmaking.bound import time_indexed_bound
+from matchmaking.rules import Index
 from tests.matchmaking.builders import brute_force, make_problem, request
 
 
@@ -155,3 +157,19 @@ def test_solve_reports_progress():
     solve(load_problem(raw), time_limit=2, workers=1, progress=lambda v, b: calls.append((v, b)))
 
     assert calls[-1] == (6.0, 6.0)
+
+
+def test_lagrangian_bound_from_pdlp_duals_valid_and_tight():
+    raw = make_problem(
+        people=6, slots=3, tables=1,
+        participants=[{"id": "P1", "max_meetings": 2}, {"id": "P2"}, {"id": "P3"},
+                      {"id": "P4", "unavailable": ["S01"]}, {"id": "P5"}, {"id": "P6"}],
+        requests=[request("P1", "P2", 3), request("P1", "P3", 2), request("P1", "P4", 1),
+                  request("P5", "P6", 2), request("P4", "P5", 3), request("P2", "P3", 1)])
+    index = Index(load_problem(raw))
+
+    exact = time_indexed_bound(index, method="GLOP")
+    lagrangian = time_indexed_bound(index, method="PDLP")
+
+    assert exact == 800  # hundredths: three table-slots, the best three meetings 3 + 3 + 2
+    assert exact <= lagrangian <= exact + 1
