@@ -13,6 +13,8 @@ REASONS = ("forbidden", "language", "no_common_slot", "capacity", "not_chosen")
 
 @dataclass(frozen=True)
 class Slot:
+    """A time slot; the list of slots is in time order."""
+
     id: str
     start: str  #: local ISO time "2027-05-20T14:00" in the problem's timezone
     end: str
@@ -25,12 +27,16 @@ class Slot:
 
 @dataclass(frozen=True)
 class Table:
+    """A meeting table."""
+
     id: str
     name: str = ""
 
 
 @dataclass(frozen=True)
 class Participant:
+    """A person who can meet, with availability, languages, a cap and a fixed stand."""
+
     id: str
     name: str = ""
     organisation: str = ""
@@ -42,6 +48,8 @@ class Participant:
 
 @dataclass(frozen=True)
 class Request:
+    """A wish of `frm` to meet `to`: priority 1 could, 2 should, 3 must."""
+
     frm: str
     to: str
     priority: int
@@ -50,6 +58,8 @@ class Request:
 
 @dataclass(frozen=True)
 class Suggestion:
+    """A pair proposed by the matchmaking, worth its score when no request links it."""
+
     a: str
     b: str
     score: float
@@ -57,12 +67,16 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class Forbidden:
+    """A pair that must never meet."""
+
     a: str
     b: str
 
 
 @dataclass(frozen=True)
 class Locked:
+    """A meeting the organiser fixed: pair, slot, and table when given."""
+
     a: str
     b: str
     slot: str
@@ -71,11 +85,15 @@ class Locked:
 
 @dataclass(frozen=True)
 class Options:
+    """Solver options of the problem file."""
+
     min_meetings: int = 0
 
 
 @dataclass(frozen=True)
 class Problem:
+    """Everything the scheduler needs, as read from a b2b-problem/1 file."""
+
     slots: tuple[Slot, ...]
     tables: tuple[Table, ...]
     participants: tuple[Participant, ...]
@@ -89,6 +107,8 @@ class Problem:
 
 @dataclass(frozen=True)
 class Meeting:
+    """One scheduled meeting."""
+
     a: str
     b: str
     slot: str
@@ -97,6 +117,8 @@ class Meeting:
 
 @dataclass(frozen=True)
 class Unscheduled:
+    """A requested pair without a meeting, with the reason code."""
+
     a: str
     b: str
     reason: str
@@ -104,6 +126,8 @@ class Unscheduled:
 
 @dataclass(frozen=True)
 class Stats:
+    """Figures of a schedule as reported in its file."""
+
     status: str = "feasible"  #: "optimal" or "feasible"
     value: float = 0.0
     upper_bound: float = 0.0
@@ -117,6 +141,8 @@ class Stats:
 
 @dataclass(frozen=True)
 class Schedule:
+    """Meetings, unscheduled requests and stats, as in a b2b-schedule/1 file."""
+
     meetings: tuple[Meeting, ...]
     unscheduled: tuple[Unscheduled, ...] = ()
     stats: Stats = field(default_factory=Stats)

@@ -15,6 +15,7 @@ from matchmaking.solver import (
     locked_placements,
     optimise,
     start_board,
+    throttled,
 )
 
 
@@ -75,8 +76,11 @@ def resolve(
             keep[k] = (s, t)
     board = best_greedy(index, fixed, lock_tables, first, keep)
     out = optimise(index, board, fixed=fixed, deadline=started + time_limit,
-                   seed=seed, workers=workers, progress=progress, previous=keep,
+                   seed=seed, workers=workers, progress=throttled(progress), previous=keep,
                    from_slot=first)
+    if progress is not None:
+        progress(sum(index.pairs[k].value for k in out.placed) / VALUE_SCALE,
+                 out.bound / VALUE_SCALE)
     lock_tables = {k: t for k, t in lock_tables.items() if t in index.free_tables}
     schedule = build_schedule(
         index, out.placed, lock_tables, upper_bound=out.bound / VALUE_SCALE,

@@ -46,6 +46,21 @@ SMALL_MODEL_LIMIT = 8_000
 FULL_MODEL_LIMIT = 60_000
 
 
+def throttled(progress: Progress | None, every: float = 1.0) -> Progress | None:
+    """Return a progress callback that passes on at most one report per `every` seconds."""
+    if progress is None:
+        return None
+    last = [float("-inf")]
+
+    def report(value: float, bound: float) -> None:
+        now = time.monotonic()
+        if now - last[0] >= every:
+            last[0] = now
+            progress(value, bound)
+
+    return report
+
+
 def default_workers() -> int:
     """Return the number of CP-SAT workers to use when the caller does not say."""
     return max(1, min(8, os.cpu_count() or 2))
@@ -544,7 +559,10 @@ def solve(
     board = best_greedy(index, fixed, lock_tables)
     log.debug("greedy and repairs done in %.1f s", time.monotonic() - started)
     out = optimise(index, board, fixed=fixed, deadline=deadline, seed=seed,
-                   workers=workers, progress=progress)
+                   workers=workers, progress=throttled(progress))
+    if progress is not None:
+        progress(sum(index.pairs[k].value for k in out.placed) / VALUE_SCALE,
+                 out.bound / VALUE_SCALE)
     return build_schedule(
         index, out.placed, lock_tables, upper_bound=out.bound / VALUE_SCALE,
         status="optimal" if out.value_proven else "feasible",
