@@ -15,7 +15,7 @@ def test_language_switch_sets_dutch_and_keeps_it(client):
     assert response.headers["Location"] == "/auth/login"
     page = client.get("/auth/login", headers={"Accept-Language": "en"})
     assert '<html lang="nl">' in page.text
-    assert "Inloggen" in page.text
+    assert "Aanmelden" in page.text
 
 
 def test_language_switch_refuses_offsite_redirect(client):
