@@ -1,0 +1,42 @@
+"""Schedule run page and PDFs: readable times in every language."""
+
+from datetime import timedelta
+
+from flask_babel import force_locale
+
+from app.b2b import pdf
+from app.extensions import db as _db
+from tests.b2b.factories_schedule import (
+    make_run,
+    make_schedule_session,
+    participants_of,
+    tables_of,
+)
+
+EN = {"Accept-Language": "en"}
+
+
+def test_finished_run_page_shows_elapsed_time_and_bar_caption(logged_in, db):
+    session = make_schedule_session()
+    run = make_run(session)
+    run.started_at = run.finished_at - timedelta(seconds=4.6)
+    _db.session.commit()
+
+    html = logged_in.get(f"/b2b/runs/{run.id}", headers=EN).text
+
+    assert '<span id="run-elapsed">4.6</span> / 5' in html
+    assert '<p class="small text-muted mb-1">Share of the bound reached</p>' in html
+
+
+def test_pdfs_use_a_24_hour_clock_in_english(app, db):
+    session = make_schedule_session()
+    run = make_run(session)
+    db.session.commit()
+    ann = participants_of(session)[0]
+
+    with app.test_request_context(), force_locale("en"):
+        agenda = pdf.participant_agenda_html(run, ann)
+        sheet = pdf.table_sheet_html(run, tables_of(session)[0])
+
+    for html in (agenda, sheet):
+        assert " AM" not in html and " PM" not in html
