@@ -1,10 +1,11 @@
 """Schedule run page and PDFs: readable times in every language."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import force_locale
 
 from app.b2b import pdf
+from app.b2b.tokens import make_participant_token
 from app.extensions import db as _db
 from tests.b2b.factories_schedule import (
     make_run,
@@ -40,3 +41,14 @@ def test_pdfs_use_a_24_hour_clock_in_english(app, db):
 
     for html in (agenda, sheet):
         assert " AM" not in html and " PM" not in html
+
+
+def test_portal_request_deadline_has_no_seconds(client, db):
+    session = make_schedule_session()
+    session.request_deadline_at = datetime(2027, 2, 20, 12, 0, tzinfo=UTC)
+    db.session.commit()
+    ann = participants_of(session)[0]
+
+    html = client.get(f"/b2b/{session.id}/me/{make_participant_token(ann)}/", headers=EN).text
+
+    assert "Requests are open until 20 February 2027, 13:00." in html
