@@ -31,39 +31,18 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.events.labels import (  # noqa: F401 (re-exported for the views)
+    AUDIENCE_LABELS,
+    KIND_LABELS,
+    QUESTION_KIND_LABELS,
+    REGISTRATION_STATUS_LABELS,
+)
 from app.events.models import Audience, EventKind, QuestionKind, RegistrationStatus
 from app.members.labels import LANGUAGE_LABELS, choices
 
 #: The HTML datetime-local format (seconds are not asked for).
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
-KIND_LABELS = {
-    EventKind.CIRCLEMEET: _l("Circlemeet"),
-    EventKind.SITE_VISIT: _l("Company or industry site visit"),
-    EventKind.SEMINAR: _l("Seminar"),
-    EventKind.STUDY_TRIP: _l("Study trip"),
-    EventKind.AFTERWORK: _l("Afterwork"),
-    EventKind.KNOWLEDGE_SESSION: _l("Knowledge-sharing session"),
-    EventKind.WORKING_GROUP: _l("Sector working group"),
-    EventKind.ANNUAL_EVENT: _l("Annual event"),
-    EventKind.BROKERAGE: _l("B2B brokerage event"),
-}
-AUDIENCE_LABELS = {
-    Audience.MEMBERS: _l("Members only"),
-    Audience.MEMBERS_PARTNERS: _l("Members and partners"),
-    Audience.PUBLIC: _l("Public"),
-}
-QUESTION_KIND_LABELS = {
-    QuestionKind.TEXT: _l("Text"),
-    QuestionKind.CHOICE: _l("Choice (one option per line)"),
-    QuestionKind.YES_NO: _l("Yes or no"),
-}
-REGISTRATION_STATUS_LABELS = {
-    RegistrationStatus.PENDING: _l("Awaiting approval"),
-    RegistrationStatus.CONFIRMED: _l("Confirmed"),
-    RegistrationStatus.WAITLISTED: _l("Waiting list"),
-    RegistrationStatus.CANCELLED: _l("Cancelled"),
-}
 #: Kinds hosted by a member, for which the host organisation is asked.
 HOSTED_KINDS = (EventKind.CIRCLEMEET, EventKind.SITE_VISIT)
 

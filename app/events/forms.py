@@ -5,37 +5,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from app.events.labels import ATTENDEE_STATUS_LABELS, AUDIENCE_LABELS, KIND_LABELS  # noqa: F401
 from app.events.models import (
-    Audience,
     Event,
-    EventKind,
     QuestionKind,
     Registration,
-    RegistrationStatus,
 )
 
-KIND_LABELS = {
-    EventKind.CIRCLEMEET: _l("Circlemeet"),
-    EventKind.SITE_VISIT: _l("Site visit"),
-    EventKind.SEMINAR: _l("Seminar"),
-    EventKind.STUDY_TRIP: _l("Study trip"),
-    EventKind.AFTERWORK: _l("Afterwork"),
-    EventKind.KNOWLEDGE_SESSION: _l("Knowledge session"),
-    EventKind.WORKING_GROUP: _l("Working group"),
-    EventKind.ANNUAL_EVENT: _l("Annual event"),
-    EventKind.BROKERAGE: _l("B2B brokerage event"),
-}
-AUDIENCE_LABELS = {
-    Audience.MEMBERS: _l("Members only"),
-    Audience.MEMBERS_PARTNERS: _l("Members and partners"),
-    Audience.PUBLIC: _l("Open to everyone"),
-}
-STATUS_LABELS = {
-    RegistrationStatus.PENDING: _l("Waiting for the organisers' approval"),
-    RegistrationStatus.CONFIRMED: _l("Confirmed"),
-    RegistrationStatus.WAITLISTED: _l("On the waiting list"),
-    RegistrationStatus.CANCELLED: _l("Cancelled"),
-}
+STATUS_LABELS = ATTENDEE_STATUS_LABELS
 #: Reasons a registration is refused, shown to the attendee.
 REFUSAL_MESSAGES = {
     "closed": _l("Registration for this event is closed."),
