@@ -409,24 +409,29 @@ def optimise(
     log.debug("value %d after LNS, %.1f s left", sum(index.pairs[k].value for k in board.placed),
               deadline - time.monotonic())
     model = _Model(index, fixed, from_slot)
-    levels: list[Level] = []
     k = index.problem.options.min_meetings
-    if k > 0:
-        levels.append(model.min_meetings_level(k))
     value = model.value_level()
-    levels.append(Level("value", True, value.expr, value.evaluate, bound))
+
+    def breaks_with_busy_view() -> Level:
+        model.add_busy_view()
+        return model.breaks_level()
+
+    # Each level's variables are created only when its turn comes: auxiliary variables of
+    # later levels would only slow down the earlier solves.
+    makers: list[Callable[[], Level]] = []
+    if k > 0:
+        makers.append(lambda: model.min_meetings_level(k))
+    makers.append(lambda: Level("value", True, value.expr, value.evaluate, bound))
     if previous:
-        levels.append(model.kept_level(previous))
-    levels.append(model.met_level())
-    model.add_busy_view()
-    levels.append(model.breaks_level())
-    levels.append(model.idle_level())
+        makers.append(lambda: model.kept_level(previous))
+    makers += [model.met_level, breaks_with_busy_view, model.idle_level]
 
     placed = dict(board.placed)
     log.debug("model built, %.1f s left", deadline - time.monotonic())
-    proven = {lv.name: False for lv in levels}
+    proven = {"value": False, "min_meetings": False}
     cp_bound = bound
-    for lv in levels:
+    for make in makers:
+        lv = make()
         if lv.name == "breaks":
             placed = _anneal(index, placed, fixed, previous, lock_tables=board.lock_tables,
                              deadline=time.monotonic() + (deadline - time.monotonic())
