@@ -4,13 +4,34 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime
+from flask_babel import force_locale, format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
 
 from app.extensions import babel
 
+#: Locales used for formatting: the cluster is in Brussels, so English uses British formats
+#: (day before month, 24-hour clock); the "en" catalogue still applies.
+FORMAT_LOCALES = {"en": "en_GB", "fr": "fr_BE", "nl": "nl_BE"}
+
 
 def select_locale() -> str:
+    """Pick the locale from the language chosen by the user, the browser or the default."""
+    language = select_language()
+    return FORMAT_LOCALES.get(language, language)
+
+
+def in_language(language: str):
+    """Render in a person's language (mails, invites), with the cluster's formats."""
+    return force_locale(FORMAT_LOCALES.get(language, language))
+
+
+def current_language() -> str:
+    """Return the two-letter language of the current request (fr, nl or en)."""
+    locale = get_locale()
+    return locale.language if locale is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_language() -> str:
     """Pick the language: the user's choice, then Accept-Language, then the default."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI and worker: mails pass their language explicitly
@@ -33,6 +54,8 @@ def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
     """Format an aware UTC datetime in Brussels time, in the user's language."""
     if value is None:
         return ""
+    if fmt == "medium":  # the date in full, the time without seconds or zone name
+        return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
     return format_datetime(value, fmt)
 
 

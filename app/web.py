@@ -1,12 +1,12 @@
 """Request-wide web concerns: error pages, login loading, template context."""
 
 from flask import Flask, render_template, request
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager
+from app.i18n import current_language
 
 ERROR_TITLES = {
     400: _l("Bad request"),
@@ -104,7 +104,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_language():
         return {
-            "current_language": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
+            "current_language": current_language(),
             "languages": app.config["LANGUAGES"],
         }
 

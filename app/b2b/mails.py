@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from flask import current_app, render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -28,6 +27,7 @@ from app.b2b.models import (
 from app.b2b.tokens import participant_portal_url
 from app.db import utc_now
 from app.extensions import db
+from app.i18n import in_language
 from app.invites.messages import build_plain_message
 from app.invites.timezone import BRUSSELS
 from app.mail.services import queue_message
@@ -127,7 +127,7 @@ def queue_digest(person: Person, notifications: list[B2BNotification], now: date
     """Queue one digest mail listing the notifications, grouped by session; None if empty."""
     language = person.language if person.language in LANGUAGES else \
         current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(language):
+    with in_language(language):
         by_participant: dict[int, list[str]] = defaultdict(list)
         participants: dict[int, Participant] = {}
         for notification in notifications:

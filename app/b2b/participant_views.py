@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.b2b import queries, services, suggestions
@@ -22,6 +21,7 @@ from app.b2b.tokens import TokenError, load_participant_token, make_participant_
 from app.events.tokens import TokenError as ManageTokenError
 from app.events.tokens import load_manage_token
 from app.extensions import db
+from app.i18n import current_language
 from app.members.queries import get_sectors, get_tags
 
 TOKEN_ERRORS = {
@@ -33,7 +33,7 @@ PREFIX = "/b2b/<int:session_id>/me/<token>"
 
 
 def _lang() -> str:
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    return current_language()
 
 
 def portal_page(rule: str, **options):

@@ -20,7 +20,7 @@ from datetime import datetime
 from email.utils import parseaddr
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_date, format_time, get_locale
+from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import selectinload
@@ -41,6 +41,7 @@ from app.b2b.runs import RunError
 from app.b2b.tokens import make_participant_token
 from app.db import utc_now
 from app.extensions import db
+from app.i18n import current_language, in_language
 from app.invites.ics import Attendee, CalendarItem, Method, Party, build_invite, meeting_uid
 from app.invites.messages import build_imip_message, build_plain_message
 from app.mail.models import InviteSequence
@@ -314,7 +315,7 @@ class _Mailer:
     def _when(self, slot: Slot) -> dict:
         # A session has a few dozen slots and thousands of meetings: format each slot once
         # per language.
-        key = (slot.id, str(get_locale()))
+        key = (slot.id, current_language())
         when = self._times.get(key)
         if when is None:
             when = {"date": format_date(slot.starts_at, "full"),
@@ -373,7 +374,7 @@ class _Mailer:
         """Queue the agenda mail (with its REQUEST for `pairs`) of one participant."""
         participant = self.participants[pid]
         person = participant.person
-        with force_locale(self._language(participant)):
+        with in_language(self._language(participant)):
             changes = [] if diff.first else self._changes(pid, new, diff)
             context = self._context(participant, agenda, new, diff, changes)
             kind = "schedule_agenda" if diff.first else "schedule_update"
@@ -400,7 +401,7 @@ class _Mailer:
         """Queue the CANCEL mail for the removed meetings of one participant."""
         participant = self.participants[pid]
         person = participant.person
-        with force_locale(self._language(participant)):
+        with in_language(self._language(participant)):
             changes = self._changes(pid, new, diff) if with_summary else [
                 _("Cancelled: %(start)s, %(table)s, with %(name)s",
                   **self._line(pid, pr, old[pr])) for pr in pairs]

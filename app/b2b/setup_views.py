@@ -6,7 +6,6 @@ import json
 from datetime import timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -44,6 +43,7 @@ from app.b2b.models import (
 from app.b2b.tokens import participant_portal_url
 from app.events.models import Event
 from app.extensions import db
+from app.i18n import current_language
 from app.invites.timezone import BRUSSELS
 from app.members.queries import get_sectors, get_tags
 from app.urls import safe_next
@@ -63,7 +63,7 @@ def organiser_page(rule: str, **options):
 
 
 def _lang() -> str:
-    return str(get_locale())
+    return current_language()
 
 
 def _session(session_id: int) -> B2BSession:

@@ -1,7 +1,6 @@
 """Organisers' event pages: events, programme, questions, registrations, check-in, exports."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -36,6 +35,7 @@ from app.events.models import (
     RegistrationStatus,
 )
 from app.extensions import db
+from app.i18n import current_language
 from app.members import queries as member_queries
 from app.urls import safe_next
 
@@ -50,7 +50,7 @@ def organiser_page(rule: str, **options):
 
 
 def _lang() -> str:
-    return str(get_locale())
+    return current_language()
 
 
 def _event(event_id: int) -> Event:

@@ -11,15 +11,16 @@ from datetime import datetime
 from email.utils import parseaddr
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_date, format_time
+from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
 from app.db import utc_now
 from app.events.models import Event, Registration, RegistrationStatus
 from app.events.tokens import make_manage_token
+from app.i18n import in_language
 from app.invites.ics import Attendee, CalendarItem, Method, Party, build_invite, registration_uid
 from app.invites.messages import build_imip_message, build_plain_message
-from app.invites.timezone import BRUSSELS
+from app.invites.timezone import BRUSSELS, last_whole_day_end, spans_whole_days
 from app.mail.models import OutboxMessage
 from app.mail.services import get_invite_sequence, next_invite_sequence, queue_message
 from app.members.models import LANGUAGES
@@ -93,9 +94,15 @@ def has_invite(registration: Registration) -> bool:
     return record is not None and record.method == Method.REQUEST.value
 
 
+def is_multi_day(event: Event) -> bool:
+    """Tell whether the event runs over more than one Brussels day."""
+    end = last_whole_day_end(event.ends_at)
+    return event.starts_at.astimezone(BRUSSELS).date() != end.astimezone(BRUSSELS).date()
+
+
 def is_all_day(event: Event) -> bool:
-    """Tell whether the event spans several Brussels days (shown as whole days)."""
-    return event.starts_at.astimezone(BRUSSELS).date() != event.ends_at.astimezone(BRUSSELS).date()
+    """Tell whether the event covers whole Brussels days (shown as all-day entries)."""
+    return spans_whole_days(event.starts_at, event.ends_at)
 
 
 def _location(event: Event) -> str:
@@ -115,7 +122,7 @@ def _calendar_item(registration: Registration, sequence: int, link: str,
         sequence=sequence,
         summary=event.title(language),
         start=event.starts_at,
-        end=event.ends_at,
+        end=last_whole_day_end(event.ends_at) if all_day else event.ends_at,
         description=description,
         location=_location(event),
         url=url,
@@ -159,8 +166,13 @@ def format_when(event: Event) -> str:
     """Return when the event takes place, in Brussels time and the current locale."""
     start, end = event.starts_at, event.ends_at
     if is_all_day(event):
-        return f"{format_date(start, 'full')} – {format_date(end, 'full')}"
+        last_day = last_whole_day_end(end)
+        if start.astimezone(BRUSSELS).date() == last_day.astimezone(BRUSSELS).date():
+            return format_date(start, "full")
+        return f"{format_date(start, 'full')} – {format_date(last_day, 'full')}"
     day, hours = format_date(start, "full"), format_time(start, "short")
+    if start.astimezone(BRUSSELS).date() != end.astimezone(BRUSSELS).date():
+        return f"{day}, {hours} – {format_date(end, 'full')}, {format_time(end, 'short')}"
     return f"{day}, {hours} – {format_time(end, 'short')}"
 
 
@@ -171,7 +183,7 @@ def format_slot(starts_at: datetime, ends_at: datetime, *, with_day: bool = True
 
 
 def _programme(event: Event, language: str) -> list[tuple[str, str, str]]:
-    with_day = is_all_day(event)
+    with_day = is_multi_day(event)
     return [(format_slot(item.starts_at, item.ends_at, with_day=with_day), item.title(language),
              item.location) for item in event.programme]
 
@@ -197,7 +209,7 @@ def queue_registration_mail(registration: Registration, kind: str, *,
     elif kind in CANCEL_KINDS and has_invite(registration):
         method = Method.CANCEL
     now = utc_now()
-    with force_locale(language):
+    with in_language(language):
         title = event.title(language)
         context = {
             "event": event, "registration": registration, "name": person.full_name,
@@ -235,7 +247,7 @@ def queue_not_member_mail(event: Event, *, email: str, name: str,
     """Queue the mail explaining how to join, for a members-only event (no registration)."""
     language = _language(language)
     url = event_url(event)
-    with force_locale(language):
+    with in_language(language):
         title = event.title(language)
         context = {
             "event": event, "title": title, "name": name,
@@ -256,7 +268,7 @@ def queue_event_message(registration: Registration, subject: str, body: str) -> 
     event, person = registration.event, registration.person
     language = _language(registration.language)
     link, url = manage_url(registration), event_url(event)
-    with force_locale(language):
+    with in_language(language):
         title = event.title(language)
         context = {
             "event": event, "name": person.full_name, "title": title,

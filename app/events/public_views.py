@@ -1,7 +1,6 @@
 """Public event pages: the list, an event with its registration form, personal links."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -20,10 +19,11 @@ from app.events.forms import (
     question_field_name,
     show_answer_errors,
 )
-from app.events.mails import format_slot, format_when, is_all_day
+from app.events.mails import format_slot, format_when, is_multi_day
 from app.events.models import EventKind
 from app.events.tokens import TokenError, load_manage_token
 from app.extensions import db, limiter
+from app.i18n import current_language
 from app.members.queries import get_sectors
 
 TOKEN_ERRORS = {
@@ -42,7 +42,7 @@ def _manage_limit() -> str:
 
 
 def _language() -> str:
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    return current_language()
 
 
 @bp.route("/events/")
@@ -96,7 +96,7 @@ def detail(event_id: int):
         refusal=refusal, refusal_message=REFUSAL_MESSAGES.get(refusal or "", ""),
         places=queries.places_left(event), kind_labels=KIND_LABELS,
         audience_labels=AUDIENCE_LABELS, when=format_when(event),
-        slots=[format_slot(item.starts_at, item.ends_at, with_day=is_all_day(event))
+        slots=[format_slot(item.starts_at, item.ends_at, with_day=is_multi_day(event))
                for item in event.programme]), status
 
 

@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased, selectinload
@@ -12,7 +11,9 @@ from app.b2b.models import B2BSession, B2BTable, Participant, PublishedMeeting, 
 from app.db import utc_now
 from app.events.models import Event, EventStatus, Registration, RegistrationStatus
 from app.extensions import db
+from app.i18n import in_language
 from app.invites.ics import Attendee, CalendarItem, ItemStatus, Party, event_uid, registration_uid
+from app.invites.timezone import last_whole_day_end, spans_whole_days
 from app.mail.models import InviteSequence
 from app.members.models import Person
 from app.urls import external_url
@@ -34,9 +35,12 @@ def _location(event: Event) -> str:
 
 
 def _is_all_day(event: Event) -> bool:
-    from app.invites.timezone import BRUSSELS
+    return spans_whole_days(event.starts_at, event.ends_at)
 
-    return event.starts_at.astimezone(BRUSSELS).date() != event.ends_at.astimezone(BRUSSELS).date()
+
+def _end(event: Event) -> datetime:
+    """Return the end to give a calendar item (all-day items end on their last day)."""
+    return last_whole_day_end(event.ends_at) if _is_all_day(event) else event.ends_at
 
 
 def _sequences(uids: list[str], email: str) -> dict[str, int]:
@@ -82,7 +86,7 @@ def person_feed(
     uids = [registration_uid(r.id, _domain()) for r in kept] + [m[0].uid for m in meetings]
     sequences = _sequences(uids, person.email)
     items = []
-    with force_locale(language):
+    with in_language(language):
         for registration in kept:
             event = registration.event
             uid = registration_uid(registration.id, _domain())
@@ -92,7 +96,7 @@ def person_feed(
                     sequence=sequences.get(uid, 0),
                     summary=event.title(language),
                     start=event.starts_at,
-                    end=event.ends_at,
+                    end=_end(event),
                     description=event.description(language),
                     location=_location(event),
                     url=external_url("events.detail", event_id=event.id),
@@ -173,7 +177,7 @@ def public_feed(
                 sequence=0,
                 summary=title,
                 start=event.starts_at,
-                end=event.ends_at,
+                end=_end(event),
                 description=event.description(language),
                 location=_location(event),
                 url=external_url("events.detail", event_id=event.id),

@@ -7,7 +7,7 @@ the last Sunday of October at 03:00 (back to CET), which is exactly what the two
 RRULEs below say.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
@@ -42,3 +42,21 @@ def brussels_vtimezone() -> Timezone:
     vtimezone.add_component(daylight)
     vtimezone.add_component(standard)
     return vtimezone
+
+
+def spans_whole_days(start: datetime, end: datetime) -> bool:
+    """Tell whether an event covers whole Brussels days (midnight to midnight, or 23:59).
+
+    Only such events become all-day calendar entries; a seminar from 09:00 on Monday to
+    17:00 on Tuesday keeps its times.
+    """
+    local_start, local_end = start.astimezone(BRUSSELS), end.astimezone(BRUSSELS)
+    starts_at_midnight = local_start.time() == time(0, 0)
+    ends_at_midnight = local_end.time() in (time(0, 0), time(23, 59))
+    return starts_at_midnight and ends_at_midnight and local_end > local_start
+
+
+def last_whole_day_end(end: datetime) -> datetime:
+    """Return an end on the last day attended (a midnight end belongs to the day before)."""
+    local_end = end.astimezone(BRUSSELS)
+    return end - timedelta(minutes=1) if local_end.time() == time(0, 0) else end

@@ -1,11 +1,11 @@
 """Organisers' pages for organisations, people, offers and needs, sectors and tags."""
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.extensions import db
+from app.i18n import current_language
 from app.members import csv_io, queries, services
 from app.members.forms import (
     DeleteForm,
@@ -37,7 +37,7 @@ def require_login():
 
 
 def _lang() -> str:
-    return str(get_locale())
+    return current_language()
 
 
 @bp.app_context_processor

@@ -116,15 +116,29 @@ def test_promotion_mail_carries_invite(db):
     assert waiting.status == RegistrationStatus.CONFIRMED
 
 
-def test_multi_day_event_is_all_day(db):
-    starts = datetime(2030, 9, 10, 7, 0, tzinfo=UTC)
-    event = make_event(starts_at=starts, ends_at=starts + timedelta(days=2, hours=9))
+def test_whole_days_event_is_all_day(db):
+    starts = datetime(2030, 9, 9, 22, 0, tzinfo=UTC)  # 10 September, midnight in Brussels
+    event = make_event(starts_at=starts, ends_at=starts + timedelta(days=3))
     services.register(event, **registration_data())
 
     _, _, vevent = _vevent(parse(outbox()[0].raw))
 
     assert vevent.decoded("DTSTART") == date(2030, 9, 10)
     assert vevent.decoded("DTEND") == date(2030, 9, 13)
+
+
+def test_multi_day_event_with_hours_keeps_its_times(db):
+    starts = datetime(2030, 9, 10, 7, 0, tzinfo=UTC)  # 09:00 in Brussels
+    event = make_event(starts_at=starts, ends_at=starts + timedelta(days=1, hours=8))
+    services.register(event, **registration_data())
+
+    message = parse(outbox()[0].raw)
+    _, _, vevent = _vevent(message)
+
+    assert vevent.decoded("DTSTART") == starts
+    assert vevent.decoded("DTEND") == starts + timedelta(days=1, hours=8)
+    body = message.get_body(("plain",)).get_content()
+    assert "9:00" in body and "17:00" in body
 
 
 def test_event_cancelled_mail_cancels_invites_only_where_sent(db):
