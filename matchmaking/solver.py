@@ -192,7 +192,14 @@ class _Model:
         expr = sum(pairs[k].value * v for k, row in self.x.items() for _, _, v in row)
         return Level("value", True, expr, lambda pl: sum(pairs[k].value for k in pl), 0)
 
-    def min_meetings_level(self, k: int) -> Level:
+    def min_meetings_level(self, k: int, value: Level, value_bound: int) -> Level:
+        """Level 0, weighted above the value so its search never trades value away.
+
+        Maximising weight x level-0 + value is the same order as level 0 then value when
+        the weight exceeds any value; a level-0 search alone wandered to schedules with a
+        third of the value, and with one worker the value level had no time to recover.
+        """
+        weight = value_bound + 1
         terms, best = [], 0
         for p, vs in self.per_p.items():
             top = min(k, len(vs), self.index.cap[p])
@@ -204,9 +211,11 @@ class _Model:
             best += top
 
         def evaluate(pl: Placements) -> int:
-            return sum(min(k, len(b)) for b in _busy_sets(self.index, pl))
+            reached = sum(min(k, len(b)) for b in _busy_sets(self.index, pl))
+            return weight * reached + value.evaluate(pl)
 
-        return Level("min_meetings", True, sum(terms), evaluate, best)
+        return Level("min_meetings", True, weight * sum(terms) + value.expr, evaluate,
+                     weight * best + value_bound)
 
     def met_level(self) -> Level:
         terms = []
@@ -420,7 +429,7 @@ def optimise(
     # later levels would only slow down the earlier solves.
     makers: list[Callable[[], Level]] = []
     if k > 0:
-        makers.append(lambda: model.min_meetings_level(k))
+        makers.append(lambda: model.min_meetings_level(k, value, bound))
     makers.append(lambda: Level("value", True, value.expr, value.evaluate, bound))
     if previous:
         makers.append(lambda: model.kept_level(previous))
