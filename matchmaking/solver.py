@@ -192,14 +192,7 @@ class _Model:
         expr = sum(pairs[k].value * v for k, row in self.x.items() for _, _, v in row)
         return Level("value", True, expr, lambda pl: sum(pairs[k].value for k in pl), 0)
 
-    def min_meetings_level(self, k: int, value: Level, value_bound: int) -> Level:
-        """Level 0, weighted above the value so its search never trades value away.
-
-        Maximising weight x level-0 + value is the same order as level 0 then value when
-        the weight exceeds any value; a level-0 search alone wandered to schedules with a
-        third of the value, and with one worker the value level had no time to recover.
-        """
-        weight = value_bound + 1
+    def min_meetings_level(self, k: int) -> Level:
         terms, best = [], 0
         for p, vs in self.per_p.items():
             top = min(k, len(vs), self.index.cap[p])
@@ -211,11 +204,9 @@ class _Model:
             best += top
 
         def evaluate(pl: Placements) -> int:
-            reached = sum(min(k, len(b)) for b in _busy_sets(self.index, pl))
-            return weight * reached + value.evaluate(pl)
+            return sum(min(k, len(b)) for b in _busy_sets(self.index, pl))
 
-        return Level("min_meetings", True, weight * sum(terms) + value.expr, evaluate,
-                     weight * best + value_bound)
+        return Level("min_meetings", True, sum(terms), evaluate, best)
 
     def met_level(self) -> Level:
         terms = []
@@ -429,7 +420,7 @@ def optimise(
     # later levels would only slow down the earlier solves.
     makers: list[Callable[[], Level]] = []
     if k > 0:
-        makers.append(lambda: model.min_meetings_level(k, value, bound))
+        makers.append(lambda: model.min_meetings_level(k))
     makers.append(lambda: Level("value", True, value.expr, value.evaluate, bound))
     if previous:
         makers.append(lambda: model.kept_level(previous))
@@ -438,6 +429,7 @@ def optimise(
     placed = dict(board.placed)
     log.debug("model built, %.1f s left", deadline - time.monotonic())
     proven = {"value": False, "min_meetings": False}
+    fallback: Placements | None = None
     cp_bound = bound
     for make in makers:
         lv = make()
@@ -470,8 +462,17 @@ def optimise(
                     cp_bound = min(cp_bound, int(solver.best_objective_bound + 1e-6))
             elif status == cp_model.INFEASIBLE:
                 raise RuntimeError(f"level {lv.name}: model infeasible although hinted")
+            if lv.name == "min_meetings":
+                # Level 0 ignores value: its schedule can hold a third of the meetings a
+                # greedy one has, and one worker may not win the value back in time.
+                # Adding meetings never lowers level 0: keep that filled schedule in case
+                # the value search ends below it.
+                fallback = _fill(index, placed, fixed, lock_tables=board.lock_tables,
+                                 from_slot=from_slot)
         else:
             proven[lv.name] = reached
+        if lv.name == "value" and fallback is not None and lv.evaluate(fallback) > current:
+            placed, current = fallback, lv.evaluate(fallback)
         if lv.name == "value" and progress is not None:
             progress(current / VALUE_SCALE, min(bound, cp_bound) / VALUE_SCALE)
         log.debug("level %s: %d, %.1f s left", lv.name, current, deadline - time.monotonic())
@@ -491,6 +492,18 @@ def _anneal(index: Index, placed: Placements, fixed: Placements, previous: Place
         board.place(index.pairs[k], s, t)
     kept = {k for k, st in (previous or {}).items() if placed.get(k) == st}
     reduce_breaks(index, board, fixed=set(fixed) | kept, deadline=deadline, seed=seed)
+    return dict(board.placed)
+
+
+def _fill(index: Index, placed: Placements, fixed: Placements, *, lock_tables,
+          from_slot: int) -> Placements:
+    """Return the placements with still-open pairs booked greedily around them."""
+    board = start_board(index, {}, lock_tables, from_slot)
+    for k, (s, t) in placed.items():
+        board.place(index.pairs[k], s, t)
+    fill_greedy(index, board)
+    insert_by_chains(index, board, fixed=set(fixed), deadline=time.monotonic() + 2.0,
+                     order=by_value(index))
     return dict(board.placed)
 
 
