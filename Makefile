@@ -7,7 +7,7 @@ SIZES ?= S,M,tight
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test venv db demo translations messages lint bench worker clean
+.PHONY: run test venv db demo translations messages lint bench bench-jair worker clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,13 @@ lint: venv
 
 bench: translations
 	$(BIN)/python benchmarks/solver.py --sizes $(SIZES)
+	$(BIN)/python -m benchmarks.suggestions
+	$(BIN)/python benchmarks/b2b_catalogue.py
+	$(BIN)/python benchmarks/b2b_schedule.py
+	$(BIN)/python -m benchmarks.invites
+
+bench-jair: translations
+	$(BIN)/python benchmarks/solver.py --jair --resolve
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
