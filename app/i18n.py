@@ -68,6 +68,12 @@ def local_date(value, fmt: str = "medium") -> str:
     return format_date(value, fmt)
 
 
+def language_name(code: str) -> str:
+    """Name a language in the reader's language ("néerlandais", "Frans", "French")."""
+    locale = get_locale()
+    return (locale.languages.get(code) if locale is not None else None) or code
+
+
 def init_app(app: Flask) -> None:
     """Bind Babel and register the Jinja helpers."""
     babel.init_app(
@@ -77,3 +83,4 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["localdt"] = local_datetime
     app.jinja_env.filters["localdate"] = local_date
+    app.jinja_env.filters["language_name"] = language_name
