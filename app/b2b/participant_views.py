@@ -90,13 +90,17 @@ def profile(me: Participant):
     lang = _lang()
     form = make_profile_form(me, lang, sectors=get_sectors(), tags=get_tags(),
                              post=request.method == "POST")
-    if form.validate_on_submit():
+    closed = services.is_profile_closed(me.session)
+    if closed and request.method == "POST":
+        flash(_("The deadline for profiles has passed; ask the organisers to change yours."),
+              "danger")
+    elif form.validate_on_submit():
         services.update_profile(me, **profile_values(form, me))
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(_url(".portal", me))
     return render_template("b2b/participant/profile.html", me=me, session=me.session,
-                           profile=form, lang=lang)
+                           profile=form, lang=lang, closed=closed)
 
 
 @portal_page("/catalogue")

@@ -279,6 +279,12 @@ def import_registrations(session: B2BSession) -> list[Participant]:
     return added
 
 
+def is_profile_closed(session: B2BSession, now: datetime | None = None) -> bool:
+    """Tell whether participants may no longer change their profiles (organisers still may)."""
+    deadline = session.profile_deadline_at
+    return deadline is not None and (now or utc_now()) > deadline
+
+
 def update_profile(participant: Participant, *, sectors: Iterable[str],
                    languages: Iterable[str], description: str = "",
                    items: Iterable[ItemData] = (),

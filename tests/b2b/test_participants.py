@@ -1,4 +1,5 @@
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -131,6 +132,20 @@ def test_profile_form_saves_profile(client, db, wood):
         ("need", "Chutes de tissu", ["fabric-scraps"]), ("offer", "Repair", ["repair"])]
     assert [s.code for s in maker.unavailable] == ["S01"]
     assert maker.profile_completed_at is not None
+
+
+def test_profile_after_its_deadline_is_refused_and_unchanged(client, db, wood):
+    _, maker, _, _ = wood
+    maker.session.profile_deadline_at = datetime(2020, 1, 1, tzinfo=UTC)
+    db.session.commit()
+
+    response = client.post(portal(maker, "/profile"), data={
+        "sectors": ["textile"], "languages": ["nl"], "description": "Too late"})
+
+    assert response.status_code == 200
+    assert "The deadline for profiles has passed" in response.text
+    db.session.expire_all()
+    assert maker.sectors == ["wood"] and maker.languages == ["en", "fr"]
 
 
 def test_profile_page_prefills_items(client, wood):
