@@ -128,8 +128,10 @@ def schedule_run(run_id: int):
     run, session = _run(run_id)
     if runs.sync_run_with_job(run):
         db.session.commit()
+    names = {p.code: f"{p.person.full_name} ({p.organisation_label})" if p.organisation_label
+             else p.person.full_name for p in session.participants}
     return render_template("b2b/schedule/run.html", run=run, session=session,
-                           reason_label=reason_label)
+                           reason_label=reason_label, names=names)
 
 
 @organiser_page("/runs/<int:run_id>/progress")

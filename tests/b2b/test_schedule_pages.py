@@ -180,3 +180,18 @@ def published_session(smtp_app, db):
     publication.publish_run(run)
     db.session.commit()
     return session
+
+
+def test_run_page_names_the_people_of_unscheduled_pairs(logged_in, db):
+    session = make_schedule_session()
+    run = make_run(session)
+    a, b = participants_of(session)[:2]
+    run.status = RunStatus.DONE
+    run.unscheduled = [{"a": a.code, "b": b.code, "reason": "capacity"}]
+    db.session.commit()
+
+    page = logged_in.get(f"/b2b/runs/{run.id}", headers=EN)
+
+    line = page.text.split(f'data-pair="{a.code}-{b.code}">')[1].split("</li>")[0]
+    assert line.startswith(a.person.full_name)
+    assert f"– {b.person.full_name}" in line
