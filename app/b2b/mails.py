@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
-from email.utils import parseaddr
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
@@ -30,6 +29,7 @@ from app.extensions import db
 from app.i18n import in_language
 from app.invites.messages import build_plain_message
 from app.invites.timezone import BRUSSELS
+from app.mail.identity import cluster_domain, cluster_sender
 from app.mail.services import queue_message
 from app.members.models import LANGUAGES, Person
 
@@ -37,13 +37,6 @@ from app.members.models import LANGUAGES, Person
 DEFAULT_REMINDER_DAYS = 2
 
 
-def _sender() -> tuple[str, str]:
-    name, email = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
-    return name or current_app.config["CLUSTER_NAME"], email or current_app.config["CLUSTER_EMAIL"]
-
-
-def _domain() -> str:
-    return current_app.config["CLUSTER_EMAIL"].rpartition("@")[2] or "localhost"
 
 
 def _day_start(now: datetime) -> datetime:
@@ -148,10 +141,10 @@ def queue_digest(person: Person, notifications: list[B2BNotification], now: date
         subject = _("B2B meetings: %(count)s updates", count=count) if count > 1 else \
             _("B2B meetings: one update")
         message = build_plain_message(
-            sender=_sender(), to=(person.full_name, person.email), subject=subject,
+            sender=cluster_sender(), to=(person.full_name, person.email), subject=subject,
             text_body=render_template("b2b/mail/digest.txt", **context),
             html_body=render_template("b2b/mail/digest.html", **context),
-            message_id_domain=_domain(), sent_at=now)
+            message_id_domain=cluster_domain(), sent_at=now)
     return queue_message(message, kind="b2b.digest", reference=f"person:{person.id}")
 
 

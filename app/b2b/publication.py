@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.utils import parseaddr
 
 from flask import current_app, render_template
 from flask_babel import format_date, format_time
@@ -42,8 +41,9 @@ from app.b2b.tokens import make_participant_token
 from app.db import utc_now
 from app.extensions import db
 from app.i18n import current_language, in_language
-from app.invites.ics import Attendee, CalendarItem, Method, Party, build_invite, meeting_uid
+from app.invites.ics import Attendee, CalendarItem, Method, build_invite, meeting_uid
 from app.invites.messages import build_imip_message, build_plain_message
+from app.mail.identity import cluster_domain, cluster_organizer, cluster_sender
 from app.mail.models import InviteSequence
 from app.mail.services import queue_message
 from app.members.models import LANGUAGES, ProfileItemKind
@@ -224,11 +224,9 @@ class _Mailer:
 
     def __init__(self, session: B2BSession, participants: dict[int, Participant], now: datetime):
         self.session, self.participants, self.now = session, participants, now
-        config = current_app.config
-        self.organizer = Party(config["CLUSTER_NAME"], config["CLUSTER_EMAIL"])
-        name, email = parseaddr(config["MAIL_DEFAULT_SENDER"])
-        self.sender = (name or config["CLUSTER_NAME"], email or config["CLUSTER_EMAIL"])
-        self.domain = config["CLUSTER_EMAIL"].rpartition("@")[2] or "localhost"
+        self.organizer = cluster_organizer()
+        self.sender = cluster_sender()
+        self.domain = cluster_domain()
         self.event = session.event
         self._events: dict[tuple[Pair, int, str], bytes] = {}
         self._header: bytes | None = None

@@ -8,7 +8,6 @@ take a place away carry a CANCEL with the same UID when an invite was sent befor
 
 import hashlib
 from datetime import datetime
-from email.utils import parseaddr
 
 from flask import current_app, render_template
 from flask_babel import format_date, format_time
@@ -18,9 +17,10 @@ from app.db import utc_now
 from app.events.models import Event, Registration, RegistrationStatus
 from app.events.tokens import make_manage_token
 from app.i18n import in_language
-from app.invites.ics import Attendee, CalendarItem, Method, Party, build_invite, registration_uid
+from app.invites.ics import Attendee, CalendarItem, Method, build_invite, registration_uid
 from app.invites.messages import build_imip_message, build_plain_message
 from app.invites.timezone import BRUSSELS, last_whole_day_end, spans_whole_days
+from app.mail.identity import cluster_domain, cluster_organizer, cluster_sender
 from app.mail.models import OutboxMessage
 from app.mail.services import get_invite_sequence, next_invite_sequence, queue_message
 from app.members.models import LANGUAGES
@@ -60,22 +60,12 @@ def _language(language: str) -> str:
     return language if language in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _sender() -> tuple[str, str]:
-    name, email = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
-    return name or current_app.config["CLUSTER_NAME"], email or current_app.config["CLUSTER_EMAIL"]
 
-
-def _organizer() -> Party:
-    return Party(current_app.config["CLUSTER_NAME"], current_app.config["CLUSTER_EMAIL"])
-
-
-def _domain() -> str:
-    return current_app.config["CLUSTER_EMAIL"].rpartition("@")[2] or "localhost"
 
 
 def invite_uid(registration: Registration) -> str:
     """Return the stable calendar UID of a registration."""
-    return registration_uid(registration.id, _domain())
+    return registration_uid(registration.id, cluster_domain())
 
 
 def manage_url(registration: Registration) -> str:
@@ -105,8 +95,14 @@ def is_all_day(event: Event) -> bool:
     return spans_whole_days(event.starts_at, event.ends_at)
 
 
-def _location(event: Event) -> str:
+def event_location(event: Event) -> str:
+    """Return where the event takes place: venue and address."""
     return ", ".join(part for part in (event.venue, event.address) if part)
+
+
+def calendar_end(event: Event) -> datetime:
+    """Return the end a calendar item gets (an all-day item ends on its last day)."""
+    return last_whole_day_end(event.ends_at) if is_all_day(event) else event.ends_at
 
 
 def _calendar_item(registration: Registration, sequence: int, link: str,
@@ -122,19 +118,20 @@ def _calendar_item(registration: Registration, sequence: int, link: str,
         sequence=sequence,
         summary=event.title(language),
         start=event.starts_at,
-        end=last_whole_day_end(event.ends_at) if all_day else event.ends_at,
+        end=calendar_end(event),
         description=description,
-        location=_location(event),
+        location=event_location(event),
         url=url,
         all_day=all_day,
-        organizer=_organizer(),
+        organizer=cluster_organizer(),
         attendees=(Attendee(person.full_name, person.email),),
     )
 
 
 def _fingerprint(event: Event) -> str:
     """Hash what the calendar entry shows, so a change can be detected."""
-    shown = "|".join((event.starts_at.isoformat(), event.ends_at.isoformat(), _location(event),
+    shown = "|".join((event.starts_at.isoformat(), event.ends_at.isoformat(),
+                      event_location(event),
                       event.title_fr, event.title_nl, event.title_en))
     return hashlib.sha256(shown.encode()).hexdigest()
 
@@ -214,7 +211,7 @@ def queue_registration_mail(registration: Registration, kind: str, *,
         context = {
             "event": event, "registration": registration, "name": person.full_name,
             "title": title, "description": event.description(language),
-            "location": _location(event), "manage_url": link, "event_url": url,
+            "location": event_location(event), "manage_url": link, "event_url": url,
             "all_day": is_all_day(event), "by_organiser": by_organiser,
             "with_calendar": method is not None, "language": language,
             "cluster_name": current_app.config["CLUSTER_NAME"],
@@ -229,15 +226,15 @@ def queue_registration_mail(registration: Registration, kind: str, *,
                                             method=method.value, fingerprint=_fingerprint(event))
             item = _calendar_item(registration, sequence, link, url)
             message = build_imip_message(
-                sender=_sender(), to=(person.full_name, person.email), subject=subject,
+                sender=cluster_sender(), to=(person.full_name, person.email), subject=subject,
                 text_body=text_body, html_body=html_body,
                 ics_bytes=build_invite(item, method, now), method=method,
-                reply_to=_organizer(), message_id_domain=_domain(), sent_at=now)
+                reply_to=cluster_organizer(), message_id_domain=cluster_domain(), sent_at=now)
         else:
             message = build_plain_message(
-                sender=_sender(), to=(person.full_name, person.email), subject=subject,
-                text_body=text_body, html_body=html_body, reply_to=_organizer(),
-                message_id_domain=_domain(), sent_at=now)
+                sender=cluster_sender(), to=(person.full_name, person.email), subject=subject,
+                text_body=text_body, html_body=html_body, reply_to=cluster_organizer(),
+                message_id_domain=cluster_domain(), sent_at=now)
     return queue_message(message, kind=f"registration.{kind}",
                          reference=f"registration:{registration.id}")
 
@@ -251,15 +248,15 @@ def queue_not_member_mail(event: Event, *, email: str, name: str,
         title = event.title(language)
         context = {
             "event": event, "title": title, "name": name,
-            "event_url": url, "location": _location(event), "all_day": is_all_day(event),
+            "event_url": url, "location": event_location(event), "all_day": is_all_day(event),
             "language": language, "cluster_name": current_app.config["CLUSTER_NAME"],
             "cluster_email": current_app.config["CLUSTER_EMAIL"],
         }
         text_body, html_body = _render("not_member", **context)
         message = build_plain_message(
-            sender=_sender(), to=(name, email), subject=_subject("not_member", title),
-            text_body=text_body, html_body=html_body, reply_to=_organizer(),
-            message_id_domain=_domain(), sent_at=utc_now())
+            sender=cluster_sender(), to=(name, email), subject=_subject("not_member", title),
+            text_body=text_body, html_body=html_body, reply_to=cluster_organizer(),
+            message_id_domain=cluster_domain(), sent_at=utc_now())
     return queue_message(message, kind="registration.not_member", reference=f"event:{event.id}")
 
 
@@ -277,9 +274,9 @@ def queue_event_message(registration: Registration, subject: str, body: str) -> 
         }
         text_body, html_body = _render("message", **context)
         message = build_plain_message(
-            sender=_sender(), to=(person.full_name, person.email), subject=subject,
-            text_body=text_body, html_body=html_body, reply_to=_organizer(),
-            message_id_domain=_domain(), sent_at=utc_now())
+            sender=cluster_sender(), to=(person.full_name, person.email), subject=subject,
+            text_body=text_body, html_body=html_body, reply_to=cluster_organizer(),
+            message_id_domain=cluster_domain(), sent_at=utc_now())
     return queue_message(message, kind="event.message",
                          reference=f"registration:{registration.id}")
 

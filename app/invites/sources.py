@@ -9,38 +9,18 @@ from sqlalchemy.orm import aliased, selectinload
 
 from app.b2b.models import B2BSession, B2BTable, Participant, PublishedMeeting, Slot
 from app.db import utc_now
+from app.events.mails import calendar_end, event_location, invite_uid, is_all_day
 from app.events.models import Event, EventStatus, Registration, RegistrationStatus
 from app.extensions import db
 from app.i18n import in_language
-from app.invites.ics import Attendee, CalendarItem, ItemStatus, Party, event_uid, registration_uid
-from app.invites.timezone import last_whole_day_end, spans_whole_days
+from app.invites.ics import Attendee, CalendarItem, ItemStatus, event_uid
+from app.mail.identity import cluster_domain, cluster_organizer
 from app.mail.models import InviteSequence
 from app.members.models import Person
 from app.urls import external_url
 
 #: Past items kept in feeds, so last month's meetings stay in calendars.
 FEED_HISTORY = timedelta(days=180)
-
-
-def _domain() -> str:
-    return current_app.config["CLUSTER_EMAIL"].rpartition("@")[2] or "localhost"
-
-
-def _organizer() -> Party:
-    return Party(current_app.config["CLUSTER_NAME"], current_app.config["CLUSTER_EMAIL"])
-
-
-def _location(event: Event) -> str:
-    return ", ".join(part for part in (event.venue, event.address) if part)
-
-
-def _is_all_day(event: Event) -> bool:
-    return spans_whole_days(event.starts_at, event.ends_at)
-
-
-def _end(event: Event) -> datetime:
-    """Return the end to give a calendar item (all-day items end on their last day)."""
-    return last_whole_day_end(event.ends_at) if _is_all_day(event) else event.ends_at
 
 
 def _sequences(uids: list[str], email: str) -> dict[str, int]:
@@ -83,25 +63,25 @@ def person_feed(
         if moment
     ]
     meetings = _published_meetings(person, since)
-    uids = [registration_uid(r.id, _domain()) for r in kept] + [m[0].uid for m in meetings]
+    uids = [invite_uid(r) for r in kept] + [m[0].uid for m in meetings]
     sequences = _sequences(uids, person.email)
     items = []
     with in_language(language):
         for registration in kept:
             event = registration.event
-            uid = registration_uid(registration.id, _domain())
+            uid = invite_uid(registration)
             items.append(
                 CalendarItem(
                     uid=uid,
                     sequence=sequences.get(uid, 0),
                     summary=event.title(language),
                     start=event.starts_at,
-                    end=_end(event),
+                    end=calendar_end(event),
                     description=event.description(language),
-                    location=_location(event),
+                    location=event_location(event),
                     url=external_url("events.detail", event_id=event.id),
-                    all_day=_is_all_day(event),
-                    organizer=_organizer(),
+                    all_day=is_all_day(event),
+                    organizer=cluster_organizer(),
                     attendees=(Attendee(person.full_name, person.email),),
                     last_modified=max(
                         filter(
@@ -125,9 +105,9 @@ def person_feed(
                     end=slot.ends_at,
                     description=_("Table %(table)s", table=table.name),
                     location=", ".join(
-                        p for p in (table.name, table.location, _location(session.event)) if p
+                        p for p in (table.name, table.location, event_location(session.event)) if p
                     ),
-                    organizer=_organizer(),
+                    organizer=cluster_organizer(),
                     attendees=(
                         Attendee(person.full_name, person.email),
                         Attendee(other.person.full_name, other.person.email),
@@ -173,15 +153,15 @@ def public_feed(
             title = f"[{_('Draft')}] {title}"
         items.append(
             CalendarItem(
-                uid=event_uid(event.id, _domain()),
+                uid=event_uid(event.id, cluster_domain()),
                 sequence=0,
                 summary=title,
                 start=event.starts_at,
-                end=_end(event),
+                end=calendar_end(event),
                 description=event.description(language),
-                location=_location(event),
+                location=event_location(event),
                 url=external_url("events.detail", event_id=event.id),
-                all_day=_is_all_day(event),
+                all_day=is_all_day(event),
                 status=ItemStatus.TENTATIVE
                 if event.status == EventStatus.DRAFT
                 else ItemStatus.CONFIRMED,
