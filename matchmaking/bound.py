@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import time
 from collections import defaultdict
+from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
@@ -33,71 +35,109 @@ def _solve(lp: pywraplp.Solver, fallback: int, seconds: float | None = None) -> 
     return min(fallback, math.floor(lp.Objective().Value() + 1e-4))
 
 
-def time_indexed_bound(index: Index, seconds: float | None = None, method: str = "GLOP") -> int:
-    """Return the LP bound (hundredths) of the model with one column per pair, slot and table.
+class _TimeIndexedLP:
+    """The LP relaxation of the model with one column per pair, slot and table option."""
 
-    GLOP solves the LP exactly; when it runs out of `seconds`, the trivial bound (all pairs
-    meet) is returned. PDLP is faster on large models but approximate, so its duals only serve
-    to compute a Lagrangian bound, valid for any non-negative duals.
-    """
-    total = sum(p.value for p in index.candidates)
-    lp = pywraplp.Solver.CreateSolver(method)
-    locked = _locked_slots(index)
-    per_pair: dict[tuple[int, int], list] = defaultdict(list)
-    per_ps: dict[tuple[int, int], list] = defaultdict(list)
-    per_p: dict[int, list] = defaultdict(list)
-    free_s: dict[int, list] = defaultdict(list)
-    fixed_ts: dict[tuple[int, int], list] = defaultdict(list)
-    objective = lp.Objective()
-    for pair in index.candidates:
-        k = (pair.a, pair.b)
-        slots = (locked[k],) if k in locked else pair.slots
-        for s in slots:
-            for t in pair.tables:
-                x = lp.NumVar(0.0, 1.0, "")
-                objective.SetCoefficient(x, pair.value)
-                per_pair[k].append(x)
-                per_ps[(pair.a, s)].append(x)
-                per_ps[(pair.b, s)].append(x)
-                per_p[pair.a].append(x)
-                per_p[pair.b].append(x)
-                if t == FREE:
-                    free_s[s].append(x)
-                else:
-                    fixed_ts[(t, s)].append(x)
-    objective.SetMaximization()
+    def __init__(self, index: Index, method: str):
+        self.total = sum(p.value for p in index.candidates)
+        self.lp = lp = pywraplp.Solver.CreateSolver(method)
+        locked = _locked_slots(index)
+        per_pair: dict[tuple[int, int], list] = defaultdict(list)
+        per_ps: dict[tuple[int, int], list] = defaultdict(list)
+        per_p: dict[int, list] = defaultdict(list)
+        free_s: dict[int, list] = defaultdict(list)
+        fixed_ts: dict[tuple[int, int], list] = defaultdict(list)
+        #: (pair key, slot, table option, column)
+        self.columns: list[tuple[tuple[int, int], int, int, object]] = []
+        self.objective = objective = lp.Objective()
+        for pair in index.candidates:
+            k = (pair.a, pair.b)
+            slots = (locked[k],) if k in locked else pair.slots
+            for s in slots:
+                for t in pair.tables:
+                    x = lp.NumVar(0.0, 1.0, "")
+                    objective.SetCoefficient(x, pair.value)
+                    self.columns.append((k, s, t, x))
+                    per_pair[k].append(x)
+                    per_ps[(pair.a, s)].append(x)
+                    per_ps[(pair.b, s)].append(x)
+                    per_p[pair.a].append(x)
+                    per_p[pair.b].append(x)
+                    if t == FREE:
+                        free_s[s].append(x)
+                    else:
+                        fixed_ts[(t, s)].append(x)
+        objective.SetMaximization()
+        #: (constraint, columns, capacity) of every "sum <= capacity" row
+        self.rows: list[tuple[object, list, float]] = []
+        for k, xs in per_pair.items():
+            self._at_most(xs, 1.0, 1.0 if k in locked else 0.0)
+        for xs in per_ps.values():
+            self._at_most(xs, 1.0)
+        for p, xs in per_p.items():
+            self._at_most(xs, index.cap[p])
+        for xs in free_s.values():
+            self._at_most(xs, len(index.free_tables))
+        for xs in fixed_ts.values():
+            self._at_most(xs, 1.0)
 
-    rows: list[tuple[object, list, float]] = []
-
-    def at_most(xs: list, cap: float, lower: float = 0.0) -> None:
+    def _at_most(self, xs: list, cap: float, lower: float = 0.0) -> None:
         if len(xs) > cap or lower > 0:
-            c = lp.Constraint(lower, cap)
+            c = self.lp.Constraint(lower, cap)
             for x in xs:
                 c.SetCoefficient(x, 1)
-            rows.append((c, xs, cap))
+            self.rows.append((c, xs, cap))
 
-    for k, xs in per_pair.items():
-        at_most(xs, 1.0, 1.0 if k in locked else 0.0)
-    for xs in per_ps.values():
-        at_most(xs, 1.0)
-    for p, xs in per_p.items():
-        at_most(xs, index.cap[p])
-    for xs in free_s.values():
-        at_most(xs, len(index.free_tables))
-    for xs in fixed_ts.values():
-        at_most(xs, 1.0)
-    if method == "GLOP":
-        return _solve(lp, total, seconds)
+
+@dataclass(frozen=True)
+class Relaxation:
+    """An upper bound (hundredths) and the LP solution it came from, to round into a schedule."""
+
+    bound: int
+    columns: dict[tuple[tuple[int, int], int, int], float]  #: (pair, slot, table) -> value
+    exact: bool  #: a simplex vertex (GLOP), nearly integral; else PDLP's interior point
+
+
+def solve_relaxation(index: Index, seconds: float | None = None, method: str = "GLOP"
+                     ) -> Relaxation | None:
+    """Solve the time-indexed LP; return None when it runs out of `seconds`.
+
+    GLOP solves the LP exactly. PDLP is much faster on large models but approximate, so its
+    duals only serve to compute a Lagrangian bound, valid for any non-negative duals.
+    """
+    model = _TimeIndexedLP(index, method)
+    lp = model.lp
     if seconds is not None:
         lp.SetTimeLimit(max(1, int(seconds * 1000)))
-    if lp.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        return total
-    # Lagrangian bound: for duals y >= 0 on the rows "sum <= cap", any solution with
-    # 0 <= x <= 1 has value <= sum(cap * y) + sum over columns of max(0, c - y-sum).
-    # Dropping the locks' lower bounds only enlarges the set, so the bound stays valid.
-    reduced = {x.index(): float(pair_value) for x, pair_value in _objective_terms(lp, objective)}
+    status = lp.Solve()
+    if method == "GLOP":
+        if status != pywraplp.Solver.OPTIMAL:
+            return None
+        # Integer schedules have integer values in hundredths, so the LP value rounds down.
+        bound = math.floor(lp.Objective().Value() + 1e-4)
+    else:
+        if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+            return None
+        bound = _lagrangian(model)
+    values = {}
+    for k, s, t, x in model.columns:
+        v = x.solution_value()
+        if v > 1e-6:
+            values[(k, s, t)] = v
+    return Relaxation(min(model.total, bound), values, method == "GLOP")
+
+
+def _lagrangian(model: _TimeIndexedLP) -> int:
+    """Return the Lagrangian bound of the model's row duals.
+
+    For duals y >= 0 on the rows "sum <= cap", any solution with 0 <= x <= 1 has value
+    <= sum(cap * y) + sum over columns of max(0, c - y-sum). Dropping the locks' lower bounds
+    only enlarges the set, so the bound stays valid.
+    """
+    reduced = {x.index(): float(model.objective.GetCoefficient(x))
+               for x in model.lp.variables()}
     bound = 0.0
-    for c, xs, cap in rows:
+    for c, xs, cap in model.rows:
         y = max(0.0, c.dual_value() * DUAL_SIGN)
         if y == 0.0:
             continue
@@ -105,12 +145,16 @@ def time_indexed_bound(index: Index, seconds: float | None = None, method: str =
         for x in xs:
             reduced[x.index()] -= y
     bound += sum(r for r in reduced.values() if r > 0)
-    return min(total, math.floor(bound + 1e-4))
+    return math.floor(bound + 1e-4)
 
 
-def _objective_terms(lp: pywraplp.Solver, objective):
-    for x in lp.variables():
-        yield x, objective.GetCoefficient(x)
+def time_indexed_bound(index: Index, seconds: float | None = None, method: str = "GLOP") -> int:
+    """Return the LP bound (hundredths) of the model with one column per pair, slot and table.
+
+    When the LP runs out of `seconds`, the trivial bound (all pairs meet) is returned.
+    """
+    got = solve_relaxation(index, seconds, method)
+    return sum(p.value for p in index.candidates) if got is None else got.bound
 
 
 def matching_bound(index: Index) -> int:
@@ -173,34 +217,58 @@ def lp_method(size: int) -> str:
 
 
 class BackgroundBound:
-    """Solve the time-indexed LP in a forked process while the caller searches."""
+    """Solve the time-indexed LP in a forked process while the caller searches.
 
-    def __init__(self, index: Index, seconds: float):
+    The child sends PDLP's fast approximate relaxation first, then, when `exact`, GLOP's
+    exact one if it finishes in time; `arrived` hands over what has come so far.
+    """
+
+    def __init__(self, index: Index, seconds: float, exact: bool = False):
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=_send_bound, args=(index, seconds, lp_method(columns(index)), send),
-            daemon=True)
+            target=_send_relaxations, args=(index, seconds, exact, send), daemon=True)
         self._process.start()
         send.close()
+        self.done = False
 
-    def result(self, timeout: float) -> int | None:
-        """Return the bound, or None if it is not ready within timeout seconds."""
+    def arrived(self, timeout: float = 0.0) -> list[Relaxation]:
+        """Return the relaxations received, waiting up to timeout seconds for the first."""
+        out: list[Relaxation] = []
         try:
-            if self._receive.poll(max(0.0, timeout)):
-                return self._receive.recv()
-            return None
-        except EOFError:
-            return None
-        finally:
+            while not self.done and self._receive.poll(timeout if not out else 0.0):
+                got = self._receive.recv()
+                if got is None:
+                    self.close()
+                else:
+                    out.append(got)
+        except (EOFError, OSError):
+            self.close()
+        return out
+
+    def close(self) -> None:
+        """Stop the child process."""
+        if not self.done:
+            self.done = True
             if self._process.is_alive():
                 self._process.kill()
             self._process.join()
             self._receive.close()
 
 
-def _send_bound(index: Index, seconds: float, method: str, send) -> None:
-    send.send(time_indexed_bound(index, seconds, method))
+def _send_relaxations(index: Index, seconds: float, exact: bool, send) -> None:
+    deadline = time.monotonic() + seconds
+    size = columns(index)
+    if size > GLOP_LIMIT:
+        got = solve_relaxation(index, seconds, "PDLP")
+        if got is not None:
+            send.send(got)
+    left = deadline - time.monotonic()
+    if (exact or size <= GLOP_LIMIT) and left > 0.5:
+        got = solve_relaxation(index, left, "GLOP")
+        if got is not None:
+            send.send(got)
+    send.send(None)
     send.close()
 
 

@@ -16,6 +16,8 @@ from matchmaking.rules import FREE, Index, Pair
 NEIGHBOURHOOD_PAIRS = 150
 #: People whose meetings a neighbourhood frees.
 NEIGHBOURHOOD_PEOPLE = 10
+#: Share of neighbourhoods built around people who have no meeting yet.
+LONELY_SHARE = 0.2
 #: Weakest meetings per slot that a neighbourhood may evict: drawn from a pool of this size.
 WEAK_PER_SLOT, WEAK_POOL = 2, 8
 
@@ -66,15 +68,23 @@ def _neighbourhood_slots(index: Index, board: Board, rng: random.Random,
     return chosen + extra[:max(0, room)], slots
 
 
-def _resolve_part(index: Index, board: Board, free: list[Pair], slots: set[int] | None,
+def resolve_part(index: Index, board: Board, free: list[Pair], slots: set[int] | None,
                   fixed: set[tuple[int, int]], seconds: float, workers: int, seed: int) -> bool:
-    """Re-place the free pairs optimally around the others; return whether the value rose."""
+    """Re-place the free pairs optimally around the others; return whether that improved.
+
+    Among equal values, more people with a meeting is better (the next objective level):
+    the sub-model maximises value x (people + 1) + people newly given a meeting.
+    """
     free = [p for p in free if (p.a, p.b) not in fixed]
     keys = {(p.a, p.b) for p in free}
     before = {k: board.placed[k] for k in keys if k in board.placed}
+    weight = index.n + 1
     old_value = sum(index.pairs[k].value for k in before)
     for k in before:
         board.remove(index.pairs[k])
+    # People whose only meetings are among the free pairs: the sub-model decides if they meet.
+    alone = {p for k in keys for p in k if not board.busy[p]}
+    old = old_value * weight + sum(1 for p in alone if any(p in k for k in before))
     m = cp_model.CpModel()
     nfree = len(index.free_tables)
     ps: dict[tuple[int, int], list] = defaultdict(list)
@@ -122,21 +132,28 @@ def _resolve_part(index: Index, board: Board, free: list[Pair], slots: set[int] 
     for vs in fixed_ts.values():
         if len(vs) > 1:
             m.add_at_most_one(vs)
-    m.maximize(sum(terms))
+    met = []
+    for p in alone:
+        if per_p.get(p):
+            h = m.new_bool_var("")
+            m.add(sum(per_p[p]) >= h)
+            m.add_hint(h, any(p in k for k in before))
+            met.append(h)
+    m.maximize(weight * sum(terms) + sum(met))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     status = solver.solve(m)
     better = status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
-        solver.objective_value >= old_value)
+        round(solver.objective_value) >= old)
     if better:
         for k, row in rows.items():
             for s, t, v in row:
                 if solver.boolean_value(v):
                     board.place(index.pairs[k], s, t)
                     break
-        return solver.objective_value > old_value
+        return round(solver.objective_value) > old
     for k, (s, t) in before.items():
         board.place(index.pairs[k], s, t)
     return False
@@ -158,11 +175,17 @@ def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], de
     if len(index.candidates) <= NEIGHBOURHOOD_PAIRS:
         return value  # one neighbourhood would be the whole model: leave it to the full solve
     rounds = 0
-    while time.monotonic() < deadline - 0.05 and value < target:
+    while time.monotonic() < deadline - 0.05:
+        lonely = [p for p in index.candidates if not board.busy[p.a] or not board.busy[p.b]]
+        if value >= target and not lonely:
+            break
         rounds += 1
         open_pairs = [p for p in index.candidates if (p.a, p.b) not in board.placed
                       and board.can_meet(p)] or index.candidates
         open_pairs.sort(key=lambda p: -p.value)
+        if lonely and (value >= target or rng.random() < LONELY_SHARE):
+            # Pairs of people without a meeting: swapping them in keeps the value up.
+            open_pairs = sorted(lonely, key=lambda p: -p.value)
         weakest: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for k, (s, t) in sorted(board.placed.items(), key=lambda kv: index.pairs[kv[0]].value):
             if t == FREE and k not in fixed and len(weakest[s]) < WEAK_POOL:
@@ -173,7 +196,7 @@ def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], de
         else:
             free, slots = _neighbourhood_slots(index, board, rng, open_pairs, by_slot)
         seconds = min(0.5, max(0.05, deadline - time.monotonic()))
-        _resolve_part(index, board, free, slots, fixed, seconds, workers, seed + rounds)
+        resolve_part(index, board, free, slots, fixed, seconds, workers, seed + rounds)
         new = sum(index.pairs[k].value for k in board.placed)
         if new > value and report is not None:
             report(new)

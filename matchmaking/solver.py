@@ -17,15 +17,18 @@ from matchmaking.board import Board
 from matchmaking.bound import (
     TIME_INDEXED_LIMIT,
     BackgroundBound,
+    Relaxation,
     columns,
     lp_method,
     matching_bound,
+    solve_relaxation,
     time_indexed_bound,
 )
 from matchmaking.compact import reduce_breaks
 from matchmaking.lns import improve_value
 from matchmaking.model import Problem, Schedule
 from matchmaking.repair import insert_by_chains, replace_weaker
+from matchmaking.rounding import polish_doubtful, round_columns, round_pairs
 from matchmaking.rules import FREE, VALUE_SCALE, Index, count_breaks
 
 Progress = Callable[[float, float], None]
@@ -44,6 +47,12 @@ BREAKS_ANNEAL_SHARE = 0.6
 SMALL_MODEL_LIMIT = 8_000
 #: Above this many (pair, slot, table) booleans only the neighbourhood search runs.
 FULL_MODEL_LIMIT = 60_000
+#: Up to this many columns GLOP solves the LP in about a second: before anything else.
+LP_NOW_LIMIT = 40_000
+#: Up to this many columns GLOP solves the LP within the time limits: on the spare core.
+LP_LATER_LIMIT = 150_000
+#: Share of the search time that may go to re-solving where the LP is fractional.
+LP_POLISH_SHARE = 0.6
 
 
 def throttled(progress: Progress | None, every: float = 1.0) -> Progress | None:
@@ -370,16 +379,17 @@ def optimise(
     started = time.monotonic()
     size = columns(index)
     pending = None
+    relaxation: Relaxation | None = None
     if bound is None:
         bound = matching_bound(index)
-        if size <= TIME_INDEXED_LIMIT:
-            budget = deadline - started
-            if size <= SMALL_MODEL_LIMIT or workers < 2:
-                bound = min(bound, time_indexed_bound(index, 0.25 * budget, lp_method(size)))
-            else:
-                # The tighter LP takes seconds at this size: solve it on the spare core.
-                pending = BackgroundBound(index, 0.8 * budget)
-    log.debug("bound %d at %.1f s before deadline", bound, deadline - time.monotonic())
+        budget = deadline - started
+        if size <= LP_NOW_LIMIT:
+            relaxation = solve_relaxation(index, 0.25 * budget)
+        elif size <= TIME_INDEXED_LIMIT and workers < 2:
+            bound = min(bound, time_indexed_bound(index, 0.25 * budget, lp_method(size)))
+        elif size <= TIME_INDEXED_LIMIT:
+            # The LP takes seconds at this size: solve it on the spare core meanwhile.
+            pending = BackgroundBound(index, 0.8 * budget, exact=size <= LP_LATER_LIMIT)
     # Small models go straight to the full model, which proves optimality quickly. On larger
     # ones large neighbourhood search raises the value faster; the full model then tries to
     # prove optimality and serves the later levels, when it is not too large.
@@ -389,16 +399,51 @@ def optimise(
         TIME_SHARE["value"] * VALUE_LNS_SHARE if full_model else 0.85)
     lns_workers = max(1, workers - 1) if pending is not None else workers
     # On a re-solve the search would shuffle meetings that should stay: the full model only.
-    if size > SMALL_MODEL_LIMIT and index.problem.options.min_meetings == 0 and not previous:
-        report = None
-        if progress is not None:
-            def report(v: int) -> None:
-                progress(v / VALUE_SCALE, bound / VALUE_SCALE)
-        improve_value(index, board, fixed=set(fixed), deadline=lns_deadline, target=bound,
-                      seed=seed, workers=lns_workers, report=report)
+    search = (size > SMALL_MODEL_LIMIT and index.problem.options.min_meetings == 0
+              and not previous)
+    report = None
+    if progress is not None:
+        def report(v: int) -> None:
+            progress(v / VALUE_SCALE, bound / VALUE_SCALE)
+
+    def use(board: Board, relaxation: Relaxation) -> Board:
+        nonlocal bound
+        bound = min(bound, relaxation.bound)
+        if not search:
+            return board
+        board = _rounded(index, board, relaxation, fixed)
+        if relaxation.exact:
+            polish_doubtful(index, board, relaxation.columns, fixed=set(fixed),
+                            workers=lns_workers, seed=seed,
+                            deadline=time.monotonic()
+                            + LP_POLISH_SHARE * (lns_deadline - time.monotonic()))
+        if report is not None:
+            report(sum(index.pairs[k].value for k in board.placed))
+        return board
+
+    if relaxation is not None:
+        board = use(board, relaxation)
+    if search:
+        while time.monotonic() < lns_deadline - 0.05:
+            # While the LP runs, search in short rounds so that its schedule is used soon.
+            until = lns_deadline if pending is None or pending.done else min(
+                lns_deadline, time.monotonic() + 1.0)
+            improve_value(index, board, fixed=set(fixed), deadline=until, target=bound,
+                          seed=seed, workers=lns_workers, report=report)
+            if pending is not None:
+                for got in pending.arrived():
+                    board = use(board, got)
+                if pending.done:
+                    lns_workers = workers
+            if sum(index.pairs[k].value for k in board.placed) >= bound:
+                break
     if pending is not None:
-        lp = pending.result(timeout=max(0.0, deadline - time.monotonic() - 0.5))
-        bound = bound if lp is None else min(bound, lp)
+        # The bound still counts at the end; the schedule has no time left to use the LP.
+        for got in pending.arrived(timeout=max(0.0, deadline - time.monotonic() - 0.5)):
+            bound = min(bound, got.bound)
+        pending.close()
+    log.debug("bound %d, value %d, %.1f s left", bound,
+              sum(index.pairs[k].value for k in board.placed), deadline - time.monotonic())
     if not full_model:
         value = sum(index.pairs[k].value for k in board.placed)
         if progress is not None:
@@ -406,8 +451,6 @@ def optimise(
         reduce_breaks(index, board, fixed=set(fixed) | set(previous or ()), deadline=deadline,
                       seed=seed)
         return Outcome(dict(board.placed), bound, value >= bound)
-    log.debug("value %d after LNS, %.1f s left", sum(index.pairs[k].value for k in board.placed),
-              deadline - time.monotonic())
     model = _Model(index, fixed, from_slot)
     k = index.problem.options.min_meetings
     value = model.value_level()
@@ -482,6 +525,19 @@ def optimise(
     value_proven = value_now >= min(bound, cp_bound) or (
         proven["value"] and (k == 0 or proven["min_meetings"]))
     return Outcome(placed, min(bound, cp_bound), value_proven)
+
+
+def _rounded(index: Index, board: Board, relaxation: Relaxation, fixed: Placements) -> Board:
+    """Return the better of the board and the LP's solution rounded, filled and repaired."""
+    rounded = start_board(index, fixed, board.lock_tables, board.from_slot)
+    if relaxation.exact:
+        round_columns(index, rounded, relaxation.columns)
+    else:
+        round_pairs(index, rounded, relaxation.columns)
+    fill_greedy(index, rounded)
+    repair(index, rounded, fixed=set(fixed))
+    value = sum(index.pairs[k].value for k in rounded.placed)
+    return rounded if value > sum(index.pairs[k].value for k in board.placed) else board
 
 
 def _anneal(index: Index, placed: Placements, fixed: Placements, previous: Placements | None,
