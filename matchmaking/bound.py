@@ -157,6 +157,38 @@ def time_indexed_bound(index: Index, seconds: float | None = None, method: str =
     return sum(p.value for p in index.candidates) if got is None else got.bound
 
 
+def coverage_bound(index: Index, min_value: int, seconds: float | None = None) -> int | None:
+    """Return at most how many people with a request can meet when the value is >= min_value.
+
+    The LP relaxation of the time-indexed model with "has a meeting" columns: a proof of how
+    few people any schedule of that value can leave without a meeting. None on time-out.
+    """
+    model = _TimeIndexedLP(index, "GLOP")
+    lp = model.lp
+    floor = lp.Constraint(float(min_value), lp.infinity())
+    per_p: dict[int, list] = defaultdict(list)
+    for k, _, _, x in model.columns:
+        floor.SetCoefficient(x, index.pairs[k].value)
+        per_p[k[0]].append(x)
+        per_p[k[1]].append(x)
+    objective = lp.Objective()
+    objective.Clear()
+    for p, xs in per_p.items():
+        if index.has_request[p]:
+            met = lp.NumVar(0.0, 1.0, "")
+            objective.SetCoefficient(met, 1)
+            row = lp.Constraint(0.0, lp.infinity())
+            row.SetCoefficient(met, -1)
+            for x in xs:
+                row.SetCoefficient(x, 1)
+    objective.SetMaximization()
+    if seconds is not None:
+        lp.SetTimeLimit(max(1, int(seconds * 1000)))
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    return math.floor(objective.Value() + 1e-6)
+
+
 def matching_bound(index: Index) -> int:
     """Return the LP bound (hundredths) of the b-matching relaxation with table totals."""
     total = sum(p.value for p in index.candidates)

@@ -22,7 +22,6 @@ from matchmaking.bound import (
     lp_method,
     matching_bound,
     solve_relaxation,
-    time_indexed_bound,
 )
 from matchmaking.compact import reduce_breaks
 from matchmaking.lns import improve_value
@@ -386,7 +385,7 @@ def optimise(
         if size <= LP_NOW_LIMIT:
             relaxation = solve_relaxation(index, 0.25 * budget)
         elif size <= TIME_INDEXED_LIMIT and workers < 2:
-            bound = min(bound, time_indexed_bound(index, 0.25 * budget, lp_method(size)))
+            relaxation = solve_relaxation(index, 0.25 * budget, lp_method(size))
         elif size <= TIME_INDEXED_LIMIT:
             # The LP takes seconds at this size: solve it on the spare core meanwhile.
             pending = BackgroundBound(index, 0.8 * budget, exact=size <= LP_LATER_LIMIT)

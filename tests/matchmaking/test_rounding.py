@@ -7,7 +7,7 @@ import pytest
 from benchmarks.generate import Size, generate
 from matchmaking import check, load_problem
 from matchmaking.assemble import build_schedule
-from matchmaking.bound import BackgroundBound, solve_relaxation
+from matchmaking.bound import BackgroundBound, coverage_bound, solve_relaxation
 from matchmaking.lns import resolve_part
 from matchmaking.rounding import polish_doubtful, round_columns, round_pairs
 from matchmaking.rules import FREE, VALUE_SCALE, Index
@@ -101,3 +101,14 @@ def test_resolve_part_prefers_more_people_met_at_equal_value():
     assert improved is True
     assert value_of(index, board) == 6 * VALUE_SCALE
     assert met >= {3, 4} and len(met) == 4
+
+
+def test_coverage_bound_counts_who_can_meet_at_that_value():
+    # One table, one slot: keeping the value of the must-meet pair leaves P3 and P4 out.
+    index = Index(load_problem(make_problem(
+        people=4, slots=1, tables=1,
+        requests=[request("P1", "P2", 3), request("P3", "P4", 1)])))
+
+    assert coverage_bound(index, 3 * VALUE_SCALE) == 2
+    assert coverage_bound(index, 0) == 2
+    assert coverage_bound(index, 4 * VALUE_SCALE) is None  # no schedule is worth that much
