@@ -75,7 +75,8 @@ def resolve_part(index: Index, board: Board, free: list[Pair], slots: set[int] |
     Among equal values, more people with a meeting is better (the next objective level):
     the sub-model maximises value x (people + 1) + people newly given a meeting.
     """
-    free = [p for p in free if (p.a, p.b) not in fixed]
+    # A pair listed twice would get two rows and count twice: keep one of each.
+    free = list({(p.a, p.b): p for p in free if (p.a, p.b) not in fixed}.values())
     keys = {(p.a, p.b) for p in free}
     before = {k: board.placed[k] for k in keys if k in board.placed}
     weight = index.n + 1

@@ -384,6 +384,7 @@ def optimise(
         budget = deadline - started
         if size <= LP_NOW_LIMIT:
             relaxation = solve_relaxation(index, 0.25 * budget)
+            log.debug("LP %s", None if relaxation is None else relaxation.bound)
         elif size <= TIME_INDEXED_LIMIT and workers < 2:
             relaxation = solve_relaxation(index, 0.25 * budget, lp_method(size))
         elif size <= TIME_INDEXED_LIMIT:
@@ -517,7 +518,8 @@ def optimise(
             placed, current = fallback, lv.evaluate(fallback)
         if lv.name == "value" and progress is not None:
             progress(current / VALUE_SCALE, min(bound, cp_bound) / VALUE_SCALE)
-        log.debug("level %s: %d, %.1f s left", lv.name, current, deadline - time.monotonic())
+        log.debug("level %s: %d (value %d), %.1f s left", lv.name, current, value.evaluate(placed),
+                  deadline - time.monotonic())
         # Later levels only choose among schedules as good as this one on this level.
         model.m.add(lv.expr >= current if lv.maximize else lv.expr <= current)
     value_now = value.evaluate(placed)

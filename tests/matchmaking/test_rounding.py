@@ -112,3 +112,15 @@ def test_coverage_bound_counts_who_can_meet_at_that_value():
     assert coverage_bound(index, 3 * VALUE_SCALE) == 2
     assert coverage_bound(index, 0) == 2
     assert coverage_bound(index, 4 * VALUE_SCALE) is None  # no schedule is worth that much
+
+
+def test_resolve_part_with_a_pair_listed_twice_keeps_the_value():
+    index = Index(load_problem(make_problem(
+        people=4, slots=2, tables=1, requests=[request("P1", "P2"), request("P3", "P4")])))
+    board = start_board(index, {}, {})
+    board.place(index.pairs[(0, 1)], 0, FREE)
+    board.place(index.pairs[(2, 3)], 1, FREE)
+
+    resolve_part(index, board, index.candidates * 2, None, set(), 5.0, 1, 0)
+
+    assert sorted(board.placed) == [(0, 1), (2, 3)]
