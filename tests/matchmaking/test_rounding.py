@@ -114,13 +114,17 @@ def test_coverage_bound_counts_who_can_meet_at_that_value():
     assert coverage_bound(index, 4 * VALUE_SCALE) is None  # no schedule is worth that much
 
 
-def test_resolve_part_with_a_pair_listed_twice_keeps_the_value():
+def test_resolve_part_with_a_pair_listed_twice_counts_it_once():
+    # One table, two slots. Counted twice, P3-P4 in both slots would look worth 6.
     index = Index(load_problem(make_problem(
-        people=4, slots=2, tables=1, requests=[request("P1", "P2"), request("P3", "P4")])))
+        people=6, slots=2, tables=1,
+        requests=[request("P1", "P2", 2), request("P5", "P6", 2), request("P3", "P4", 3)])))
     board = start_board(index, {}, {})
     board.place(index.pairs[(0, 1)], 0, FREE)
-    board.place(index.pairs[(2, 3)], 1, FREE)
+    board.place(index.pairs[(4, 5)], 1, FREE)
+    twice = [index.pairs[(2, 3)]] * 2
 
-    resolve_part(index, board, index.candidates * 2, None, set(), 5.0, 1, 0)
+    resolve_part(index, board, index.candidates + twice, None, set(), 5.0, 1, 0)
 
-    assert sorted(board.placed) == [(0, 1), (2, 3)]
+    assert len(board.placed) == 2 and (2, 3) in board.placed
+    assert value_of(index, board) == 5 * VALUE_SCALE
