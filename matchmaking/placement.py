@@ -1,0 +1,485 @@
+"""Re-place a fixed set of meetings in slots to minimise breaks, then idle slots (CP-SAT).
+
+The model is the participant-centred one of Bofill et al. (JAIR 2022): one boolean per
+(meeting, slot, table option), a busy literal per (participant, slot), the implied constraints
+IC1 (a participant is busy in exactly as many slots as they have meetings) and IC2 (a slot holds
+two busy people per meeting, at most as many meetings as tables), and a break literal wherever a
+participant resumes meeting after an idle run. Core-based search suits this objective: a sum of
+few literals whose optimum is near zero. Instances too large for one model are improved by
+re-placing the meetings of a few participants at a time around the others.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from matchmaking.rules import FREE, Index, count_breaks
+
+Placements = dict[tuple[int, int], tuple[int, int]]
+
+#: Up to this many (meeting, slot, table) booleans one model holds every movable meeting.
+FULL_MODEL_LIMIT = 60_000
+#: Booleans per neighbourhood when the instance is larger than that.
+NEIGHBOURHOOD_LIMIT = 6_000
+#: Share of the time the breaks search may use; the idle search gets the rest.
+BREAKS_SHARE = 0.85
+#: Time per neighbourhood in seconds, and the share of neighbourhoods over slot windows.
+NEIGHBOURHOOD_SECONDS = 1.0
+SLOT_WINDOW_SHARE = 0.3
+#: A break weighs as much as this many idle slots in the neighbourhoods' objective.
+IDLE_WEIGHT = 1000
+#: Whether the breaks search starts core-based (then alternates with the default search).
+CORE = True
+#: Seconds per restart of the breaks search (None: one run).
+SEGMENT: float | None = 6.0
+
+
+def place_meetings(
+    index: Index,
+    placed: Placements,
+    *,
+    fixed: set[tuple[int, int]],
+    deadline: float,
+    seed: int = 0,
+    workers: int = 2,
+    from_slot: int = 0,
+) -> Placements:
+    """Return the same meetings placed with fewer breaks, then fewer idle slots, if found."""
+    movable = {k for k, (s, _) in placed.items() if k not in fixed and s >= from_slot}
+    best = dict(placed)
+    if not movable or deadline - time.monotonic() < 0.1:
+        return best
+    if _size(index, movable, from_slot) <= FULL_MODEL_LIMIT:
+        found = _solve(index, best, movable, from_slot=from_slot, deadline=deadline,
+                       seed=seed, workers=workers)
+        if found is not None and _cost(index, found) < _cost(index, best):
+            best = found
+        return best
+    return _lns(index, best, movable, from_slot=from_slot, deadline=deadline, seed=seed,
+                workers=workers)
+
+
+def _size(index: Index, keys, from_slot: int) -> int:
+    pairs = index.pairs
+    return sum(
+        sum(1 for s in pairs[k].slots if s >= from_slot) * len(pairs[k].tables) for k in keys)
+
+
+def _busy(index: Index, placed: Placements) -> list[set[int]]:
+    busy: list[set[int]] = [set() for _ in range(index.n)]
+    for (a, b), (s, _) in placed.items():
+        busy[a].add(s)
+        busy[b].add(s)
+    return busy
+
+
+def _cost(index: Index, placed: Placements) -> tuple[int, int]:
+    return count_breaks(index, _busy(index, placed))
+
+
+class _PlacementModel:
+    """CP-SAT model of the movable meetings' slots around the other meetings, which stay."""
+
+    def __init__(self, index: Index, placed: Placements, movable: set[tuple[int, int]],
+                 from_slot: int, *, idle: bool = True,
+                 within: tuple[int, int] | None = None):
+        self.index = index
+        self.with_idle = idle
+        self.m = m = cp_model.CpModel()
+        pairs = index.pairs
+        stay_busy: dict[tuple[int, int], int] = {}
+        free_used = [0] * index.num_slots
+        fixed_used: set[tuple[int, int]] = set()
+        for k, (s, t) in placed.items():
+            if k in movable:
+                continue
+            stay_busy[(k[0], s)] = stay_busy[(k[1], s)] = 1
+            if t == FREE:
+                free_used[s] += 1
+            else:
+                fixed_used.add((t, s))
+        nfree = len(index.free_tables)
+        self.x: dict[tuple[int, int], list[tuple[int, int, cp_model.IntVar]]] = {}
+        ps: dict[tuple[int, int], list] = defaultdict(list)
+        free_s: dict[int, list] = defaultdict(list)
+        fixed_ts: dict[tuple[int, int], list] = defaultdict(list)
+        per_slot: dict[int, list] = defaultdict(list)
+        self.people: set[int] = set()
+        for k in sorted(movable):
+            pair = pairs[k]
+            row = []
+            for s in pair.slots:
+                if s < from_slot or (pair.a, s) in stay_busy or (pair.b, s) in stay_busy:
+                    continue
+                if within is not None and not within[0] <= s <= within[1]:
+                    continue
+                for t in pair.tables:
+                    if t == FREE and free_used[s] >= nfree:
+                        continue
+                    if t != FREE and (t, s) in fixed_used:
+                        continue
+                    v = m.new_bool_var("")
+                    row.append((s, t, v))
+                    ps[(pair.a, s)].append(v)
+                    ps[(pair.b, s)].append(v)
+                    per_slot[s].append(v)
+                    (free_s[s] if t == FREE else fixed_ts[(t, s)]).append(v)
+            m.add_exactly_one(v for _, _, v in row)
+            self.x[k] = row
+            self.people.update(k)
+        for s, vs in free_s.items():
+            room = nfree - free_used[s]
+            if len(vs) > room:
+                m.add(sum(vs) <= room)
+        for vs in fixed_ts.values():
+            if len(vs) > 1:
+                m.add_at_most_one(vs)
+        # Busy literals, the participant-centred view.
+        self.u: dict[tuple[int, int], cp_model.LinearExprT] = {}
+        deg: dict[int, int] = defaultdict(int)
+        for k in movable:
+            deg[k[0]] += 1
+            deg[k[1]] += 1
+        busy_in_slot: dict[int, list] = defaultdict(list)
+        self.busy_aux: list[tuple[cp_model.IntVar, int, int]] = []
+        self.day_pos = {s: (day, i) for day in index.day_slots for i, s in enumerate(day)}
+        for p in self.people:
+            for s in range(index.num_slots):
+                if (p, s) in stay_busy:
+                    self.u[(p, s)] = 1
+                    continue
+                vs = ps.get((p, s), [])
+                if not vs:
+                    self.u[(p, s)] = 0
+                elif len(vs) == 1:
+                    self.u[(p, s)] = vs[0]
+                else:
+                    b = m.new_bool_var("")
+                    m.add(sum(vs) == b)
+                    self.u[(p, s)] = b
+                    self.busy_aux.append((b, p, s))
+                if vs:
+                    busy_in_slot[s].append(self.u[(p, s)])
+            # IC1: as many busy slots as movable meetings.
+            lits = [self.u[(p, s)] for s in range(index.num_slots) if ps.get((p, s))]
+            m.add(sum(lits) == deg[p])
+        # IC2: two busy people per meeting in each slot.
+        # Measured: the equality "busy people = 2 x meetings" slows the search down a lot.
+        owned = len(index.problem.tables) - nfree
+        for s, lits in busy_in_slot.items():
+            taken = sum(1 for _, s2 in fixed_used if s2 == s)
+            room = nfree - free_used[s] + owned - taken
+            if len(lits) > 2 * room:
+                m.add(sum(lits) <= 2 * room)
+        self._breaks_and_idle()
+        self._windows(stay_busy)
+
+    def _breaks_and_idle(self) -> None:
+        """Create break literals (a run of meetings resumes) and idle literals per slot."""
+        index = self.index
+        self.breaks: list[cp_model.IntVar] = []
+        self.idle: list[cp_model.IntVar] = []
+        self.aux: list[tuple[cp_model.IntVar, int, int, str]] = []  # var, p, position, kind
+        self.const_breaks = 0
+        self.p_breaks: dict[int, list] = defaultdict(list)
+        for p in sorted(self.people):
+            for day in index.day_slots:
+                lits = [self.u[(p, s)] for s in day]
+                n = len(lits)
+                if sum(1 for x in lits if not isinstance(x, int) or x) < 2:
+                    continue
+                before: list = [0] * n  # busy in some slot of the day strictly before i
+                after: list = [0] * n  # busy in some slot of the day strictly after i
+                for i in range(1, n):
+                    before[i] = self._or(before[i - 1], lits[i - 1], p, day[i], "before")
+                if self.with_idle:
+                    for i in range(n - 2, -1, -1):
+                        after[i] = self._or(after[i + 1], lits[i + 1], p, day[i], "after")
+                for i in range(1, n):
+                    # A break ends at i: busy at i, idle at i - 1, busy somewhere before.
+                    terms = [lits[i], _not(lits[i - 1]), before[i - 1]]
+                    lit = self._and(terms, p, day[i], "break")
+                    if isinstance(lit, int):
+                        self.const_breaks += lit
+                    else:
+                        self.breaks.append(lit)
+                        self.p_breaks[p].append(lit)
+                for i in range(1, n - 1 if self.with_idle else 1):
+                    terms = [_not(lits[i]), before[i], after[i]]
+                    lit = self._and(terms, p, day[i], "idle")
+                    if not isinstance(lit, int):
+                        self.idle.append(lit)
+
+    def _windows(self, stay_busy: dict[tuple[int, int], int]) -> None:
+        """Tie each participant without a break to one window of consecutive busy slots.
+
+        A participant who meets on one day only and has no break is busy in exactly the slots
+        of one window as long as their meetings; when no such window can hold their meetings,
+        they have a break for sure, a lower bound the search would otherwise have to prove.
+        """
+        m, index = self.m, self.index
+        mine: dict[int, list[set[int]]] = defaultdict(list)
+        for (a, b), row in self.x.items():
+            slots = {s for s, _, _ in row}
+            mine[a].append(slots)
+            mine[b].append(slots)
+        self.windows: list[tuple[cp_model.IntVar, int, int, int]] = []  # var, p, first, last
+        for p in sorted(self.people):
+            stay = {s for s in range(index.num_slots) if (p, s) in stay_busy}
+            possible = {s for s in range(index.num_slots)
+                        if not isinstance(self.u[(p, s)], int) or self.u[(p, s)]}
+            days = {index.day_of[s] for s in possible}
+            if len(days) != 1:
+                continue
+            day = index.day_slots[days.pop()]
+            length = len(mine[p]) + len(stay)
+            if length < 2:
+                continue
+            starts = []
+            for i in range(len(day) - length + 1):
+                window = day[i:i + length]
+                if stay <= set(window) and set(window) <= possible and _matches(
+                        mine[p], [s for s in window if s not in stay]):
+                    starts.append(window)
+            if not starts:
+                m.add(sum(self.p_breaks[p]) >= 1)
+                continue
+            ws = []
+            for window in starts:
+                w = m.new_bool_var("")
+                ws.append(w)
+                self.windows.append((w, p, window[0], window[-1]))
+                for s in window:
+                    if not isinstance(self.u[(p, s)], int):
+                        m.add_implication(w, self.u[(p, s)])
+                for lit in self.p_breaks[p]:
+                    m.add_implication(w, lit.Not())
+            m.add_at_most_one(ws)
+            m.add_bool_or(ws + self.p_breaks[p])
+            # In a window, p is idle outside it: stronger than counting with IC1 alone.
+            for s in day:
+                lit = self.u[(p, s)]
+                if isinstance(lit, int):
+                    continue
+                out = [w for w, window in zip(ws, starts, strict=True) if s not in window]
+                if out:
+                    m.add_at_most_one([lit, *out])
+
+    def _or(self, a, b, p: int, s: int, kind: str):
+        if isinstance(a, int) and isinstance(b, int):
+            return int(a or b)
+        if (isinstance(a, int) and a) or (isinstance(b, int) and b):
+            return 1
+        if isinstance(a, int):
+            return b
+        if isinstance(b, int):
+            return a
+        v = self.m.new_bool_var("")
+        self.m.add_bool_or([a.Not(), v])
+        self.m.add_bool_or([b.Not(), v])
+        self.m.add_bool_or([v.Not(), a, b])
+        self.aux.append((v, p, s, kind))
+        return v
+
+    def _and(self, terms, p: int, s: int, kind: str):
+        """Return a literal forced true when every term holds (terms: 0, 1 or literals)."""
+        lits = []
+        for t in terms:
+            if isinstance(t, int):
+                if not t:
+                    return 0
+                continue
+            lits.append(t)
+        if not lits:
+            return 1
+        v = self.m.new_bool_var("")
+        # Only the lower bound matters for a minimised literal; the converse helps propagation.
+        self.m.add_bool_or([x.Not() for x in lits] + [v])
+        for x in lits:
+            self.m.add_implication(v, x)
+        self.aux.append((v, p, s, kind))
+        return v
+
+    def hint(self, placed: Placements) -> None:
+        """Hint a complete solution, auxiliary literals included."""
+        m, index = self.m, self.index
+        m.clear_hints()
+        for k, row in self.x.items():
+            at = placed[k][0]
+            for s, _, v in row:
+                m.add_hint(v, s == at)
+        busy = _busy(index, placed)
+        for v, p, s in self.busy_aux:
+            m.add_hint(v, s in busy[p])
+        for v, p, s, kind in self.aux:
+            day, i = self.day_pos[s]
+            mine = [x in busy[p] for x in day]
+            if kind == "before":
+                val = any(mine[:i])
+            elif kind == "after":
+                val = any(mine[i + 1:])
+            elif kind == "break":
+                val = mine[i] and not mine[i - 1] and any(mine[:i - 1])
+            else:
+                val = not mine[i] and any(mine[:i]) and any(mine[i + 1:])
+            m.add_hint(v, bool(val))
+        for w, p, first, last in getattr(self, "windows", []):
+            inside = {s for s in busy[p] if first <= s <= last}
+            m.add_hint(w, len(inside) == len(busy[p]) == last - first + 1)
+
+    def read(self, solver: cp_model.CpSolver, placed: Placements) -> Placements:
+        """Return the placements with the movable meetings where the solver put them."""
+        out = dict(placed)
+        for k, row in self.x.items():
+            for s, t, v in row:
+                if solver.boolean_value(v):
+                    out[k] = (s, t)
+                    break
+        return out
+
+
+def _matches(meetings: list[set[int]], slots: list[int]) -> bool:
+    """Return whether each meeting gets its own slot among `slots` (bipartite matching)."""
+    if len(meetings) > len(slots):
+        return False
+    owner: dict[int, int] = {}
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for s in slots:
+            if s in meetings[i] and s not in seen:
+                seen.add(s)
+                if s not in owner or augment(owner[s], seen):
+                    owner[s] = i
+                    return True
+        return False
+
+    return all(augment(i, set()) for i in range(len(meetings)))
+
+
+def _not(lit):
+    return 1 - lit if isinstance(lit, int) else lit.Not()
+
+
+def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, from_slot: int,
+           deadline: float, seed: int, workers: int, core: bool | None = None) -> Placements | None:
+    """Minimise breaks then idle slots of the movable meetings; None if nothing was found."""
+    core = CORE if core is None else core
+    model = _PlacementModel(index, placed, movable, from_slot)
+    m = model.m
+    start_cost = _cost(index, placed)
+    best = placed
+    left = deadline - time.monotonic()
+    if left <= 0.05:
+        return None
+    breaks_expr = sum(model.breaks) + model.const_breaks
+    if model.breaks:
+        m.minimize(breaks_expr)
+        stop = time.monotonic() + left * BREAKS_SHARE
+        turn = 0
+        # Restarts from the best schedule alternate core-based and default search: each
+        # finds what the other misses, and a fresh seed leaves a stalled search behind.
+        while True:
+            left = stop - time.monotonic()
+            if left < 0.05:
+                break
+            model.hint(best)
+            use_core = core if SEGMENT is None else (turn % 2 == 0) == core
+            solver = _solver(min(left, SEGMENT or left), seed + turn, workers, use_core)
+            status = solver.solve(m)
+            turn += 1
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                found = model.read(solver, placed)
+                if _cost(index, found) < _cost(index, best):
+                    best = found
+            if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+                break
+    left = deadline - time.monotonic()
+    b_now = _cost(index, best)[0]
+    if model.idle and left > 0.05 and _cost(index, best)[1] > 0:
+        m.add(breaks_expr <= b_now)
+        m.minimize(sum(model.idle))
+        model.hint(best)
+        solver = _solver(left, seed, workers, core=False)
+        status = solver.solve(m)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = model.read(solver, placed)
+            if _cost(index, found) < _cost(index, best):
+                best = found
+    return best if _cost(index, best) < start_cost else None
+
+
+def _solver(seconds: float, seed: int, workers: int, core: bool) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    if core:
+        solver.parameters.optimize_with_core = True
+    return solver
+
+
+def _lns(index: Index, placed: Placements, movable: set[tuple[int, int]], *, from_slot: int,
+         deadline: float, seed: int, workers: int) -> Placements:
+    """Re-place a few participants' meetings, or every meeting in a run of slots, repeatedly.
+
+    Neighbourhoods start from a participant with a break: their meetings and those of the
+    people they meet, up to NEIGHBOURHOOD_LIMIT booleans; or all meetings held in a few
+    consecutive slots, each kept inside those slots. Equal-cost moves are accepted, so the
+    search drifts across plateaus.
+    """
+    rng = random.Random(seed)
+    best = dict(placed)
+    best_cost = _cost(index, best)
+    by_person: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for k in movable:
+        by_person[k[0]].append(k)
+        by_person[k[1]].append(k)
+    rounds = 0
+    while time.monotonic() < deadline - 0.1 and best_cost[1] > 0:
+        rounds += 1
+        busy = _busy(index, best)
+        broken = [p for p in by_person if count_breaks(index, [busy[p]])[1] > 0]
+        if not broken:
+            break
+        within = None
+        if rng.random() < SLOT_WINDOW_SHARE:
+            day = rng.choice([d for d in index.day_slots if len(d) > 1])
+            width = min(len(day), rng.randint(3, 7))
+            i = rng.randrange(len(day) - width + 1)
+            within = (day[i], day[i + width - 1])
+            keys = {k for k in movable if within[0] <= best[k][0] <= within[1]}
+        else:
+            keys = set()
+            people: list[int] = [rng.choice(broken)]
+            seen = set(people)
+            while people:
+                p = people.pop(0 if rng.random() < 0.7 else rng.randrange(len(people)))
+                extra = set(by_person[p]) - keys
+                if _size(index, keys | extra, from_slot) > NEIGHBOURHOOD_LIMIT:
+                    break
+                keys |= extra
+                partners = [q for k in extra for q in k if q not in seen]
+                rng.shuffle(partners)
+                seen.update(partners)
+                people += partners
+        if not keys:
+            continue
+        seconds = min(NEIGHBOURHOOD_SECONDS, deadline - time.monotonic())
+        if seconds < 0.05:
+            break
+        model = _PlacementModel(index, best, keys, from_slot, within=within)
+        model.m.minimize(
+            IDLE_WEIGHT * (sum(model.breaks) + model.const_breaks) + sum(model.idle))
+        model.hint(best)
+        solver = _solver(seconds, seed + rounds, workers, core=False)
+        status = solver.solve(model.m)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = model.read(solver, best)
+            cost = _cost(index, found)
+            if cost <= best_cost:
+                best, best_cost = found, cost
+    return best
