@@ -58,8 +58,10 @@ def work(job: dict) -> dict:
         for m in first.meetings:
             for p in (m.a, m.b):
                 busy[p] = busy.get(p, 0) + 1
-        gone = max(sorted(busy), key=busy.get)
         raw = json.loads(Path(job["problem"]).read_text())
+        # An exhibitor's meetings free only their own stand: take a visitor, to see reuse.
+        stands = {p["id"] for p in raw["participants"] if p.get("table")}
+        gone = max(sorted(set(busy) - stands), key=busy.get)
         for p in raw["participants"]:
             if p["id"] == gone:
                 p["unavailable"] = [s["id"] for s in raw["slots"]]
@@ -144,7 +146,7 @@ def jair_table(limit: float) -> None:
 
 
 def resolve_table(seed: int, folder: Path, size: str = "L") -> None:
-    """Print the re-solve after the busiest participant cancels."""
+    """Print the re-solve after the busiest participant without a stand cancels."""
     path = folder / f"{size}-{seed}.json"
     path.write_text(json.dumps(generate(SIZES[size], seed)))
     r = run({"algo": "resolve", "problem": str(path), "time_limit": TIME_LIMITS[size],
