@@ -11,6 +11,7 @@ re-placing the meetings of a few participants at a time around the others.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections import defaultdict
@@ -20,6 +21,8 @@ from ortools.sat.python import cp_model
 from matchmaking.rules import FREE, Index, count_breaks
 
 Placements = dict[tuple[int, int], tuple[int, int]]
+
+log = logging.getLogger(__name__)
 
 #: Up to this many (meeting, slot, table) booleans one model holds every movable meeting.
 FULL_MODEL_LIMIT = 60_000
@@ -34,6 +37,14 @@ SLOT_WINDOW_SHARE = 0.3
 IDLE_WEIGHT = 1000
 #: Whether the breaks search starts core-based (then alternates with the default search).
 CORE = True
+#: The ladder of window assumptions (see _ladder): share of the time, seconds and number of
+#: rungs, core-based or not. Measured at 30 s on 2 cores: rung 0 alone finds forum-13 and
+#: ticf-14crafa with 0 breaks from a greedy hint in 2-4 s, but from the annealed hint it timed
+#: out on every open JAIR instance and the time was better spent searching: off by default.
+LADDER_SHARE = 0.3
+RUNG_SECONDS = 6.0
+RUNGS = 0
+RUNG_CORE = True
 #: Seconds per restart of the breaks search (None: one run).
 SEGMENT: float | None = 6.0
 
@@ -177,6 +188,8 @@ class _PlacementModel:
                 m.add(sum(lits) <= 2 * room)
         self._breaks_and_idle()
         self._windows(stay_busy)
+        # Breaks that the meetings which stay make anyway bound the total too.
+        self.lower = max(self.lower, self.const_breaks)
 
     def _breaks_and_idle(self) -> None:
         """Create break literals (a run of meetings resumes) and idle literals per slot."""
@@ -228,6 +241,9 @@ class _PlacementModel:
             mine[a].append(slots)
             mine[b].append(slots)
         self.windows: list[tuple[cp_model.IntVar, int, int, int]] = []  # var, p, first, last
+        self.window_of: dict[int, list[cp_model.IntVar]] = {}
+        #: A proven lower bound on breaks: participants who cannot keep to one window.
+        self.lower = 0
         for p in sorted(self.people):
             stay = {s for s in range(index.num_slots) if (p, s) in stay_busy}
             possible = {s for s in range(index.num_slots)
@@ -247,6 +263,7 @@ class _PlacementModel:
                     starts.append(window)
             if not starts:
                 m.add(sum(self.p_breaks[p]) >= 1)
+                self.lower += 1
                 continue
             ws = []
             for window in starts:
@@ -260,6 +277,7 @@ class _PlacementModel:
                     m.add_implication(w, lit.Not())
             m.add_at_most_one(ws)
             m.add_bool_or(ws + self.p_breaks[p])
+            self.window_of[p] = ws
             # In a window, p is idle outside it: stronger than counting with IC1 alone.
             for s in day:
                 lit = self.u[(p, s)]
@@ -379,10 +397,12 @@ def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, f
     if model.breaks:
         m.minimize(breaks_expr)
         stop = time.monotonic() + left * BREAKS_SHARE
+        best = _ladder(model, best, movable, stop=time.monotonic() + left * LADDER_SHARE,
+                       seed=seed, workers=workers)
         turn = 0
         # Restarts from the best schedule alternate core-based and default search: each
         # finds what the other misses, and a fresh seed leaves a stalled search behind.
-        while True:
+        while _cost(index, best)[0] > model.lower:
             left = stop - time.monotonic()
             if left < 0.05:
                 break
@@ -390,6 +410,8 @@ def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, f
             use_core = core if SEGMENT is None else (turn % 2 == 0) == core
             solver = _solver(min(left, SEGMENT or left), seed + turn, workers, use_core)
             status = solver.solve(m)
+            log.debug("turn %d (core %s): %s, breaks %s", turn, use_core,
+                      solver.status_name(status), solver.objective_value)
             turn += 1
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 found = model.read(solver, placed)
@@ -410,6 +432,41 @@ def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, f
             if _cost(index, found) < _cost(index, best):
                 best = found
     return best if _cost(index, best) < start_cost else None
+
+
+def _ladder(model: _PlacementModel, best: Placements, movable: set[tuple[int, int]], *,
+            stop: float, seed: int, workers: int) -> Placements:
+    """Search schedules where all but k participants keep one window, k = 0, 1, 2, ...
+
+    The participants who have no possible window break anyway; assuming everyone else keeps
+    one window makes a strongly constrained problem that core-based search solves fast, like
+    the linear search from below of MaxSAT solvers. Rungs proven infeasible raise the lower
+    bound on breaks; the first rung with a schedule ends the ladder.
+    """
+    index = model.index
+    windowed = [sum(ws) for ws in model.window_of.values()]
+    k = 0
+    while windowed and k < RUNGS and _cost(index, best)[0] > model.lower + k:
+        left = stop - time.monotonic()
+        if left < 0.1:
+            break
+        model.hint(best)
+        rung = model.m.clone()
+        rung.add(sum(windowed) >= len(windowed) - k)
+        solver = _solver(min(left, RUNG_SECONDS), seed + k, workers, core=RUNG_CORE)
+        status = solver.solve(rung)
+        log.debug("rung %d: %s, breaks %s", k, solver.status_name(status),
+                  solver.objective_value if status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+                  else "-")
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = model.read(solver, best)
+            if _cost(index, found) < _cost(index, best):
+                best = found
+            break
+        if status == cp_model.INFEASIBLE:
+            model.lower += 1
+        k += 1
+    return best
 
 
 def _solver(seconds: float, seed: int, workers: int, core: bool) -> cp_model.CpSolver:

@@ -6,7 +6,7 @@ import time
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matchmaking import check, load_problem
+from matchmaking import check, load_problem, placement
 from matchmaking.assemble import build_schedule
 from matchmaking.board import Board
 from matchmaking.placement import place_meetings
@@ -190,3 +190,36 @@ def test_place_meetings_random_problem_valid_and_optimal(drawn):
             assert out[k][0] >= from_slot
     assert _cost(index, out) <= _cost(index, placed)
     assert _cost(index, out) == _brute_force(index, placed, fixed, from_slot)
+
+
+def _spread_problem():
+    """Return a problem with six people meeting in a ring, placed with gaps."""
+    people = [f"P{i + 1}" for i in range(6)]
+    requests = [request(a, b) for a, b in zip(people, people[1:] + people[:1], strict=True)]
+    problem = load_problem(make_problem(people=6, slots=6, tables=2, requests=requests))
+    index = Index(problem)
+    keys = sorted(index.pairs)
+    placed = {k: (2 * (i % 3), -1) for i, k in enumerate(keys)}
+    return problem, index, placed
+
+
+def test_place_meetings_ladder_finds_the_optimum(monkeypatch):
+    monkeypatch.setattr(placement, "RUNGS", 2)
+    problem, index, placed = _spread_problem()
+
+    _, _, out, schedule = _place(problem, placed)
+
+    assert set(out) == set(placed)
+    assert check(problem, schedule) == []
+    assert _cost(index, out) == _brute_force(index, placed, set())
+
+
+def test_place_meetings_neighbourhoods_on_large_instances(monkeypatch):
+    monkeypatch.setattr(placement, "FULL_MODEL_LIMIT", 0)
+    problem, index, placed = _spread_problem()
+
+    _, _, out, schedule = _place(problem, placed, seconds=1.0)
+
+    assert set(out) == set(placed)
+    assert check(problem, schedule) == []
+    assert _cost(index, out) <= _cost(index, placed)
