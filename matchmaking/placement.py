@@ -18,6 +18,8 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
+from matchmaking.board import Board
+from matchmaking.compact import reduce_breaks
 from matchmaking.rules import FREE, Index, count_breaks
 
 Placements = dict[tuple[int, int], tuple[int, int]]
@@ -47,6 +49,10 @@ RUNGS = 0
 RUNG_CORE = True
 #: Seconds per restart of the breaks search (None: one run).
 SEGMENT: float | None = 6.0
+#: Share of the breaks search's time left that each anneal between two CP-SAT turns takes.
+ANNEAL_SHARE = 0.15
+#: The same when the CP-SAT turn found nothing better (large instances, little time).
+STALLED_ANNEAL_SHARE = 0.5
 
 
 def place_meetings(
@@ -408,7 +414,9 @@ def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, f
                 break
             model.hint(best)
             use_core = core if SEGMENT is None else (turn % 2 == 0) == core
-            solver = _solver(min(left, SEGMENT or left), seed + turn, workers, use_core)
+            seconds = min(left, SEGMENT or left, max(1.0, 0.4 * left) if turn == 0 else left)
+            solver = _solver(seconds, seed + turn, workers, use_core)
+            before = _cost(index, best)
             status = solver.solve(m)
             log.debug("turn %d (core %s): %s, breaks %s", turn, use_core,
                       solver.status_name(status), solver.objective_value)
@@ -419,6 +427,14 @@ def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, f
                     best = found
             if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
                 break
+            # Annealing moves whole chains of meetings, which CP-SAT's neighbourhoods rarely
+            # do: a short anneal from the best schedule often unlocks the next CP-SAT turn.
+            share = ANNEAL_SHARE if _cost(index, best) < before else STALLED_ANNEAL_SHARE
+            found = _anneal(index, best, movable, from_slot=from_slot, seed=seed + turn,
+                            deadline=time.monotonic() + share * (stop - time.monotonic()))
+            log.debug("anneal: breaks %d", _cost(index, found)[0])
+            if _cost(index, found) < _cost(index, best):
+                best = found
     left = deadline - time.monotonic()
     b_now = _cost(index, best)[0]
     if model.idle and left > 0.05 and _cost(index, best)[1] > 0:
@@ -432,6 +448,17 @@ def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, f
             if _cost(index, found) < _cost(index, best):
                 best = found
     return best if _cost(index, best) < start_cost else None
+
+
+def _anneal(index: Index, placed: Placements, movable: set[tuple[int, int]], *,
+            from_slot: int, seed: int, deadline: float) -> Placements:
+    """Return the placements after annealing the movable meetings' slots until the deadline."""
+    board = Board(index)
+    for k, (s, t) in placed.items():
+        board.place(index.pairs[k], s, t)
+    board.from_slot = from_slot
+    reduce_breaks(index, board, fixed=set(placed) - movable, deadline=deadline, seed=seed)
+    return dict(board.placed)
 
 
 def _ladder(model: _PlacementModel, best: Placements, movable: set[tuple[int, int]], *,
