@@ -4,9 +4,12 @@ The model is the participant-centred one of Bofill et al. (JAIR 2022): one boole
 (meeting, slot, table option), a busy literal per (participant, slot), the implied constraints
 IC1 (a participant is busy in exactly as many slots as they have meetings) and IC2 (a slot holds
 two busy people per meeting, at most as many meetings as tables), and a break literal wherever a
-participant resumes meeting after an idle run. Core-based search suits this objective: a sum of
-few literals whose optimum is near zero. Instances too large for one model are improved by
-re-placing the meetings of a few participants at a time around the others.
+participant resumes meeting after an idle run. On top of it, each participant who meets on one
+day gets window literals (one per run of consecutive slots that can hold all their meetings): no
+break means one window, and a participant without any possible window has a proven break.
+The search alternates core-based and default CP-SAT turns, each hinted with the best schedule,
+with short anneals (compact.reduce_breaks) in between. Instances too large for one model are
+improved by re-placing the meetings of a few participants at a time around the others.
 """
 
 from __future__ import annotations
