@@ -26,6 +26,7 @@ from matchmaking.bound import (
 from matchmaking.compact import reduce_breaks
 from matchmaking.lns import improve_value
 from matchmaking.model import Problem, Schedule
+from matchmaking.placement import place_meetings
 from matchmaking.repair import insert_by_chains, replace_weaker
 from matchmaking.rounding import polish_doubtful, round_columns, round_pairs
 from matchmaking.rules import FREE, VALUE_SCALE, Index, count_breaks
@@ -40,8 +41,6 @@ TIME_SHARE = {"min_meetings": 0.3, "value": 0.85, "kept": 0.5, "met": 0.3, "brea
 
 #: Share of the value level's time spent in large neighbourhood search before the full model.
 VALUE_LNS_SHARE = 0.6
-#: Share of the breaks level's time spent annealing before the full model takes over.
-BREAKS_ANNEAL_SHARE = 0.6
 #: Up to this many (pair, slot, table) booleans the full model alone handles the value.
 SMALL_MODEL_LIMIT = 8_000
 #: Above this many (pair, slot, table) booleans only the neighbourhood search runs.
@@ -384,7 +383,6 @@ def optimise(
         budget = deadline - started
         if size <= LP_NOW_LIMIT:
             relaxation = solve_relaxation(index, 0.25 * budget)
-            log.debug("LP %s", None if relaxation is None else relaxation.bound)
         elif size <= TIME_INDEXED_LIMIT and workers < 2:
             relaxation = solve_relaxation(index, 0.25 * budget, lp_method(size))
         elif size <= TIME_INDEXED_LIMIT:
@@ -412,6 +410,9 @@ def optimise(
         if not search:
             return board
         board = _rounded(index, board, relaxation, fixed)
+        log.debug("%s relaxation %d, rounded value %d, %.1f s left",
+                  "exact" if relaxation.exact else "PDLP", relaxation.bound,
+                  sum(index.pairs[k].value for k in board.placed), deadline - time.monotonic())
         if relaxation.exact:
             polish_doubtful(index, board, relaxation.columns, fixed=set(fixed),
                             workers=lns_workers, seed=seed,
@@ -477,9 +478,16 @@ def optimise(
     for make in makers:
         lv = make()
         if lv.name == "breaks":
+            # A short anneal gives the placement model a good hint; the placement model
+            # (windows, implied constraints, core search) then gets most of the time left.
             placed = _anneal(index, placed, fixed, previous, lock_tables=board.lock_tables,
-                             deadline=time.monotonic() + (deadline - time.monotonic())
-                             * TIME_SHARE["breaks"] * BREAKS_ANNEAL_SHARE, seed=seed)
+                             deadline=time.monotonic() + min(
+                                 4.0, 0.15 * (deadline - time.monotonic())), seed=seed)
+            kept = {k for k, st in (previous or {}).items() if placed.get(k) == st}
+            placed = place_meetings(
+                index, placed, fixed=set(fixed) | kept,
+                deadline=time.monotonic() + 0.85 * (deadline - time.monotonic()),
+                seed=seed, workers=workers, from_slot=from_slot)
         current = lv.evaluate(placed)
         reached = current >= lv.best_possible if lv.maximize else current <= lv.best_possible
         left = deadline - time.monotonic()
