@@ -407,7 +407,7 @@ def optimise(
     def use(board: Board, relaxation: Relaxation) -> Board:
         nonlocal bound
         bound = min(bound, relaxation.bound)
-        if not search:
+        if index.problem.options.min_meetings or previous:
             return board
         board = _rounded(index, board, relaxation, fixed)
         log.debug("%s relaxation %d, rounded value %d, %.1f s left",
