@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 
 from matchmaking.board import Board
 from matchmaking.compact import reduce_breaks
-from matchmaking.rules import FREE, Index, count_breaks
+from matchmaking.rules import FREE, Index, busy_slots, count_breaks
 
 Placements = dict[tuple[int, int], tuple[int, int]]
 
@@ -89,16 +89,8 @@ def _size(index: Index, keys, from_slot: int) -> int:
         sum(1 for s in pairs[k].slots if s >= from_slot) * len(pairs[k].tables) for k in keys)
 
 
-def _busy(index: Index, placed: Placements) -> list[set[int]]:
-    busy: list[set[int]] = [set() for _ in range(index.n)]
-    for (a, b), (s, _) in placed.items():
-        busy[a].add(s)
-        busy[b].add(s)
-    return busy
-
-
 def _cost(index: Index, placed: Placements) -> tuple[int, int]:
-    return count_breaks(index, _busy(index, placed))
+    return count_breaks(index, busy_slots(index, placed))
 
 
 class _PlacementModel:
@@ -339,7 +331,7 @@ class _PlacementModel:
             at = placed[k][0]
             for s, _, v in row:
                 m.add_hint(v, s == at)
-        busy = _busy(index, placed)
+        busy = busy_slots(index, placed)
         for v, p, s in self.busy_aux:
             m.add_hint(v, s in busy[p])
         for v, p, s, kind in self.aux:
@@ -528,7 +520,7 @@ def _lns(index: Index, placed: Placements, movable: set[tuple[int, int]], *, fro
     rounds = 0
     while time.monotonic() < deadline - 0.1 and best_cost[1] > 0:
         rounds += 1
-        busy = _busy(index, best)
+        busy = busy_slots(index, best)
         broken = [p for p in by_person if count_breaks(index, [busy[p]])[1] > 0]
         if not broken:
             break

@@ -116,6 +116,15 @@ class Index:
             )
 
 
+def busy_slots(index: Index, placed: dict[tuple[int, int], tuple[int, int]]) -> list[set[int]]:
+    """Return each participant's busy slots, given placements (pair -> slot, table option)."""
+    busy: list[set[int]] = [set() for _ in range(index.n)]
+    for (a, b), (s, _) in placed.items():
+        busy[a].add(s)
+        busy[b].add(s)
+    return busy
+
+
 def count_breaks(index: Index, busy_slots: list[set[int]]) -> tuple[int, int]:
     """Return (breaks, idle slots) summed over participants, given each one's busy slots."""
     breaks = idle = 0

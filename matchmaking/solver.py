@@ -29,7 +29,7 @@ from matchmaking.model import Problem, Schedule
 from matchmaking.placement import place_meetings
 from matchmaking.repair import insert_by_chains, replace_weaker
 from matchmaking.rounding import polish_doubtful, round_columns, round_pairs
-from matchmaking.rules import FREE, VALUE_SCALE, Index, count_breaks
+from matchmaking.rules import FREE, VALUE_SCALE, Index, busy_slots, count_breaks
 
 Progress = Callable[[float, float], None]
 
@@ -211,7 +211,7 @@ class _Model:
             best += top
 
         def evaluate(pl: Placements) -> int:
-            return sum(min(k, len(b)) for b in _busy_sets(self.index, pl))
+            return sum(min(k, len(b)) for b in busy_slots(self.index, pl))
 
         return Level("min_meetings", True, sum(terms), evaluate, best)
 
@@ -224,7 +224,7 @@ class _Model:
             terms.append(h)
 
         def evaluate(pl: Placements) -> int:
-            return sum(1 for b in _busy_sets(self.index, pl) if b)
+            return sum(1 for b in busy_slots(self.index, pl) if b)
 
         return Level("met", True, sum(terms), evaluate, len(terms))
 
@@ -265,7 +265,7 @@ class _Model:
             terms.append(-anyday)
 
         def evaluate(pl: Placements) -> int:
-            return count_breaks(self.index, _busy_sets(self.index, pl))[0]
+            return count_breaks(self.index, busy_slots(self.index, pl))[0]
 
         return Level("breaks", False, sum(terms), evaluate, 0)
 
@@ -310,7 +310,7 @@ class _Model:
             self.aux_hints.append(hint)
 
         def evaluate(pl: Placements) -> int:
-            return count_breaks(self.index, _busy_sets(self.index, pl))[1]
+            return count_breaks(self.index, busy_slots(self.index, pl))[1]
 
         return Level("idle", False, sum(terms), evaluate, 0)
 
@@ -335,7 +335,7 @@ class _Model:
             at = placed.get(k)
             for s, t, v in row:
                 m.add_hint(v, (s, t) == at)
-        busy = _busy_sets(self.index, placed)
+        busy = busy_slots(self.index, placed)
         for make in self.aux_hints:
             for var, val in make(busy):
                 m.add_hint(var, val)
@@ -349,14 +349,6 @@ class _Model:
                     placed[k] = (s, t)
                     break
         return placed
-
-
-def _busy_sets(index: Index, placed: Placements) -> list[set[int]]:
-    busy: list[set[int]] = [set() for _ in range(index.n)]
-    for (a, b), (s, _) in placed.items():
-        busy[a].add(s)
-        busy[b].add(s)
-    return busy
 
 
 def optimise(
