@@ -111,48 +111,31 @@ def insert_by_chains(index: Index, board: Board, *, fixed: set[tuple[int, int]],
             board.place(pair, *board.open_slots(pair)[0])
             placed += 1
             continue
-        done = False
-        ba, bb = board.busy[pair.a], board.busy[pair.b]
-        for s2 in pair.slots:  # target slot: b is free there, a is not
-            if done or s2 < board.from_slot or s2 in bb or s2 not in ba:
-                continue
-            for s in pair.slots:  # a is free in s: move a's meeting from s2 to s
-                if s == s2 or s in ba or s < board.from_slot:
-                    continue
-                chain = kempe_chain(board, ba[s2], s2, s)
-                if chain is None or any(pair.b in c for c in chain):
-                    continue
-                if not swap_chain(index, board, chain, s2, s, fixed):
-                    continue
-                t = board.table_for(pair, s2) if s2 not in ba and s2 not in bb else None
-                if t is not None:
-                    board.place(pair, s2, t)
-                    placed += 1
-                    done = True
-                    break
-                swap_chain(index, board, chain, s2, s, set())  # undo: swap back
-            if done:
-                break
-        if not done:
-            # The same with the roles of a and b exchanged.
-            for s2 in pair.slots:
-                if done or s2 < board.from_slot or s2 in ba or s2 not in bb:
-                    continue
-                for s in pair.slots:
-                    if s == s2 or s in bb or s < board.from_slot:
-                        continue
-                    chain = kempe_chain(board, bb[s2], s2, s)
-                    if chain is None or any(pair.a in c for c in chain):
-                        continue
-                    if not swap_chain(index, board, chain, s2, s, fixed):
-                        continue
-                    t = board.table_for(pair, s2) if s2 not in ba and s2 not in bb else None
-                    if t is not None:
-                        board.place(pair, s2, t)
-                        placed += 1
-                        done = True
-                        break
-                    swap_chain(index, board, chain, s2, s, set())
-                if done:
-                    break
+        # Free a slot for a first, else the same with the roles of a and b exchanged.
+        if (_insert_by_chain(index, board, pair, pair.a, pair.b, fixed)
+                or _insert_by_chain(index, board, pair, pair.b, pair.a, fixed)):
+            placed += 1
     return placed
+
+
+def _insert_by_chain(index: Index, board: Board, pair: Pair, mover: int, other: int,
+                     fixed: set[tuple[int, int]]) -> bool:
+    """Place the pair in a slot where only `mover` is busy, moving that meeting by one chain."""
+    busy, other_busy = board.busy[mover], board.busy[other]
+    for s2 in pair.slots:  # target slot: other is free there, mover is not
+        if s2 < board.from_slot or s2 in other_busy or s2 not in busy:
+            continue
+        for s in pair.slots:  # mover is free in s: move mover's meeting from s2 to s
+            if s == s2 or s in busy or s < board.from_slot:
+                continue
+            chain = kempe_chain(board, busy[s2], s2, s)
+            if chain is None or any(other in c for c in chain):
+                continue
+            if not swap_chain(index, board, chain, s2, s, fixed):
+                continue
+            t = board.table_for(pair, s2) if s2 not in busy and s2 not in other_busy else None
+            if t is not None:
+                board.place(pair, s2, t)
+                return True
+            swap_chain(index, board, chain, s2, s, set())  # undo: swap back
+    return False
