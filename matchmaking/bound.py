@@ -264,6 +264,13 @@ class BackgroundBound:
         send.close()
         self.done = False
 
+    def ready(self) -> bool:
+        """Return whether something has arrived to collect (or the child has ended)."""
+        try:
+            return not self.done and self._receive.poll(0)
+        except (EOFError, OSError):
+            return True
+
     def arrived(self, timeout: float = 0.0) -> list[Relaxation]:
         """Return the relaxations received, waiting up to timeout seconds for the first."""
         out: list[Relaxation] = []

@@ -162,8 +162,12 @@ def resolve_part(index: Index, board: Board, free: list[Pair], slots: set[int] |
 
 def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], deadline: float,
                   target: int, seed: int = 0, workers: int = 1,
-                  report: Callable[[int], None] | None = None) -> int:
-    """Raise the board's value by large neighbourhood search until the deadline or the target."""
+                  report: Callable[[int], None] | None = None,
+                  stop: Callable[[], bool] | None = None) -> int:
+    """Raise the board's value by large neighbourhood search until the deadline or the target.
+
+    `stop`, checked between neighbourhoods, ends the search early when it returns True.
+    """
     rng = random.Random(seed)
     by_person: list[list[Pair]] = [[] for _ in range(index.n)]
     by_slot: dict[int, list[Pair]] = defaultdict(list)
@@ -178,7 +182,7 @@ def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], de
     rounds = 0
     while time.monotonic() < deadline - 0.05:
         lonely = [p for p in index.candidates if not board.busy[p.a] or not board.busy[p.b]]
-        if value >= target and not lonely:
+        if (value >= target and not lonely) or (stop is not None and stop()):
             break
         rounds += 1
         open_pairs = [p for p in index.candidates if (p.a, p.b) not in board.placed

@@ -417,17 +417,19 @@ def optimise(
     if relaxation is not None:
         board = use(board, relaxation)
     if search:
-        while time.monotonic() < lns_deadline - 0.05:
-            # While the LP runs, search in short rounds so that its schedule is used soon.
-            until = lns_deadline if pending is None or pending.done else min(
-                lns_deadline, time.monotonic() + 1.0)
-            improve_value(index, board, fixed=set(fixed), deadline=until, target=bound,
-                          seed=seed, workers=lns_workers, report=report)
-            if pending is not None:
-                for got in pending.arrived():
-                    board = use(board, got)
-                if pending.done:
-                    lns_workers = workers
+        while True:
+            # While the LP runs, the search stops when it arrives, so that its schedule is
+            # used soon, then goes on from the better of the two.
+            waiting = pending is not None and not pending.done
+            improve_value(index, board, fixed=set(fixed), deadline=lns_deadline, target=bound,
+                          seed=seed, workers=lns_workers, report=report,
+                          stop=pending.ready if waiting else None)
+            if not waiting or not pending.ready() or time.monotonic() >= lns_deadline - 0.05:
+                break
+            for got in pending.arrived():
+                board = use(board, got)
+            if pending.done:
+                lns_workers = workers
             if sum(index.pairs[k].value for k in board.placed) >= bound:
                 break
     if pending is not None:
