@@ -4,10 +4,15 @@ from matchmaking import check, first_come, greedy_by_value, load_problem
 from tests.matchmaking.builders import make_problem, request
 
 
-def test_first_come_books_in_file_order_at_earliest_slot():
-    problem = load_problem(make_problem(
+def three_requests_one_table():
+    """Return a problem where file order and value order book different meetings."""
+    return load_problem(make_problem(
         people=4, slots=2, tables=1,
         requests=[request("P3", "P4", 1), request("P1", "P2", 3), request("P1", "P3", 3)]))
+
+
+def test_first_come_books_in_file_order_at_earliest_slot():
+    problem = three_requests_one_table()
 
     schedule = first_come(problem)
 
@@ -19,9 +24,7 @@ def test_first_come_books_in_file_order_at_earliest_slot():
 
 
 def test_greedy_by_value_books_most_valuable_first():
-    problem = load_problem(make_problem(
-        people=4, slots=2, tables=1,
-        requests=[request("P3", "P4", 1), request("P1", "P2", 3), request("P1", "P3", 3)]))
+    problem = three_requests_one_table()
 
     schedule = greedy_by_value(problem)
 
