@@ -23,7 +23,8 @@ from ortools.sat.python import cp_model
 
 from matchmaking.board import Board
 from matchmaking.compact import reduce_breaks
-from matchmaking.rules import FREE, Index, busy_slots, count_breaks
+from matchmaking.rules import Index, busy_slots, count_breaks
+from matchmaking.windows import Rows, possible_windows, search_windows
 
 Placements = dict[tuple[int, int], tuple[int, int]]
 
@@ -42,14 +43,8 @@ SLOT_WINDOW_SHARE = 0.3
 IDLE_WEIGHT = 1000
 #: Whether the breaks search starts core-based (then alternates with the default search).
 CORE = True
-#: The ladder of window assumptions (see _ladder): share of the time, seconds and number of
-#: rungs, core-based or not. Measured at 30 s on 2 cores: rung 0 alone finds forum-13 and
-#: ticf-14crafa with 0 breaks from a greedy hint in 2-4 s, but from the annealed hint it timed
-#: out on every open JAIR instance and the time was better spent searching: off by default.
-LADDER_SHARE = 0.3
-RUNG_SECONDS = 6.0
-RUNGS = 0
-RUNG_CORE = True
+#: Share of the breaks search's time for the satisfiability search over windows first.
+WINDOWS_SHARE = 0.85
 #: Seconds per restart of the breaks search (None: one run).
 SEGMENT: float | None = 6.0
 #: Share of the breaks search's time left that each anneal between two CP-SAT turns takes.
@@ -102,93 +97,14 @@ class _PlacementModel:
         self.index = index
         self.with_idle = idle
         self.m = m = cp_model.CpModel()
-        pairs = index.pairs
-        stay_busy: dict[tuple[int, int], int] = {}
-        free_used = [0] * index.num_slots
-        fixed_used: set[tuple[int, int]] = set()
-        for k, (s, t) in placed.items():
-            if k in movable:
-                continue
-            stay_busy[(k[0], s)] = stay_busy[(k[1], s)] = 1
-            if t == FREE:
-                free_used[s] += 1
-            else:
-                fixed_used.add((t, s))
-        nfree = len(index.free_tables)
-        self.x: dict[tuple[int, int], list[tuple[int, int, cp_model.IntVar]]] = {}
-        ps: dict[tuple[int, int], list] = defaultdict(list)
-        free_s: dict[int, list] = defaultdict(list)
-        fixed_ts: dict[tuple[int, int], list] = defaultdict(list)
-        per_slot: dict[int, list] = defaultdict(list)
-        self.people: set[int] = set()
-        for k in sorted(movable):
-            pair = pairs[k]
-            row = []
-            for s in pair.slots:
-                if s < from_slot or (pair.a, s) in stay_busy or (pair.b, s) in stay_busy:
-                    continue
-                if within is not None and not within[0] <= s <= within[1]:
-                    continue
-                for t in pair.tables:
-                    if t == FREE and free_used[s] >= nfree:
-                        continue
-                    if t != FREE and (t, s) in fixed_used:
-                        continue
-                    v = m.new_bool_var("")
-                    row.append((s, t, v))
-                    ps[(pair.a, s)].append(v)
-                    ps[(pair.b, s)].append(v)
-                    per_slot[s].append(v)
-                    (free_s[s] if t == FREE else fixed_ts[(t, s)]).append(v)
-            m.add_exactly_one(v for _, _, v in row)
-            self.x[k] = row
-            self.people.update(k)
-        for s, vs in free_s.items():
-            room = nfree - free_used[s]
-            if len(vs) > room:
-                m.add(sum(vs) <= room)
-        for vs in fixed_ts.values():
-            if len(vs) > 1:
-                m.add_at_most_one(vs)
-        # Busy literals, the participant-centred view.
-        self.u: dict[tuple[int, int], cp_model.LinearExprT] = {}
-        deg: dict[int, int] = defaultdict(int)
-        for k in movable:
-            deg[k[0]] += 1
-            deg[k[1]] += 1
-        busy_in_slot: dict[int, list] = defaultdict(list)
-        self.busy_aux: list[tuple[cp_model.IntVar, int, int]] = []
+        self.rows = rows = Rows(m, index, placed, movable, from_slot, within)
+        self.x = rows.x
+        self.people = rows.people
         self.day_pos = {s: (day, i) for day in index.day_slots for i, s in enumerate(day)}
-        for p in self.people:
-            for s in range(index.num_slots):
-                if (p, s) in stay_busy:
-                    self.u[(p, s)] = 1
-                    continue
-                vs = ps.get((p, s), [])
-                if not vs:
-                    self.u[(p, s)] = 0
-                elif len(vs) == 1:
-                    self.u[(p, s)] = vs[0]
-                else:
-                    b = m.new_bool_var("")
-                    m.add(sum(vs) == b)
-                    self.u[(p, s)] = b
-                    self.busy_aux.append((b, p, s))
-                if vs:
-                    busy_in_slot[s].append(self.u[(p, s)])
-            # IC1: as many busy slots as movable meetings.
-            lits = [self.u[(p, s)] for s in range(index.num_slots) if ps.get((p, s))]
-            m.add(sum(lits) == deg[p])
-        # IC2: two busy people per meeting in each slot.
-        # Measured: the equality "busy people = 2 x meetings" slows the search down a lot.
-        owned = len(index.problem.tables) - nfree
-        for s, lits in busy_in_slot.items():
-            taken = sum(1 for _, s2 in fixed_used if s2 == s)
-            room = nfree - free_used[s] + owned - taken
-            if len(lits) > 2 * room:
-                m.add(sum(lits) <= 2 * room)
+        # Busy literals, the participant-centred view, with IC1 and IC2.
+        self.u, self.busy_aux = rows.busy_view(m, index)
         self._breaks_and_idle()
-        self._windows(stay_busy)
+        self._windows(rows.stay_busy)
         # Breaks that the meetings which stay make anyway bound the total too.
         self.lower = max(self.lower, self.const_breaks)
 
@@ -249,19 +165,10 @@ class _PlacementModel:
             stay = {s for s in range(index.num_slots) if (p, s) in stay_busy}
             possible = {s for s in range(index.num_slots)
                         if not isinstance(self.u[(p, s)], int) or self.u[(p, s)]}
-            days = {index.day_of[s] for s in possible}
-            if len(days) != 1:
+            found = possible_windows(index, mine[p], stay, possible)
+            if found is None:
                 continue
-            day = index.day_slots[days.pop()]
-            length = len(mine[p]) + len(stay)
-            if length < 2:
-                continue
-            starts = []
-            for i in range(len(day) - length + 1):
-                window = day[i:i + length]
-                if stay <= set(window) and set(window) <= possible and _matches(
-                        mine[p], [s for s in window if s not in stay]):
-                    starts.append(window)
+            day, starts = found
             if not starts:
                 m.add(sum(self.p_breaks[p]) >= 1)
                 self.lower += 1
@@ -352,31 +259,7 @@ class _PlacementModel:
 
     def read(self, solver: cp_model.CpSolver, placed: Placements) -> Placements:
         """Return the placements with the movable meetings where the solver put them."""
-        out = dict(placed)
-        for k, row in self.x.items():
-            for s, t, v in row:
-                if solver.boolean_value(v):
-                    out[k] = (s, t)
-                    break
-        return out
-
-
-def _matches(meetings: list[set[int]], slots: list[int]) -> bool:
-    """Return whether each meeting gets its own slot among `slots` (bipartite matching)."""
-    if len(meetings) > len(slots):
-        return False
-    owner: dict[int, int] = {}
-
-    def augment(i: int, seen: set[int]) -> bool:
-        for s in slots:
-            if s in meetings[i] and s not in seen:
-                seen.add(s)
-                if s not in owner or augment(owner[s], seen):
-                    owner[s] = i
-                    return True
-        return False
-
-    return all(augment(i, set()) for i in range(len(meetings)))
+        return self.rows.read(solver, placed)
 
 
 def _not(lit):
@@ -398,8 +281,13 @@ def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, f
     if model.breaks:
         m.minimize(breaks_expr)
         stop = time.monotonic() + left * BREAKS_SHARE
-        best = _ladder(model, best, movable, stop=time.monotonic() + left * LADDER_SHARE,
-                       seed=seed, workers=workers)
+        if model.window_of:
+            found, lower = search_windows(index, best, movable, from_slot=from_slot, seed=seed,
+                                          deadline=time.monotonic() + left * WINDOWS_SHARE,
+                                          workers=workers)
+            model.lower = max(model.lower, lower)
+            if _cost(index, found) < _cost(index, best):
+                best = found
         turn = 0
         # Restarts from the best schedule alternate core-based and default search: each
         # finds what the other misses, and a fresh seed leaves a stalled search behind.
@@ -454,41 +342,6 @@ def _anneal(index: Index, placed: Placements, movable: set[tuple[int, int]], *,
     board.from_slot = from_slot
     reduce_breaks(index, board, fixed=set(placed) - movable, deadline=deadline, seed=seed)
     return dict(board.placed)
-
-
-def _ladder(model: _PlacementModel, best: Placements, movable: set[tuple[int, int]], *,
-            stop: float, seed: int, workers: int) -> Placements:
-    """Search schedules where all but k participants keep one window, k = 0, 1, 2, ...
-
-    The participants who have no possible window break anyway; assuming everyone else keeps
-    one window makes a strongly constrained problem that core-based search solves fast, like
-    the linear search from below of MaxSAT solvers. Rungs proven infeasible raise the lower
-    bound on breaks; the first rung with a schedule ends the ladder.
-    """
-    index = model.index
-    windowed = [sum(ws) for ws in model.window_of.values()]
-    k = 0
-    while windowed and k < RUNGS and _cost(index, best)[0] > model.lower + k:
-        left = stop - time.monotonic()
-        if left < 0.1:
-            break
-        model.hint(best)
-        rung = model.m.clone()
-        rung.add(sum(windowed) >= len(windowed) - k)
-        solver = _solver(min(left, RUNG_SECONDS), seed + k, workers, core=RUNG_CORE)
-        status = solver.solve(rung)
-        log.debug("rung %d: %s, breaks %s", k, solver.status_name(status),
-                  solver.objective_value if status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-                  else "-")
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            found = model.read(solver, best)
-            if _cost(index, found) < _cost(index, best):
-                best = found
-            break
-        if status == cp_model.INFEASIBLE:
-            model.lower += 1
-        k += 1
-    return best
 
 
 def _solver(seconds: float, seed: int, workers: int, core: bool) -> cp_model.CpSolver:

@@ -51,6 +51,8 @@ LP_NOW_LIMIT = 40_000
 LP_LATER_LIMIT = 150_000
 #: Share of the search time that may go to re-solving where the LP is fractional.
 LP_POLISH_SHARE = 0.6
+#: Seconds at most, and share of the time left, of the anneal before the breaks level.
+BREAKS_ANNEAL = (1.5, 0.05)
 
 
 def throttled(progress: Progress | None, every: float = 1.0) -> Progress | None:
@@ -473,10 +475,11 @@ def optimise(
         lv = make()
         if lv.name == "breaks":
             # A short anneal gives the placement model a good hint; the placement model
-            # (windows, implied constraints, core search) then gets most of the time left.
+            # (window search, implied constraints, core search) then gets most of the time.
+            seconds, share = BREAKS_ANNEAL
             placed = _anneal(index, placed, fixed, previous, lock_tables=board.lock_tables,
                              deadline=time.monotonic() + min(
-                                 4.0, 0.15 * (deadline - time.monotonic())), seed=seed)
+                                 seconds, share * (deadline - time.monotonic())), seed=seed)
             kept = {k for k, st in (previous or {}).items() if placed.get(k) == st}
             placed = place_meetings(
                 index, placed, fixed=set(fixed) | kept,

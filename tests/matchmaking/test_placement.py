@@ -203,15 +203,16 @@ def _spread_problem():
     return problem, index, placed
 
 
-def test_place_meetings_ladder_finds_the_optimum(monkeypatch):
-    monkeypatch.setattr(placement, "RUNGS", 2)
+def test_place_meetings_window_search_alone_finds_the_fewest_breaks(monkeypatch):
+    # Given all the time, the window search leaves none to the CP-SAT turns after it.
+    monkeypatch.setattr(placement, "WINDOWS_SHARE", 1.0)
     problem, index, placed = _spread_problem()
 
     _, _, out, schedule = _place(problem, placed)
 
     assert set(out) == set(placed)
     assert check(problem, schedule) == []
-    assert _cost(index, out) == _brute_force(index, placed, set())
+    assert _cost(index, out)[0] == _brute_force(index, placed, set())[0]
 
 
 def test_place_meetings_neighbourhoods_on_large_instances(monkeypatch):

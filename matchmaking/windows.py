@@ -1,0 +1,425 @@
+"""Search schedules in which all but k participants meet in one unbroken run (SAT-style).
+
+A participant without a break who meets on one day is busy in exactly one *window*: a run of
+consecutive slots as long as their meetings. The model here keeps the meetings' slot booleans,
+the busy literals and the implied constraints IC1/IC2 of the placement model, and adds per
+participant the window literals and a literal `ok` (one window, so no break). It has no
+objective: CP-SAT solves it as a satisfiability problem, on one worker and without the LP
+relaxation (measured on the JAIR instances: with the LP, the zero-break schedule of
+ticf-14crafa was not found in 40 s; without it, in under a second).
+
+The search (`search_windows`) is the linear search from below of MaxSAT solvers:
+- k = 0, 1, 2, ... participants may leave their window (any breaks). A proven-infeasible
+  rung raises the lower bound on breaks.
+- When one participant may leave it, trying each participant in turn (everyone else kept in a
+  window, that one allowed one break) is much faster than letting the solver choose.
+- From the first rung with a schedule, everyone is held to at most one break per day, with that
+  schedule as hint, for k, k + 1, ...: a schedule found there has at most k breaks.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from matchmaking.rules import FREE, Index, busy_slots, count_breaks
+
+Placements = dict[tuple[int, int], tuple[int, int]]
+
+log = logging.getLogger(__name__)
+
+#: Seconds for one rung of the ladder, and for the passes over single participants out of window.
+RUNG_SECONDS = 6.0
+SINGLE_SECONDS = (0.25, 1.5, 5.0)
+#: Share of the time left that holding everyone to one break with k out of window may take.
+ONE_BREAK_SHARE = 0.6
+#: Share of the time the tries of single participants may take.
+SINGLE_SHARE = 0.5
+
+
+class Rows:
+    """The slot (and table) booleans of the movable meetings, around the meetings that stay."""
+
+    def __init__(self, m: cp_model.CpModel, index: Index, placed: Placements,
+                 movable: set[tuple[int, int]], from_slot: int,
+                 within: tuple[int, int] | None = None):
+        pairs = index.pairs
+        self.stay_busy: dict[tuple[int, int], int] = {}
+        free_used = [0] * index.num_slots
+        fixed_used: set[tuple[int, int]] = set()
+        for k, (s, t) in placed.items():
+            if k in movable:
+                continue
+            self.stay_busy[(k[0], s)] = self.stay_busy[(k[1], s)] = 1
+            if t == FREE:
+                free_used[s] += 1
+            else:
+                fixed_used.add((t, s))
+        nfree = len(index.free_tables)
+        self.x: dict[tuple[int, int], list[tuple[int, int, cp_model.IntVar]]] = {}
+        #: The movable meetings' booleans per (participant, slot).
+        self.ps: dict[tuple[int, int], list] = defaultdict(list)
+        free_s: dict[int, list] = defaultdict(list)
+        fixed_ts: dict[tuple[int, int], list] = defaultdict(list)
+        self.people: set[int] = set()
+        for k in sorted(movable):
+            pair = pairs[k]
+            row = []
+            for s in pair.slots:
+                if s < from_slot or (pair.a, s) in self.stay_busy or (pair.b, s) in self.stay_busy:
+                    continue
+                if within is not None and not within[0] <= s <= within[1]:
+                    continue
+                for t in pair.tables:
+                    if t == FREE and free_used[s] >= nfree:
+                        continue
+                    if t != FREE and (t, s) in fixed_used:
+                        continue
+                    v = m.new_bool_var("")
+                    row.append((s, t, v))
+                    self.ps[(pair.a, s)].append(v)
+                    self.ps[(pair.b, s)].append(v)
+                    (free_s[s] if t == FREE else fixed_ts[(t, s)]).append(v)
+            m.add_exactly_one(v for _, _, v in row)
+            self.x[k] = row
+            self.people.update(k)
+        for s, vs in free_s.items():
+            room = nfree - free_used[s]
+            if len(vs) > room:
+                m.add(sum(vs) <= room)
+        for vs in fixed_ts.values():
+            if len(vs) > 1:
+                m.add_at_most_one(vs)
+        #: Meetings per slot that stay, and the room every slot has, for IC2.
+        owned = len(index.problem.tables) - nfree
+        self.room = [
+            nfree - free_used[s] + owned - sum(1 for _, s2 in fixed_used if s2 == s)
+            for s in range(index.num_slots)
+        ]
+
+    def busy_view(self, m: cp_model.CpModel, index: Index):
+        """Return the busy literal of each participant and slot (0, 1 or a literal), and the
+        new literals as (literal, participant, slot); add the implied constraints IC1 and IC2."""
+        u: dict[tuple[int, int], object] = {}
+        aux: list[tuple[cp_model.IntVar, int, int]] = []
+        deg: dict[int, int] = defaultdict(int)
+        for a, b in self.x:
+            deg[a] += 1
+            deg[b] += 1
+        busy_in_slot: dict[int, list] = defaultdict(list)
+        for p in self.people:
+            mine = []
+            for s in range(index.num_slots):
+                vs = self.ps.get((p, s), [])
+                if (p, s) in self.stay_busy:
+                    u[(p, s)] = 1
+                    continue
+                if not vs:
+                    u[(p, s)] = 0
+                    continue
+                if len(vs) == 1:
+                    u[(p, s)] = vs[0]
+                else:
+                    b = m.new_bool_var("")
+                    m.add(sum(vs) == b)
+                    u[(p, s)] = b
+                    aux.append((b, p, s))
+                mine.append(u[(p, s)])
+                busy_in_slot[s].append(u[(p, s)])
+            # IC1: as many busy slots as movable meetings.
+            m.add(sum(mine) == deg[p])
+        # IC2: two busy people per meeting in each slot.
+        # Measured: the equality "busy people = 2 x meetings" slows the search down a lot.
+        for s, lits in busy_in_slot.items():
+            if len(lits) > 2 * self.room[s]:
+                m.add(sum(lits) <= 2 * self.room[s])
+        return u, aux
+
+    def read(self, solver: cp_model.CpSolver, placed: Placements) -> Placements:
+        """Return the placements with the movable meetings where the solver put them."""
+        out = dict(placed)
+        for k, row in self.x.items():
+            for s, t, v in row:
+                if solver.boolean_value(v):
+                    out[k] = (s, t)
+                    break
+        return out
+
+    def hint(self, m: cp_model.CpModel, placed: Placements) -> None:
+        """Hint the slot booleans of a complete schedule."""
+        for k, row in self.x.items():
+            at = placed[k]
+            for s, t, v in row:
+                m.add_hint(v, (s, t) == at)
+
+
+def possible_windows(index: Index, meetings: list[set[int]], stay: set[int],
+                     possible: set[int]) -> tuple[list[int], list[list[int]]] | None:
+    """Return the day and the windows that can hold a participant's meetings.
+
+    None when the participant may meet on several days, or has fewer than two meetings; an empty
+    list when no window can hold them (they have a break for sure).
+    """
+    days = {index.day_of[s] for s in possible}
+    length = len(meetings) + len(stay)
+    if len(days) != 1 or length < 2:
+        return None
+    day = index.day_slots[days.pop()]
+    out = []
+    for i in range(len(day) - length + 1):
+        window = day[i:i + length]
+        if stay <= set(window) and set(window) <= possible and _matches(
+                meetings, [s for s in window if s not in stay]):
+            out.append(window)
+    return day, out
+
+
+def _matches(meetings: list[set[int]], slots: list[int]) -> bool:
+    """Return whether each meeting gets its own slot among `slots` (bipartite matching)."""
+    if len(meetings) > len(slots):
+        return False
+    owner: dict[int, int] = {}
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for s in slots:
+            if s in meetings[i] and s not in seen:
+                seen.add(s)
+                if s not in owner or augment(owner[s], seen):
+                    owner[s] = i
+                    return True
+        return False
+
+    return all(augment(i, set()) for i in range(len(meetings)))
+
+
+class WindowModel:
+    """The satisfiability model: meetings in slots, and who keeps to one window."""
+
+    def __init__(self, index: Index, placed: Placements, movable: set[tuple[int, int]],
+                 from_slot: int):
+        self.index = index
+        self.m = m = cp_model.CpModel()
+        self.rows = rows = Rows(m, index, placed, movable, from_slot)
+        u, _ = rows.busy_view(m, index)
+        mine: dict[int, list[set[int]]] = defaultdict(list)
+        for (a, b), row in rows.x.items():
+            slots = {s for s, _, _ in row}
+            mine[a].append(slots)
+            mine[b].append(slots)
+        #: Per participant who could keep one window: the literal saying they do.
+        self.ok: dict[int, cp_model.IntVar] = {}
+        #: Participants who cannot keep one window: a proven break each.
+        self.forced = 0
+        #: Per participant and day, the number of runs of meetings (a break each but the first).
+        self.runs: list[cp_model.LinearExprT] = []
+        for p in sorted(rows.people):
+            stay = {s for s in range(index.num_slots) if (p, s) in rows.stay_busy}
+            found = possible_windows(index, mine[p], stay, {s for s in range(index.num_slots)
+                                                             if not _is_zero(u[(p, s)])})
+            if found is not None:
+                day, windows = found
+                if not windows:
+                    self.forced += 1
+                else:
+                    self._window(p, day, windows, u)
+            for day in index.day_slots:
+                self._runs([u[(p, s)] for s in day])
+
+    def _window(self, p: int, day: list[int], windows: list[list[int]], u) -> None:
+        m = self.m
+        ok = m.new_bool_var("")
+        ws = []
+        for window in windows:
+            w = m.new_bool_var("")
+            ws.append(w)
+            for s in window:
+                if not isinstance(u[(p, s)], int):
+                    m.add_implication(w, u[(p, s)])
+        m.add(sum(ws) == ok)
+        # Kept to a window, p is busy only inside it.
+        for s in day:
+            lit = u[(p, s)]
+            if isinstance(lit, int):
+                continue
+            cover = [w for w, window in zip(ws, windows, strict=True) if s in window]
+            m.add_bool_or([*cover, lit.Not(), ok.Not()])
+        self.ok[p] = ok
+
+    def _runs(self, lits: list) -> None:
+        """Count the runs of busy slots in one day: a run starts where busy follows idle."""
+        starts = []
+        for i, lit in enumerate(lits):
+            if isinstance(lit, int):
+                starts.append(lit if i == 0 or not isinstance(lits[i - 1], int) or not lits[i - 1]
+                              else 0)
+                continue
+            if i == 0 or (isinstance(lits[i - 1], int) and not lits[i - 1]):
+                starts.append(lit)
+            elif isinstance(lits[i - 1], int):
+                continue  # busy before: never a start
+            else:
+                v = self.m.new_bool_var("")
+                self.m.add_bool_or([lit.Not(), lits[i - 1], v])
+                starts.append(v)
+        if sum(1 for x in lits if not isinstance(x, int) or x) >= 2:
+            self.runs.append(sum(starts))
+
+    def constrained(self, *, out_of_window: int | None = None, only: set[int] | None = None,
+                    one_break: bool = False, hint: Placements | None = None) -> cp_model.CpModel:
+        """Return the model with at most `out_of_window` participants out of their window (or
+        only those in `only`), each with at most one break a day if `one_break`."""
+        m = self.m.clone()
+        if out_of_window is not None:
+            m.add(sum(ok.Not() for ok in self.ok.values()) <= out_of_window)
+        if only is not None:
+            for p, ok in self.ok.items():
+                if p not in only:
+                    m.add(ok == 1)
+        if one_break:
+            for runs in self.runs:
+                m.add(runs <= 2)
+        if hint is not None:
+            self.rows.hint(m, hint)
+        return m
+
+
+class _Race:
+    """Solve models on one thread each (CP-SAT releases the GIL); the first answer stops the
+    others. Each solver has one worker and no LP relaxation: a SAT-style search."""
+
+    def __init__(self, model: WindowModel, workers: int, seed: int):
+        self.model = model
+        self.workers = max(1, workers)
+        self.seed = seed
+
+    def run(self, models: list[cp_model.CpModel], seconds: float
+            ) -> tuple[list, Placements | None]:
+        """Return each model's status and the placements of the first schedule found."""
+        solvers = []
+        for i in range(len(models)):
+            solver = cp_model.CpSolver()
+            solver.parameters.max_time_in_seconds = max(0.05, seconds)
+            solver.parameters.num_workers = 1
+            solver.parameters.linearization_level = 0
+            solver.parameters.random_seed = self.seed + i
+            solvers.append(solver)
+        statuses: list = [cp_model.UNKNOWN] * len(models)
+        lock = threading.Lock()
+
+        def one(i: int) -> None:
+            statuses[i] = solvers[i].solve(models[i])
+            if statuses[i] != cp_model.UNKNOWN:
+                with lock:
+                    for other in solvers:
+                        if other is not solvers[i]:
+                            other.stop_search()
+
+        if len(models) == 1:
+            one(0)
+        else:
+            threads = [threading.Thread(target=one, args=(i,)) for i in range(len(models))]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        for i, status in enumerate(statuses):
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return statuses, self.model.rows.read(solvers[i], {})
+        return statuses, None
+
+    def same(self, seconds: float, **kw) -> tuple[int, Placements | None]:
+        """Solve one problem with as many seeds as workers: its status, and a schedule."""
+        statuses, got = self.run([self.model.constrained(**kw)] * self.workers, seconds)
+        if got is not None:
+            return cp_model.FEASIBLE, got
+        return (cp_model.INFEASIBLE if cp_model.INFEASIBLE in statuses else cp_model.UNKNOWN), None
+
+
+def search_windows(index: Index, placed: Placements, movable: set[tuple[int, int]], *,
+                   from_slot: int, deadline: float, seed: int = 0,
+                   workers: int = 1) -> tuple[Placements, int]:
+    """Return the best placements found (the given ones if nothing better) and a proven lower
+    bound on the breaks of the movable meetings' participants who keep to one day."""
+    model = WindowModel(index, placed, movable, from_slot)
+    race = _Race(model, workers, seed)
+    best, best_breaks = placed, _breaks(index, placed)
+    lower = model.forced
+    found: Placements | None = None
+    k = 0
+    while found is None and best_breaks > lower and time.monotonic() < deadline - 0.1:
+        if k == 1:
+            found = _single(race, placed, deadline=time.monotonic() + SINGLE_SHARE
+                            * (deadline - time.monotonic()))
+            if found is not None:
+                break
+        status, found = race.same(min(RUNG_SECONDS, deadline - time.monotonic()),
+                                  out_of_window=k)
+        log.debug("rung %d: %s", k, status)
+        if status != cp_model.INFEASIBLE:
+            break
+        k += 1
+        lower = model.forced + k
+    if found is None:
+        return best, lower
+    found = {**placed, **found}
+    if _breaks(index, found) < best_breaks:
+        best, best_breaks = found, _breaks(index, found)
+    # Now hold everyone to one break a day, from the schedule found: at most k breaks.
+    while best_breaks > max(lower, model.forced + k) and time.monotonic() < deadline - 0.1:
+        left = deadline - time.monotonic()
+        status, got = race.same(min(left, max(RUNG_SECONDS, ONE_BREAK_SHARE * left)),
+                                out_of_window=k, one_break=True, hint=found)
+        log.debug("one break each, %d out of window: %s", k, status)
+        if got is not None:
+            got = {**placed, **got}
+            if _breaks(index, got) < best_breaks:
+                best, best_breaks = got, _breaks(index, got)
+            break
+        k += 1
+    return best, lower
+
+
+def _single(race: _Race, placed: Placements, *, deadline: float) -> Placements | None:
+    """Try each participant alone out of their window, with one break a day at most."""
+    model = race.model
+    deg: dict[int, int] = defaultdict(int)
+    for a, b in model.rows.x:
+        deg[a] += 1
+        deg[b] += 1
+    busy = busy_slots(model.index, placed)
+    broken = {p: count_breaks(model.index, [busy[p]])[0] for p in model.ok}
+    # Those with breaks in the schedule so far first, then the busiest: their window is the
+    # hardest to fit.
+    people = sorted(model.ok, key=lambda p: (-broken[p], -deg[p]))
+    # Most tries are proven infeasible in a tenth of a second, the feasible ones take about a
+    # second: a first pass with a short limit leaves few to try again with longer ones.
+    for seconds in SINGLE_SECONDS:
+        unknown = []
+        for i in range(0, len(people), race.workers):
+            left = deadline - time.monotonic()
+            if left < 0.05:
+                return None
+            batch = people[i:i + race.workers]
+            statuses, got = race.run(
+                [model.constrained(only={p}, one_break=True) for p in batch], min(seconds, left))
+            if got is not None:
+                log.debug("participant out of window among %s: found", batch)
+                return got
+            unknown += [p for p, st in zip(batch, statuses, strict=True)
+                        if st != cp_model.INFEASIBLE]
+        log.debug("%d participants tried alone out of window in %.2f s: %d open",
+                  len(people), seconds, len(unknown))
+        people = unknown
+    return None
+
+
+def _is_zero(lit) -> bool:
+    return isinstance(lit, int) and not lit
+
+
+def _breaks(index: Index, placed: Placements) -> int:
+    return count_breaks(index, busy_slots(index, placed))[0]

@@ -1,0 +1,98 @@
+"""The window search: schedules where all but k people meet in one run, and its lower bound."""
+
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matchmaking import check, load_problem
+from matchmaking.assemble import build_schedule
+from matchmaking.rules import Index, busy_slots, count_breaks
+from matchmaking.solver import best_greedy
+from matchmaking.windows import WindowModel, search_windows
+from tests.matchmaking.builders import make_problem, request
+from tests.matchmaking.test_placement import _brute_force, placement_problems
+
+
+def _breaks(index, placed):
+    return count_breaks(index, busy_slots(index, placed))[0]
+
+
+def _search(problem, placed, *, fixed=frozenset(), from_slot=0, workers=1, seconds=3.0):
+    index = Index(problem)
+    movable = {k for k, (s, _) in placed.items() if k not in fixed and s >= from_slot}
+    out, lower = search_windows(index, placed, movable, from_slot=from_slot,
+                                deadline=time.monotonic() + seconds, workers=workers)
+    return index, out, lower
+
+
+def test_a_gap_is_closed_and_zero_breaks_proven():
+    problem = load_problem(make_problem(
+        people=3, slots=3, tables=1, requests=[request("P1", "P2"), request("P1", "P3")]))
+    index = Index(problem)
+    placed = {(0, 1): (0, -1), (0, 2): (2, -1)}
+
+    _, out, lower = _search(problem, placed)
+
+    assert set(out) == set(placed)
+    assert _breaks(index, out) == 0
+    assert lower == 0
+    assert check(problem, build_schedule(index, out, {}, upper_bound=0.0)) == []
+
+
+def test_someone_without_any_window_counts_as_a_break():
+    # P1 meets P2 only in S01 and P3 only in S03: P1 cannot meet in one run.
+    problem = load_problem(make_problem(
+        people=3, slots=3, tables=1,
+        participants=[{"id": "P1"}, {"id": "P2", "unavailable": ["S02", "S03"]},
+                      {"id": "P3", "unavailable": ["S01", "S02"]}],
+        requests=[request("P1", "P2"), request("P1", "P3")]))
+    index = Index(problem)
+    placed = {(0, 1): (0, -1), (0, 2): (2, -1)}
+
+    assert WindowModel(index, placed, set(placed), 0).forced == 1
+    _, out, lower = _search(problem, placed)
+
+    assert lower == 1
+    assert out == placed
+
+
+def test_a_triangle_proves_one_break():
+    # Three people who all meet each other: each could keep a run alone, not all three at once.
+    problem = load_problem(make_problem(
+        people=3, slots=3, tables=1,
+        requests=[request("P1", "P2"), request("P2", "P3"), request("P1", "P3")]))
+    index = Index(problem)
+    placed = dict(best_greedy(index, {}, {}).placed)
+    assert len(placed) == 3
+
+    model = WindowModel(index, placed, set(placed), 0)
+    _, out, lower = _search(problem, placed)
+
+    assert model.forced == 0
+    assert lower == 1
+    assert _breaks(index, out) == 1
+
+
+@settings(deadline=None, max_examples=40)
+@given(placement_problems(), st.sampled_from([1, 2]))
+def test_random_problems_valid_and_bound_below_the_optimum(drawn, workers):
+    raw, from_slot, lock_choice = drawn
+    problem = load_problem(raw)
+    index = Index(problem)
+    placed = dict(best_greedy(index, {}, {}).placed)
+    keys = sorted(placed)
+    fixed = {keys[lock_choice]} if lock_choice < len(keys) else set()
+
+    _, out, lower = _search(problem, placed, fixed=fixed, from_slot=from_slot, workers=workers,
+                            seconds=1.0)
+
+    assert set(out) == set(placed)
+    for k, (s, t) in placed.items():
+        if k in fixed or s < from_slot:
+            assert out[k] == (s, t)
+    assert check(problem, build_schedule(index, out, {}, upper_bound=0.0)) == []
+    assert _breaks(index, out) <= _breaks(index, placed)
+    optimum = _brute_force(index, placed, fixed, from_slot)
+    if optimum is not None:
+        assert lower <= optimum[0]
