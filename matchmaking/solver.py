@@ -26,7 +26,7 @@ from matchmaking.bound import (
 from matchmaking.compact import reduce_breaks
 from matchmaking.lns import improve_value
 from matchmaking.model import Problem, Schedule
-from matchmaking.placement import place_meetings
+from matchmaking.placement import place_meetings, window_search_applies
 from matchmaking.repair import insert_by_chains, replace_weaker
 from matchmaking.rounding import polish_doubtful, round_columns, round_pairs
 from matchmaking.rules import FREE, VALUE_SCALE, Index, busy_slots, count_breaks
@@ -51,8 +51,9 @@ LP_NOW_LIMIT = 40_000
 LP_LATER_LIMIT = 150_000
 #: Share of the search time that may go to re-solving where the LP is fractional.
 LP_POLISH_SHARE = 0.6
-#: Seconds at most, and share of the time left, of the anneal before the breaks level.
-BREAKS_ANNEAL = (1.5, 0.05)
+#: Seconds at most, and share of the time left, of the anneal before the breaks level, without
+#: and with the window search.
+BREAKS_ANNEAL = {False: (4.0, 0.15), True: (1.5, 0.05)}
 
 
 def throttled(progress: Progress | None, every: float = 1.0) -> Progress | None:
@@ -476,7 +477,9 @@ def optimise(
         if lv.name == "breaks":
             # A short anneal gives the placement model a good hint; the placement model
             # (window search, implied constraints, core search) then gets most of the time.
-            seconds, share = BREAKS_ANNEAL
+            # The window search needs the time more than the anneal does (JAIR instances);
+            # without it the CP-SAT turns gain from a longer anneal (sizes M and tight).
+            seconds, share = BREAKS_ANNEAL[window_search_applies(placed)]
             placed = _anneal(index, placed, fixed, previous, lock_tables=board.lock_tables,
                              deadline=time.monotonic() + min(
                                  seconds, share * (deadline - time.monotonic())), seed=seed)
