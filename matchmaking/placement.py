@@ -48,7 +48,7 @@ CORE = True
 #: instances (up to 78 participants); at 300 and 400 participants (sizes M and tight) it spent
 #: its time on the first rungs and the schedules kept 20 to 60 % more breaks than with the
 #: CP-SAT turns alone.
-WINDOWS_SHARE = 0.85
+WINDOWS_SHARE = 0.9
 WINDOWS_PEOPLE = 150
 #: Seconds per restart of the breaks search (None: one run).
 SEGMENT: float | None = 6.0

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 RUNG_SECONDS = 6.0
 SINGLE_SECONDS = (0.25, 1.5, 5.0)
 #: Share of the time left that holding everyone to one break with k out of window may take.
-ONE_BREAK_SHARE = 0.6
+ONE_BREAK_SHARE = 0.7
 #: Share of the time the tries of single participants may take.
 SINGLE_SHARE = 0.5
 
@@ -296,9 +296,12 @@ class _Race:
         self.workers = max(1, workers)
         self.seed = seed
 
-    def run(self, models: list[cp_model.CpModel], seconds: float
-            ) -> tuple[list, Placements | None]:
-        """Return each model's status and the placements of the first schedule found."""
+    def run(self, models: list[cp_model.CpModel], seconds: float,
+            decisive: set[int] | None = None) -> tuple[list, Placements | None]:
+        """Return each model's status and the placements of the first schedule found.
+
+        A schedule found stops the others, and so does a proof of infeasibility of a model in
+        `decisive` (all by default)."""
         solvers = []
         for i in range(len(models)):
             solver = cp_model.CpSolver()
@@ -312,7 +315,8 @@ class _Race:
 
         def one(i: int) -> None:
             statuses[i] = solvers[i].solve(models[i])
-            if statuses[i] != cp_model.UNKNOWN:
+            if statuses[i] in (cp_model.OPTIMAL, cp_model.FEASIBLE) or (
+                    statuses[i] == cp_model.INFEASIBLE and (decisive is None or i in decisive)):
                 with lock:
                     for other in solvers:
                         if other is not solvers[i]:
@@ -356,8 +360,7 @@ def search_windows(index: Index, placed: Placements, movable: set[tuple[int, int
                             * (deadline - time.monotonic()))
             if found is not None:
                 break
-        status, found = race.same(min(RUNG_SECONDS, deadline - time.monotonic()),
-                                  out_of_window=k)
+        status, found = _rung(race, k, min(RUNG_SECONDS, deadline - time.monotonic()))
         log.debug("rung %d: %s", k, status)
         if status != cp_model.INFEASIBLE:
             break
@@ -381,6 +384,21 @@ def search_windows(index: Index, placed: Placements, movable: set[tuple[int, int
             break
         k += 1
     return best, lower
+
+
+def _rung(race: _Race, k: int, seconds: float) -> tuple[int, Placements | None]:
+    """Solve rung k; with two threads or more, the second one solves it with everyone held to
+    one break a day, which when feasible gives at most k breaks at once."""
+    if race.workers < 2:
+        return race.same(seconds, out_of_window=k)
+    model = race.model
+    models = [model.constrained(out_of_window=k),
+              model.constrained(out_of_window=k, one_break=True)]
+    models += [models[0]] * (race.workers - 2)
+    statuses, got = race.run(models, seconds, decisive={0})
+    if got is not None:
+        return cp_model.FEASIBLE, got
+    return statuses[0], None
 
 
 def _single(race: _Race, placed: Placements, *, deadline: float) -> Placements | None:

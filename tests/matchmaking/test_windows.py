@@ -4,12 +4,13 @@ import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 from matchmaking import check, load_problem
 from matchmaking.assemble import build_schedule
 from matchmaking.rules import Index, busy_slots, count_breaks
 from matchmaking.solver import best_greedy
-from matchmaking.windows import WindowModel, search_windows
+from matchmaking.windows import WindowModel, _Race, search_windows
 from tests.matchmaking.builders import make_problem, request
 from tests.matchmaking.test_placement import _brute_force, placement_problems
 
@@ -96,3 +97,22 @@ def test_random_problems_valid_and_bound_below_the_optimum(drawn, workers):
     optimum = _brute_force(index, placed, fixed, from_slot)
     if optimum is not None:
         assert lower <= optimum[0]
+
+
+def test_race_waits_for_a_schedule_when_only_an_optional_model_is_infeasible():
+    problem = load_problem(make_problem(
+        people=3, slots=3, tables=1,
+        requests=[request("P1", "P2"), request("P2", "P3"), request("P1", "P3")]))
+    index = Index(problem)
+    placed = dict(best_greedy(index, {}, {}).placed)
+    model = WindowModel(index, placed, set(placed), 0)
+    race = _Race(model, workers=2, seed=0)
+
+    statuses, got = race.run(
+        [model.constrained(out_of_window=1), model.constrained(out_of_window=0)], 5.0,
+        decisive={0})
+
+    assert statuses[1] == cp_model.INFEASIBLE
+    assert statuses[0] in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert set(got) == set(placed)
+    assert _breaks(index, {**placed, **got}) == 1
