@@ -7,7 +7,9 @@ two busy people per meeting, at most as many meetings as tables), and a break li
 participant resumes meeting after an idle run. On top of it, each participant who meets on one
 day gets window literals (one per run of consecutive slots that can hold all their meetings): no
 break means one window, and a participant without any possible window has a proven break.
-The search alternates core-based and default CP-SAT turns, each hinted with the best schedule,
+Up to WINDOWS_PEOPLE participants, the window search (matchmaking.windows: a satisfiability
+ladder over how many people leave their window) runs first and proves a lower bound; then the
+search alternates core-based and default CP-SAT turns, each hinted with the best schedule,
 with short anneals (compact.reduce_breaks) in between. Instances too large for one model are
 improved by re-placing the meetings of a few participants at a time around the others.
 """
