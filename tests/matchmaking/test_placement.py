@@ -170,14 +170,21 @@ def placement_problems(draw):
                         requests=requests), draw(st.integers(0, 2)), draw(st.integers(0, 3))
 
 
-@given(placement_problems())
-def test_place_meetings_random_problem_valid_and_optimal(drawn):
+def drawn_case(drawn):
+    """Return the problem, its index, a greedy schedule, a locked meeting (or none) and the
+    first slot that may change, from a draw of placement_problems."""
     raw, from_slot, lock_choice = drawn
     problem = load_problem(raw)
     index = Index(problem)
     placed = dict(best_greedy(index, {}, {}).placed)
     keys = sorted(placed)
     fixed = {keys[lock_choice]} if lock_choice < len(keys) else set()
+    return problem, index, placed, fixed, from_slot
+
+
+@given(placement_problems())
+def test_place_meetings_random_problem_valid_and_optimal(drawn):
+    problem, index, placed, fixed, from_slot = drawn_case(drawn)
 
     _, _, out, schedule = _place(problem, placed, fixed=fixed, from_slot=from_slot)
 

@@ -12,7 +12,7 @@ from matchmaking.rules import Index, busy_slots, count_breaks
 from matchmaking.solver import best_greedy
 from matchmaking.windows import WindowModel, _Race, search_windows
 from tests.matchmaking.builders import make_problem, request
-from tests.matchmaking.test_placement import _brute_force, placement_problems
+from tests.matchmaking.test_placement import _brute_force, drawn_case, placement_problems
 
 
 def _breaks(index, placed):
@@ -58,14 +58,19 @@ def test_someone_without_any_window_counts_as_a_break():
     assert out == placed
 
 
-def test_a_triangle_proves_one_break():
-    # Three people who all meet each other: each could keep a run alone, not all three at once.
+def _triangle():
+    """Three people who all meet each other: each could keep a run alone, not all three."""
     problem = load_problem(make_problem(
         people=3, slots=3, tables=1,
         requests=[request("P1", "P2"), request("P2", "P3"), request("P1", "P3")]))
     index = Index(problem)
     placed = dict(best_greedy(index, {}, {}).placed)
     assert len(placed) == 3
+    return problem, index, placed
+
+
+def test_a_triangle_proves_one_break():
+    problem, index, placed = _triangle()
 
     model = WindowModel(index, placed, set(placed), 0)
     _, out, lower = _search(problem, placed)
@@ -78,12 +83,7 @@ def test_a_triangle_proves_one_break():
 @settings(deadline=None, max_examples=40)
 @given(placement_problems(), st.sampled_from([1, 2]))
 def test_random_problems_valid_and_bound_below_the_optimum(drawn, workers):
-    raw, from_slot, lock_choice = drawn
-    problem = load_problem(raw)
-    index = Index(problem)
-    placed = dict(best_greedy(index, {}, {}).placed)
-    keys = sorted(placed)
-    fixed = {keys[lock_choice]} if lock_choice < len(keys) else set()
+    problem, index, placed, fixed, from_slot = drawn_case(drawn)
 
     _, out, lower = _search(problem, placed, fixed=fixed, from_slot=from_slot, workers=workers,
                             seconds=1.0)
@@ -100,11 +100,7 @@ def test_random_problems_valid_and_bound_below_the_optimum(drawn, workers):
 
 
 def test_race_waits_for_a_schedule_when_only_an_optional_model_is_infeasible():
-    problem = load_problem(make_problem(
-        people=3, slots=3, tables=1,
-        requests=[request("P1", "P2"), request("P2", "P3"), request("P1", "P3")]))
-    index = Index(problem)
-    placed = dict(best_greedy(index, {}, {}).placed)
+    _, index, placed = _triangle()
     model = WindowModel(index, placed, set(placed), 0)
     race = _Race(model, workers=2, seed=0)
 
