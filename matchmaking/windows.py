@@ -386,6 +386,23 @@ def search_windows(index: Index, placed: Placements, movable: set[tuple[int, int
     return best, lower
 
 
+def breaks_lower_bound(index: Index, meetings: set[tuple[int, int]], *, seconds: float,
+                       workers: int = 1) -> int:
+    """Return a proven lower bound on the breaks of any schedule holding all these meetings
+    (the ladder's infeasible rungs, up to `seconds`)."""
+    deadline = time.monotonic() + seconds
+    placed = {k: (index.pairs[k].slots[0], FREE) for k in meetings}
+    model = WindowModel(index, placed, set(meetings), 0)
+    race = _Race(model, workers, 0)
+    k = 0
+    while time.monotonic() < deadline - 0.05:
+        status, _ = race.same(deadline - time.monotonic(), out_of_window=k)
+        if status != cp_model.INFEASIBLE:
+            break
+        k += 1
+    return model.forced + k
+
+
 def _rung(race: _Race, k: int, seconds: float) -> tuple[int, Placements | None]:
     """Solve rung k; with two threads or more, the second one solves it with everyone held to
     one break a day, which when feasible gives at most k breaks at once."""

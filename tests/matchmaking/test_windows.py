@@ -10,7 +10,7 @@ from matchmaking import check, load_problem
 from matchmaking.assemble import build_schedule
 from matchmaking.rules import Index, busy_slots, count_breaks
 from matchmaking.solver import best_greedy
-from matchmaking.windows import WindowModel, _Race, search_windows
+from matchmaking.windows import WindowModel, _Race, breaks_lower_bound, search_windows
 from tests.matchmaking.builders import make_problem, request
 from tests.matchmaking.test_placement import _brute_force, drawn_case, placement_problems
 
@@ -112,3 +112,10 @@ def test_race_waits_for_a_schedule_when_only_an_optional_model_is_infeasible():
     assert statuses[0] in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     assert set(got) == set(placed)
     assert _breaks(index, {**placed, **got}) == 1
+
+
+def test_breaks_lower_bound_of_a_set_of_meetings():
+    _, index, placed = _triangle()
+
+    assert breaks_lower_bound(index, set(placed), seconds=5.0) == 1
+    assert breaks_lower_bound(index, set(list(placed)[:2]), seconds=5.0) == 0
