@@ -253,17 +253,18 @@ class WindowModel:
         """Count the runs of busy slots in one day: a run starts where busy follows idle."""
         starts = []
         for i, lit in enumerate(lits):
-            if isinstance(lit, int):
-                starts.append(lit if i == 0 or not isinstance(lits[i - 1], int) or not lits[i - 1]
-                              else 0)
+            prev = lits[i - 1] if i > 0 else 0
+            if _is_zero(lit):
                 continue
-            if i == 0 or (isinstance(lits[i - 1], int) and not lits[i - 1]):
+            if _is_zero(prev):
                 starts.append(lit)
-            elif isinstance(lits[i - 1], int):
-                continue  # busy before: never a start
+            elif isinstance(prev, int):
+                continue  # busy just before: never a start
+            elif isinstance(lit, int):
+                starts.append(prev.Not())
             else:
                 v = self.m.new_bool_var("")
-                self.m.add_bool_or([lit.Not(), lits[i - 1], v])
+                self.m.add_bool_or([lit.Not(), prev, v])
                 starts.append(v)
         if sum(1 for x in lits if not isinstance(x, int) or x) >= 2:
             self.runs.append(sum(starts))

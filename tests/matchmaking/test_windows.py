@@ -119,3 +119,23 @@ def test_breaks_lower_bound_of_a_set_of_meetings():
 
     assert breaks_lower_bound(index, set(placed), seconds=5.0) == 1
     assert breaks_lower_bound(index, set(list(placed)[:2]), seconds=5.0) == 0
+
+
+def test_one_break_counts_runs_around_meetings_that_stay():
+    # P1 meets P2 in S02 and P3 in S04, which stay; P4, P5, P6 only fit S01, S03, S05.
+    problem = load_problem(make_problem(
+        people=6, slots=5, tables=2,
+        requests=[request("P1", "P2"), request("P1", "P3"),
+                  request("P1", "P4", slots=["S01"]), request("P1", "P5", slots=["S03"]),
+                  request("P1", "P6", slots=["S05"])]))
+    index = Index(problem)
+    key = {p: index.key("P1", p) for p in ("P2", "P3", "P4", "P5", "P6")}
+    placed = {key["P2"]: (1, -1), key["P3"]: (3, -1), key["P4"]: (0, -1),
+              key["P5"]: (2, -1), key["P6"]: (4, -1)}
+    movable = {key["P4"], key["P5"], key["P6"]}
+    model = WindowModel(index, placed, movable, 0)
+
+    status, got = _Race(model, 1, 0).same(5.0, one_break=True, only=set())
+
+    assert status == cp_model.FEASIBLE
+    assert _breaks(index, {**placed, **got}) == 0
