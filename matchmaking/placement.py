@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 from matchmaking.board import Board
 from matchmaking.compact import reduce_breaks
 from matchmaking.rules import Index, busy_slots, count_breaks
-from matchmaking.windows import Rows, possible_windows, search_windows
+from matchmaking.windows import Rows, search_windows
 
 Placements = dict[tuple[int, int], tuple[int, int]]
 
@@ -116,7 +116,7 @@ class _PlacementModel:
         # Busy literals, the participant-centred view, with IC1 and IC2.
         self.u, self.busy_aux = rows.busy_view(m, index)
         self._breaks_and_idle()
-        self._windows(rows.stay_busy)
+        self._windows()
         # Breaks that the meetings which stay make anyway bound the total too.
         self.lower = max(self.lower, self.const_breaks)
 
@@ -156,31 +156,19 @@ class _PlacementModel:
                     if not isinstance(lit, int):
                         self.idle.append(lit)
 
-    def _windows(self, stay_busy: dict[tuple[int, int], int]) -> None:
+    def _windows(self) -> None:
         """Tie each participant without a break to one window of consecutive busy slots.
 
         A participant who meets on one day only and has no break is busy in exactly the slots
         of one window as long as their meetings; when no such window can hold their meetings,
         they have a break for sure, a lower bound the search would otherwise have to prove.
         """
-        m, index = self.m, self.index
-        mine: dict[int, list[set[int]]] = defaultdict(list)
-        for (a, b), row in self.x.items():
-            slots = {s for s, _, _ in row}
-            mine[a].append(slots)
-            mine[b].append(slots)
+        m = self.m
         self.windows: list[tuple[cp_model.IntVar, int, int, int]] = []  # var, p, first, last
         self.window_of: dict[int, list[cp_model.IntVar]] = {}
         #: A proven lower bound on breaks: participants who cannot keep to one window.
         self.lower = 0
-        for p in sorted(self.people):
-            stay = {s for s in range(index.num_slots) if (p, s) in stay_busy}
-            possible = {s for s in range(index.num_slots)
-                        if not isinstance(self.u[(p, s)], int) or self.u[(p, s)]}
-            found = possible_windows(index, mine[p], stay, possible)
-            if found is None:
-                continue
-            day, starts = found
+        for p, (day, starts) in self.rows.windows(self.index, self.u).items():
             if not starts:
                 m.add(sum(self.p_breaks[p]) >= 1)
                 self.lower += 1
@@ -246,10 +234,7 @@ class _PlacementModel:
         """Hint a complete solution, auxiliary literals included."""
         m, index = self.m, self.index
         m.clear_hints()
-        for k, row in self.x.items():
-            at = placed[k][0]
-            for s, _, v in row:
-                m.add_hint(v, s == at)
+        self.rows.hint(m, placed)
         busy = busy_slots(index, placed)
         for v, p, s in self.busy_aux:
             m.add_hint(v, s in busy[p])

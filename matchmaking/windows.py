@@ -66,6 +66,8 @@ class Rows:
         free_s: dict[int, list] = defaultdict(list)
         fixed_ts: dict[tuple[int, int], list] = defaultdict(list)
         self.people: set[int] = set()
+        #: Movable meetings per participant.
+        self.deg: dict[int, int] = defaultdict(int)
         for k in sorted(movable):
             pair = pairs[k]
             row = []
@@ -87,6 +89,8 @@ class Rows:
             m.add_exactly_one(v for _, _, v in row)
             self.x[k] = row
             self.people.update(k)
+            self.deg[k[0]] += 1
+            self.deg[k[1]] += 1
         for s, vs in free_s.items():
             room = nfree - free_used[s]
             if len(vs) > room:
@@ -106,10 +110,6 @@ class Rows:
         new literals as (literal, participant, slot); add the implied constraints IC1 and IC2."""
         u: dict[tuple[int, int], object] = {}
         aux: list[tuple[cp_model.IntVar, int, int]] = []
-        deg: dict[int, int] = defaultdict(int)
-        for a, b in self.x:
-            deg[a] += 1
-            deg[b] += 1
         busy_in_slot: dict[int, list] = defaultdict(list)
         for p in self.people:
             mine = []
@@ -131,13 +131,30 @@ class Rows:
                 mine.append(u[(p, s)])
                 busy_in_slot[s].append(u[(p, s)])
             # IC1: as many busy slots as movable meetings.
-            m.add(sum(mine) == deg[p])
+            m.add(sum(mine) == self.deg[p])
         # IC2: two busy people per meeting in each slot.
         # Measured: the equality "busy people = 2 x meetings" slows the search down a lot.
         for s, lits in busy_in_slot.items():
             if len(lits) > 2 * self.room[s]:
                 m.add(sum(lits) <= 2 * self.room[s])
         return u, aux
+
+    def windows(self, index: Index, u) -> dict[int, tuple[list[int], list[list[int]]]]:
+        """Per participant who can only meet on one day and has two meetings or more, that day
+        and the windows that can hold their meetings (none: a break for sure)."""
+        mine: dict[int, list[set[int]]] = defaultdict(list)
+        for (a, b), row in self.x.items():
+            slots = {s for s, _, _ in row}
+            mine[a].append(slots)
+            mine[b].append(slots)
+        out = {}
+        for p in sorted(self.people):
+            stay = {s for s in range(index.num_slots) if (p, s) in self.stay_busy}
+            possible = {s for s in range(index.num_slots) if not _is_zero(u[(p, s)])}
+            found = _possible_windows(index, mine[p], stay, possible)
+            if found is not None:
+                out[p] = found
+        return out
 
     def read(self, solver: cp_model.CpSolver, placed: Placements) -> Placements:
         """Return the placements with the movable meetings where the solver put them."""
@@ -157,7 +174,7 @@ class Rows:
                 m.add_hint(v, (s, t) == at)
 
 
-def possible_windows(index: Index, meetings: list[set[int]], stay: set[int],
+def _possible_windows(index: Index, meetings: list[set[int]], stay: set[int],
                      possible: set[int]) -> tuple[list[int], list[list[int]]] | None:
     """Return the day and the windows that can hold a participant's meetings.
 
@@ -205,27 +222,18 @@ class WindowModel:
         self.m = m = cp_model.CpModel()
         self.rows = rows = Rows(m, index, placed, movable, from_slot)
         u, _ = rows.busy_view(m, index)
-        mine: dict[int, list[set[int]]] = defaultdict(list)
-        for (a, b), row in rows.x.items():
-            slots = {s for s, _, _ in row}
-            mine[a].append(slots)
-            mine[b].append(slots)
         #: Per participant who could keep one window: the literal saying they do.
         self.ok: dict[int, cp_model.IntVar] = {}
         #: Participants who cannot keep one window: a proven break each.
         self.forced = 0
+        for p, (day, windows) in rows.windows(index, u).items():
+            if windows:
+                self._window(p, day, windows, u)
+            else:
+                self.forced += 1
         #: Per participant and day, the number of runs of meetings (a break each but the first).
         self.runs: list[cp_model.LinearExprT] = []
         for p in sorted(rows.people):
-            stay = {s for s in range(index.num_slots) if (p, s) in rows.stay_busy}
-            found = possible_windows(index, mine[p], stay, {s for s in range(index.num_slots)
-                                                             if not _is_zero(u[(p, s)])})
-            if found is not None:
-                day, windows = found
-                if not windows:
-                    self.forced += 1
-                else:
-                    self._window(p, day, windows, u)
             for day in index.day_slots:
                 self._runs([u[(p, s)] for s in day])
 
@@ -370,18 +378,18 @@ def search_windows(index: Index, placed: Placements, movable: set[tuple[int, int
     if found is None:
         return best, lower
     found = {**placed, **found}
-    if _breaks(index, found) < best_breaks:
-        best, best_breaks = found, _breaks(index, found)
+    if (breaks := _breaks(index, found)) < best_breaks:
+        best, best_breaks = found, breaks
     # Now hold everyone to one break a day, from the schedule found: at most k breaks.
-    while best_breaks > max(lower, model.forced + k) and time.monotonic() < deadline - 0.1:
+    while best_breaks > model.forced + k and time.monotonic() < deadline - 0.1:
         left = deadline - time.monotonic()
         status, got = race.same(min(left, max(RUNG_SECONDS, ONE_BREAK_SHARE * left)),
                                 out_of_window=k, one_break=True, hint=found)
         log.debug("one break each, %d out of window: %s", k, status)
         if got is not None:
             got = {**placed, **got}
-            if _breaks(index, got) < best_breaks:
-                best, best_breaks = got, _breaks(index, got)
+            if (breaks := _breaks(index, got)) < best_breaks:
+                best, best_breaks = got, breaks
             break
         k += 1
     return best, lower
@@ -422,10 +430,7 @@ def _rung(race: _Race, k: int, seconds: float) -> tuple[int, Placements | None]:
 def _single(race: _Race, placed: Placements, *, deadline: float) -> Placements | None:
     """Try each participant alone out of their window, with one break a day at most."""
     model = race.model
-    deg: dict[int, int] = defaultdict(int)
-    for a, b in model.rows.x:
-        deg[a] += 1
-        deg[b] += 1
+    deg = model.rows.deg
     busy = busy_slots(model.index, placed)
     broken = {p: count_breaks(model.index, [busy[p]])[0] for p in model.ok}
     # Those with breaks in the schedule so far first, then the busiest: their window is the
