@@ -45,6 +45,7 @@ test: translations
 
 lint: venv
 	$(BIN)/python -m ruff check .
+	$(BIN)/lint-imports --no-logo
 
 bench: translations
 	$(BIN)/python benchmarks/solver.py --sizes $(SIZES)
