@@ -55,7 +55,7 @@ bench: translations
 	$(BIN)/python -m benchmarks.invites
 
 bench-jair: translations
-	$(BIN)/python benchmarks/solver.py --jair --resolve
+	$(BIN)/python benchmarks/solver.py --jair --resolve $(if $(JAIR_DIR),--jair-dir "$(JAIR_DIR)")
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

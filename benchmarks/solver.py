@@ -2,6 +2,7 @@
 
     python benchmarks/solver.py --sizes S,M        # or --all; SIZES from the environment
     python benchmarks/solver.py --jair             # the 20 JAIR 2022 instances
+    python benchmarks/solver.py --jair --jair-dir DIR   # ... read from DIR
     python benchmarks/solver.py --resolve          # re-solve after one cancellation on L
     python benchmarks/solver.py --min-meetings tight
 
@@ -30,6 +31,7 @@ from benchmarks.generate import SIZES, generate  # noqa: E402
 TIME_LIMITS = {"S": 2, "M": 10, "tight": 20, "L": 30, "XL": 60, "XXL": 300}
 TARGETS = {"S": "optimal", "M": "99.9%", "tight": "99.9%", "L": "99.5%", "XL": "99.5%",
            "XXL": "99%"}
+#: Where the optional JAIR 2022 instances are read from, unless --jair-dir says otherwise.
 JAIR_DIR = Path(os.environ.get("CLUSTERMEET_JAIR_DIR", REPO.parent / "shared/benchmarks/jair2022"))
 #: Optimal breaks of Table 3 of Bofill et al., JAIR 2022 (see the data set's README).
 JAIR_BREAKS = {
@@ -139,16 +141,16 @@ def fewest_without(path: Path, min_value: float) -> str:
     return "?" if most is None else f">= {asked - most}"
 
 
-def jair_table(limit: float) -> None:
+def jair_table(limit: float, folder: Path = JAIR_DIR) -> None:
     """Print meetings placed and breaks against the paper's optimum for the 20 instances."""
-    if not JAIR_DIR.is_dir():
-        print(f"no JAIR instances in {JAIR_DIR} (set CLUSTERMEET_JAIR_DIR)")
+    if not folder.is_dir():
+        print(f"no JAIR instances in {folder} (give --jair-dir or set CLUSTERMEET_JAIR_DIR)")
         return
     print("| instance | meetings placed | breaks | paper optimum | proven lower bound |"
           " idle slots | seconds |")
     print("|---|---|---|---|---|---|---|")
     for name, paper in JAIR_BREAKS.items():
-        path = str(JAIR_DIR / f"{name}.json")
+        path = str(folder / f"{name}.json")
         r = run({"algo": "solver", "problem": path, "time_limit": limit})
         # Apart from the solve and not timed: the window ladder's proof for schedules that
         # place every meeting.
@@ -194,6 +196,8 @@ def main() -> None:
     parser.add_argument("--all", action="store_true", help="every size, JAIR, resolve")
     parser.add_argument("--jair", action="store_true")
     parser.add_argument("--jair-limit", type=float, default=30.0)
+    parser.add_argument("--jair-dir", type=Path, default=JAIR_DIR,
+                        help="folder of the JAIR 2022 instances (default: %(default)s)")
     parser.add_argument("--resolve", action="store_true")
     parser.add_argument("--min-meetings", metavar="SIZE")
     parser.add_argument("--seed", type=int, default=1)
@@ -212,7 +216,7 @@ def main() -> None:
         if sizes and not only_extras:
             sizes_table(sizes, args.seed, folder)
         if args.jair or args.all:
-            jair_table(args.jair_limit)
+            jair_table(args.jair_limit, args.jair_dir)
         if args.resolve or args.all:
             resolve_table(args.seed, folder)
         if args.min_meetings or args.all:

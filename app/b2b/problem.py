@@ -1,4 +1,4 @@
-"""Convert a B2B session to and from b2b-problem/1 (see /work/shared/b2b-format.md).
+"""Convert a B2B session to and from b2b-problem/1 (see docs/b2b-format.md).
 
 ``build_problem_dict`` exports the session for the solver and for organisers' spreadsheets;
 ``import_problem_dict`` reads such a file back, matching participants, slots and tables by code.
