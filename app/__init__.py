@@ -50,8 +50,8 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.b2b.views import bp as b2b_bp
+    from app.calendar.views import bp as calendar_bp
     from app.events.views import bp as events_bp
-    from app.invites.views import bp as calendar_bp
     from app.main.views import bp as main_bp
     from app.members.views import bp as members_bp
 
