@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.events import queries, services
 from app.events.blueprint import bp
+from app.events.display import format_slot, format_when, is_multi_day
 from app.events.forms import (
     AUDIENCE_LABELS,
     KIND_LABELS,
@@ -19,7 +20,6 @@ from app.events.forms import (
     question_field_name,
     show_answer_errors,
 )
-from app.events.mails import format_slot, format_when, is_multi_day
 from app.events.models import EventKind
 from app.events.tokens import TokenError, load_manage_token
 from app.extensions import db, limiter
