@@ -32,6 +32,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     web.init_app(app)
 
     _import_models()
+    _connect_receivers()
     _register_blueprints(app)
     _register_commands(app)
     return app
@@ -45,6 +46,11 @@ def _import_models() -> None:
     import app.jobs.models
     import app.mail.models
     import app.members.models  # noqa: F401
+
+
+def _connect_receivers() -> None:
+    """Subscribe higher packages to the signals lower ones send (see app/signals.py)."""
+    import app.b2b.receivers  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

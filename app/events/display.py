@@ -1,16 +1,18 @@
 """How an event is shown: its dates in words, its place, its calendar entry's end and UID.
 
-Pages, mails and calendar feeds share these, so an event reads the same everywhere.
+Pages, mails and calendar feeds share these, so an event reads the same everywhere; the
+links higher packages add to a registration are asked for here too, by signal.
 """
 
 from datetime import datetime
 
 from flask_babel import format_date, format_time
 
-from app.events.models import Event, Registration
+from app.events.models import Event, Registration, RegistrationStatus
 from app.invites.ics import registration_uid
 from app.invites.timezone import BRUSSELS, last_whole_day_end, spans_whole_days
 from app.mail.identity import cluster_domain
+from app.signals import Link, ask_registration_links
 
 
 def invite_uid(registration: Registration) -> str:
@@ -57,3 +59,10 @@ def format_slot(starts_at: datetime, ends_at: datetime, *, with_day: bool = True
     """Return a programme slot such as "Tue 10 Sep, 09:00 – 12:00" (or only the hours)."""
     hours = f"{format_time(starts_at, 'short')} – {format_time(ends_at, 'short')}"
     return f"{format_date(starts_at, 'medium')}, {hours}" if with_day else hours
+
+
+def extra_links(registration: Registration) -> list[Link]:
+    """Return the links other packages add to a confirmed registration (none otherwise)."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return []
+    return ask_registration_links(registration)

@@ -15,6 +15,7 @@ from app.db import utc_now
 from app.events.display import (
     calendar_end,
     event_location,
+    extra_links,
     format_slot,
     format_when,
     invite_uid,
@@ -120,15 +121,6 @@ def invite_is_current(registration: Registration) -> bool:
             and record.fingerprint == _fingerprint(registration.event))
 
 
-def _b2b_url(registration: Registration) -> str | None:
-    """Link confirmed attendees to the event's B2B session, when it has one."""
-    if registration.status != RegistrationStatus.CONFIRMED:
-        return None
-    from app.b2b.tokens import registration_b2b_url  # B2B builds on events, not the reverse
-
-    return registration_b2b_url(registration)
-
-
 def _feed_url(registration: Registration) -> str | None:
     """Link confirmed attendees to their calendar subscription page."""
     if registration.status != RegistrationStatus.CONFIRMED:
@@ -173,7 +165,7 @@ def queue_registration_mail(registration: Registration, kind: str, *,
             "with_calendar": method is not None, "language": language,
             "cluster_name": current_app.config["CLUSTER_NAME"],
             "programme": _programme(event, language) if kind in PROGRAMME_KINDS else [],
-            "b2b_url": _b2b_url(registration),
+            "links": extra_links(registration),
             "feed_url": _feed_url(registration),
         }
         text_body, html_body = _render(kind, **context)

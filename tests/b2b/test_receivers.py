@@ -3,6 +3,7 @@
 import re
 
 from app.events import services
+from app.signals import ask_registration_links
 from tests.b2b.factories import get_en, make_b2b_event, make_session
 from tests.events.factories import outbox, parse, registration_data, text_body
 
@@ -66,3 +67,14 @@ def test_manage_page_without_session_has_no_b2b_link(client, db, vocabulary):
 
     assert 'data-testid="b2b-link"' not in page
     assert 'data-testid="feed-link"' in page
+
+
+def test_b2b_receiver_answers_the_links_signal(db, vocabulary):
+    session = make_session()
+    registration, _ = _register(session.event)
+
+    [link] = ask_registration_links(registration)
+
+    assert link.name == "b2b" and link.label == LABEL
+    assert link.url.startswith(f"http://localhost/b2b/{session.id}/join/")
+    assert ask_registration_links(_register(make_b2b_event(), email="x@example.org")[0]) == []
