@@ -32,6 +32,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     web.init_app(app)
 
     _import_models()
+    _connect_receivers()
     _register_blueprints(app)
     _register_commands(app)
     return app
@@ -47,11 +48,16 @@ def _import_models() -> None:
     import app.members.models  # noqa: F401
 
 
+def _connect_receivers() -> None:
+    """Subscribe higher packages to the signals lower ones send (see app/signals.py)."""
+    import app.b2b.receivers  # noqa: F401
+
+
 def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.b2b.views import bp as b2b_bp
+    from app.calendar.views import bp as calendar_bp
     from app.events.views import bp as events_bp
-    from app.invites.views import bp as calendar_bp
     from app.main.views import bp as main_bp
     from app.members.views import bp as members_bp
 

@@ -7,19 +7,26 @@ take a place away carry a CANCEL with the same UID when an invite was sent befor
 """
 
 import hashlib
-from datetime import datetime
 
 from flask import current_app, render_template
-from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
 from app.db import utc_now
+from app.events.display import (
+    calendar_end,
+    event_location,
+    extra_links,
+    format_slot,
+    format_when,
+    invite_uid,
+    is_all_day,
+    is_multi_day,
+)
 from app.events.models import Event, Registration, RegistrationStatus
 from app.events.tokens import make_manage_token
 from app.i18n import in_language
-from app.invites.ics import Attendee, CalendarItem, Method, build_invite, registration_uid
+from app.invites.ics import Attendee, CalendarItem, Method, build_invite
 from app.invites.messages import build_imip_message, build_plain_message
-from app.invites.timezone import BRUSSELS, last_whole_day_end, spans_whole_days
 from app.mail.identity import cluster_domain, cluster_organizer, cluster_sender
 from app.mail.models import OutboxMessage
 from app.mail.services import get_invite_sequence, next_invite_sequence, queue_message
@@ -60,14 +67,6 @@ def _language(language: str) -> str:
     return language if language in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-
-
-
-def invite_uid(registration: Registration) -> str:
-    """Return the stable calendar UID of a registration."""
-    return registration_uid(registration.id, cluster_domain())
-
-
 def manage_url(registration: Registration) -> str:
     """Return the absolute personal link to view, change or cancel a registration."""
     return external_url("events.manage", token=make_manage_token(registration))
@@ -82,27 +81,6 @@ def has_invite(registration: Registration) -> bool:
     """Tell whether the person's calendar holds this registration (last sent a REQUEST)."""
     record = get_invite_sequence(invite_uid(registration), registration.person.email)
     return record is not None and record.method == Method.REQUEST.value
-
-
-def is_multi_day(event: Event) -> bool:
-    """Tell whether the event runs over more than one Brussels day."""
-    end = last_whole_day_end(event.ends_at)
-    return event.starts_at.astimezone(BRUSSELS).date() != end.astimezone(BRUSSELS).date()
-
-
-def is_all_day(event: Event) -> bool:
-    """Tell whether the event covers whole Brussels days (shown as all-day entries)."""
-    return spans_whole_days(event.starts_at, event.ends_at)
-
-
-def event_location(event: Event) -> str:
-    """Return where the event takes place: venue and address."""
-    return ", ".join(part for part in (event.venue, event.address) if part)
-
-
-def calendar_end(event: Event) -> datetime:
-    """Return the end a calendar item gets (an all-day item ends on its last day)."""
-    return last_whole_day_end(event.ends_at) if is_all_day(event) else event.ends_at
 
 
 def _calendar_item(registration: Registration, sequence: int, link: str,
@@ -143,40 +121,11 @@ def invite_is_current(registration: Registration) -> bool:
             and record.fingerprint == _fingerprint(registration.event))
 
 
-def _b2b_url(registration: Registration) -> str | None:
-    """Link confirmed attendees to the event's B2B session, when it has one."""
-    if registration.status != RegistrationStatus.CONFIRMED:
-        return None
-    from app.b2b.tokens import registration_b2b_url  # B2B builds on events, not the reverse
-
-    return registration_b2b_url(registration)
-
-
 def _feed_url(registration: Registration) -> str | None:
     """Link confirmed attendees to their calendar subscription page."""
     if registration.status != RegistrationStatus.CONFIRMED:
         return None
     return external_url("calendar.subscribe", manage_token=make_manage_token(registration))
-
-
-def format_when(event: Event) -> str:
-    """Return when the event takes place, in Brussels time and the current locale."""
-    start, end = event.starts_at, event.ends_at
-    if is_all_day(event):
-        last_day = last_whole_day_end(end)
-        if start.astimezone(BRUSSELS).date() == last_day.astimezone(BRUSSELS).date():
-            return format_date(start, "full")
-        return f"{format_date(start, 'full')} – {format_date(last_day, 'full')}"
-    day, hours = format_date(start, "full"), format_time(start, "short")
-    if start.astimezone(BRUSSELS).date() != end.astimezone(BRUSSELS).date():
-        return f"{day}, {hours} – {format_date(end, 'full')}, {format_time(end, 'short')}"
-    return f"{day}, {hours} – {format_time(end, 'short')}"
-
-
-def format_slot(starts_at: datetime, ends_at: datetime, *, with_day: bool = True) -> str:
-    """Return a programme slot such as "Tue 10 Sep, 09:00 – 12:00" (or only the hours)."""
-    hours = f"{format_time(starts_at, 'short')} – {format_time(ends_at, 'short')}"
-    return f"{format_date(starts_at, 'medium')}, {hours}" if with_day else hours
 
 
 def _programme(event: Event, language: str) -> list[tuple[str, str, str]]:
@@ -216,7 +165,7 @@ def queue_registration_mail(registration: Registration, kind: str, *,
             "with_calendar": method is not None, "language": language,
             "cluster_name": current_app.config["CLUSTER_NAME"],
             "programme": _programme(event, language) if kind in PROGRAMME_KINDS else [],
-            "b2b_url": _b2b_url(registration),
+            "links": extra_links(registration),
             "feed_url": _feed_url(registration),
         }
         text_body, html_body = _render(kind, **context)

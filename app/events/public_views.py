@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.events import queries, services
 from app.events.blueprint import bp
+from app.events.display import extra_links, format_slot, format_when, is_multi_day
 from app.events.forms import (
     AUDIENCE_LABELS,
     KIND_LABELS,
@@ -19,7 +20,6 @@ from app.events.forms import (
     question_field_name,
     show_answer_errors,
 )
-from app.events.mails import format_slot, format_when, is_multi_day
 from app.events.models import EventKind
 from app.events.tokens import TokenError, load_manage_token
 from app.extensions import db, limiter
@@ -134,7 +134,7 @@ def _manage_page(registration, token, answers_form, lang, status: int = 200):
     event = registration.event
     return render_template(
         "events/public/manage.html", registration=registration, event=event, token=token,
-        when=format_when(event),
+        when=format_when(event), links=extra_links(registration),
         answers_form=answers_form, cancel_form=CancelForm(), lang=lang,
         question_fields=[answers_form[question_field_name(q.id)] for q in event.questions],
         can_change=queries.can_change(registration), status_labels=STATUS_LABELS,

@@ -6,7 +6,8 @@ database write lock first (pysqlite only opens a transaction at the first write,
 this is the same as BEGIN IMMEDIATE and no earlier read can go stale). Concurrent
 writers then wait for each other (the SQLite busy timeout must cover that wait).
 Services flush, never commit: the caller commits once, and mail queued here is sent
-by the worker after that commit.
+by the worker after that commit. A registration that becomes confirmed or cancelled is
+announced with the signals of ``app.signals`` for the packages above events.
 """
 
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ from app.extensions import db
 from app.members.models import LANGUAGES, MemberStatus, OrganisationKind, Person
 from app.members.queries import get_person_by_email, normalise_email
 from app.members.services import find_or_create_person
+from app.signals import registration_cancelled, registration_confirmed
 
 places_left = queries.places_left
 
@@ -175,6 +177,8 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     registration.reminder_sent_at = None
     registration.consent_at = now if consent else None
     db.session.flush()
+    if status == RegistrationStatus.CONFIRMED:
+        registration_confirmed.send(registration)
     if event.ends_at > now:
         mails.queue_registration_mail(registration, registration.status.value)
     return registration, True
@@ -201,6 +205,7 @@ def cancel_registration(registration: Registration, *,
     registration.cancelled_at = utc_now()
     registration.offered_at = None
     db.session.flush()
+    registration_cancelled.send(registration)
     if event.ends_at > utc_now():
         mails.queue_registration_mail(registration, "cancelled", by_organiser=by_organiser)
     if not held_place:
@@ -232,6 +237,8 @@ def promote_waitlisted(event: Event) -> list[Registration]:
             registration.confirmed_at = now
             kind = "promoted"
         db.session.flush()
+        if registration.status == RegistrationStatus.CONFIRMED:
+            registration_confirmed.send(registration)
         mails.queue_registration_mail(registration, kind)
         promoted.append(registration)
     return promoted
@@ -250,6 +257,8 @@ def approve_registration(registration: Registration) -> None:
         registration.status = RegistrationStatus.WAITLISTED
     registration.offered_at = None
     db.session.flush()
+    if registration.status == RegistrationStatus.CONFIRMED:
+        registration_confirmed.send(registration)
     mails.queue_registration_mail(registration, registration.status.value)
 
 
@@ -273,6 +282,8 @@ def move_registration(registration: Registration, status: RegistrationStatus) ->
     if status == RegistrationStatus.CONFIRMED:
         registration.confirmed_at = utc_now()
     db.session.flush()
+    if status == RegistrationStatus.CONFIRMED:
+        registration_confirmed.send(registration)
     mails.queue_registration_mail(registration, status.value, by_organiser=True)
 
 

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
-from app.invites.timezone import BRUSSELS, TZID, brussels_vtimezone
+from .timezone import BRUSSELS, TZID, brussels_vtimezone
 
 #: Stable product identifier; clients use it to recognise our objects.
 PRODID = "-//Clustermeet//Clustermeet//EN"

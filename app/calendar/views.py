@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from app.calendar import services, sources
 from app.events.tokens import TokenError, load_manage_token
 from app.extensions import db, limiter
-from app.invites import services, sources
 from app.invites.feeds import feed_etag, feed_last_modified
 from app.invites.ics import build_feed
 from app.urls import external_url

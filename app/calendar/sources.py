@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from app.b2b.models import B2BSession, B2BTable, Participant, PublishedMeeting, Slot
 from app.db import utc_now
-from app.events.mails import calendar_end, event_location, invite_uid, is_all_day
+from app.events.display import calendar_end, event_location, invite_uid, is_all_day
 from app.events.models import Event, EventStatus, Registration, RegistrationStatus
 from app.extensions import db
 from app.i18n import in_language

@@ -6,12 +6,11 @@ from datetime import UTC, datetime, timedelta
 import caldav
 
 from app.b2b.models import B2BSession, B2BTable, Participant, PublishedMeeting, Slot
+from app.calendar import services
 from app.events.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
-from app.invites import services
 from app.invites.ics import split_by_uid, strip_method
 from app.members.models import Person
-
-from .parsed import with_ical, with_icalendar
+from tests.invites.parsed import with_ical, with_icalendar
 
 T0 = datetime(2027, 3, 27, 23, 0, tzinfo=UTC)  # Sunday 28 March 2027, 00:00 in Brussels
 
