@@ -26,12 +26,12 @@ from app.b2b.models import (
 from app.b2b.tokens import participant_portal_url
 from app.db import utc_now
 from app.extensions import db
-from app.i18n import in_language
+from app.i18n import in_language, language_or_default
 from app.invites.messages import build_plain_message
 from app.invites.timezone import BRUSSELS
 from app.mail.identity import cluster_domain, cluster_sender
 from app.mail.services import queue_message
-from app.members.models import LANGUAGES, Person
+from app.members.models import Person
 
 #: Days before the request deadline when the reminder joins the digest (config can override).
 DEFAULT_REMINDER_DAYS = 2
@@ -118,8 +118,7 @@ def _line(notification: B2BNotification, language: str) -> str | None:
 
 def queue_digest(person: Person, notifications: list[B2BNotification], now: datetime):
     """Queue one digest mail listing the notifications, grouped by session; None if empty."""
-    language = person.language if person.language in LANGUAGES else \
-        current_app.config["BABEL_DEFAULT_LOCALE"]
+    language = language_or_default(person.language)
     with in_language(language):
         by_participant: dict[int, list[str]] = defaultdict(list)
         participants: dict[int, Participant] = {}

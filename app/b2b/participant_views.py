@@ -32,10 +32,6 @@ TOKEN_ERRORS = {
 PREFIX = "/b2b/<int:session_id>/me/<token>"
 
 
-def _lang() -> str:
-    return current_language()
-
-
 def portal_page(rule: str, **options):
     """Register a participant route: the token must open a participant of this session."""
 
@@ -78,7 +74,7 @@ def portal(me: Participant):
     others = {cache.code_to_id[s.b]: s for s in top}
     people = _others(others)
     return render_template(
-        "b2b/participant/portal.html", me=me, session=me.session, lang=_lang(),
+        "b2b/participant/portal.html", me=me, session=me.session, lang=current_language(),
         suggestions=[(people[cache.code_to_id[s.b]], s) for s in top], action=ActionForm(),
         received=queries.get_received_requests(me), sent=queries.get_sent_requests(me),
         tags={t.code: t for t in get_tags()}, sectors={s.code: s for s in get_sectors()})
@@ -87,7 +83,7 @@ def portal(me: Participant):
 @portal_page("/profile", methods=["GET", "POST"])
 def profile(me: Participant):
     """Fill or change one's profile: sectors, languages, offers, needs, availability."""
-    lang = _lang()
+    lang = current_language()
     form = make_profile_form(me, lang, sectors=get_sectors(), tags=get_tags(),
                              post=request.method == "POST")
     closed = services.is_profile_closed(me.session)
@@ -106,7 +102,7 @@ def profile(me: Participant):
 @portal_page("/catalogue")
 def catalogue(me: Participant):
     """Browse the participants, filtered by sector, offer, need and language."""
-    lang = _lang()
+    lang = current_language()
     filters = {name: request.args.get(name, "").strip()[:60]
                for name in ("sector", "offer", "need", "language", "search")}
     page = request.args.get("page", 1, type=int) or 1
@@ -129,7 +125,7 @@ def suggested(me: Participant):
     items = cache.for_participant(me.code, limit=20)
     people = _others(cache.code_to_id[s.b] for s in items)
     return render_template(
-        "b2b/participant/suggestions.html", me=me, session=me.session, lang=_lang(),
+        "b2b/participant/suggestions.html", me=me, session=me.session, lang=current_language(),
         suggestions=[(people[cache.code_to_id[s.b]], s) for s in items],
         tags={t.code: t for t in get_tags()}, sectors={s.code: s for s in get_sectors()})
 
@@ -145,7 +141,7 @@ def other(me: Participant, code: str):
     state = queries.get_request_state(me).get(them.id)
     form = RequestForm(formdata=None, to=them.code)
     return render_template(
-        "b2b/participant/other.html", me=me, them=them, session=me.session, lang=_lang(),
+        "b2b/participant/other.html", me=me, them=them, session=me.session, lang=current_language(),
         match=match, state=state, form=form, action=ActionForm(),
         same_organisation=queries.same_organisation(me, them),
         tags={t.code: t for t in get_tags()}, sectors={s.code: s for s in get_sectors()})
@@ -248,4 +244,4 @@ def join(session_id: int, token: str):
                                     token=make_participant_token(participant)))
     return render_template("b2b/participant/join.html", session=session,
                            registration=registration, form=form, error_message=error_message,
-                           lang=_lang()), 400 if error_message else 200
+                           lang=current_language()), 400 if error_message else 200

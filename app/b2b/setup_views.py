@@ -62,10 +62,6 @@ def organiser_page(rule: str, **options):
     return decorator
 
 
-def _lang() -> str:
-    return current_language()
-
-
 def _session(session_id: int) -> B2BSession:
     return db.get_or_404(B2BSession, session_id)
 
@@ -92,7 +88,7 @@ def b2b_labels():
 def sessions():
     """List the B2B sessions."""
     return render_template("b2b/setup/sessions.html", sessions=queries.get_sessions(),
-                           lang=_lang())
+                           lang=current_language())
 
 
 def _session_form(session: B2BSession | None) -> SessionForm:
@@ -103,7 +99,7 @@ def _session_form(session: B2BSession | None) -> SessionForm:
             obj=session, event_id=session.event_id, status=session.status.value,
             profile_deadline_at=_local_naive(session.profile_deadline_at),
             request_deadline_at=_local_naive(session.request_deadline_at))
-    lang = _lang()
+    lang = current_language()
     form.event_id.choices = [
         (e.id, f"{e.title(lang)} ({e.starts_at.astimezone(BRUSSELS):%Y-%m-%d})")
         for e in queries.get_b2b_events()]
@@ -147,7 +143,7 @@ def session_detail(session_id: int):
     """Show a session: settings, slots, tables and participants at a glance."""
     session = _session(session_id)
     return render_template(
-        "b2b/setup/session.html", session=session, lang=_lang(), action=ActionForm(),
+        "b2b/setup/session.html", session=session, lang=current_language(), action=ActionForm(),
         pair_form=_pair_form(session), forbidden=queries.get_forbidden(session),
         requests=queries.get_requests(session), participants=queries.get_participants(session))
 
@@ -280,7 +276,7 @@ def participants(session_id: int):
     session = _session(session_id)
     return render_template("b2b/setup/participants.html", session=session,
                            participants=queries.get_participants(session), action=ActionForm(),
-                           lang=_lang())
+                           lang=current_language())
 
 
 @organiser_page("/<int:session_id>/import-registrations", methods=["POST"])
@@ -313,7 +309,7 @@ def participant(session_id: int, participant_id: int):
     """See and edit a participant: profile, availability, limit, stand, requests."""
     session = _session(session_id)
     person = _child(Participant, participant_id, session)
-    lang = _lang()
+    lang = current_language()
     settings = _settings_form(session, person)
     is_profile = request.method == "POST" and "submit" in request.form
     profile = make_profile_form(person, lang, sectors=get_sectors(), tags=get_tags(),

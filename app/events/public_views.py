@@ -41,10 +41,6 @@ def _manage_limit() -> str:
     return current_app.config["MANAGE_RATE_LIMIT"]
 
 
-def _language() -> str:
-    return current_language()
-
-
 @bp.route("/events/")
 def upcoming():
     """List the upcoming events, filtered by kind and sector."""
@@ -56,7 +52,7 @@ def upcoming():
         "events/public/upcoming.html", events=events, kind=kind, sector_id=sector_id,
         sectors=get_sectors(), kind_labels=KIND_LABELS, audience_labels=AUDIENCE_LABELS,
         places={event.id: queries.places_left(event) for event in events},
-        when={event.id: format_when(event) for event in events}, lang=_language())
+        when={event.id: format_when(event) for event in events}, lang=current_language())
 
 
 @bp.route("/events/<int:event_id>", methods=["GET", "POST"])
@@ -66,7 +62,7 @@ def detail(event_id: int):
     event = queries.get_public_event(event_id)
     if event is None:
         abort(404)
-    lang = _language()
+    lang = current_language()
     form = make_registration_form(event, lang)
     refusal = queries.get_refusal(event)
     if form.validate_on_submit() and refusal is None:
@@ -106,7 +102,7 @@ def registered(event_id: int):
     event = queries.get_public_event(event_id)
     if event is None:
         abort(404)
-    return render_template("events/public/registered.html", event=event, lang=_language())
+    return render_template("events/public/registered.html", event=event, lang=current_language())
 
 
 def _load(token: str):
@@ -126,7 +122,7 @@ def manage(token: str):
     registration, error = _load(token)
     if error:
         return error
-    lang = _language()
+    lang = current_language()
     return _manage_page(registration, token, make_answers_form(registration, lang), lang)
 
 
@@ -167,7 +163,7 @@ def manage_answers(token: str):
     registration, error = _load(token)
     if error:
         return error
-    lang = _language()
+    lang = current_language()
     form = make_answers_form(registration, lang)
     if not queries.can_change(registration):
         flash(_("This registration can no longer be changed."), "warning")
