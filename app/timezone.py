@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 
 #: The zone used outside an application (scripts, the shell): the cluster is in Brussels.
 DEFAULT_ZONE = "Europe/Brussels"
@@ -19,8 +19,10 @@ DEFAULT_ZONE = "Europe/Brussels"
 class LocalTimeError(ValueError):
     """A wall-clock time that does not exist (skipped by the spring clock change)."""
 
-    #: What a form shows under a field holding such a time.
-    message = _l("This time does not exist in Brussels (the clocks move forward).")
+    @property
+    def message(self) -> str:
+        """Say what is wrong, in the reader's language (for a form error or a flash)."""
+        return _("This time does not exist in Brussels (the clocks move forward).")
 
 
 def display_zone() -> ZoneInfo:
