@@ -23,7 +23,7 @@ from app.b2b.models import (
     RequestStatus,
     SessionStatus,
 )
-from app.b2b.tokens import participant_portal_url
+from app.b2b.queries import participant_portal_url
 from app.db import utc_now
 from app.extensions import db
 from app.i18n import in_language, language_or_default

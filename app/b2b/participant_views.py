@@ -17,18 +17,12 @@ from app.b2b.forms import (
     profile_values,
 )
 from app.b2b.models import B2BSession, MeetingRequest, Participant
-from app.b2b.tokens import TokenError, load_participant_token, make_participant_token
-from app.events.tokens import TokenError as ManageTokenError
-from app.events.tokens import load_manage_token
+from app.b2b.queries import load_participant_token, make_participant_token
+from app.events.queries import load_manage_token
 from app.extensions import db
 from app.i18n import current_language
 from app.members.queries import get_sectors, get_tags
 
-TOKEN_ERRORS = {
-    "invalid": (400, "This link is not valid. Please use the link from your latest mail."),
-    "expired": (403, "This link has expired: the event is over."),
-    "revoked": (403, "This link was replaced by a newer one. Please use your latest mail."),
-}
 PREFIX = "/b2b/<int:session_id>/me/<token>"
 
 
@@ -38,11 +32,7 @@ def portal_page(rule: str, **options):
     def decorator(view):
         @wraps(view)
         def wrapped(session_id: int, token: str, **kwargs):
-            try:
-                participant = load_participant_token(token)
-            except TokenError as error:
-                code, text = TOKEN_ERRORS[error.reason]
-                abort(code, description=_(text))
+            participant = load_participant_token(token)  # refused: LinkError, its own page
             if participant.session_id != session_id:
                 abort(403, description=_("This link belongs to another session."))
             g.participant, g.token = participant, token
@@ -217,11 +207,7 @@ def withdraw_request(me: Participant, request_id: int):
 def join(session_id: int, token: str):
     """Join a session from one's registration link: GET explains, POST joins."""
     session = db.get_or_404(B2BSession, session_id)
-    try:
-        registration = load_manage_token(token)
-    except ManageTokenError as error:
-        code, text = TOKEN_ERRORS[error.reason]
-        abort(code, description=_(text))
+    registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
     if registration.event_id != session.event_id:
         abort(403, description=_("This link belongs to another event."))
     existing = queries.get_participant_for(session, registration.person)

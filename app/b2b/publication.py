@@ -36,8 +36,8 @@ from app.b2b.models import (
     SessionStatus,
     Slot,
 )
+from app.b2b.queries import make_participant_token
 from app.b2b.runs import RunError
-from app.b2b.tokens import make_participant_token
 from app.db import utc_now
 from app.extensions import db
 from app.i18n import current_language, in_language, language_or_default

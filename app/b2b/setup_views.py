@@ -39,7 +39,7 @@ from app.b2b.models import (
     SessionStatus,
     Slot,
 )
-from app.b2b.tokens import participant_portal_url
+from app.b2b.queries import participant_portal_url
 from app.events.models import Event
 from app.extensions import db
 from app.i18n import current_language

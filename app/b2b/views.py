@@ -2,7 +2,7 @@
 
 from app.b2b import participant_views, schedule_views, setup_views  # noqa: F401
 from app.b2b.blueprint import bp
-from app.b2b.tokens import registration_b2b_url
+from app.b2b.queries import registration_b2b_url
 
 __all__ = ["bp"]
 

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from app.db import utc_now
 from app.events.models import Event, Registration, RegistrationStatus
-from app.events.tokens import make_manage_token
+from app.events.queries import make_manage_token
 from app.i18n import in_language, language_or_default
 from app.invites.ics import Attendee, CalendarItem, Method, build_invite, registration_uid
 from app.invites.messages import build_imip_message, build_plain_message
@@ -139,7 +139,7 @@ def _b2b_url(registration: Registration) -> str | None:
     """Link confirmed attendees to the event's B2B session, when it has one."""
     if registration.status != RegistrationStatus.CONFIRMED:
         return None
-    from app.b2b.tokens import registration_b2b_url  # B2B builds on events, not the reverse
+    from app.b2b.queries import registration_b2b_url  # B2B builds on events, not the reverse
 
     return registration_b2b_url(registration)
 

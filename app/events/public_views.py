@@ -2,7 +2,6 @@
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.events import queries, services
@@ -21,16 +20,10 @@ from app.events.forms import (
 )
 from app.events.mails import format_slot, format_when, is_multi_day
 from app.events.models import EventKind
-from app.events.tokens import TokenError, load_manage_token
+from app.events.queries import load_manage_token
 from app.extensions import db, limiter
 from app.i18n import current_language
 from app.members.queries import get_sectors
-
-TOKEN_ERRORS = {
-    "invalid": (400, _l("This link is not valid. Please use the link from your latest mail.")),
-    "expired": (403, _l("This link has expired: the event is over.")),
-    "revoked": (403, _l("This link was replaced by a newer one. Please use your latest mail.")),
-}
 
 
 def _registration_limit() -> str:
@@ -105,23 +98,11 @@ def registered(event_id: int):
     return render_template("events/public/registered.html", event=event, lang=current_language())
 
 
-def _load(token: str):
-    """Return (registration, None) for a valid token, else (None, error response)."""
-    try:
-        return load_manage_token(token), None
-    except TokenError as error:
-        status, message = TOKEN_ERRORS[error.reason]
-        return None, (render_template("events/public/token_error.html", reason=error.reason,
-                                      message=message), status)
-
-
 @bp.route("/events/manage/<token>")
 @limiter.shared_limit(_manage_limit, scope="events-manage")
 def manage(token: str):
     """Show one's registration; opening the link changes nothing."""
-    registration, error = _load(token)
-    if error:
-        return error
+    registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
     lang = current_language()
     return _manage_page(registration, token, make_answers_form(registration, lang), lang)
 
@@ -141,9 +122,7 @@ def _manage_page(registration, token, answers_form, lang, status: int = 200):
 @limiter.shared_limit(_manage_limit, scope="events-manage")
 def manage_cancel(token: str):
     """Cancel one's registration."""
-    registration, error = _load(token)
-    if error:
-        return error
+    registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
     form = CancelForm()
     if not form.validate_on_submit():
         abort(400)
@@ -160,9 +139,7 @@ def manage_cancel(token: str):
 @limiter.shared_limit(_manage_limit, scope="events-manage")
 def manage_answers(token: str):
     """Change one's answers to the event's questions."""
-    registration, error = _load(token)
-    if error:
-        return error
+    registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
     lang = current_language()
     form = make_answers_form(registration, lang)
     if not queries.can_change(registration):
