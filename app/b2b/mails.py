@@ -10,7 +10,7 @@ in the person's language.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
@@ -28,10 +28,10 @@ from app.db import utc_now
 from app.extensions import db
 from app.i18n import in_language, language_or_default
 from app.invites.messages import build_plain_message
-from app.invites.timezone import BRUSSELS
 from app.mail.identity import cluster_domain, cluster_sender
 from app.mail.services import queue_message
 from app.members.models import Person
+from app.timezone import combine, local_day
 
 #: Days before the request deadline when the reminder joins the digest (config can override).
 DEFAULT_REMINDER_DAYS = 2
@@ -41,8 +41,7 @@ DEFAULT_REMINDER_DAYS = 2
 
 def _day_start(now: datetime) -> datetime:
     """Return the start of the Brussels day of `now`, in UTC."""
-    local = now.astimezone(BRUSSELS)
-    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(now.tzinfo)
+    return combine(local_day(now), time.min)
 
 
 def add_deadline_reminders(now: datetime) -> int:
