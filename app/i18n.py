@@ -1,13 +1,13 @@
 """Language selection and localised display of dates and times."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import force_locale, format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
 
 from app.extensions import babel
+from app.timezone import local_day
 
 #: Locales used for formatting: the cluster is in Brussels, so English uses British formats
 #: (day before month, 24-hour clock); the "en" catalogue still applies.
@@ -31,6 +31,13 @@ def current_language() -> str:
     return locale.language if locale is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def language_or_default(code: str | None) -> str:
+    """Return a recipient's language if the cluster writes in it, else the default one."""
+    if code in current_app.config["LANGUAGES"]:
+        return code
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 def select_language() -> str:
     """Pick the language: the user's choice, then Accept-Language, then the default."""
     languages = current_app.config["LANGUAGES"]
@@ -43,11 +50,6 @@ def select_language() -> str:
         return current_user.language
     best = request.accept_languages.best_match(languages)
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-def display_timezone() -> ZoneInfo:
-    """Return the zone every time is shown in (Europe/Brussels)."""
-    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
 
 
 def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
@@ -64,7 +66,7 @@ def local_date(value, fmt: str = "medium") -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(display_timezone())
+        value = local_day(value)
     return format_date(value, fmt)
 
 

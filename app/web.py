@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.auth.links import LinkError, link_refused
 from app.extensions import db, login_manager
 from app.i18n import current_language
 
@@ -74,6 +75,8 @@ def init_app(app: Flask) -> None:
                 )
             ),
         )
+
+    app.register_error_handler(LinkError, link_refused)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

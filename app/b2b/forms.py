@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    DateTimeLocalField,
     FieldList,
     Form,
     FormField,
@@ -28,6 +25,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.b2b.models import SessionStatus
+from app.events.admin_forms import LocalDateTimeField
 from app.members.models import LANGUAGES
 
 LANGUAGE_LABELS = {"fr": _l("French"), "nl": _l("Dutch"), "en": _l("English"),
@@ -58,10 +56,9 @@ class SessionForm(FlaskForm):
                                         validators=[Optional(), NumberRange(min=0, max=200)])
     min_meetings = IntegerField(_l("Meetings everyone should get (0: no minimum)"), default=0,
                                 validators=[Optional(), NumberRange(min=0, max=50)])
-    profile_deadline_at = DateTimeLocalField(_l("Profiles deadline"), format="%Y-%m-%dT%H:%M",
-                                             validators=[Optional()])
-    request_deadline_at = DateTimeLocalField(_l("Requests deadline"), format="%Y-%m-%dT%H:%M",
-                                             validators=[Optional()])
+    # Typed in Brussels time; a time skipped by the clock change is refused by the field.
+    profile_deadline_at = LocalDateTimeField(_l("Profiles deadline"), validators=[Optional()])
+    request_deadline_at = LocalDateTimeField(_l("Requests deadline"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
 
@@ -156,13 +153,6 @@ class RequestForm(FlaskForm):
                            default=2)
     message = TextAreaField(_l("Message (optional)"), validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Request a meeting"))
-
-
-def naive_local(value: datetime | None):
-    """Return a form's naive datetime as an aware Brussels one (None stays None)."""
-    from app.invites.timezone import BRUSSELS
-
-    return value.replace(tzinfo=BRUSSELS) if value is not None else None
 
 
 #: Blank offer/need rows shown under a profile's items, to add new ones.

@@ -10,7 +10,7 @@ in the person's language.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
@@ -23,15 +23,15 @@ from app.b2b.models import (
     RequestStatus,
     SessionStatus,
 )
-from app.b2b.tokens import participant_portal_url
+from app.b2b.queries import participant_portal_url
 from app.db import utc_now
 from app.extensions import db
-from app.i18n import in_language
+from app.i18n import in_language, language_or_default
 from app.invites.messages import build_plain_message
-from app.invites.timezone import BRUSSELS
 from app.mail.identity import cluster_domain, cluster_sender
 from app.mail.services import queue_message
-from app.members.models import LANGUAGES, Person
+from app.members.models import Person
+from app.timezone import combine, local_day
 
 #: Days before the request deadline when the reminder joins the digest (config can override).
 DEFAULT_REMINDER_DAYS = 2
@@ -41,8 +41,7 @@ DEFAULT_REMINDER_DAYS = 2
 
 def _day_start(now: datetime) -> datetime:
     """Return the start of the Brussels day of `now`, in UTC."""
-    local = now.astimezone(BRUSSELS)
-    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(now.tzinfo)
+    return combine(local_day(now), time.min)
 
 
 def add_deadline_reminders(now: datetime) -> int:
@@ -118,8 +117,7 @@ def _line(notification: B2BNotification, language: str) -> str | None:
 
 def queue_digest(person: Person, notifications: list[B2BNotification], now: datetime):
     """Queue one digest mail listing the notifications, grouped by session; None if empty."""
-    language = person.language if person.language in LANGUAGES else \
-        current_app.config["BABEL_DEFAULT_LOCALE"]
+    language = language_or_default(person.language)
     with in_language(language):
         by_participant: dict[int, list[str]] = defaultdict(list)
         participants: dict[int, Participant] = {}

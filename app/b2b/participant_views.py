@@ -17,23 +17,13 @@ from app.b2b.forms import (
     profile_values,
 )
 from app.b2b.models import B2BSession, MeetingRequest, Participant
-from app.b2b.tokens import TokenError, load_participant_token, make_participant_token
-from app.events.tokens import TokenError as ManageTokenError
-from app.events.tokens import load_manage_token
+from app.b2b.queries import load_participant_token, make_participant_token
+from app.events.queries import load_manage_token
 from app.extensions import db
 from app.i18n import current_language
 from app.members.queries import get_sectors, get_tags
 
-TOKEN_ERRORS = {
-    "invalid": (400, "This link is not valid. Please use the link from your latest mail."),
-    "expired": (403, "This link has expired: the event is over."),
-    "revoked": (403, "This link was replaced by a newer one. Please use your latest mail."),
-}
 PREFIX = "/b2b/<int:session_id>/me/<token>"
-
-
-def _lang() -> str:
-    return current_language()
 
 
 def portal_page(rule: str, **options):
@@ -42,11 +32,7 @@ def portal_page(rule: str, **options):
     def decorator(view):
         @wraps(view)
         def wrapped(session_id: int, token: str, **kwargs):
-            try:
-                participant = load_participant_token(token)
-            except TokenError as error:
-                code, text = TOKEN_ERRORS[error.reason]
-                abort(code, description=_(text))
+            participant = load_participant_token(token)  # refused: LinkError, its own page
             if participant.session_id != session_id:
                 abort(403, description=_("This link belongs to another session."))
             g.participant, g.token = participant, token
@@ -78,7 +64,7 @@ def portal(me: Participant):
     others = {cache.code_to_id[s.b]: s for s in top}
     people = _others(others)
     return render_template(
-        "b2b/participant/portal.html", me=me, session=me.session, lang=_lang(),
+        "b2b/participant/portal.html", me=me, session=me.session, lang=current_language(),
         suggestions=[(people[cache.code_to_id[s.b]], s) for s in top], action=ActionForm(),
         received=queries.get_received_requests(me), sent=queries.get_sent_requests(me),
         tags={t.code: t for t in get_tags()}, sectors={s.code: s for s in get_sectors()})
@@ -87,7 +73,7 @@ def portal(me: Participant):
 @portal_page("/profile", methods=["GET", "POST"])
 def profile(me: Participant):
     """Fill or change one's profile: sectors, languages, offers, needs, availability."""
-    lang = _lang()
+    lang = current_language()
     form = make_profile_form(me, lang, sectors=get_sectors(), tags=get_tags(),
                              post=request.method == "POST")
     closed = services.is_profile_closed(me.session)
@@ -106,7 +92,7 @@ def profile(me: Participant):
 @portal_page("/catalogue")
 def catalogue(me: Participant):
     """Browse the participants, filtered by sector, offer, need and language."""
-    lang = _lang()
+    lang = current_language()
     filters = {name: request.args.get(name, "").strip()[:60]
                for name in ("sector", "offer", "need", "language", "search")}
     page = request.args.get("page", 1, type=int) or 1
@@ -129,7 +115,7 @@ def suggested(me: Participant):
     items = cache.for_participant(me.code, limit=20)
     people = _others(cache.code_to_id[s.b] for s in items)
     return render_template(
-        "b2b/participant/suggestions.html", me=me, session=me.session, lang=_lang(),
+        "b2b/participant/suggestions.html", me=me, session=me.session, lang=current_language(),
         suggestions=[(people[cache.code_to_id[s.b]], s) for s in items],
         tags={t.code: t for t in get_tags()}, sectors={s.code: s for s in get_sectors()})
 
@@ -145,7 +131,7 @@ def other(me: Participant, code: str):
     state = queries.get_request_state(me).get(them.id)
     form = RequestForm(formdata=None, to=them.code)
     return render_template(
-        "b2b/participant/other.html", me=me, them=them, session=me.session, lang=_lang(),
+        "b2b/participant/other.html", me=me, them=them, session=me.session, lang=current_language(),
         match=match, state=state, form=form, action=ActionForm(),
         same_organisation=queries.same_organisation(me, them),
         tags={t.code: t for t in get_tags()}, sectors={s.code: s for s in get_sectors()})
@@ -221,11 +207,7 @@ def withdraw_request(me: Participant, request_id: int):
 def join(session_id: int, token: str):
     """Join a session from one's registration link: GET explains, POST joins."""
     session = db.get_or_404(B2BSession, session_id)
-    try:
-        registration = load_manage_token(token)
-    except ManageTokenError as error:
-        code, text = TOKEN_ERRORS[error.reason]
-        abort(code, description=_(text))
+    registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
     if registration.event_id != session.event_id:
         abort(403, description=_("This link belongs to another event."))
     existing = queries.get_participant_for(session, registration.person)
@@ -248,4 +230,4 @@ def join(session_id: int, token: str):
                                     token=make_participant_token(participant)))
     return render_template("b2b/participant/join.html", session=session,
                            registration=registration, form=form, error_message=error_message,
-                           lang=_lang()), 400 if error_message else 200
+                           lang=current_language()), 400 if error_message else 200

@@ -36,17 +36,17 @@ from app.b2b.models import (
     SessionStatus,
     Slot,
 )
+from app.b2b.queries import make_participant_token
 from app.b2b.runs import RunError
-from app.b2b.tokens import make_participant_token
 from app.db import utc_now
 from app.extensions import db
-from app.i18n import current_language, in_language
+from app.i18n import current_language, in_language, language_or_default
 from app.invites.ics import Attendee, CalendarItem, Method, build_invite, meeting_uid
 from app.invites.messages import build_imip_message, build_plain_message
 from app.mail.identity import cluster_domain, cluster_organizer, cluster_sender
 from app.mail.models import InviteSequence
 from app.mail.services import queue_message
-from app.members.models import LANGUAGES, ProfileItemKind
+from app.members.models import ProfileItemKind
 from app.urls import external_url
 
 Pair = tuple[int, int]
@@ -306,10 +306,6 @@ class _Mailer:
 
     # --- mails ------------------------------------------------------------------------------
 
-    def _language(self, participant: Participant) -> str:
-        language = participant.person.language
-        return language if language in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
-
     def _when(self, slot: Slot) -> dict:
         # A session has a few dozen slots and thousands of meetings: format each slot once
         # per language.
@@ -348,7 +344,8 @@ class _Mailer:
 
     def _title(self, participant: Participant) -> str:
         if self.event is not None:
-            return self.event.title(self._language(participant)) or self.session.title
+            language = language_or_default(participant.person.language)
+            return self.event.title(language) or self.session.title
         return self.session.title
 
     def _changes(self, pid: int, new, diff: Diff) -> list[str]:
@@ -372,7 +369,7 @@ class _Mailer:
         """Queue the agenda mail (with its REQUEST for `pairs`) of one participant."""
         participant = self.participants[pid]
         person = participant.person
-        with in_language(self._language(participant)):
+        with in_language(language_or_default(participant.person.language)):
             changes = [] if diff.first else self._changes(pid, new, diff)
             context = self._context(participant, agenda, new, diff, changes)
             kind = "schedule_agenda" if diff.first else "schedule_update"
@@ -399,7 +396,7 @@ class _Mailer:
         """Queue the CANCEL mail for the removed meetings of one participant."""
         participant = self.participants[pid]
         person = participant.person
-        with in_language(self._language(participant)):
+        with in_language(language_or_default(participant.person.language)):
             changes = self._changes(pid, new, diff) if with_summary else [
                 _("Cancelled: %(start)s, %(table)s, with %(name)s",
                   **self._line(pid, pr, old[pr])) for pr in pairs]

@@ -1,10 +1,13 @@
-"""Reads about B2B sessions, participants, requests and forbidden pairs."""
+"""Reads about B2B sessions, participants, requests and forbidden pairs; portal links."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.auth.links import LINK_MARGIN, Linked, Purpose, open_token, sign
 from app.b2b.models import (
     B2BNotification,
     B2BSession,
@@ -14,11 +17,14 @@ from app.b2b.models import (
     Participant,
     ParticipantItem,
     RequestStatus,
+    SessionStatus,
     participant_item_tags,
 )
-from app.events.models import Event
+from app.events.models import Event, Registration
+from app.events.queries import make_manage_token
 from app.extensions import db
 from app.members.models import Person, ProfileItemKind, Tag
+from app.urls import external_url
 
 #: Requests that still stand (the others were declined or withdrawn).
 ACTIVE = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
@@ -237,3 +243,57 @@ def get_pending_notifications(participant_ids) -> list[B2BNotification]:
         select(B2BNotification).where(B2BNotification.participant_id.in_(list(participant_ids)),
                                       B2BNotification.sent_at.is_(None))
         .order_by(B2BNotification.created_at, B2BNotification.id)))
+
+
+# --- personal links ---------------------------------------------------------------------------
+
+#: The participants' portal links (salt and payload key: keep old links working).
+PORTAL_LINK = Purpose(salt="b2b-participant", key="p")
+
+
+def make_participant_token(participant: Participant) -> str:
+    """Sign a portal token for this participant, tied to the person's token version."""
+    return sign(PORTAL_LINK, participant.id, participant.person.token_version)
+
+
+def _linked_participant(participant_id: int) -> Linked | None:
+    participant = db.session.get(Participant, participant_id)
+    if participant is None:
+        return None
+    return Linked(participant, participant.session.event.ends_at + LINK_MARGIN,
+                  participant.person.token_version)
+
+
+def load_participant_token(token: str, *, now: datetime | None = None) -> Participant:
+    """Return the participant of a valid portal token; raise LinkError otherwise."""
+    return open_token(token, PORTAL_LINK, _linked_participant, now=now)
+
+
+def participant_portal_url(participant: Participant) -> str:
+    """Return the absolute personal link to the participant's B2B portal."""
+    return external_url("b2b.portal", session_id=participant.session_id,
+                        token=make_participant_token(participant))
+
+
+def registration_b2b_url(registration: Registration) -> str | None:
+    """Return the B2B link for a registration: the portal, or the page to join; None if none.
+
+    For the events' registration page and mails: the event's first session still taking
+    participants (draft or open), the portal when the person already takes part in it.
+    """
+    taking = (SessionStatus.DRAFT, SessionStatus.OPEN)
+    of_event = select(B2BSession).where(
+        B2BSession.event_id == registration.event_id).order_by(B2BSession.id)
+    session = db.session.scalar(of_event.where(B2BSession.status.in_(taking)))
+    if session is None:
+        session = db.session.scalar(of_event)
+        if session is None:
+            return None
+    participant = db.session.scalar(select(Participant).where(
+        Participant.session_id == session.id, Participant.person_id == registration.person_id))
+    if participant is not None:
+        return participant_portal_url(participant)
+    if session.status not in taking:
+        return None
+    return external_url("b2b.join", session_id=session.id,
+                        token=make_manage_token(registration))

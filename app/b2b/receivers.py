@@ -2,7 +2,7 @@
 
 from flask_babel import gettext as _
 
-from app.b2b.tokens import registration_b2b_url
+from app.b2b.queries import registration_b2b_url
 from app.signals import Link, registration_links
 
 

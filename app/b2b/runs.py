@@ -31,7 +31,9 @@ from app.db import utc_now
 from app.extensions import db
 from app.jobs.models import Job, JobStatus
 from app.jobs.registry import enqueue, job
+from app.jobs.services import STALE_REASON
 from app.jobs.worker import heartbeat
+from app.text import one_line
 from matchmaking.check import measure
 from matchmaking.io import schedule_to_dict
 
@@ -39,8 +41,6 @@ SOLVE_JOB = "b2b.solve"
 #: Seconds between two progress writes (and heartbeats) while the solver runs.
 PROGRESS_EVERY = 2.0
 MAX_TIME_LIMIT = 3600
-#: Error shown on a run whose worker stopped without a reason of its own.
-LOST_WORKER = "worker stopped responding"
 
 
 class RunError(ValueError):
@@ -92,7 +92,7 @@ def sync_run_with_job(run: ScheduleRun) -> bool:
     if job_row is not None and job_row.status != JobStatus.FAILED:
         return False
     run.status = RunStatus.FAILED
-    run.error = (job_row.error if job_row is not None else "") or LOST_WORKER
+    run.error = (job_row.error if job_row is not None else "") or STALE_REASON
     run.finished_at = utc_now()
     db.session.flush()
     return True
@@ -176,7 +176,7 @@ def solve_run_job(run_id: int) -> None:
         db.session.rollback()
         run = db.session.get(ScheduleRun, run_id)
         if run is not None:
-            run.status, run.error, run.finished_at = RunStatus.FAILED, _one_line(exc), utc_now()
+            run.status, run.error, run.finished_at = RunStatus.FAILED, _run_error(exc), utc_now()
             db.session.commit()
         raise
 
@@ -314,7 +314,7 @@ def write_progress(run_id: int, best_value: float, bound: float, *,
                 progress_at=now or utc_now()))
     except Exception as exc:  # a busy database must not stop the solver
         current_app.logger.warning("progress of run %s not recorded: %s", run_id,
-                                   _one_line(exc))
+                                   _run_error(exc))
 
 
 def _current_job_id() -> int | None:
@@ -323,6 +323,6 @@ def _current_job_id() -> int | None:
     return current_job_id()
 
 
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:500]
+def _run_error(exc: BaseException) -> str:
+    # The organiser reads it on the run's page: the message alone, cut to fit the column.
+    return one_line(exc, with_type=False)[:500]

@@ -20,6 +20,7 @@ from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.auth.links import LinkError as TokenError
 from app.b2b import editing, event_day, feedback, pdf, publication, runs
 from app.b2b.blueprint import bp
 from app.b2b.labels import run_status_label
@@ -35,7 +36,7 @@ from app.b2b.models import (
     ScheduleRun,
     Slot,
 )
-from app.b2b.tokens import TokenError, load_participant_token
+from app.b2b.queries import load_participant_token
 from app.db import utc_now
 from app.extensions import db
 from app.invites.timezone import BRUSSELS

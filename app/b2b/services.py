@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -29,8 +29,8 @@ from app.b2b.models import (
 from app.db import utc_now
 from app.events.models import Event, Registration, RegistrationStatus
 from app.extensions import db
-from app.invites.timezone import BRUSSELS
 from app.members.models import LANGUAGES, Person, ProfileItemKind, Tag
+from app.timezone import LocalTimeError, combine
 
 SLOT_LENGTHS = (15, 20, 30)
 PRIORITIES = (1, 2, 3)
@@ -86,11 +86,6 @@ def update_session(session: B2BSession, **fields) -> None:
     db.session.flush()
 
 
-def local_to_utc(day: date, moment: time) -> datetime:
-    """Return the UTC instant of a Brussels wall-clock time on a day."""
-    return datetime.combine(day, moment, tzinfo=BRUSSELS).astimezone(UTC)
-
-
 def plan_slots(days: Sequence[date], start: time, end: time, minutes: int,
                breaks: Iterable[tuple[time, time]] = ()) -> list[tuple[datetime, datetime]]:
     """Return (start, end) UTC pairs of the slots from start to end each day, around breaks.
@@ -118,7 +113,10 @@ def plan_slots(days: Sequence[date], start: time, end: time, minutes: int,
             if clash is not None:
                 cursor = max(cursor, datetime.combine(day, clash[1]))
                 continue
-            out.append((local_to_utc(day, cursor.time()), local_to_utc(day, slot_end.time())))
+            try:
+                out.append((combine(day, cursor.time()), combine(day, slot_end.time())))
+            except LocalTimeError as error:
+                raise B2BError("local_time", error.message) from None
             cursor = slot_end
     return out
 

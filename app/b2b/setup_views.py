@@ -26,7 +26,6 @@ from app.b2b.forms import (
     TableForm,
     TablesForm,
     make_profile_form,
-    naive_local,
     profile_values,
     slot_label,
 )
@@ -40,12 +39,12 @@ from app.b2b.models import (
     SessionStatus,
     Slot,
 )
-from app.b2b.tokens import participant_portal_url
+from app.b2b.queries import participant_portal_url
 from app.events.models import Event
 from app.extensions import db
 from app.i18n import current_language
-from app.invites.timezone import BRUSSELS
 from app.members.queries import get_sectors, get_tags
+from app.timezone import LocalTimeError, combine, local_day, to_form
 from app.urls import safe_next
 from matchmaking import ProblemError
 
@@ -62,10 +61,6 @@ def organiser_page(rule: str, **options):
     return decorator
 
 
-def _lang() -> str:
-    return current_language()
-
-
 def _session(session_id: int) -> B2BSession:
     return db.get_or_404(B2BSession, session_id)
 
@@ -75,10 +70,6 @@ def _child(model, object_id: int, session: B2BSession):
     if obj.session_id != session.id:
         abort(404)
     return obj
-
-
-def _local_naive(moment):
-    return moment.astimezone(BRUSSELS).replace(tzinfo=None) if moment else None
 
 
 @bp.app_context_processor
@@ -92,7 +83,7 @@ def b2b_labels():
 def sessions():
     """List the B2B sessions."""
     return render_template("b2b/setup/sessions.html", sessions=queries.get_sessions(),
-                           lang=_lang())
+                           lang=current_language())
 
 
 def _session_form(session: B2BSession | None) -> SessionForm:
@@ -101,11 +92,11 @@ def _session_form(session: B2BSession | None) -> SessionForm:
     else:
         form = SessionForm(
             obj=session, event_id=session.event_id, status=session.status.value,
-            profile_deadline_at=_local_naive(session.profile_deadline_at),
-            request_deadline_at=_local_naive(session.request_deadline_at))
-    lang = _lang()
+            profile_deadline_at=to_form(session.profile_deadline_at),
+            request_deadline_at=to_form(session.request_deadline_at))
+    lang = current_language()
     form.event_id.choices = [
-        (e.id, f"{e.title(lang)} ({e.starts_at.astimezone(BRUSSELS):%Y-%m-%d})")
+        (e.id, f"{e.title(lang)} ({local_day(e.starts_at):%Y-%m-%d})")
         for e in queries.get_b2b_events()]
     if session is not None:
         del form.event_id
@@ -120,8 +111,8 @@ def _settings(form: SessionForm) -> dict:
         "requires_acceptance": form.requires_acceptance.data,
         "max_meetings_default": form.max_meetings_default.data,
         "min_meetings": form.min_meetings.data or 0,
-        "profile_deadline_at": naive_local(form.profile_deadline_at.data),
-        "request_deadline_at": naive_local(form.request_deadline_at.data),
+        "profile_deadline_at": form.profile_deadline_at.utc_data,
+        "request_deadline_at": form.request_deadline_at.utc_data,
     }
 
 
@@ -147,7 +138,7 @@ def session_detail(session_id: int):
     """Show a session: settings, slots, tables and participants at a glance."""
     session = _session(session_id)
     return render_template(
-        "b2b/setup/session.html", session=session, lang=_lang(), action=ActionForm(),
+        "b2b/setup/session.html", session=session, lang=current_language(), action=ActionForm(),
         pair_form=_pair_form(session), forbidden=queries.get_forbidden(session),
         requests=queries.get_requests(session), participants=queries.get_participants(session))
 
@@ -172,8 +163,7 @@ def slots(session_id: int):
     session = _session(session_id)
     plan = SlotPlanForm(prefix="plan")
     if request.method == "GET" and session.event:
-        start = session.event.starts_at.astimezone(BRUSSELS)
-        plan.first_day.data = start.date()
+        plan.first_day.data = local_day(session.event.starts_at)
         plan.slot_minutes.data = session.slot_minutes
     if plan.validate_on_submit():
         first, last = plan.first_day.data, plan.last_day.data or plan.first_day.data
@@ -200,8 +190,10 @@ def add_slot(session_id: int):
     form = SlotForm(prefix="slot")
     if form.validate_on_submit():
         try:
-            services.add_slot(session, services.local_to_utc(form.day.data, form.start.data),
-                              services.local_to_utc(form.day.data, form.end.data))
+            services.add_slot(session, combine(form.day.data, form.start.data),
+                              combine(form.day.data, form.end.data))
+        except LocalTimeError as error:
+            flash(error.message, "error")
         except services.B2BError as error:
             flash(error.message, "error")
         else:
@@ -280,7 +272,7 @@ def participants(session_id: int):
     session = _session(session_id)
     return render_template("b2b/setup/participants.html", session=session,
                            participants=queries.get_participants(session), action=ActionForm(),
-                           lang=_lang())
+                           lang=current_language())
 
 
 @organiser_page("/<int:session_id>/import-registrations", methods=["POST"])
@@ -313,7 +305,7 @@ def participant(session_id: int, participant_id: int):
     """See and edit a participant: profile, availability, limit, stand, requests."""
     session = _session(session_id)
     person = _child(Participant, participant_id, session)
-    lang = _lang()
+    lang = current_language()
     settings = _settings_form(session, person)
     is_profile = request.method == "POST" and "submit" in request.form
     profile = make_profile_form(person, lang, sectors=get_sectors(), tags=get_tags(),

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from app.calendar import services, sources
-from app.events.tokens import TokenError, load_manage_token
+from app.events.queries import load_manage_token
 from app.extensions import db, limiter
 from app.invites.feeds import feed_etag, feed_last_modified
 from app.invites.ics import build_feed
@@ -82,10 +82,7 @@ def organiser_feed(token: str):
 @limiter.limit(lambda: current_app.config["MANAGE_RATE_LIMIT"])
 def subscribe(manage_token: str):
     """Let a person get, renew or revoke their feed, from a registration's personal link."""
-    try:
-        registration = load_manage_token(manage_token)
-    except TokenError:
-        return render_template("calendar/invalid_link.html"), 400
+    registration = load_manage_token(manage_token)  # a refused link raises LinkError (its own page)
     person = registration.person
     form = FlaskForm()
     new_urls = None

@@ -1,9 +1,7 @@
 """Forms of the organisers' event pages; times are typed in Brussels local time."""
 
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -39,6 +37,7 @@ from app.events.labels import (  # noqa: F401 (re-exported for the views)
 )
 from app.events.models import Audience, EventKind, QuestionKind, RegistrationStatus
 from app.members.labels import LANGUAGE_LABELS, choices
+from app.timezone import LocalTimeError, to_form, to_utc
 
 #: The HTML datetime-local format (seconds are not asked for).
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -49,48 +48,6 @@ HOSTED_KINDS = (EventKind.CIRCLEMEET, EventKind.SITE_VISIT)
 
 #: Dates outside these years are typing mistakes (and would overflow when shifted).
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-
-class LocalTimeError(ValueError):
-    """A local time that does not exist in Brussels (skipped by the spring clock change)."""
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
-
-
-def local_to_utc(value: datetime, zone: ZoneInfo | None = None) -> datetime:
-    """Turn a naive Brussels wall-clock time into an aware UTC datetime.
-
-    Ambiguous autumn times take the first (summer-time) occurrence; times skipped in
-    spring raise LocalTimeError rather than being silently moved by an hour.
-    """
-    zone = zone or _zone()
-    aware = value.replace(tzinfo=zone, fold=0)
-    utc = aware.astimezone(UTC)
-    if utc.astimezone(zone).replace(tzinfo=None) != value:
-        raise LocalTimeError(value.isoformat())
-    return utc
-
-
-def utc_to_local(value: datetime | None, zone: ZoneInfo | None = None) -> datetime | None:
-    """Turn an aware datetime into a naive Brussels wall-clock time for a form field."""
-    if value is None:
-        return None
-    return value.astimezone(zone or _zone()).replace(tzinfo=None)
-
-
-def shift_days(value: datetime | None, days: int, zone: ZoneInfo | None = None) -> datetime | None:
-    """Move an aware datetime by whole days keeping its Brussels wall-clock time."""
-    if value is None:
-        return None
-    zone = zone or _zone()
-    local = utc_to_local(value, zone) + timedelta(days=days)
-    try:
-        return local_to_utc(local, zone)
-    except LocalTimeError:
-        # The same wall-clock time is skipped on the new day: keep the absolute offset.
-        return value + timedelta(days=days)
 
 
 class LocalDateTimeField(DateTimeLocalField):
@@ -107,19 +64,17 @@ class LocalDateTimeField(DateTimeLocalField):
                 raise ValidationError(_l("Give a date between %(start)d and %(end)d.",
                                          start=MIN_YEAR, end=MAX_YEAR))
             try:
-                local_to_utc(self.data)
-            except LocalTimeError:
-                raise ValidationError(
-                    _l("This time does not exist in Brussels (the clocks move forward).")
-                ) from None
+                to_utc(self.data)
+            except LocalTimeError as error:
+                raise ValidationError(error.message) from None
 
     def set_utc(self, value: datetime | None) -> None:
         """Fill the field from a stored UTC datetime."""
-        self.data = utc_to_local(value)
+        self.data = to_form(value)
 
     @property
     def utc_data(self) -> datetime | None:
-        return local_to_utc(self.data) if self.data is not None else None
+        return to_utc(self.data) if self.data is not None else None
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from app.db import utc_now
 from app.events import mails, services
-from app.events.admin_forms import shift_days, utc_to_local
 from app.events.models import (
     Event,
     EventStatus,
@@ -23,6 +22,7 @@ from app.events.models import (
 )
 from app.extensions import db
 from app.members.models import Organisation, Sector
+from app.timezone import local_day, shift_days
 
 EVENT_FIELDS = (
     "kind", "title_fr", "title_nl", "title_en", "description_fr", "description_nl",
@@ -86,7 +86,7 @@ def publish_event(event: Event) -> Event:
 
 def duplicate_event(event: Event, starts_on: date) -> Event:
     """Copy an event as a draft on another day, with its questions and shifted programme."""
-    days = (starts_on - utc_to_local(event.starts_at).date()).days
+    days = (starts_on - local_day(event.starts_at)).days
     copy = Event(status=EventStatus.DRAFT, host_organisation=event.host_organisation,
                  sectors=list(event.sectors))
     for field in EVENT_FIELDS:

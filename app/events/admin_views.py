@@ -23,7 +23,6 @@ from app.events.admin_forms import (
     QuestionMoveForm,
     answers_from,
     make_registration_form,
-    utc_to_local,
 )
 from app.events.blueprint import bp
 from app.events.models import (
@@ -37,6 +36,7 @@ from app.events.models import (
 from app.extensions import db
 from app.i18n import current_language
 from app.members import queries as member_queries
+from app.timezone import local_day
 from app.urls import safe_next
 
 
@@ -47,10 +47,6 @@ def organiser_page(rule: str, **options):
         return bp.route("/admin/events" + rule, **options)(login_required(view))
 
     return decorator
-
-
-def _lang() -> str:
-    return current_language()
 
 
 def _event(event_id: int) -> Event:
@@ -94,14 +90,16 @@ def event_labels():
 def admin_list():
     show = "past" if request.args.get("show") == "past" else "upcoming"
     events = attendance.get_organiser_events(past=show == "past")
-    return render_template("events/admin/list.html", events=events, show=show, lang=_lang())
+    return render_template("events/admin/list.html", events=events, show=show,
+                           lang=current_language())
 
 
 def _event_form(event: Event | None) -> EventForm:
     form = EventForm()
     organisations = db.session.scalars(member_queries.get_organisations_query()).all()
     form.host_organisation_id.choices = [(0, "—")] + [(o.id, o.name) for o in organisations]
-    form.sector_ids.choices = [(s.id, s.label(_lang())) for s in member_queries.get_sectors()]
+    lang = current_language()
+    form.sector_ids.choices = [(s.id, s.label(lang)) for s in member_queries.get_sectors()]
     if event is not None and request.method == "GET":
         form.fill_from(event)
     return form
@@ -124,7 +122,7 @@ def _edit_event(event: Event | None):
         db.session.commit()
         flash(_("Event saved."), "success")
         return redirect(url_for(".admin_event", event_id=event.id))
-    title = _("New event") if event is None else event.title(_lang())
+    title = _("New event") if event is None else event.title(current_language())
     back = url_for(".admin_list") if event is None else url_for(".admin_event", event_id=event.id)
     status = 400 if request.method == "POST" else 200
     return render_template("events/admin/form.html", form=form, title=title, back=back,
@@ -135,7 +133,7 @@ def _edit_event(event: Event | None):
 def admin_event(event_id: int):
     event = _event(event_id)
     return render_template(
-        "events/admin/event.html", event=event, lang=_lang(),
+        "events/admin/event.html", event=event, lang=current_language(),
         counts=attendance.get_status_counts(event),
     )
 
@@ -160,7 +158,7 @@ def admin_duplicate(event_id: int):
     event = _event(event_id)
     form = DuplicateForm()
     if request.method == "GET":
-        form.starts_on.data = utc_to_local(event.starts_at).date()
+        form.starts_on.data = local_day(event.starts_at)
     if form.validate_on_submit():
         copy = admin_services.duplicate_event(event, form.starts_on.data)
         db.session.commit()
@@ -168,7 +166,7 @@ def admin_duplicate(event_id: int):
         return redirect(url_for(".admin_edit", event_id=copy.id))
     status = 400 if request.method == "POST" else 200
     return render_template("events/admin/form.html", form=form,
-                           title=_("Duplicate %(title)s", title=event.title(_lang())),
+                           title=_("Duplicate %(title)s", title=event.title(current_language())),
                            back=url_for(".admin_event", event_id=event.id), event=event), status
 
 
@@ -184,7 +182,8 @@ def admin_cancel(event_id: int):
         db.session.commit()
         flash(_("The event is cancelled; everyone registered is being told."), "success")
         return redirect(url_for(".admin_event", event_id=event.id))
-    return render_template("events/admin/cancel.html", event=event, form=form, lang=_lang(),
+    return render_template("events/admin/cancel.html", event=event, form=form,
+                           lang=current_language(),
                            counts=attendance.get_status_counts(event))
 
 
@@ -298,16 +297,16 @@ def admin_registrations(event_id: int):
     return render_template(
         "events/admin/registrations.html", event=event, registrations=registrations,
         status=status, search=search, counts=attendance.get_status_counts(event),
-        lang=_lang(), started=utc_now() >= event.starts_at,
+        lang=current_language(), started=utc_now() >= event.starts_at,
     )
 
 
 @organiser_page("/<int:event_id>/registrations/new", methods=["GET", "POST"])
 def admin_add_registration(event_id: int):
     event = _event(event_id)
-    form = make_registration_form(event, _lang())
+    form = make_registration_form(event, current_language())
     if request.method == "GET":
-        form.language.data = _lang()
+        form.language.data = current_language()
     if form.validate_on_submit():
         try:
             registration, created = services.register(
@@ -445,14 +444,14 @@ def admin_check_in_page(event_id: int):
     registrations = attendance.get_registrations(
         event, status=RegistrationStatus.CONFIRMED.value, search=search)
     return render_template("events/admin/check_in.html", event=event, search=search,
-                           registrations=registrations, lang=_lang(),
+                           registrations=registrations, lang=current_language(),
                            counts=attendance.get_status_counts(event))
 
 
 @organiser_page("/<int:event_id>/attendance-sheet")
 def admin_attendance_sheet(event_id: int):
     event = _event(event_id)
-    return render_template("events/admin/sheet.html", event=event, lang=_lang(),
+    return render_template("events/admin/sheet.html", event=event, lang=current_language(),
                            registrations=attendance.get_confirmed(event))
 
 
@@ -461,7 +460,7 @@ def admin_export_csv(event_id: int):
     event = _event(event_id)
     filename = f"event-{event.id}-registrations.csv"
     return Response(
-        attendance.registrations_csv(event, _lang()), mimetype="text/csv; charset=utf-8",
+        attendance.registrations_csv(event, current_language()), mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f"attachment; filename={filename}"},
     )
 
@@ -477,5 +476,6 @@ def admin_message(event_id: int):
         flash(_("Message queued for %(num)d participants.", num=count), "success")
         return redirect(_registrations_url(event))
     status = 400 if request.method == "POST" else 200
-    return render_template("events/admin/message.html", form=form, event=event, lang=_lang(),
+    return render_template("events/admin/message.html", form=form, event=event,
+                           lang=current_language(),
                            counts=attendance.get_status_counts(event)), status

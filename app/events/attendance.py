@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from app.db import utc_now
-from app.events.admin_forms import utc_to_local
 from app.events.models import Event, QuestionKind, Registration, RegistrationStatus
 from app.extensions import db
 from app.members.models import Organisation, Person
+from app.timezone import to_form
 
 #: Spreadsheet programs run cells starting with these as formulas.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -103,7 +103,7 @@ def registrations_csv(event: Event, language: str) -> str:
     )
     for registration in get_registrations(event):
         person = registration.person
-        attended = utc_to_local(registration.attended_at)
+        attended = to_form(registration.attended_at)
         row = [
             person.full_name, person.email, person.organisation_label,
             registration.status.value, registration.language,

@@ -10,9 +10,10 @@ from flask_babel import format_date, format_time
 
 from app.events.models import Event, Registration, RegistrationStatus
 from app.invites.ics import registration_uid
-from app.invites.timezone import BRUSSELS, last_whole_day_end, spans_whole_days
+from app.invites.timezone import last_whole_day_end, spans_whole_days
 from app.mail.identity import cluster_domain
 from app.signals import Link, ask_registration_links
+from app.timezone import local_day
 
 
 def invite_uid(registration: Registration) -> str:
@@ -23,7 +24,7 @@ def invite_uid(registration: Registration) -> str:
 def is_multi_day(event: Event) -> bool:
     """Tell whether the event runs over more than one Brussels day."""
     end = last_whole_day_end(event.ends_at)
-    return event.starts_at.astimezone(BRUSSELS).date() != end.astimezone(BRUSSELS).date()
+    return local_day(event.starts_at) != local_day(end)
 
 
 def is_all_day(event: Event) -> bool:
@@ -46,11 +47,11 @@ def format_when(event: Event) -> str:
     start, end = event.starts_at, event.ends_at
     if is_all_day(event):
         last_day = last_whole_day_end(end)
-        if start.astimezone(BRUSSELS).date() == last_day.astimezone(BRUSSELS).date():
+        if local_day(start) == local_day(last_day):
             return format_date(start, "full")
         return f"{format_date(start, 'full')} – {format_date(last_day, 'full')}"
     day, hours = format_date(start, "full"), format_time(start, "short")
-    if start.astimezone(BRUSSELS).date() != end.astimezone(BRUSSELS).date():
+    if local_day(start) != local_day(end):
         return f"{day}, {hours} – {format_date(end, 'full')}, {format_time(end, 'short')}"
     return f"{day}, {hours} – {format_time(end, 'short')}"
 

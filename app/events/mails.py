@@ -23,14 +23,13 @@ from app.events.display import (
     is_multi_day,
 )
 from app.events.models import Event, Registration, RegistrationStatus
-from app.events.tokens import make_manage_token
-from app.i18n import in_language
+from app.events.queries import make_manage_token
+from app.i18n import in_language, language_or_default
 from app.invites.ics import Attendee, CalendarItem, Method, build_invite
 from app.invites.messages import build_imip_message, build_plain_message
 from app.mail.identity import cluster_domain, cluster_organizer, cluster_sender
 from app.mail.models import OutboxMessage
 from app.mail.services import get_invite_sequence, next_invite_sequence, queue_message
-from app.members.models import LANGUAGES
 from app.urls import external_url
 
 #: Kinds that hand out a place: they carry the invite (REQUEST).
@@ -63,8 +62,6 @@ def _subject(kind: str, title: str) -> str:
     return subjects[kind]
 
 
-def _language(language: str) -> str:
-    return language if language in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def manage_url(registration: Registration) -> str:
@@ -147,7 +144,7 @@ def queue_registration_mail(registration: Registration, kind: str, *,
     if kind not in MAIL_KINDS:
         raise ValueError(f"unknown registration mail {kind!r}")
     event, person = registration.event, registration.person
-    language = _language(registration.language)
+    language = language_or_default(registration.language)
     link, url = manage_url(registration), event_url(event)
     method: Method | None = None
     if kind in INVITE_KINDS:
@@ -191,7 +188,7 @@ def queue_registration_mail(registration: Registration, kind: str, *,
 def queue_not_member_mail(event: Event, *, email: str, name: str,
                           language: str) -> OutboxMessage:
     """Queue the mail explaining how to join, for a members-only event (no registration)."""
-    language = _language(language)
+    language = language_or_default(language)
     url = event_url(event)
     with in_language(language):
         title = event.title(language)
@@ -212,7 +209,7 @@ def queue_not_member_mail(event: Event, *, email: str, name: str,
 def queue_event_message(registration: Registration, subject: str, body: str) -> OutboxMessage:
     """Queue an organiser's free-text message to one registered person."""
     event, person = registration.event, registration.person
-    language = _language(registration.language)
+    language = language_or_default(registration.language)
     link, url = manage_url(registration), event_url(event)
     with in_language(language):
         title = event.title(language)

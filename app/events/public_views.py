@@ -2,7 +2,6 @@
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.events import queries, services
@@ -21,16 +20,10 @@ from app.events.forms import (
     show_answer_errors,
 )
 from app.events.models import EventKind
-from app.events.tokens import TokenError, load_manage_token
+from app.events.queries import load_manage_token
 from app.extensions import db, limiter
 from app.i18n import current_language
 from app.members.queries import get_sectors
-
-TOKEN_ERRORS = {
-    "invalid": (400, _l("This link is not valid. Please use the link from your latest mail.")),
-    "expired": (403, _l("This link has expired: the event is over.")),
-    "revoked": (403, _l("This link was replaced by a newer one. Please use your latest mail.")),
-}
 
 
 def _registration_limit() -> str:
@@ -39,10 +32,6 @@ def _registration_limit() -> str:
 
 def _manage_limit() -> str:
     return current_app.config["MANAGE_RATE_LIMIT"]
-
-
-def _language() -> str:
-    return current_language()
 
 
 @bp.route("/events/")
@@ -56,7 +45,7 @@ def upcoming():
         "events/public/upcoming.html", events=events, kind=kind, sector_id=sector_id,
         sectors=get_sectors(), kind_labels=KIND_LABELS, audience_labels=AUDIENCE_LABELS,
         places={event.id: queries.places_left(event) for event in events},
-        when={event.id: format_when(event) for event in events}, lang=_language())
+        when={event.id: format_when(event) for event in events}, lang=current_language())
 
 
 @bp.route("/events/<int:event_id>", methods=["GET", "POST"])
@@ -66,7 +55,7 @@ def detail(event_id: int):
     event = queries.get_public_event(event_id)
     if event is None:
         abort(404)
-    lang = _language()
+    lang = current_language()
     form = make_registration_form(event, lang)
     refusal = queries.get_refusal(event)
     if form.validate_on_submit() and refusal is None:
@@ -106,27 +95,15 @@ def registered(event_id: int):
     event = queries.get_public_event(event_id)
     if event is None:
         abort(404)
-    return render_template("events/public/registered.html", event=event, lang=_language())
-
-
-def _load(token: str):
-    """Return (registration, None) for a valid token, else (None, error response)."""
-    try:
-        return load_manage_token(token), None
-    except TokenError as error:
-        status, message = TOKEN_ERRORS[error.reason]
-        return None, (render_template("events/public/token_error.html", reason=error.reason,
-                                      message=message), status)
+    return render_template("events/public/registered.html", event=event, lang=current_language())
 
 
 @bp.route("/events/manage/<token>")
 @limiter.shared_limit(_manage_limit, scope="events-manage")
 def manage(token: str):
     """Show one's registration; opening the link changes nothing."""
-    registration, error = _load(token)
-    if error:
-        return error
-    lang = _language()
+    registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
+    lang = current_language()
     return _manage_page(registration, token, make_answers_form(registration, lang), lang)
 
 
@@ -145,9 +122,7 @@ def _manage_page(registration, token, answers_form, lang, status: int = 200):
 @limiter.shared_limit(_manage_limit, scope="events-manage")
 def manage_cancel(token: str):
     """Cancel one's registration."""
-    registration, error = _load(token)
-    if error:
-        return error
+    registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
     form = CancelForm()
     if not form.validate_on_submit():
         abort(400)
@@ -164,10 +139,8 @@ def manage_cancel(token: str):
 @limiter.shared_limit(_manage_limit, scope="events-manage")
 def manage_answers(token: str):
     """Change one's answers to the event's questions."""
-    registration, error = _load(token)
-    if error:
-        return error
-    lang = _language()
+    registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
+    lang = current_language()
     form = make_answers_form(registration, lang)
     if not queries.can_change(registration):
         flash(_("This registration can no longer be changed."), "warning")

@@ -1,9 +1,10 @@
-"""Reads of events and registrations."""
+"""Reads of events and registrations, and the registrations' personal links."""
 
 from datetime import datetime
 
 from sqlalchemy import func, select
 
+from app.auth.links import LINK_MARGIN, Linked, Purpose, open_token, sign
 from app.db import utc_now
 from app.events.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
 from app.extensions import db
@@ -124,3 +125,25 @@ def can_change(registration: Registration, now: datetime | None = None) -> bool:
     return (registration.status != RegistrationStatus.CANCELLED
             and registration.event.status == EventStatus.PUBLISHED
             and registration.event.starts_at > (now or utc_now()))
+
+
+#: The personal "manage my registration" links (salt and payload key: keep old links working).
+MANAGE_LINK = Purpose(salt="registration-manage", key="r")
+
+
+def make_manage_token(registration: Registration) -> str:
+    """Sign the manage-link token of a registration, tied to the person's token version."""
+    return sign(MANAGE_LINK, registration.id, registration.person.token_version)
+
+
+def _linked_registration(registration_id: int) -> Linked | None:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        return None
+    return Linked(registration, registration.event.ends_at + LINK_MARGIN,
+                  registration.person.token_version)
+
+
+def load_manage_token(token: str, *, now: datetime | None = None) -> Registration:
+    """Return the registration of a valid manage-link token; raise LinkError otherwise."""
+    return open_token(token, MANAGE_LINK, _linked_registration, now=now)

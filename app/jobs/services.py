@@ -25,9 +25,11 @@ from app.db import utc_now
 from app.extensions import db
 from app.jobs import registry
 from app.jobs.models import Job, JobStatus
+from app.text import one_line
 
 log = logging.getLogger(__name__)
 
+#: Error of a job whose worker stopped sending heartbeats (B2B runs show it too).
 STALE_REASON = "worker stopped responding"
 DEFAULT_MAX_SILENCE = timedelta(seconds=60)
 _current_job_id: ContextVar[int | None] = ContextVar("current_job_id", default=None)
@@ -81,7 +83,7 @@ def heartbeat(job_id: int | None = None, *, now: datetime | None = None) -> bool
                     connection.rollback()
                     connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(busy_timeout)}")
     except SQLAlchemyError as exc:
-        log.warning("heartbeat of job %s not recorded: %s", job_id, _one_line(exc))
+        log.warning("heartbeat of job %s not recorded: %s", job_id, one_line(exc))
         return False
     return True
 
@@ -163,7 +165,7 @@ def _run_claimed(job_id: int) -> None:
     except Exception as exc:
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, kind)
-        _finish(job_id, JobStatus.FAILED, _one_line(exc))
+        _finish(job_id, JobStatus.FAILED, one_line(exc))
         return
     finally:
         _current_job_id.reset(token)
@@ -187,8 +189,3 @@ def _finish(job_id: int, status: JobStatus, error: str) -> bool:
         return False
     db.session.commit()
     return True
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -18,11 +18,14 @@ from app.db import utc_now
 from app.extensions import db
 from app.mail.models import OutboxMessage, OutboxStatus
 from app.mail.transports import Envelope, Transport, TransportError, get_transport
+from app.text import one_line
 
 log = logging.getLogger(__name__)
 
 #: A message claimed longer ago than this was left by a worker that died mid-send.
 STALE_CLAIM = timedelta(minutes=10)
+#: Last error of such a message (mail sits below jobs, and the message is retried, not failed).
+STALE_CLAIM_REASON = "the worker stopped while sending"
 FIRST_RETRY = timedelta(seconds=30)
 MAX_RETRY = timedelta(hours=1)
 
@@ -63,7 +66,7 @@ def deliver_due(app: Flask | None = None, *, limit: int = 50, now: datetime | No
                 except Exception as exc:
                     # Not a known delivery error: count it, so a bad message cannot loop forever.
                     log.exception("unexpected error sending outbox message %s", envelope.id)
-                    _record_failure(envelope, TransportError(_one_line(exc)), now)
+                    _record_failure(envelope, TransportError(one_line(exc)), now)
                     continue
                 _record_sent(envelope)
                 sent += 1
@@ -80,7 +83,7 @@ def release_stale_claims(*, now: datetime | None = None) -> int:
     stuck = (OutboxMessage.status == OutboxStatus.SENDING,
              OutboxMessage.claimed_at < now - STALE_CLAIM)
     values = {"claimed_at": None, "attempts": OutboxMessage.attempts + 1,
-              "last_error": "the worker stopped while sending"}
+              "last_error": STALE_CLAIM_REASON}
     last_attempt = OutboxMessage.attempts + 1 >= current_app.config["MAIL_MAX_ATTEMPTS"]
     released = 0
     for condition, status in ((last_attempt, OutboxStatus.FAILED),
@@ -167,8 +170,3 @@ def _record_failure(envelope: Envelope, error: TransportError, now: datetime) ->
         log.warning("outbox message %s (%s) to %s failed (attempt %d), retry in %s: %s",
                     envelope.id, envelope.kind or "-", envelope.recipient, attempts,
                     retry_delay(attempts), reason)
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from app.text import one_line
+
 SMTP_TIMEOUT_SECONDS = 10
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 
@@ -85,7 +87,7 @@ class SmtpTransport:
             raise TransportError(f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}") from exc
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
-            raise TransportError(_one_line(exc), connection=True) from exc
+            raise TransportError(one_line(exc), connection=True) from exc
         if refused:
             raise _refused_error(refused)
 
@@ -119,7 +121,7 @@ class SmtpTransport:
                 raise
         except (smtplib.SMTPException, OSError) as exc:
             raise TransportError(
-                f"cannot connect to {self.host}:{self.port}: {_one_line(exc)}", connection=True,
+                f"cannot connect to {self.host}:{self.port}: {one_line(exc)}", connection=True,
             ) from exc
         self._smtp = smtp
         return smtp
@@ -150,7 +152,7 @@ class FolderTransport:
             self.folder.mkdir(parents=True, exist_ok=True)
             self.path_for(envelope).write_bytes(envelope.raw)
         except OSError as exc:
-            raise TransportError(_one_line(exc)) from exc
+            raise TransportError(one_line(exc)) from exc
 
     def path_for(self, envelope: Envelope) -> Path:
         """Return the file a message is written to."""
@@ -197,8 +199,3 @@ def _text(value: bytes | str) -> str:
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
     return " ".join(value.split())
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

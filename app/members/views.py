@@ -36,10 +36,6 @@ def require_login():
     """Every page here is for logged-in organisers."""
 
 
-def _lang() -> str:
-    return current_language()
-
-
 @bp.app_context_processor
 def member_labels():
     return {
@@ -69,13 +65,13 @@ def organisations():
         "members/organisations.html",
         organisations=items,
         sectors=queries.get_sectors(),
-        lang=_lang(),
+        lang=current_language(),
     )
 
 
 def _organisation_form(organisation: Organisation | None) -> OrganisationForm:
     form = OrganisationForm(obj=organisation)
-    form.sector_ids.choices = [(s.id, s.label(_lang())) for s in queries.get_sectors()]
+    form.sector_ids.choices = [(s.id, s.label(current_language())) for s in queries.get_sectors()]
     if organisation is not None and request.method == "GET":
         form.sector_ids.data = [s.id for s in organisation.sectors]
         form.business_models.data = [m.value for m in organisation.business_models]
@@ -118,13 +114,13 @@ def _edit_organisation(organisation: Organisation | None):
 def organisation(organisation_id: int):
     org = db.get_or_404(Organisation, organisation_id)
     item_form = ProfileItemForm()
-    item_form.tag_ids.choices = [(t.id, t.label(_lang())) for t in queries.get_tags()]
+    item_form.tag_ids.choices = [(t.id, t.label(current_language())) for t in queries.get_tags()]
     return render_template(
         "members/organisation.html",
         organisation=org,
         item_form=item_form,
         delete_form=DeleteForm(),
-        lang=_lang(),
+        lang=current_language(),
     )
 
 
@@ -132,7 +128,7 @@ def organisation(organisation_id: int):
 def add_profile_item(organisation_id: int):
     org = db.get_or_404(Organisation, organisation_id)
     form = ProfileItemForm()
-    form.tag_ids.choices = [(t.id, t.label(_lang())) for t in queries.get_tags()]
+    form.tag_ids.choices = [(t.id, t.label(current_language())) for t in queries.get_tags()]
     if form.validate_on_submit():
         services.save_profile_item(None, org, form.data)
         db.session.commit()
@@ -143,7 +139,7 @@ def add_profile_item(organisation_id: int):
         organisation=org,
         item_form=form,
         delete_form=DeleteForm(),
-        lang=_lang(),
+        lang=current_language(),
     ), 400
 
 
@@ -213,7 +209,7 @@ def tags():
         "members/vocabulary.html",
         tags=queries.get_tags(),
         sectors=queries.get_sectors(),
-        lang=_lang(),
+        lang=current_language(),
     )
 
 

@@ -7,7 +7,7 @@ session, a participant's portal, and sees suggestions, requests and answers at o
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -23,8 +23,8 @@ from app.events.models import (
     RegistrationStatus,
 )
 from app.extensions import db
-from app.invites.timezone import BRUSSELS
 from app.members.models import MemberStatus, Organisation, OrganisationKind, Person
+from app.timezone import combine, local_day, to_form
 
 TARGET_PARTICIPANTS = 60
 TABLES = 20
@@ -57,13 +57,12 @@ def _event() -> Event:
         .order_by(Event.starts_at.desc()))
     if event is not None:
         return event
-    start = (utc_now() + timedelta(days=45)).astimezone(BRUSSELS).replace(
-        hour=9, minute=0, second=0, microsecond=0)
+    day = local_day(utc_now() + timedelta(days=45))
     event = Event(kind=EventKind.BROKERAGE, status=EventStatus.PUBLISHED,
                   title_fr="Bourse B2B de l'économie circulaire",
                   title_nl="B2B-beurs circulaire economie",
-                  title_en="Circular economy B2B brokerage", starts_at=start.astimezone(UTC),
-                  ends_at=(start + timedelta(hours=6)).astimezone(UTC), venue="Tour & Taxis",
+                  title_en="Circular economy B2B brokerage", starts_at=combine(day, time(9)),
+                  ends_at=combine(day, time(15)), venue="Tour & Taxis",
                   address="Avenue du Port 86C, 1000 Bruxelles", audience=Audience.PUBLIC,
                   capacity=120)
     db.session.add(event)
@@ -126,8 +125,7 @@ def seed_demo_b2b(seed: int = 2027) -> B2BSession | None:
         request_deadline_at=event.starts_at - timedelta(days=3))
 
     # Ten 20-minute slots: five, a 40-minute lunch pause, five more.
-    local = event.starts_at.astimezone(BRUSSELS)
-    first = (local + timedelta(minutes=30)).replace(tzinfo=None)
+    first = to_form(event.starts_at) + timedelta(minutes=30)
     pause = first + timedelta(minutes=100)
     services.generate_slots(session, [first.date()], first.time(),
                             (first + timedelta(minutes=240)).time(), 20,

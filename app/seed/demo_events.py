@@ -7,7 +7,6 @@ through the registration services) so loading the demo queues no mail.
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -24,8 +23,8 @@ from app.events.models import (
 )
 from app.extensions import db
 from app.members.models import MemberStatus, Organisation, OrganisationKind, Person, Sector
+from app.timezone import combine, local_day
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 PRIORITY_SECTORS = ("wood", "textile", "bike", "weee")
 EXTERNAL_NAMES = (
     ("Camille", "Renard", "fr"), ("Lotte", "Wouters", "nl"), ("Hugo", "Martin", "fr"),
@@ -54,8 +53,8 @@ def seed_demo_events(seed: int = 2027, today: date | None = None) -> None:
     if db.session.scalar(select(Event.id).limit(1)) is not None:
         return
     rng = random.Random(seed)
-    today = today or datetime.now(BRUSSELS).date()
     now = datetime.now(UTC)
+    today = today or local_day(now)
     sectors = {s.code: s for s in db.session.scalars(select(Sector))}
     members = list(db.session.scalars(
         select(Organisation).where(Organisation.kind == OrganisationKind.MEMBER,
@@ -76,7 +75,7 @@ def seed_demo_events(seed: int = 2027, today: date | None = None) -> None:
         event = _make_event(rng, plan, starts_on, members, sectors)
         # Every upcoming event takes registrations already.
         event.registration_opens_at = min(event.registration_opens_at,
-                                          _at(today - timedelta(days=14), time(9, 0)))
+                                          combine(today - timedelta(days=14), time(9, 0)))
         db.session.add(event)
         db.session.flush()
         if event.status != EventStatus.PUBLISHED:
@@ -136,17 +135,13 @@ def _event_day(rng: random.Random, today: date, month: int) -> date:
     return day
 
 
-def _at(day: date, moment: time) -> datetime:
-    return datetime.combine(day, moment, tzinfo=BRUSSELS).astimezone(UTC)
-
-
 def _make_event(rng: random.Random, plan: _Plan, day: date, members: list[Organisation],
                 sectors: dict[str, Sector]) -> Event:
-    starts_at = _at(day, plan.start)
+    starts_at = combine(day, plan.start)
     last_day = day + timedelta(days=plan.days - 1)
     end_moment = (datetime.combine(date.min, plan.start) + timedelta(hours=plan.hours)).time()
     event = Event(kind=plan.kind, status=plan.status, starts_at=starts_at,
-                  ends_at=_at(last_day, end_moment), audience=plan.audience,
+                  ends_at=combine(last_day, end_moment), audience=plan.audience,
                   capacity=plan.capacity,
                   registration_opens_at=starts_at - timedelta(days=45),
                   registration_closes_at=starts_at - timedelta(days=1))
@@ -273,10 +268,10 @@ def _describe(rng: random.Random, event: Event, plan: _Plan, host: Organisation 
 
 
 def _programme(event: Event, items) -> None:
-    first = event.starts_at.astimezone(BRUSSELS).date()
+    first = local_day(event.starts_at)
     for day, start, end, (fr, nl, en) in items:
         on = first + timedelta(days=day)
-        event.programme.append(ProgrammeItem(starts_at=_at(on, start), ends_at=_at(on, end),
+        event.programme.append(ProgrammeItem(starts_at=combine(on, start), ends_at=combine(on, end),
                                              title_fr=fr, title_nl=nl, title_en=en))
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.auth.services import create_user
 from app.b2b.mails import send_digests
 from app.b2b.models import B2BSession, MeetingRequest, RequestStatus
-from app.b2b.tokens import participant_portal_url
+from app.b2b.queries import participant_portal_url
 from app.seed.vocabulary import seed_vocabulary
 from tests.b2b.factories import add_org_item, make_b2b_event, make_person, register
 from tests.events.factories import text_body

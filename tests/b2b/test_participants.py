@@ -5,7 +5,7 @@ import pytest
 
 from app.b2b import queries, services, suggestions
 from app.b2b.models import MeetingRequest, RequestStatus
-from app.b2b.tokens import make_participant_token, participant_portal_url
+from app.b2b.queries import make_participant_token, participant_portal_url
 from tests.b2b.factories import get_en, make_participant, make_session
 
 
@@ -331,8 +331,8 @@ def test_post_without_csrf_token_is_refused(app, client, db, wood):
 
 
 def test_registrant_joins_session_from_registration_link(client, db, vocabulary):
-    from app.b2b.tokens import registration_b2b_url
-    from app.events.tokens import make_manage_token
+    from app.b2b.queries import registration_b2b_url
+    from app.events.queries import make_manage_token
     from tests.b2b.factories import make_person, register
 
     session = make_session()
@@ -353,7 +353,7 @@ def test_registrant_joins_session_from_registration_link(client, db, vocabulary)
 
 
 def test_registration_of_other_event_cannot_join(client, db, vocabulary):
-    from app.events.tokens import make_manage_token
+    from app.events.queries import make_manage_token
     from tests.b2b.factories import make_b2b_event, make_person, register
 
     session = make_session()

@@ -1,6 +1,7 @@
 from datetime import UTC, date, datetime, time
 
 import pytest
+from flask_babel import refresh
 
 from app.b2b import queries, services
 from app.b2b.models import B2BSession
@@ -196,3 +197,52 @@ def test_organiser_pages_render(logged_in, db, vocabulary):
 
     assert {path: r.status_code for path, r in pages.items()} == dict.fromkeys(pages, 200)
     assert pages["/participants"].get_data(as_text=True).count('data-testid="participant-row"') == 2
+
+
+# Wall-clock times skipped by the spring clock change -----------------------------------------
+
+SKIPPED = "This time does not exist in Brussels (the clocks move forward)."
+
+
+def test_add_slot_at_skipped_time_is_refused_with_a_message(logged_in, db):
+    session = make_session(slots=0, tables=0)
+    db.session.commit()
+    refresh()
+
+    # 28 March 2027 is the last Sunday of March: 02:00 to 03:00 does not exist in Brussels.
+    response = logged_in.post(f"/admin/b2b/{session.id}/slots/add", follow_redirects=True,
+                              headers={"Accept-Language": "en"}, data={
+                                  "slot-day": "2027-03-28", "slot-start": "02:30",
+                                  "slot-end": "02:50"})
+
+    assert response.status_code == 200
+    assert SKIPPED in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert session.slots == []
+
+
+def test_generate_slots_over_skipped_hour_is_refused(db):
+    session = services.create_session(make_b2b_event())
+
+    with pytest.raises(services.B2BError) as error:
+        services.generate_slots(session, [date(2027, 3, 28)], time(1), time(4), 30)
+
+    assert error.value.code == "local_time"
+    assert session.slots == []
+
+
+def test_session_deadline_at_skipped_time_is_a_form_error(logged_in, db):
+    session = make_session(slots=0, tables=0)
+    db.session.commit()
+
+    refresh()
+
+    response = logged_in.post(f"/admin/b2b/{session.id}/settings",
+                              headers={"Accept-Language": "en"}, data={
+                                  "title": "Matchmaking", "status": "open", "min_meetings": 0,
+                                  "profile_deadline_at": "2027-03-28T02:30"})
+
+    assert response.status_code == 200
+    assert SKIPPED in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert session.profile_deadline_at is None and session.title != "Matchmaking"

@@ -158,7 +158,7 @@ def test_organiser_feed_needs_its_token_and_shows_drafts(logged_in, organiser, d
 
 
 def test_subscribe_page_creates_renews_and_revokes(client, db, app):
-    from app.events.tokens import make_manage_token
+    from app.events.queries import make_manage_token
 
     ana, old_token, kept, _m = _setup(db)
     link = f"/calendar/subscribe/{make_manage_token(kept)}"

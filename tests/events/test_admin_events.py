@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db import utc_now
-from app.events.admin_forms import local_to_utc, shift_days
 from app.events.models import (
     Audience,
     Event,
@@ -381,20 +380,6 @@ def test_duplicate_form_without_date_is_refused(logged_in, db):
 
     assert response.status_code == 400
     assert count(Event) == 1
-
-
-# Time conversion ------------------------------------------------------------------------------
-
-def test_local_to_utc_takes_summer_time_for_ambiguous_autumn_hour(app):
-    with app.app_context():
-        assert local_to_utc(datetime(2027, 10, 31, 2, 30)) == datetime(
-            2027, 10, 31, 0, 30, tzinfo=UTC)
-
-
-def test_shift_days_keeps_wall_clock_across_clock_change(app):
-    with app.app_context():
-        summer = datetime(2027, 10, 30, 8, 0, tzinfo=UTC)  # 10:00 in Brussels
-        assert shift_days(summer, 1) == datetime(2027, 10, 31, 9, 0, tzinfo=UTC)
 
 
 # Cancel ---------------------------------------------------------------------------------------

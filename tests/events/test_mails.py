@@ -6,7 +6,7 @@ from icalendar import Calendar
 
 from app.events import mails, services
 from app.events.models import RegistrationStatus
-from app.events.tokens import load_manage_token
+from app.events.queries import load_manage_token
 from tests.events.factories import (
     calendar_part,
     make_event,

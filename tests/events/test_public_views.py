@@ -10,7 +10,7 @@ from app import create_app
 from app.db import utc_now
 from app.events import services
 from app.events.models import Audience, EventKind, QuestionKind, Registration, RegistrationStatus
-from app.events.tokens import make_manage_token
+from app.events.queries import make_manage_token
 from app.extensions import db as _db
 from config import TestingConfig
 from tests.events.factories import add_question, make_event, make_member, outbox

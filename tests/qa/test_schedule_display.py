@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import force_locale
 
 from app.b2b import pdf
-from app.b2b.tokens import make_participant_token
+from app.b2b.queries import make_participant_token
 from app.extensions import db as _db
 from tests.b2b.factories_schedule import (
     make_run,
