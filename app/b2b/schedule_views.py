@@ -28,7 +28,7 @@ from app.b2b.models import (
     B2BTable,
     Meeting,
     MeetingFeedback,
-    Outcome,
+    MeetingOutcome,
     Participant,
     PublishedMeeting,
     RunStatus,
@@ -481,13 +481,13 @@ def agenda_feedback(token: str):
             if happened is None:
                 continue
             usefulness = request.form.get(prefix + "usefulness", "")
-            outcome = request.form.get(prefix + "outcome", Outcome.NONE.value)
-            if happened not in ("yes", "no") or outcome not in {o.value for o in Outcome} or (
+            outcome = request.form.get(prefix + "outcome", MeetingOutcome.NONE.value)
+            if happened not in ("yes", "no") or outcome not in {o.value for o in MeetingOutcome} or (
                     usefulness and usefulness not in {"1", "2", "3", "4", "5"}):
                 errors[row.id] = _("Choose one of the answers offered.")
                 continue
             answers.append((row, happened == "yes", int(usefulness) if usefulness else None,
-                            Outcome(outcome), request.form.get(prefix + "comment", "")))
+                            MeetingOutcome(outcome), request.form.get(prefix + "comment", "")))
         if not errors:
             for row, happened, usefulness, outcome, comment in answers:
                 feedback.save_feedback(row, participant, happened=happened,
