@@ -23,7 +23,8 @@ def outcome_labels() -> dict[str, str]:
 
 
 def save_feedback(meeting: PublishedMeeting, participant: Participant, *, happened: bool,
-                  usefulness: int | None, outcome: MeetingOutcome, comment: str = "") -> MeetingFeedback:
+                  usefulness: int | None, outcome: MeetingOutcome,
+                  comment: str = "") -> MeetingFeedback:
     """Record (or replace) a participant's feedback on one of their meetings; flush only."""
     if participant.id not in (meeting.a_id, meeting.b_id):
         raise ValueError("a participant gives feedback on their own meetings only")

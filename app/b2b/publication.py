@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import selectinload
 
+from app.b2b.locking import lock_session
 from app.b2b.models import (
     B2BSession,
     B2BTable,
@@ -145,6 +146,9 @@ def publish_run(run: ScheduleRun, *, now: datetime | None = None) -> Publication
     session = db.session.get(B2BSession, run.session_id)
     if run.status != RunStatus.DONE:
         raise RunError("only a finished run can be published")
+    # Read what participants were told only under the lock: a second organiser publishing
+    # at the same moment then sees this publication and sends only what changed since.
+    lock_session(session)
     now = now or utc_now()
     participants = _session_participants(session)
     new, old, published = _placements(session, run)

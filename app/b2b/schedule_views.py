@@ -20,7 +20,7 @@ from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.b2b import editing, event_day, feedback, pdf, publication, runs
+from app.b2b import editing, event_day, feedback, pdf, publication, queries, runs
 from app.b2b.blueprint import bp
 from app.b2b.labels import run_status_label
 from app.b2b.models import (
@@ -188,7 +188,7 @@ def _grid_data(run: ScheduleRun, session: B2BSession):
                                     .order_by(Slot.starts_at)))
     tables = list(db.session.scalars(select(B2BTable).where(B2BTable.session_id == session.id)
                                      .order_by(B2BTable.position, B2BTable.code)))
-    meetings = runs.run_meetings(run)
+    meetings = queries.get_run_meetings(run)
     cells = {(m.slot_id, m.table_id): m for m in meetings}
     return slots, tables, meetings, cells
 
