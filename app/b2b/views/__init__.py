@@ -1,8 +1,17 @@
 """B2B pages: importing the modules registers their routes on the blueprint."""
 
-from app.b2b import participant_views, schedule_views, setup_views  # noqa: F401
 from app.b2b.blueprint import bp
 from app.b2b.tokens import registration_b2b_url
+from app.b2b.views import (  # noqa: F401
+    agenda,
+    event_day,
+    portal,
+    problem_file,
+    publication,
+    review,
+    runs,
+    setup,
+)
 
 __all__ = ["bp"]
 
