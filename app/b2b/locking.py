@@ -18,7 +18,8 @@ def lock_session(session: B2BSession) -> B2BSession:
         # SQLite has no FOR UPDATE: a write takes the database's write lock instead.
         db.session.execute(text("UPDATE b2b_sessions SET id = id WHERE id = :id"),
                            {"id": session.id})
-    db.session.execute(
+    # Fetched, not only executed: populate_existing refreshes the row another organiser's
+    # transaction may have changed while this one waited (published_at, say).
+    return db.session.execute(
         select(B2BSession).where(B2BSession.id == session.id).with_for_update()
-        .execution_options(populate_existing=True))
-    return session
+        .execution_options(populate_existing=True)).scalar_one()
