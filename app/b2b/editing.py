@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.b2b.locking import lock_session
+from app.b2b.meeting_requests import add_pair
 from app.b2b.models import (
     B2BSession,
     B2BTable,
@@ -26,7 +27,7 @@ from app.b2b.models import (
     Slot,
 )
 from app.b2b.problem import build_problem, schedule_of
-from app.b2b.services import B2BError, add_pair
+from app.b2b.services import B2BError
 from app.extensions import db
 from matchmaking import Meeting as MatchMeeting
 from matchmaking import Problem, Request, Schedule, check

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.b2b import publication
+from app.b2b import publication, schedule_diff
 from app.b2b.models import RunStatus
 from app.b2b.views.base import get_run_or_404, now, organiser_page
 from app.extensions import db
@@ -25,4 +25,4 @@ def schedule_publish(run_id: int):
                 mails=result.mails, people=result.people), "success")
         return redirect(url_for("b2b.schedule_grid", run_id=run.id))
     return render_template("b2b/schedule/publish.html", run=run, session=session,
-                           diff=publication.diff_run(run))
+                           diff=schedule_diff.diff_run(run))

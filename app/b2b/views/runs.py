@@ -28,6 +28,7 @@ def reason_label(code: str) -> str:
 
 @bp.app_context_processor
 def run_labels():
+    """Let every page name a run's status."""
     return {"run_status_label": run_status_label}
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.b2b import queries, services
+from app.b2b import meeting_requests, queries, services
 from app.b2b.blueprint import bp
 from app.b2b.forms import (
     LANGUAGE_LABELS,
@@ -349,7 +349,7 @@ def add_pair(session_id: int):
     pair = _pair(session)
     if pair is not None:
         try:
-            services.add_pair(*pair)
+            meeting_requests.add_pair(*pair)
         except services.B2BError as error:
             flash(error.message, "error")
         else:
@@ -365,7 +365,7 @@ def forbid_pair(session_id: int):
     pair = _pair(session)
     if pair is not None:
         try:
-            services.forbid_pair(*pair)
+            meeting_requests.forbid_pair(*pair)
         except services.B2BError as error:
             flash(error.message, "error")
         else:
@@ -380,7 +380,7 @@ def allow_pair(session_id: int, pair_id: int):
     session = _session(session_id)
     pair = get_owned_or_404(ForbiddenPair, pair_id, session_id=session.id)
     if ActionForm().validate_on_submit():
-        services.allow_pair(pair)
+        meeting_requests.allow_pair(pair)
         db.session.commit()
         flash(_("The pair may meet again."), "success")
     return redirect(url_for(".session_detail", session_id=session.id) + "#pairs")
@@ -399,7 +399,7 @@ def set_request_status(session_id: int, request_id: int, action: str):
         abort(404)
     form = ActionForm()
     if form.validate_on_submit():
-        services.set_request_status(item, REQUEST_ACTIONS[action])
+        meeting_requests.set_request_status(item, REQUEST_ACTIONS[action])
         db.session.commit()
         flash(_("Request updated."), "success")
     target = form.next.data or ""
