@@ -62,10 +62,15 @@ class Base(DeclarativeBase):
     )
 
 
-def enum_type(enum_cls: type) -> "SAEnum":
-    """Store a Python enum by its values as a portable VARCHAR (no native enum type)."""
+def enum_type(enum_cls: type, name: str | None = None) -> "SAEnum":
+    """Store a Python enum by its values as a portable VARCHAR (no native enum type).
+
+    `name` keeps the type's name (the class name in lower case by default) when a class is
+    renamed, so the migrations see no change.
+    """
     return SAEnum(
         enum_cls,
+        name=name or enum_cls.__name__.lower(),
         native_enum=False,
         length=32,
         values_callable=lambda members: [m.value for m in members],

@@ -1,7 +1,10 @@
-"""Request-wide web concerns: error pages, login loading, template context."""
+"""Request-wide web concerns: organiser pages, owned-object loading, error pages, context."""
 
-from flask import Flask, render_template, request
+from collections.abc import Callable
+
+from flask import Blueprint, Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -40,6 +43,33 @@ ORGANISER_NAV = (
     ("b2b.sessions", _l("B2B sessions")),
     ("reports.index", _l("Reports")),
 )
+
+
+def organiser_pages(bp: Blueprint, prefix: str = "") -> Callable:
+    """Return the `organiser_page(rule, **options)` decorator of a blueprint's organiser pages.
+
+    Every organiser page needs a login (any account is an organiser); `prefix` starts each rule.
+    """
+
+    def organiser_page(rule: str, **options) -> Callable:
+        def decorator(view: Callable) -> Callable:
+            return bp.route(prefix + rule, **options)(login_required(view))
+
+        return decorator
+
+    return organiser_page
+
+
+def get_owned_or_404(model, object_id: int | None, **owner):
+    """Load a row by id, or 404 when it is missing or belongs to another owner.
+
+    `owner` names the parent columns that must match, e.g. ``session_id=session.id``: an id
+    typed into a URL never reaches a row of another event, session or run.
+    """
+    item = db.session.get(model, object_id) if object_id is not None else None
+    if item is None or any(getattr(item, key) != value for key, value in owner.items()):
+        abort(404)
+    return item
 
 
 def _render_error(code: int, detail: str | None = None):

@@ -108,9 +108,9 @@ def main(argv=None) -> int:
     import matchmaking
     from app import create_app
     from app.auth.services import create_user
-    from app.b2b import publication, runs
+    from app.b2b import publication
     from app.b2b.models import B2BSession, Meeting, RunStatus, ScheduleRun
-    from app.b2b.problem import build_problem
+    from app.b2b.problem import build_problem, store_run
     from app.extensions import db
     from app.mail.models import OutboxMessage
     from config import TestingConfig
@@ -130,7 +130,7 @@ def main(argv=None) -> int:
             run = ScheduleRun(session_id=session_id, status=RunStatus.RUNNING, time_limit=1)
             db.session.add(run)
             db.session.commit()
-            timed("store run", results, lambda: (runs.store_run(run, schedule),
+            timed("store run", results, lambda: (store_run(run, schedule),
                                                  db.session.commit()))
             meetings = db.session.scalar(select(func.count(Meeting.id)).where(
                 Meeting.run_id == run.id))

@@ -85,7 +85,8 @@ def open_token(token: str, purpose: Purpose, load: Callable[[int], Linked | None
     return linked.obj
 
 
-def link_refused(error: LinkError):
+def link_refused(error: LinkError, *, status: int | None = None):
     """Render the page of a refused link with its status (the app's LinkError handler)."""
-    status, message = LINK_ERRORS[error.reason]
-    return render_template("auth/link_error.html", reason=error.reason, message=message), status
+    default_status, message = LINK_ERRORS[error.reason]
+    return (render_template("auth/link_error.html", reason=error.reason, message=message),
+            status or default_status)

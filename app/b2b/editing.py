@@ -1,28 +1,54 @@
 """Hand edits of a run: move, swap, remove, add and lock meetings, checked against the rules.
 
-Every edit is checked against the hard rules of b2b-format.md before it is made; a refused
-edit raises `EditRefused` with a stable `code` and a translated message naming who or what
-is in the way. Services flush, never commit.
+Every edit is applied to the run as a matchmaking schedule and checked by `matchmaking.check`
+before it is made; a refused edit raises `EditRefused` with a stable `code` and a translated
+message naming who or what is in the way. Edits hold the session lock, so two organisers
+editing at once never both pass a check against the schedule as it was. Services flush,
+never commit.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
-from app.b2b import queries
+from app.b2b.locking import lock_session
+from app.b2b.meeting_requests import add_pair
 from app.b2b.models import (
     B2BSession,
     B2BTable,
-    ForbiddenPair,
     Meeting,
     Participant,
     ScheduleRun,
     Slot,
 )
+from app.b2b.problem import build_problem, schedule_of
+from app.b2b.services import B2BError
 from app.extensions import db
+from matchmaking import Meeting as MatchMeeting
+from matchmaking import Problem, Request, Schedule, check
+
+#: Reason codes in the order an organiser is told about them (the first one found wins).
+REASONS = ("pair_twice", "forbidden", "language", "not_requested", "unavailable", "busy",
+           "table_busy", "max_meetings", "stand_taken", "fixed_stand")
+#: The rules about who may meet whom, which `check_pair=False` leaves aside.
+PAIR_REASONS = frozenset(REASONS[:4])
+#: The checker's words for each broken rule, per reason code.
+CHECKER_WORDS = (
+    ("the pair meets more than once", "pair_twice"),
+    ("forbidden pair", "forbidden"),
+    ("no shared language", "language"),
+    ("no request or suggestion", "not_requested"),
+    ("is unavailable", "unavailable"),
+    ("already meets in", "busy"),
+    ("already hosts a meeting", "table_busy"),
+    ("max_meetings is", "max_meetings"),
+    ("fixed stands rule", "stand"),
+)
 
 
 class EditRefused(ValueError):
@@ -38,34 +64,81 @@ def _name(p: Participant) -> str:
     return p.person.full_name
 
 
-def max_meetings_of(participant: Participant, session: B2BSession) -> int:
-    """Return how many meetings a participant may have in all."""
-    if participant.max_meetings is not None:
-        return participant.max_meetings
-    if session.max_meetings_default is not None:
-        return session.max_meetings_default
-    return db.session.scalar(select(func.count(Slot.id)).where(Slot.session_id == session.id))
+def run_session(run: ScheduleRun) -> B2BSession:
+    """Return the session of a run."""
+    return db.session.get(B2BSession, run.session_id)
 
 
-def is_available(participant: Participant, slot: Slot) -> bool:
-    """Tell whether a participant can meet in a slot (not unavailable, absent or not yet come)."""
-    if participant.absent:
-        return False
-    if participant.arrives_at is not None and slot.starts_at < participant.arrives_at:
-        return False
-    return all(s.id != slot.id for s in participant.unavailable)
+def _with_request(problem: Problem, a: str, b: str) -> Problem:
+    """Return the problem with a request from a to b (the checker judges requested pairs)."""
+    return replace(problem, requests=problem.requests + (Request(a, b, 3),))
 
 
-def has_request_or_suggestion(a: Participant, b: Participant) -> bool:
-    """Tell whether the scheduler may pair these two: a live request or a suggestion."""
-    session = a.session
-    requests = queries.get_scheduled_requests(session)
-    if any({r.from_id, r.to_id} == {a.id, b.id} for r in requests):
-        return True
-    from app.b2b.problem import build_problem
+def _allow_pair(problem: Problem, a: str, b: str) -> Problem:
+    """Return the problem where a and b may meet whatever the pair rules say.
 
-    problem = build_problem(session)
-    return any({s.a, s.b} == {a.code, b.code} for s in problem.suggestions)
+    A moved meeting was already placed, and an organiser's must-meet pair is added with the
+    meeting: only where and when they meet is checked then.
+    """
+    pair = {a, b}
+    participants = tuple(replace(p, languages=()) if p.id in pair else p
+                         for p in problem.participants)
+    return replace(_with_request(problem, a, b), participants=participants,
+                   forbidden=tuple(f for f in problem.forbidden if {f.a, f.b} != pair))
+
+
+def _broken_rules(problem: Problem, before: list[MatchMeeting],
+                  added: MatchMeeting) -> list[str]:
+    """Return the checker's lines that adding the meeting makes appear."""
+
+    def rules(meetings) -> Counter:
+        # Stats lines compare the file's figures, which an edit has none of.
+        return Counter(line for line in check(problem, Schedule(meetings=tuple(meetings)))
+                       if not line.startswith("stats."))
+
+    return list((rules([*before, added]) - rules(before)).elements())
+
+
+def _refusal(code: str, line: str, problem: Problem, people: dict[str, Participant],
+             a: Participant, b: Participant, slot: Slot, table: B2BTable) -> EditRefused:
+    """Turn one of the checker's lines into the organiser's reason and message."""
+    rows = {p.id: p for p in problem.participants}
+    if code == "pair_twice":
+        return EditRefused(code, _("%(a)s and %(b)s already meet in this schedule.",
+                                   a=_name(a), b=_name(b)))
+    if code == "forbidden":
+        return EditRefused(code, _("The organisers excluded a meeting between %(a)s and %(b)s.",
+                                   a=_name(a), b=_name(b)))
+    if code == "language":
+        return EditRefused(code, _("%(a)s and %(b)s share no language.", a=_name(a), b=_name(b)))
+    if code == "not_requested":
+        return EditRefused(code, _("%(a)s and %(b)s have no request or suggestion to meet.",
+                                   a=_name(a), b=_name(b)))
+    if code == "unavailable":
+        who = next((p for p in (a, b) if slot.code in rows[p.code].unavailable), a)
+        return EditRefused(code, _("%(name)s is not available in this slot.", name=_name(who)))
+    if code == "busy":
+        who = people[line.split(": ", 1)[1].split(" ", 1)[0]]
+        return EditRefused(code, _("%(name)s already has a meeting in this slot.",
+                                   name=_name(who)))
+    if code == "table_busy":
+        return EditRefused(code, _("%(table)s already hosts a meeting in this slot.",
+                                   table=table.name))
+    if code == "max_meetings":
+        who = people[line.split(":", 1)[0].removeprefix("participant ")]
+        return EditRefused(code, _(
+            "%(name)s already has the maximum number of meetings (%(max)s).",
+            name=_name(who), max=rows[who.code].max_meetings))
+    owners = [p.id for p in problem.participants if p.table == table.code]
+    if owners and not {a.code, b.code} & set(owners):
+        owner = db.session.scalar(select(Participant).where(
+            Participant.session_id == a.session_id, Participant.code == owners[0]))
+        return EditRefused("stand_taken", _("%(table)s is the fixed stand of %(name)s.",
+                                            table=table.name, name=_name(owner)))
+    who = next((p for p in (a, b) if p.table_id is not None), a)
+    return EditRefused("fixed_stand", _(
+        "%(name)s meets only at their own stand (%(table)s).", name=_name(who),
+        table=who.table.name if who.table else ""))
 
 
 def check_placement(run: ScheduleRun, a: Participant, b: Participant, slot: Slot,
@@ -73,78 +146,39 @@ def check_placement(run: ScheduleRun, a: Participant, b: Participant, slot: Slot
                     check_pair: bool = True) -> None:
     """Raise EditRefused if a meeting of a and b at slot and table breaks a hard rule.
 
-    `ignore` lists meetings of the run that the edit takes away (the one being moved, say).
+    `ignore` lists meetings of the run that the edit takes away (the one being moved, say);
+    with `check_pair` false only the placement is checked, not whether the two may meet.
     """
     session = run_session(run)
     if a.id == b.id:
         raise EditRefused("self", _("A participant cannot meet themselves."))
     if slot.session_id != session.id or table.session_id != session.id:
         raise EditRefused("other_session", _("This slot or table belongs to another session."))
-    ignored = {m.id for m in ignore}
-    others = [m for m in db.session.scalars(
-        select(Meeting).where(Meeting.run_id == run.id,
-                              or_(Meeting.slot_id == slot.id,
-                                  Meeting.a_id.in_((a.id, b.id)),
-                                  Meeting.b_id.in_((a.id, b.id)))))
-        if m.id not in ignored]
-    if check_pair:
-        if any({m.a_id, m.b_id} == {a.id, b.id} for m in others):
-            raise EditRefused("pair_twice", _(
-                "%(a)s and %(b)s already meet in this schedule.", a=_name(a), b=_name(b)))
-        if _is_forbidden(a, b) or queries.same_organisation(a, b):
-            raise EditRefused("forbidden", _(
-                "The organisers excluded a meeting between %(a)s and %(b)s.",
-                a=_name(a), b=_name(b)))
-        if a.languages and b.languages and not set(a.languages) & set(b.languages):
-            raise EditRefused("language", _(
-                "%(a)s and %(b)s share no language.", a=_name(a), b=_name(b)))
-        if not has_request_or_suggestion(a, b):
-            raise EditRefused("not_requested", _(
-                "%(a)s and %(b)s have no request or suggestion to meet.",
-                a=_name(a), b=_name(b)))
-    for p in (a, b):
-        if not is_available(p, slot):
-            raise EditRefused("unavailable", _(
-                "%(name)s is not available in this slot.", name=_name(p)))
-    for p in (a, b):
-        if any(m.slot_id == slot.id and p.id in (m.a_id, m.b_id) for m in others):
-            raise EditRefused("busy", _(
-                "%(name)s already has a meeting in this slot.", name=_name(p)))
-    if any(m.slot_id == slot.id and m.table_id == table.id for m in others):
-        raise EditRefused("table_busy", _(
-            "%(table)s already hosts a meeting in this slot.", table=table.name))
-    for p in (a, b):
-        count = sum(1 for m in others if p.id in (m.a_id, m.b_id))
-        limit = max_meetings_of(p, session)
-        if count + 1 > limit:
-            raise EditRefused("max_meetings", _(
-                "%(name)s already has the maximum number of meetings (%(max)s).",
-                name=_name(p), max=limit))
-    _check_stands(a, b, table)
-
-
-def _check_stands(a: Participant, b: Participant, table: B2BTable) -> None:
-    owners = db.session.scalars(select(Participant).where(Participant.table_id == table.id)).all()
-    if owners and not any(o.id in (a.id, b.id) for o in owners):
-        raise EditRefused("stand_taken", _(
-            "%(table)s is the fixed stand of %(name)s.", table=table.name,
-            name=_name(owners[0])))
-    for p, other in ((a, b), (b, a)):
-        if p.table_id is not None and table.id not in (p.table_id, other.table_id):
-            raise EditRefused("fixed_stand", _(
-                "%(name)s meets only at their own stand (%(table)s).", name=_name(p),
-                table=p.table.name if p.table else ""))
-
-
-def _is_forbidden(a: Participant, b: Participant) -> bool:
-    return db.session.scalar(select(func.count(ForbiddenPair.id)).where(
-        or_((ForbiddenPair.a_id == a.id) & (ForbiddenPair.b_id == b.id),
-            (ForbiddenPair.a_id == b.id) & (ForbiddenPair.b_id == a.id)))) > 0
-
-
-def run_session(run: ScheduleRun) -> B2BSession:
-    """Return the session of a run."""
-    return db.session.get(B2BSession, run.session_id)
+    problem = build_problem(session)
+    if not check_pair:
+        problem = _allow_pair(problem, a.code, b.code)
+    taken = Counter(MatchMeeting(m.a.code, m.b.code, m.slot.code, m.table.code) for m in ignore)
+    before = []
+    for meeting in schedule_of(run).meetings:
+        if taken[meeting]:
+            taken[meeting] -= 1
+        else:
+            before.append(meeting)
+    added = MatchMeeting(a.code, b.code, slot.code, table.code)
+    lines = _broken_rules(problem, before, added)
+    if check_pair and any("no request or suggestion" in line for line in lines):
+        # The checker says no more about a pair nobody asked for: ask again as if someone
+        # had, to tell a forbidden pair or one without a shared language apart.
+        lines += _broken_rules(_with_request(problem, a.code, b.code), before, added)
+    found = []
+    for line in lines:
+        code = next((code for words, code in CHECKER_WORDS if words in line), None)
+        if code is not None and (check_pair or code not in PAIR_REASONS):
+            found.append((REASONS.index(code) if code in REASONS else len(REASONS), code, line))
+    if found:
+        _rank, code, line = min(found)
+        people = {p.code: p for p in (a, b)}
+        raise _refusal(code, line, problem, people, a, b, slot, table)
 
 
 def _unlocked(meeting: Meeting) -> None:
@@ -154,6 +188,7 @@ def _unlocked(meeting: Meeting) -> None:
 
 def move_meeting(meeting: Meeting, slot: Slot, table: B2BTable) -> Meeting:
     """Move a meeting to another slot and/or table; flush only."""
+    lock_session(run_session(meeting.run))
     _unlocked(meeting)
     check_placement(meeting.run, meeting.a, meeting.b, slot, table, ignore=[meeting],
                     check_pair=False)
@@ -166,6 +201,7 @@ def swap_meetings(first: Meeting, second: Meeting) -> tuple[Meeting, Meeting]:
     """Swap the slots and tables of two meetings of one run; flush only."""
     if first.run_id != second.run_id or first.id == second.id:
         raise EditRefused("swap", _("Choose two different meetings of the same schedule."))
+    lock_session(run_session(first.run))
     _unlocked(first)
     _unlocked(second)
     both = [first, second]
@@ -182,6 +218,7 @@ def swap_meetings(first: Meeting, second: Meeting) -> tuple[Meeting, Meeting]:
 
 def remove_meeting(meeting: Meeting) -> None:
     """Take a meeting out of a run; flush only."""
+    lock_session(run_session(meeting.run))
     _unlocked(meeting)
     db.session.delete(meeting)
     db.session.flush()
@@ -196,6 +233,7 @@ def add_meeting(run: ScheduleRun, a: Participant, b: Participant, slot: Slot,
     """
     if a.session_id != run.session_id or b.session_id != run.session_id:
         raise EditRefused("other_session", _("This participant takes part in another session."))
+    lock_session(run_session(run))
     needs_request = False
     try:
         check_placement(run, a, b, slot, table)
@@ -205,8 +243,6 @@ def add_meeting(run: ScheduleRun, a: Participant, b: Participant, slot: Slot,
         needs_request = True
         check_placement(run, a, b, slot, table, check_pair=False)
     if needs_request:
-        from app.b2b.services import B2BError, add_pair
-
         try:
             add_pair(a, b)
         except B2BError as error:
@@ -221,6 +257,7 @@ def add_meeting(run: ScheduleRun, a: Participant, b: Participant, slot: Slot,
 
 def set_locked(meeting: Meeting, locked: bool) -> Meeting:
     """Lock a meeting (later runs keep it exactly) or unlock it; flush only."""
+    lock_session(run_session(meeting.run))
     meeting.locked = locked
     db.session.flush()
     return meeting

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.b2b.models import B2BSession, Participant, ScheduleRun, Slot
+from app.b2b.queries import get_first_slot
 from app.b2b.runs import RunError, start_run
 from app.db import utc_now
 from app.extensions import db
+from app.timezone import LocalTimeError, combine, local_day
 
 #: Seconds the solver gets for an event-day re-plan (people are waiting).
 REPLAN_TIME_LIMIT = 20
@@ -29,6 +32,34 @@ def set_arrival(participant: Participant, arrives_at: datetime | None) -> Partic
     participant.arrives_at = arrives_at
     db.session.flush()
     return participant
+
+
+class ArrivalError(ValueError):
+    """An arrival time that is not HH:MM; the message is shown to the organiser."""
+
+
+def set_arrival_time(participant: Participant, raw: str, *,
+                     now: datetime | None = None) -> Participant:
+    """Record a late arrival typed as local HH:MM (empty: on time); flush only.
+
+    The time is on the event day: today, or the day of the first slot when that is later.
+    """
+    raw = raw.strip()
+    if not raw:
+        return set_arrival(participant, None)
+    try:
+        moment = time.fromisoformat(raw)
+    except ValueError as error:
+        raise ArrivalError(_("Give the arrival time as HH:MM.")) from error
+    day = local_day(now or utc_now())
+    first = get_first_slot(participant.session_id)
+    if first is not None and local_day(first.starts_at) > day:
+        day = local_day(first.starts_at)
+    try:
+        arrives_at = combine(day, moment)
+    except LocalTimeError as error:
+        raise ArrivalError(error.message) from error
+    return set_arrival(participant, arrives_at)
 
 
 def next_slot(session: B2BSession, now: datetime | None = None) -> Slot | None:

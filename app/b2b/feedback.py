@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.b2b.models import (
     B2BSession,
     MeetingFeedback,
-    Outcome,
+    MeetingOutcome,
     Participant,
     PublishedMeeting,
 )
@@ -17,13 +17,14 @@ from app.extensions import db
 
 def outcome_labels() -> dict[str, str]:
     """Return the translated label of each outcome."""
-    return {Outcome.NONE.value: str(_l("No follow-up")),
-            Outcome.FOLLOW_UP.value: str(_l("Follow-up planned")),
-            Outcome.DEAL.value: str(_l("Quote or deal"))}
+    return {MeetingOutcome.NONE.value: str(_l("No follow-up")),
+            MeetingOutcome.FOLLOW_UP.value: str(_l("Follow-up planned")),
+            MeetingOutcome.DEAL.value: str(_l("Quote or deal"))}
 
 
 def save_feedback(meeting: PublishedMeeting, participant: Participant, *, happened: bool,
-                  usefulness: int | None, outcome: Outcome, comment: str = "") -> MeetingFeedback:
+                  usefulness: int | None, outcome: MeetingOutcome,
+                  comment: str = "") -> MeetingFeedback:
     """Record (or replace) a participant's feedback on one of their meetings; flush only."""
     if participant.id not in (meeting.a_id, meeting.b_id):
         raise ValueError("a participant gives feedback on their own meetings only")
@@ -37,7 +38,7 @@ def save_feedback(meeting: PublishedMeeting, participant: Participant, *, happen
         db.session.add(row)
     row.happened = happened
     row.usefulness = usefulness if happened else None
-    row.outcome = Outcome(outcome) if happened else Outcome.NONE
+    row.outcome = MeetingOutcome(outcome) if happened else MeetingOutcome.NONE
     row.comment = comment.strip()[:2000]
     db.session.flush()
     return row
@@ -58,12 +59,12 @@ def feedback_summary(session: B2BSession) -> dict:
         .join(PublishedMeeting, PublishedMeeting.id == MeetingFeedback.published_meeting_id)
         .where(PublishedMeeting.session_id == session.id)).all()
     usefulness = {score: 0 for score in range(1, 6)}
-    outcomes = {o.value: 0 for o in Outcome}
+    outcomes = {o.value: 0 for o in MeetingOutcome}
     happened = not_happened = 0
     for _meeting_id, did_happen, score, outcome in rows:
         if did_happen:
             happened += 1
-            outcomes[Outcome(outcome).value] += 1
+            outcomes[MeetingOutcome(outcome).value] += 1
             if score is not None:
                 usefulness[score] += 1
         else:

@@ -1,4 +1,4 @@
-"""Forms of the B2B set-up and participant pages."""
+"""Forms of the B2B set-up, participant and feedback pages."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -24,7 +25,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.b2b.models import SessionStatus
+from app.b2b.models import MeetingFeedback, MeetingOutcome, SessionStatus
 from app.events.admin_forms import LocalDateTimeField
 from app.members.models import LANGUAGES
 
@@ -153,6 +154,64 @@ class RequestForm(FlaskForm):
                            default=2)
     message = TextAreaField(_l("Message (optional)"), validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Request a meeting"))
+
+
+class MeetingAnswerForm(Form):
+    """One meeting's answers; in FeedbackForm its fields are named m<id>-happened and so on."""
+
+    happened = RadioField(choices=[("yes", _l("Yes")), ("no", _l("No"))])
+    usefulness = RadioField(choices=[(str(n), str(n)) for n in range(1, 6)],
+                            validators=[Optional()])
+    outcome = SelectField(choices=[(o.value, o.value) for o in MeetingOutcome],
+                          default=MeetingOutcome.NONE.value)
+    # The service keeps the first 2000 characters, as the page's maxlength asks.
+    comment = StringField(default="")
+
+    @property
+    def answered(self) -> bool:
+        """Tell whether the participant said whether the meeting took place."""
+        return bool(self.happened.raw_data)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate an answered meeting; one left unanswered keeps its earlier feedback."""
+        if not self.answered:
+            return True
+        return super().validate(extra_validators)
+
+
+class FeedbackForm(FlaskForm):
+    """A participant's feedback: one MeetingAnswerForm per published meeting, added by id."""
+
+    @classmethod
+    def for_meetings(cls, meeting_ids, existing: dict[int, MeetingFeedback] | None = None
+                     ) -> FeedbackForm:
+        """Return the form for these published meetings, filled from `existing` feedback."""
+
+        class Bound(cls):
+            pass
+
+        ids = set(meeting_ids)
+        for meeting_id in sorted(ids):
+            setattr(Bound, f"m{meeting_id}", FormField(MeetingAnswerForm))
+        data = {f"m{meeting_id}": {
+            "happened": "yes" if row.happened else "no",
+            "usefulness": str(row.usefulness) if row.usefulness else None,
+            "outcome": MeetingOutcome(row.outcome).value, "comment": row.comment,
+        } for meeting_id, row in (existing or {}).items() if meeting_id in ids}
+        return Bound(data=data)
+
+    def meeting(self, meeting_id: int) -> MeetingAnswerForm:
+        """Return the answers of one meeting."""
+        return self[f"m{meeting_id}"].form
+
+    def answers(self, meeting_id: int) -> dict | None:
+        """Return one meeting's answers as save_feedback takes them, None when unanswered."""
+        sub = self.meeting(meeting_id)
+        if not sub.answered:
+            return None
+        return {"happened": sub.happened.data == "yes",
+                "usefulness": int(sub.usefulness.data) if sub.usefulness.data else None,
+                "outcome": MeetingOutcome(sub.outcome.data), "comment": sub.comment.data or ""}
 
 
 #: Blank offer/need rows shown under a profile's items, to add new ones.

@@ -44,7 +44,9 @@ class RunStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class Outcome(enum.StrEnum):
+class MeetingOutcome(enum.StrEnum):
+    """What a meeting led to, in a participant's feedback."""
+
     NONE = "none"
     FOLLOW_UP = "follow_up"
     DEAL = "deal"
@@ -382,7 +384,10 @@ class MeetingFeedback(db.Model):
     happened: Mapped[bool] = mapped_column(default=True)
     #: 1 (not useful) to 5 (very useful).
     usefulness: Mapped[int | None]
-    outcome: Mapped[Outcome] = mapped_column(enum_type(Outcome), default=Outcome.NONE)
+    #: The type keeps its first name, "outcome", so the schema did not change with the class.
+    outcome: Mapped[MeetingOutcome] = mapped_column(
+        enum_type(MeetingOutcome, name="outcome"), default=MeetingOutcome.NONE
+    )
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 

@@ -1,32 +1,42 @@
-"""Convert a B2B session to and from b2b-problem/1 (see docs/b2b-format.md).
+"""Every conversion between the B2B tables and `matchmaking`: problems, schedules, files.
 
-``build_problem_dict`` exports the session for the solver and for organisers' spreadsheets;
-``import_problem_dict`` reads such a file back, matching participants, slots and tables by code.
-Export, import, export gives the same file.
+The file format is described in docs/b2b-format.md.
+
+``build_problem_dict`` exports the session as b2b-problem/1 for the solver and for organisers'
+spreadsheets; ``import_problem_dict`` reads such a file back, matching participants, slots and
+tables by code (export, import, export gives the same file). ``build_run_problem``,
+``schedule_of``, ``locked_of`` and ``store_run`` turn a run's meetings into a matchmaking
+schedule and a solved schedule back into rows.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 
 from app.b2b import queries, services, suggestions
 from app.b2b.models import (
     B2BSession,
     B2BTable,
     ForbiddenPair,
+    Meeting,
     MeetingRequest,
     Participant,
     RequestStatus,
+    RunStatus,
+    ScheduleRun,
     Slot,
 )
+from app.db import utc_now
 from app.extensions import db
 from app.invites.timezone import BRUSSELS
-from matchmaking import Problem, ProblemError, load_problem
+from matchmaking import Locked, Problem, ProblemError, Schedule, load_problem
+from matchmaking import Meeting as MatchMeeting
+from matchmaking.io import schedule_to_dict
 from matchmaking.model import PROBLEM_FORMAT
 
 TIMEZONE = "Europe/Brussels"
@@ -161,6 +171,91 @@ def build_problem_dict(session: B2BSession, *, include_suggestions: bool = True,
 def build_problem(session: B2BSession, **kwargs) -> Problem:
     """Return the session as a validated matchmaking.Problem (same options as the dict)."""
     return load_problem(build_problem_dict(session, **kwargs), name=f"session {session.id}")
+
+
+# --- runs: meetings to schedules and back -------------------------------------------------
+
+
+def locked_of(run: ScheduleRun) -> list[Locked]:
+    """Return the locked meetings of a run as the problem's `locked` entries."""
+    return [Locked(a, b, slot, table)
+            for a, b, slot, table, locked in _meetings_with_codes(run.id) if locked]
+
+
+def schedule_of(run: ScheduleRun) -> Schedule:
+    """Return the meetings of a run as a matchmaking schedule (codes, not ids)."""
+    meetings = _meetings_with_codes(run.id)
+    return Schedule(meetings=tuple(
+        MatchMeeting(a, b, slot, table) for a, b, slot, table, _ in meetings))
+
+
+def build_run_problem(run: ScheduleRun) -> tuple[Problem, set[frozenset[str]]]:
+    """Return the problem a run solves, and the pairs (codes) it keeps locked.
+
+    The base run's locked meetings are the problem's `locked`; for a re-plan its meetings
+    before the first re-planned slot are locked too (they are past: they never move).
+    """
+    session = db.session.get(B2BSession, run.session_id)
+    base = db.session.get(ScheduleRun, run.base_run_id) if run.base_run_id else None
+    from_slot = db.session.get(Slot, run.from_slot_id) if run.from_slot_id else None
+    meetings = queries.get_run_meetings(base) if base is not None else []
+    locked = [m for m in meetings if m.locked]
+    if from_slot is not None:
+        locked += [m for m in meetings
+                   if not m.locked and m.slot.starts_at < from_slot.starts_at]
+    problem = build_problem(session, locked_meetings=locked, from_slot=from_slot)
+    problem = replace(problem, options=replace(problem.options, min_meetings=run.min_meetings))
+    return problem, {frozenset((m.a.code, m.b.code)) for m in meetings if m.locked}
+
+
+def store_run(run: ScheduleRun, schedule: Schedule, *,
+              locked: set[frozenset[str]] = frozenset()) -> ScheduleRun:
+    """Save a schedule's meetings, stats and unscheduled pairs on a run; flush only.
+
+    `locked` holds the pairs (participant codes) whose meetings stay locked.
+    """
+    session_id = run.session_id
+    participants = dict(db.session.execute(
+        select(Participant.code, Participant.id).where(Participant.session_id == session_id)).all())
+    slots = dict(db.session.execute(
+        select(Slot.code, Slot.id).where(Slot.session_id == session_id)).all())
+    tables = dict(db.session.execute(
+        select(B2BTable.code, B2BTable.id).where(B2BTable.session_id == session_id)).all())
+    db.session.execute(delete(Meeting).where(Meeting.run_id == run.id))
+    rows = []
+    for m in schedule.meetings:
+        a, b = participants[m.a], participants[m.b]
+        rows.append({"run_id": run.id, "a_id": min(a, b), "b_id": max(a, b),
+                     "slot_id": slots[m.slot], "table_id": tables[m.table],
+                     "locked": frozenset((m.a, m.b)) in locked})
+    if rows:
+        db.session.execute(insert(Meeting), rows)
+    stats = schedule_to_dict(schedule)["stats"]
+    run.stats = stats
+    run.unscheduled = [{"a": u.a, "b": u.b, "reason": u.reason} for u in schedule.unscheduled]
+    run.best_value, run.bound = stats["value"], stats["upper_bound"]
+    run.status, run.finished_at, run.error = RunStatus.DONE, utc_now(), ""
+    run.progress_at = run.finished_at
+    db.session.flush()
+    db.session.expire(run, ["meetings"])
+    return run
+
+
+def _meetings_with_codes(run_id: int) -> list[tuple[str, str, str, str, bool]]:
+    a_part = db.aliased(Participant)
+    b_part = db.aliased(Participant)
+    return [tuple(row) for row in db.session.execute(
+        select(a_part.code, b_part.code, Slot.code, B2BTable.code, Meeting.locked)
+        .select_from(Meeting)
+        .join(a_part, a_part.id == Meeting.a_id)
+        .join(b_part, b_part.id == Meeting.b_id)
+        .join(Slot, Slot.id == Meeting.slot_id)
+        .join(B2BTable, B2BTable.id == Meeting.table_id)
+        .where(Meeting.run_id == run_id)
+        .order_by(Meeting.id)).all()]
+
+
+# --- problem files ----------------------------------------------------------------------------
 
 
 @dataclass

@@ -15,7 +15,7 @@ their meetings were removed: a METHOD covers a whole calendar object, so the two
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, render_template
@@ -24,10 +24,9 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import selectinload
 
+from app.b2b.locking import lock_session
 from app.b2b.models import (
     B2BSession,
-    B2BTable,
-    Meeting,
     Participant,
     ParticipantItem,
     PublishedMeeting,
@@ -38,6 +37,7 @@ from app.b2b.models import (
 )
 from app.b2b.queries import make_participant_token
 from app.b2b.runs import RunError
+from app.b2b.schedule_diff import Diff, Pair, Placement, compare, placements, start_of
 from app.db import utc_now
 from app.extensions import db
 from app.i18n import current_language, in_language, language_or_default
@@ -48,36 +48,6 @@ from app.mail.models import InviteSequence
 from app.mail.services import queue_message
 from app.members.models import ProfileItemKind
 from app.urls import external_url
-
-Pair = tuple[int, int]
-
-
-@dataclass
-class Placement:
-    """Where a pair meets: slot and table."""
-
-    slot: Slot
-    table: B2BTable
-
-
-@dataclass
-class Diff:
-    """What changed between the published meetings and a run."""
-
-    added: dict[Pair, Placement] = field(default_factory=dict)
-    moved: dict[Pair, tuple[Placement, Placement]] = field(default_factory=dict)
-    removed: dict[Pair, Placement] = field(default_factory=dict)
-    first: bool = True
-
-    @property
-    def people(self) -> set[int]:
-        """Return the participant ids concerned by a change."""
-        return {p for pairs in (self.added, self.moved, self.removed) for pair in pairs
-                for p in pair}
-
-    @property
-    def empty(self) -> bool:
-        return not (self.added or self.moved or self.removed)
 
 
 @dataclass
@@ -93,10 +63,6 @@ class PublicationResult:
     removed: int = 0
 
 
-def _pair(a_id: int, b_id: int) -> Pair:
-    return (a_id, b_id) if a_id < b_id else (b_id, a_id)
-
-
 def _session_participants(session: B2BSession) -> dict[int, Participant]:
     return {p.id: p for p in db.session.scalars(
         select(Participant).where(Participant.session_id == session.id)
@@ -105,50 +71,18 @@ def _session_participants(session: B2BSession) -> dict[int, Participant]:
         .order_by(Participant.id))}
 
 
-def _placements(session: B2BSession, run: ScheduleRun):
-    slots = {s.id: s for s in db.session.scalars(select(Slot).where(Slot.session_id == session.id))}
-    tables = {t.id: t for t in db.session.scalars(
-        select(B2BTable).where(B2BTable.session_id == session.id))}
-    new = {_pair(a, b): Placement(slots[s], tables[t]) for a, b, s, t in db.session.execute(
-        select(Meeting.a_id, Meeting.b_id, Meeting.slot_id, Meeting.table_id)
-        .where(Meeting.run_id == run.id))}
-    published = {(row.a_id, row.b_id): row for row in db.session.scalars(
-        select(PublishedMeeting).where(PublishedMeeting.session_id == session.id))}
-    old = {_pair(r.a_id, r.b_id): Placement(slots[r.slot_id], tables[r.table_id])
-           for r in published.values()}
-    return new, old, published
-
-
-def diff_run(run: ScheduleRun) -> Diff:
-    """Compare a run with what participants were last told."""
-    session = db.session.get(B2BSession, run.session_id)
-    new, old, _published = _placements(session, run)
-    return _diff(session, new, old)
-
-
-def _diff(session: B2BSession, new, old) -> Diff:
-    diff = Diff(first=session.published_at is None)
-    for pair, place in new.items():
-        before = old.get(pair)
-        if before is None:
-            diff.added[pair] = place
-        elif (before.slot.id, before.table.id) != (place.slot.id, place.table.id):
-            diff.moved[pair] = (before, place)
-    for pair, place in old.items():
-        if pair not in new:
-            diff.removed[pair] = place
-    return diff
-
-
 def publish_run(run: ScheduleRun, *, now: datetime | None = None) -> PublicationResult:
     """Publish a run: mail what changed (everything the first time); flush only."""
     session = db.session.get(B2BSession, run.session_id)
     if run.status != RunStatus.DONE:
         raise RunError("only a finished run can be published")
+    # Read what participants were told only under the lock: a second organiser publishing
+    # at the same moment then sees this publication and sends only what changed since.
+    lock_session(session)
     now = now or utc_now()
     participants = _session_participants(session)
-    new, old, published = _placements(session, run)
-    diff = _diff(session, new, old)
+    new, old, published = placements(session, run)
+    diff = compare(session, new, old)
     mailer = _Mailer(session, participants, now)
     result = PublicationResult(added=len(diff.added), moved=len(diff.moved),
                                removed=len(diff.removed))
@@ -180,14 +114,14 @@ def publish_run(run: ScheduleRun, *, now: datetime | None = None) -> Publication
             continue
         result.people += 1
         if person_requests or diff.first:
-            mailer.queue_agenda(pid, sorted(agenda.get(pid, []), key=lambda pr: _start(new, pr)),
+            mailer.queue_agenda(pid, sorted(agenda.get(pid, []), key=lambda pr: start_of(new, pr)),
                                 person_requests, sequences, new, diff, cancelled=person_cancels)
             result.requests += bool(person_requests)
             result.mails += 1
         if person_cancels:
             mailer.queue_cancel(pid, person_cancels, sequences, old,
                                 agenda=sorted(agenda.get(pid, []),
-                                              key=lambda pr: _start(new, pr)),
+                                              key=lambda pr: start_of(new, pr)),
                                 new=new, diff=diff, with_summary=not person_requests)
             result.cancels += 1
             result.mails += 1
@@ -197,10 +131,6 @@ def publish_run(run: ScheduleRun, *, now: datetime | None = None) -> Publication
     session.status = SessionStatus.PUBLISHED
     db.session.flush()
     return result
-
-
-def _start(places: dict[Pair, Placement], pair: Pair):
-    return places[pair].slot.starts_at
 
 
 def _record_published(session, new, diff: Diff, published, mailer: _Mailer, now) -> None:
@@ -350,7 +280,7 @@ class _Mailer:
 
     def _changes(self, pid: int, new, diff: Diff) -> list[str]:
         lines = []
-        for pair in sorted(diff.added, key=lambda pr: _start(new, pr)):
+        for pair in sorted(diff.added, key=lambda pr: start_of(new, pr)):
             if pid in pair:
                 line = self._line(pid, pair, new[pair])
                 lines.append(_("New: %(start)s, %(table)s, with %(name)s", **line))

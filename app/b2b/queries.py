@@ -13,11 +13,16 @@ from app.b2b.models import (
     B2BSession,
     B2BTable,
     ForbiddenPair,
+    Meeting,
+    MeetingFeedback,
     MeetingRequest,
     Participant,
     ParticipantItem,
+    PublishedMeeting,
     RequestStatus,
+    ScheduleRun,
     SessionStatus,
+    Slot,
     participant_item_tags,
 )
 from app.events.models import Event, Registration
@@ -297,3 +302,93 @@ def registration_b2b_url(registration: Registration) -> str | None:
         return None
     return external_url("b2b.join", session_id=session.id,
                         token=make_manage_token(registration))
+
+
+# --- schedules ---------------------------------------------------------------------------
+
+
+def get_runs(session: B2BSession) -> list[ScheduleRun]:
+    """Return the session's schedule runs, newest first."""
+    return list(db.session.scalars(select(ScheduleRun).where(
+        ScheduleRun.session_id == session.id).order_by(ScheduleRun.id.desc())))
+
+
+def get_replans(session: B2BSession) -> list[ScheduleRun]:
+    """Return the session's event-day re-plans (runs from a slot on), newest first."""
+    return list(db.session.scalars(select(ScheduleRun).where(
+        ScheduleRun.session_id == session.id, ScheduleRun.from_slot_id.is_not(None))
+        .order_by(ScheduleRun.id.desc())))
+
+
+def get_slots(session: B2BSession) -> list[Slot]:
+    """Return the session's slots in time order."""
+    return list(db.session.scalars(select(Slot).where(Slot.session_id == session.id)
+                                   .order_by(Slot.starts_at)))
+
+
+def get_first_slot(session_id: int) -> Slot | None:
+    """Return the session's earliest slot."""
+    return db.session.scalars(select(Slot).where(Slot.session_id == session_id)
+                              .order_by(Slot.starts_at).limit(1)).first()
+
+
+def get_tables(session: B2BSession) -> list[B2BTable]:
+    """Return the session's tables in their order."""
+    return list(db.session.scalars(select(B2BTable).where(B2BTable.session_id == session.id)
+                                   .order_by(B2BTable.position, B2BTable.code)))
+
+
+def get_participants_with_people(session: B2BSession) -> list[Participant]:
+    """Return the session's participants with their people loaded, by code."""
+    return list(db.session.scalars(
+        select(Participant).where(Participant.session_id == session.id)
+        .options(selectinload(Participant.person)).order_by(Participant.code)))
+
+
+def get_run_meetings(run: ScheduleRun) -> list[Meeting]:
+    """Return a run's meetings with participants, people, slots and tables loaded."""
+    return list(db.session.scalars(
+        select(Meeting).where(Meeting.run_id == run.id)
+        .options(selectinload(Meeting.a).selectinload(Participant.person),
+                 selectinload(Meeting.b).selectinload(Participant.person),
+                 selectinload(Meeting.slot), selectinload(Meeting.table))
+        .order_by(Meeting.id)))
+
+
+def get_participant_meetings(run: ScheduleRun, participant: Participant) -> list[Meeting]:
+    """Return a participant's meetings in a run, in time order, with everything shown loaded."""
+    meetings = list(db.session.scalars(
+        select(Meeting).where(Meeting.run_id == run.id,
+                              (Meeting.a_id == participant.id) | (Meeting.b_id == participant.id))
+        .options(selectinload(Meeting.slot), selectinload(Meeting.table),
+                 selectinload(Meeting.a).selectinload(Participant.person),
+                 selectinload(Meeting.b).selectinload(Participant.person))))
+    meetings.sort(key=lambda m: m.slot.starts_at)
+    return meetings
+
+
+def get_published_meetings(participant: Participant) -> list[PublishedMeeting]:
+    """Return the published meetings of a participant (what they were told)."""
+    return list(db.session.scalars(select(PublishedMeeting).where(
+        PublishedMeeting.session_id == participant.session_id,
+        (PublishedMeeting.a_id == participant.id) | (PublishedMeeting.b_id == participant.id))))
+
+
+def get_agenda(participant: Participant) -> list[dict]:
+    """Return the participant's published agenda: row, slot, table and other participant."""
+    rows = get_published_meetings(participant)
+    people = get_participants_by_ids({r.a_id for r in rows} | {r.b_id for r in rows})
+    slots = {s.id: s for s in db.session.scalars(
+        select(Slot).where(Slot.session_id == participant.session_id))}
+    tables = {t.id: t for t in db.session.scalars(
+        select(B2BTable).where(B2BTable.session_id == participant.session_id))}
+    lines = [{"row": r, "slot": slots[r.slot_id], "table": tables[r.table_id],
+              "other": people[r.b_id if r.a_id == participant.id else r.a_id]} for r in rows]
+    lines.sort(key=lambda line: line["slot"].starts_at)
+    return lines
+
+
+def get_feedback_of(participant: Participant) -> dict[int, MeetingFeedback]:
+    """Return the participant's feedback per published meeting id."""
+    return {f.published_meeting_id: f for f in db.session.scalars(
+        select(MeetingFeedback).where(MeetingFeedback.participant_id == participant.id))}

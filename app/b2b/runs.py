@@ -2,7 +2,8 @@
 
 A run is started from a web request (`start_run`: a row and a job, nothing else); the worker
 calls `solve_run_job`, which builds the problem, runs the CP-SAT solver (or
-`matchmaking.resolve` for an event-day re-plan) and stores the meetings with `store_run`.
+`matchmaking.resolve` for an event-day re-plan) and stores the meetings with
+`problem.store_run` (every conversion to and from matchmaking lives in `app.b2b.problem`).
 While the solver works, a small ticker thread writes the best value and bound to the run row
 in its own short transaction every few seconds and keeps the job's heartbeat fresh.
 """
@@ -10,23 +11,20 @@ in its own short transaction every few seconds and keeps the job's heartbeat fre
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import delete, select, update
 
 import matchmaking
 from app.b2b.models import (
     B2BSession,
-    B2BTable,
     Meeting,
-    Participant,
     RunStatus,
     ScheduleRun,
     Slot,
 )
+from app.b2b.problem import build_problem, build_run_problem, schedule_of, store_run
 from app.db import utc_now
 from app.extensions import db
 from app.jobs.models import Job, JobStatus
@@ -35,7 +33,6 @@ from app.jobs.services import STALE_REASON
 from app.jobs.worker import heartbeat
 from app.text import one_line
 from matchmaking.check import measure
-from matchmaking.io import schedule_to_dict
 
 SOLVE_JOB = "b2b.solve"
 #: Seconds between two progress writes (and heartbeats) while the solver runs.
@@ -106,40 +103,6 @@ def sync_session_runs(session: B2BSession) -> int:
     return sum(sync_run_with_job(run) for run in runs)
 
 
-def locked_of(run: ScheduleRun) -> list[matchmaking.Locked]:
-    """Return the locked meetings of a run as the problem's `locked` entries."""
-    return [matchmaking.Locked(a, b, slot, table)
-            for a, b, slot, table, locked in _meetings_with_codes(run.id) if locked]
-
-
-def schedule_of(run: ScheduleRun) -> matchmaking.Schedule:
-    """Return the meetings of a run as a matchmaking schedule (codes, not ids)."""
-    meetings = _meetings_with_codes(run.id)
-    return matchmaking.Schedule(meetings=tuple(
-        matchmaking.Meeting(a, b, slot, table) for a, b, slot, table, _ in meetings))
-
-
-def build_run_problem(run: ScheduleRun) -> tuple[matchmaking.Problem, set[frozenset[str]]]:
-    """Return the problem a run solves, and the pairs (codes) it keeps locked.
-
-    The base run's locked meetings are the problem's `locked`; for a re-plan its meetings
-    before the first re-planned slot are locked too (they are past: they never move).
-    """
-    from app.b2b.problem import build_problem
-
-    session = db.session.get(B2BSession, run.session_id)
-    base = db.session.get(ScheduleRun, run.base_run_id) if run.base_run_id else None
-    from_slot = db.session.get(Slot, run.from_slot_id) if run.from_slot_id else None
-    meetings = run_meetings(base) if base is not None else []
-    locked = [m for m in meetings if m.locked]
-    if from_slot is not None:
-        locked += [m for m in meetings
-                   if not m.locked and m.slot.starts_at < from_slot.starts_at]
-    problem = build_problem(session, locked_meetings=locked, from_slot=from_slot)
-    problem = replace(problem, options=replace(problem.options, min_meetings=run.min_meetings))
-    return problem, {frozenset((m.a.code, m.b.code)) for m in meetings if m.locked}
-
-
 @job(SOLVE_JOB)
 def solve_run_job(run_id: int) -> None:
     """Solve one run in the worker: mark it running, solve with progress, store the result."""
@@ -181,43 +144,8 @@ def solve_run_job(run_id: int) -> None:
         raise
 
 
-def store_run(run: ScheduleRun, schedule: matchmaking.Schedule, *,
-              locked: set[frozenset[str]] = frozenset()) -> ScheduleRun:
-    """Save a schedule's meetings, stats and unscheduled pairs on a run; flush only.
-
-    `locked` holds the pairs (participant codes) whose meetings stay locked.
-    """
-    session_id = run.session_id
-    participants = dict(db.session.execute(
-        select(Participant.code, Participant.id).where(Participant.session_id == session_id)).all())
-    slots = dict(db.session.execute(
-        select(Slot.code, Slot.id).where(Slot.session_id == session_id)).all())
-    tables = dict(db.session.execute(
-        select(B2BTable.code, B2BTable.id).where(B2BTable.session_id == session_id)).all())
-    db.session.execute(delete(Meeting).where(Meeting.run_id == run.id))
-    rows = []
-    for m in schedule.meetings:
-        a, b = participants[m.a], participants[m.b]
-        rows.append({"run_id": run.id, "a_id": min(a, b), "b_id": max(a, b),
-                     "slot_id": slots[m.slot], "table_id": tables[m.table],
-                     "locked": frozenset((m.a, m.b)) in locked})
-    if rows:
-        db.session.execute(insert(Meeting), rows)
-    stats = schedule_to_dict(schedule)["stats"]
-    run.stats = stats
-    run.unscheduled = [{"a": u.a, "b": u.b, "reason": u.reason} for u in schedule.unscheduled]
-    run.best_value, run.bound = stats["value"], stats["upper_bound"]
-    run.status, run.finished_at, run.error = RunStatus.DONE, utc_now(), ""
-    run.progress_at = run.finished_at
-    db.session.flush()
-    db.session.expire(run, ["meetings"])
-    return run
-
-
 def refresh_run_stats(run: ScheduleRun) -> dict:
     """Recompute a run's stats after hand edits (value, meetings, breaks...); flush only."""
-    from app.b2b.problem import build_problem
-
     session = db.session.get(B2BSession, run.session_id)
     problem = build_problem(session)
     result = measure(problem, schedule_of(run).meetings)
@@ -229,30 +157,6 @@ def refresh_run_stats(run: ScheduleRun) -> dict:
     run.best_value = stats["value"]
     db.session.flush()
     return stats
-
-
-def run_meetings(run: ScheduleRun) -> list[Meeting]:
-    """Return a run's meetings with participants, people, slots and tables loaded."""
-    return list(db.session.scalars(
-        select(Meeting).where(Meeting.run_id == run.id)
-        .options(selectinload(Meeting.a).selectinload(Participant.person),
-                 selectinload(Meeting.b).selectinload(Participant.person),
-                 selectinload(Meeting.slot), selectinload(Meeting.table))
-        .order_by(Meeting.id)))
-
-
-def _meetings_with_codes(run_id: int) -> list[tuple[str, str, str, str, bool]]:
-    a_part = db.aliased(Participant)
-    b_part = db.aliased(Participant)
-    return [tuple(row) for row in db.session.execute(
-        select(a_part.code, b_part.code, Slot.code, B2BTable.code, Meeting.locked)
-        .select_from(Meeting)
-        .join(a_part, a_part.id == Meeting.a_id)
-        .join(b_part, b_part.id == Meeting.b_id)
-        .join(Slot, Slot.id == Meeting.slot_id)
-        .join(B2BTable, B2BTable.id == Meeting.table_id)
-        .where(Meeting.run_id == run_id)
-        .order_by(Meeting.id)).all()]
 
 
 class _ProgressTicker:

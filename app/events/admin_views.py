@@ -3,7 +3,6 @@
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 
 from app.db import utc_now
 from app.events import admin_services, attendance, services
@@ -38,27 +37,13 @@ from app.i18n import current_language
 from app.members import queries as member_queries
 from app.timezone import local_day
 from app.urls import safe_next
+from app.web import get_owned_or_404, organiser_pages
 
-
-def organiser_page(rule: str, **options):
-    """Register an organiser route under /admin/events that requires a login."""
-
-    def decorator(view):
-        return bp.route("/admin/events" + rule, **options)(login_required(view))
-
-    return decorator
+organiser_page = organiser_pages(bp, "/admin/events")
 
 
 def _event(event_id: int) -> Event:
     return db.get_or_404(Event, event_id)
-
-
-def _child(model, object_id: int, event: Event):
-    """Load a registration, question or programme item that must belong to the event."""
-    obj = db.get_or_404(model, object_id)
-    if obj.event_id != event.id:
-        abort(404)
-    return obj
 
 
 def _back(default: str) -> str:
@@ -197,7 +182,7 @@ def admin_new_programme_item(event_id: int):
 @organiser_page("/<int:event_id>/programme/<int:item_id>/edit", methods=["GET", "POST"])
 def admin_edit_programme_item(event_id: int, item_id: int):
     event = _event(event_id)
-    return _edit_programme_item(event, _child(ProgrammeItem, item_id, event))
+    return _edit_programme_item(event, get_owned_or_404(ProgrammeItem, item_id, event_id=event.id))
 
 
 def _edit_programme_item(event: Event, item: ProgrammeItem | None):
@@ -222,7 +207,7 @@ def _edit_programme_item(event: Event, item: ProgrammeItem | None):
 @organiser_page("/<int:event_id>/programme/<int:item_id>/delete", methods=["POST"])
 def admin_delete_programme_item(event_id: int, item_id: int):
     event = _event(event_id)
-    item = _child(ProgrammeItem, item_id, event)
+    item = get_owned_or_404(ProgrammeItem, item_id, event_id=event.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     admin_services.delete_programme_item(item)
@@ -241,7 +226,7 @@ def admin_new_question(event_id: int):
 @organiser_page("/<int:event_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
 def admin_edit_question(event_id: int, question_id: int):
     event = _event(event_id)
-    return _edit_question(event, _child(Question, question_id, event))
+    return _edit_question(event, get_owned_or_404(Question, question_id, event_id=event.id))
 
 
 def _edit_question(event: Event, question: Question | None):
@@ -262,7 +247,7 @@ def _edit_question(event: Event, question: Question | None):
 @organiser_page("/<int:event_id>/questions/<int:question_id>/delete", methods=["POST"])
 def admin_delete_question(event_id: int, question_id: int):
     event = _event(event_id)
-    question = _child(Question, question_id, event)
+    question = get_owned_or_404(Question, question_id, event_id=event.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     admin_services.delete_question(question)
@@ -274,7 +259,7 @@ def admin_delete_question(event_id: int, question_id: int):
 @organiser_page("/<int:event_id>/questions/<int:question_id>/move", methods=["POST"])
 def admin_move_question(event_id: int, question_id: int):
     event = _event(event_id)
-    question = _child(Question, question_id, event)
+    question = get_owned_or_404(Question, question_id, event_id=event.id)
     form = QuestionMoveForm()
     if not form.validate_on_submit():
         abort(400)
@@ -333,7 +318,7 @@ def admin_add_registration(event_id: int):
 def _registration_action(event_id: int, registration_id: int, form_class=ConfirmForm):
     """Load the event, its registration and the validated form, or stop with 404/400."""
     event = _event(event_id)
-    registration = _child(Registration, registration_id, event)
+    registration = get_owned_or_404(Registration, registration_id, event_id=event.id)
     form = form_class()
     if not form.validate_on_submit():
         abort(400)

@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from app.b2b import services, suggestions
+from app.b2b import meeting_requests, services, suggestions
 from app.b2b.models import B2BSession, Participant, SessionStatus
 from app.db import utc_now
 from app.events.models import (
@@ -194,7 +194,7 @@ def _requests(session: B2BSession, participants: list[Participant],
             if other is None:
                 continue
             try:
-                request = services.request_meeting(
+                request = meeting_requests.request_meeting(
                     participant, other, 3 if rank == 0 and rng.random() < 0.5
                     else rng.choice((1, 2, 2)))
             except services.B2BError:
@@ -203,8 +203,8 @@ def _requests(session: B2BSession, participants: list[Participant],
             roll = rng.random()
             # Declines only below the top suggestion, so the demo's first lines stay sensible.
             if roll < 0.4:
-                services.respond_to_request(request, other, True)
+                meeting_requests.respond_to_request(request, other, True)
             elif roll < 0.5 and rank > 0:
-                services.respond_to_request(request, other, False)
+                meeting_requests.respond_to_request(request, other, False)
     if made:
         db.session.flush()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 import matchmaking
-from app.b2b import publication, runs
+from app.b2b import publication
 from app.b2b.models import B2BSession, RunStatus, ScheduleRun
-from app.b2b.problem import build_problem
+from app.b2b.problem import build_problem, store_run
 from app.db import utc_now
 from app.extensions import db
 
@@ -28,7 +28,7 @@ def seed_demo_schedule(seed: int = 2027) -> ScheduleRun | None:
     db.session.flush()
     schedule = matchmaking.solve(problem, time_limit=DEMO_TIME_LIMIT, seed=seed % 1000,
                                  workers=1)
-    runs.store_run(run, schedule)
+    store_run(run, schedule)
     # Publishing queues one agenda mail per participant: the worker sends them.
     publication.publish_run(run)
     return run

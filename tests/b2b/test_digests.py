@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from app.b2b import services
+from app.b2b import meeting_requests, services
 from app.b2b.mails import send_digests
 from app.b2b.models import B2BNotification
 from app.mail.models import OutboxMessage
@@ -34,8 +34,8 @@ def _people(db, language_b="nl"):
 
 def test_digest_lists_new_requests_in_recipients_language(db, vocabulary):
     session, ann, bob, cat = _people(db, language_b="en")
-    services.request_meeting(ann, bob, 3)
-    services.request_meeting(cat, bob, 1)
+    meeting_requests.request_meeting(ann, bob, 3)
+    meeting_requests.request_meeting(cat, bob, 1)
     db.session.commit()
 
     count = send_digests(MORNING)
@@ -54,10 +54,10 @@ def test_digest_lists_new_requests_in_recipients_language(db, vocabulary):
 
 def test_digest_at_most_once_a_day(db, vocabulary):
     _, ann, bob, cat = _people(db, language_b="en")
-    services.request_meeting(ann, bob, 3)
+    meeting_requests.request_meeting(ann, bob, 3)
     db.session.commit()
     send_digests(MORNING)
-    services.request_meeting(cat, bob, 1)
+    meeting_requests.request_meeting(cat, bob, 1)
     db.session.commit()
 
     later_same_day = send_digests(MORNING + timedelta(hours=10))
@@ -70,10 +70,10 @@ def test_digest_at_most_once_a_day(db, vocabulary):
 
 def test_digest_answers_go_to_requester(db, vocabulary):
     _, ann, bob, cat = _people(db)
-    request = services.request_meeting(ann, bob, 2)
-    declined = services.request_meeting(ann, cat, 2)
-    services.respond_to_request(request, bob, True)
-    services.respond_to_request(declined, cat, False)
+    request = meeting_requests.request_meeting(ann, bob, 2)
+    declined = meeting_requests.request_meeting(ann, cat, 2)
+    meeting_requests.respond_to_request(request, bob, True)
+    meeting_requests.respond_to_request(declined, cat, False)
     db.session.commit()
 
     send_digests(MORNING)
@@ -87,7 +87,7 @@ def test_digest_answers_go_to_requester(db, vocabulary):
 
 def test_digest_in_persons_language_header(db, vocabulary):
     _, ann, bob, _ = _people(db, language_b="nl")
-    services.request_meeting(ann, bob, 2)
+    meeting_requests.request_meeting(ann, bob, 2)
     db.session.commit()
 
     send_digests(MORNING)
@@ -99,8 +99,8 @@ def test_digest_in_persons_language_header(db, vocabulary):
 
 def test_withdrawn_request_leaves_no_line(db, vocabulary):
     _, ann, bob, _ = _people(db)
-    request = services.request_meeting(ann, bob, 2)
-    services.withdraw_request(request, ann)
+    request = meeting_requests.request_meeting(ann, bob, 2)
+    meeting_requests.withdraw_request(request, ann)
     db.session.commit()
 
     assert send_digests(MORNING) == 0
@@ -133,7 +133,7 @@ def test_claimed_notifications_are_not_sent_twice(db, vocabulary):
     from app.b2b.mails import _claim
 
     _, ann, bob, _ = _people(db)
-    services.request_meeting(ann, bob, 2)
+    meeting_requests.request_meeting(ann, bob, 2)
     db.session.commit()
     ids = list(db.session.scalars(select(B2BNotification.id)))
 
@@ -143,7 +143,7 @@ def test_claimed_notifications_are_not_sent_twice(db, vocabulary):
 
 def test_send_digests_command(runner, db, vocabulary):
     _, ann, bob, _ = _people(db)
-    services.request_meeting(ann, bob, 2)
+    meeting_requests.request_meeting(ann, bob, 2)
     db.session.commit()
 
     result = runner.invoke(args=["b2b", "send-digests"])

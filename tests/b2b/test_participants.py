@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.b2b import queries, services, suggestions
+from app.b2b import meeting_requests, queries, services, suggestions
 from app.b2b.models import MeetingRequest, RequestStatus
 from app.b2b.queries import make_participant_token, participant_portal_url
 from tests.b2b.factories import get_en, make_participant, make_session
@@ -209,7 +209,7 @@ def test_pending_request_goes_to_problem_without_acceptance(db, wood):
     from app.b2b.problem import build_problem_dict
 
     session, maker, supplier, _ = wood
-    services.request_meeting(maker, supplier, 1)
+    meeting_requests.request_meeting(maker, supplier, 1)
 
     assert build_problem_dict(session)["requests"] == [
         {"from": maker.code, "to": supplier.code, "priority": 1}]
@@ -219,7 +219,7 @@ def test_declined_request_excluded_from_problem_and_suggestions(client, db, wood
     from app.b2b.problem import build_problem_dict
 
     session, maker, supplier, _ = wood
-    request = services.request_meeting(maker, supplier, 2)
+    request = meeting_requests.request_meeting(maker, supplier, 2)
     db.session.commit()
 
     client.post(portal(supplier, f"/requests/{request.id}/decline"))
@@ -231,7 +231,7 @@ def test_declined_request_excluded_from_problem_and_suggestions(client, db, wood
     assert {frozenset((s["a"], s["b"])) for s in problem["suggestions"]} == set()
     assert suggestions.suggestions_for(maker) == []
     with pytest.raises(services.B2BError) as error:
-        services.request_meeting(maker, supplier, 2)
+        meeting_requests.request_meeting(maker, supplier, 2)
     assert error.value.code == "declined"
 
 
@@ -239,7 +239,7 @@ def test_withdraw_request(client, db, wood):
     from app.b2b.problem import build_problem_dict
 
     session, maker, supplier, _ = wood
-    request = services.request_meeting(maker, supplier, 2)
+    request = meeting_requests.request_meeting(maker, supplier, 2)
     db.session.commit()
 
     client.post(portal(maker, f"/requests/{request.id}/withdraw"))
@@ -252,7 +252,7 @@ def test_withdraw_request(client, db, wood):
 
 def test_participant_cannot_act_for_another(client, db, wood):
     _, maker, supplier, colleague = wood
-    request = services.request_meeting(maker, supplier, 2)
+    request = meeting_requests.request_meeting(maker, supplier, 2)
     db.session.commit()
 
     accept_by_requester = client.post(portal(maker, f"/requests/{request.id}/accept"))
@@ -277,7 +277,7 @@ def test_request_to_same_organisation_refused(db, wood):
     _, maker, _, colleague = wood
 
     with pytest.raises(services.B2BError) as error:
-        services.request_meeting(maker, colleague, 2)
+        meeting_requests.request_meeting(maker, colleague, 2)
 
     assert error.value.code == "same_organisation"
 
@@ -308,7 +308,7 @@ def test_organiser_forbids_pair(logged_in, db, wood):
 
 def test_organiser_edits_request_on_behalf(logged_in, db, wood):
     session, maker, supplier, _ = wood
-    request = services.request_meeting(maker, supplier, 2)
+    request = meeting_requests.request_meeting(maker, supplier, 2)
     db.session.commit()
     page = get_en(logged_in, f"/admin/b2b/{session.id}/participants/{supplier.id}")
     assert 'data-testid="request-accept"' in page.get_data(as_text=True)

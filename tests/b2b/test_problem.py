@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.b2b import problem, services
+from app.b2b import meeting_requests, problem, services
 from app.b2b.models import RequestStatus
 from app.b2b.queries import get_requests
 from matchmaking import Problem, ProblemError
@@ -21,8 +21,8 @@ def session(db, vocabulary):
     cat = make_participant(session, "cat@b.example", organisation="Org bob@b.example",
                            offers=[("Pallets", "pallets")], needs=[("Oak", "reclaimed-wood")])
     dan = make_participant(session, "dan@d.example", offers=[("Planks", "reclaimed-wood")])
-    services.request_meeting(ann, dan, 3)
-    services.forbid_pair(ann, cat)
+    meeting_requests.request_meeting(ann, dan, 3)
+    meeting_requests.forbid_pair(ann, cat)
     services.update_participant_settings(bob, max_meetings=2, table=session.tables[0])
     services.set_unavailable(dan, [session.slots[0]])
     db.session.commit()
@@ -80,7 +80,7 @@ def test_acceptance_required_sends_only_accepted(db, session):
     services.update_session(session, requires_acceptance=True)
     assert problem.build_problem_dict(session)["requests"] == []
 
-    services.add_pair(session.participants[1], session.participants[3])
+    meeting_requests.add_pair(session.participants[1], session.participants[3])
 
     assert problem.build_problem_dict(session)["requests"] == [
         {"from": "P002", "to": "P004", "priority": 3}]

@@ -2,7 +2,7 @@
 
 from app.b2b import publication
 from app.b2b.feedback import feedback_summary
-from app.b2b.models import MeetingFeedback, Outcome, PublishedMeeting
+from app.b2b.models import MeetingFeedback, MeetingOutcome, PublishedMeeting
 from app.b2b.queries import make_participant_token
 from app.extensions import db
 from tests.b2b.factories_schedule import make_run, make_schedule_session, participants_of
@@ -61,7 +61,7 @@ def test_feedback_form_saves_answers_and_summary_counts_them(client, db):
     saved = db.session.scalar(db.select(MeetingFeedback).where(
         MeetingFeedback.participant_id == p[0].id, MeetingFeedback.published_meeting_id == ab.id))
     assert (saved.happened, saved.usefulness, saved.outcome, saved.comment) == (
-        True, 5, Outcome.DEAL, "Great")
+        True, 5, MeetingOutcome.DEAL, "Great")
     assert feedback_summary(session) == {
         "meetings": 3, "responses": 3, "meetings_with_response": 2, "happened": 2,
         "not_happened": 1, "usefulness": {1: 0, 2: 0, 3: 1, 4: 0, 5: 1},

@@ -1,15 +1,13 @@
-"""Organisers' B2B pages: sessions, slots, tables, participants, pairs, problem files."""
+"""Organisers' B2B set-up pages: sessions, slots, tables, participants, pairs, requests."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
-from app.b2b import problem, queries, services
+from app.b2b import meeting_requests, queries, services
 from app.b2b.blueprint import bp
 from app.b2b.forms import (
     LANGUAGE_LABELS,
@@ -17,7 +15,6 @@ from app.b2b.forms import (
     REQUEST_STATUS_LABELS,
     STATUS_LABELS,
     ActionForm,
-    ImportForm,
     PairForm,
     ParticipantSettingsForm,
     SessionForm,
@@ -40,36 +37,20 @@ from app.b2b.models import (
     Slot,
 )
 from app.b2b.queries import participant_portal_url
+from app.b2b.views.base import setup_page
 from app.events.models import Event
 from app.extensions import db
 from app.i18n import current_language
 from app.members.queries import get_sectors, get_tags
 from app.timezone import LocalTimeError, combine, local_day, to_form
 from app.urls import safe_next
-from matchmaking import ProblemError
-
-#: Largest problem file accepted for import.
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-
-
-def organiser_page(rule: str, **options):
-    """Register an organiser route under /admin/b2b that requires a login."""
-
-    def decorator(view):
-        return bp.route("/admin/b2b" + rule, **options)(login_required(view))
-
-    return decorator
+from app.web import get_owned_or_404
 
 
 def _session(session_id: int) -> B2BSession:
     return db.get_or_404(B2BSession, session_id)
 
 
-def _child(model, object_id: int, session: B2BSession):
-    obj = db.get_or_404(model, object_id)
-    if obj.session_id != session.id:
-        abort(404)
-    return obj
 
 
 @bp.app_context_processor
@@ -79,7 +60,7 @@ def b2b_labels():
             "slot_label": slot_label}
 
 
-@organiser_page("/")
+@setup_page("/")
 def sessions():
     """List the B2B sessions."""
     return render_template("b2b/setup/sessions.html", sessions=queries.get_sessions(),
@@ -116,7 +97,7 @@ def _settings(form: SessionForm) -> dict:
     }
 
 
-@organiser_page("/new", methods=["GET", "POST"])
+@setup_page("/new", methods=["GET", "POST"])
 def new_session():
     """Create a session for an event."""
     form = _session_form(None)
@@ -133,7 +114,7 @@ def new_session():
                            back=url_for(".sessions"))
 
 
-@organiser_page("/<int:session_id>")
+@setup_page("/<int:session_id>")
 def session_detail(session_id: int):
     """Show a session: settings, slots, tables and participants at a glance."""
     session = _session(session_id)
@@ -143,7 +124,7 @@ def session_detail(session_id: int):
         requests=queries.get_requests(session), participants=queries.get_participants(session))
 
 
-@organiser_page("/<int:session_id>/settings", methods=["GET", "POST"])
+@setup_page("/<int:session_id>/settings", methods=["GET", "POST"])
 def edit_session(session_id: int):
     """Change the session's settings."""
     session = _session(session_id)
@@ -157,7 +138,7 @@ def edit_session(session_id: int):
                            back=url_for(".session_detail", session_id=session.id))
 
 
-@organiser_page("/<int:session_id>/slots", methods=["GET", "POST"])
+@setup_page("/<int:session_id>/slots", methods=["GET", "POST"])
 def slots(session_id: int):
     """Generate the slots from hours, a length and a break; list them."""
     session = _session(session_id)
@@ -183,7 +164,7 @@ def slots(session_id: int):
                            slot_form=SlotForm(prefix="slot"), action=ActionForm())
 
 
-@organiser_page("/<int:session_id>/slots/add", methods=["POST"])
+@setup_page("/<int:session_id>/slots/add", methods=["POST"])
 def add_slot(session_id: int):
     """Add one slot by hand."""
     session = _session(session_id)
@@ -204,11 +185,11 @@ def add_slot(session_id: int):
     return redirect(url_for(".slots", session_id=session.id))
 
 
-@organiser_page("/<int:session_id>/slots/<int:slot_id>/delete", methods=["POST"])
+@setup_page("/<int:session_id>/slots/<int:slot_id>/delete", methods=["POST"])
 def delete_slot(session_id: int, slot_id: int):
     """Delete one slot."""
     session = _session(session_id)
-    slot = _child(Slot, slot_id, session)
+    slot = get_owned_or_404(Slot, slot_id, session_id=session.id)
     if ActionForm().validate_on_submit():
         services.delete_slot(slot)
         db.session.commit()
@@ -216,7 +197,7 @@ def delete_slot(session_id: int, slot_id: int):
     return redirect(url_for(".slots", session_id=session.id))
 
 
-@organiser_page("/<int:session_id>/tables", methods=["GET", "POST"])
+@setup_page("/<int:session_id>/tables", methods=["GET", "POST"])
 def tables(session_id: int):
     """List the tables and add numbered ones."""
     session = _session(session_id)
@@ -238,11 +219,11 @@ def tables(session_id: int):
                            holders=holders, action=ActionForm())
 
 
-@organiser_page("/<int:session_id>/tables/<int:table_id>", methods=["GET", "POST"])
+@setup_page("/<int:session_id>/tables/<int:table_id>", methods=["GET", "POST"])
 def edit_table(session_id: int, table_id: int):
     """Rename a table or change its location."""
     session = _session(session_id)
-    table = _child(B2BTable, table_id, session)
+    table = get_owned_or_404(B2BTable, table_id, session_id=session.id)
     form = TableForm(obj=table)
     if form.validate_on_submit():
         services.update_table(table, name=form.name.data, location=form.location.data or "")
@@ -254,11 +235,11 @@ def edit_table(session_id: int, table_id: int):
                            back=url_for(".tables", session_id=session.id))
 
 
-@organiser_page("/<int:session_id>/tables/<int:table_id>/delete", methods=["POST"])
+@setup_page("/<int:session_id>/tables/<int:table_id>/delete", methods=["POST"])
 def delete_table(session_id: int, table_id: int):
     """Delete a table."""
     session = _session(session_id)
-    table = _child(B2BTable, table_id, session)
+    table = get_owned_or_404(B2BTable, table_id, session_id=session.id)
     if ActionForm().validate_on_submit():
         services.delete_table(table)
         db.session.commit()
@@ -266,7 +247,7 @@ def delete_table(session_id: int, table_id: int):
     return redirect(url_for(".tables", session_id=session.id))
 
 
-@organiser_page("/<int:session_id>/participants")
+@setup_page("/<int:session_id>/participants")
 def participants(session_id: int):
     """List the participants with their profile state and links."""
     session = _session(session_id)
@@ -275,7 +256,7 @@ def participants(session_id: int):
                            lang=current_language())
 
 
-@organiser_page("/<int:session_id>/import-registrations", methods=["POST"])
+@setup_page("/<int:session_id>/import-registrations", methods=["POST"])
 def import_registrations(session_id: int):
     """Add the event's confirmed registrants as participants."""
     session = _session(session_id)
@@ -300,11 +281,11 @@ def _settings_form(session: B2BSession, participant: Participant) -> Participant
     return form
 
 
-@organiser_page("/<int:session_id>/participants/<int:participant_id>", methods=["GET", "POST"])
+@setup_page("/<int:session_id>/participants/<int:participant_id>", methods=["GET", "POST"])
 def participant(session_id: int, participant_id: int):
     """See and edit a participant: profile, availability, limit, stand, requests."""
     session = _session(session_id)
-    person = _child(Participant, participant_id, session)
+    person = get_owned_or_404(Participant, participant_id, session_id=session.id)
     lang = current_language()
     settings = _settings_form(session, person)
     is_profile = request.method == "POST" and "submit" in request.form
@@ -312,7 +293,7 @@ def participant(session_id: int, participant_id: int):
                                 post=is_profile)
     try:
         if "settings-submit" in request.form and settings.validate_on_submit():
-            table = (_child(B2BTable, settings.table_id.data, session)
+            table = (get_owned_or_404(B2BTable, settings.table_id.data, session_id=session.id)
                      if settings.table_id.data else None)
             services.update_participant_settings(person, max_meetings=settings.max_meetings.data,
                                                  table=table, absent=settings.absent.data)
@@ -355,14 +336,14 @@ def _pair(session: B2BSession) -> tuple[Participant, Participant] | None:
     return a, b
 
 
-@organiser_page("/<int:session_id>/pairs", methods=["POST"])
+@setup_page("/<int:session_id>/pairs", methods=["POST"])
 def add_pair(session_id: int):
     """Add a must-meet pair by hand."""
     session = _session(session_id)
     pair = _pair(session)
     if pair is not None:
         try:
-            services.add_pair(*pair)
+            meeting_requests.add_pair(*pair)
         except services.B2BError as error:
             flash(error.message, "error")
         else:
@@ -371,14 +352,14 @@ def add_pair(session_id: int):
     return redirect(url_for(".session_detail", session_id=session.id) + "#pairs")
 
 
-@organiser_page("/<int:session_id>/forbidden", methods=["POST"])
+@setup_page("/<int:session_id>/forbidden", methods=["POST"])
 def forbid_pair(session_id: int):
     """Forbid a pair."""
     session = _session(session_id)
     pair = _pair(session)
     if pair is not None:
         try:
-            services.forbid_pair(*pair)
+            meeting_requests.forbid_pair(*pair)
         except services.B2BError as error:
             flash(error.message, "error")
         else:
@@ -387,75 +368,32 @@ def forbid_pair(session_id: int):
     return redirect(url_for(".session_detail", session_id=session.id) + "#pairs")
 
 
-@organiser_page("/<int:session_id>/forbidden/<int:pair_id>/delete", methods=["POST"])
+@setup_page("/<int:session_id>/forbidden/<int:pair_id>/delete", methods=["POST"])
 def allow_pair(session_id: int, pair_id: int):
     """Remove a forbidden pair."""
     session = _session(session_id)
-    pair = _child(ForbiddenPair, pair_id, session)
+    pair = get_owned_or_404(ForbiddenPair, pair_id, session_id=session.id)
     if ActionForm().validate_on_submit():
-        services.allow_pair(pair)
+        meeting_requests.allow_pair(pair)
         db.session.commit()
         flash(_("The pair may meet again."), "success")
     return redirect(url_for(".session_detail", session_id=session.id) + "#pairs")
-
-
-@organiser_page("/<int:session_id>/problem.json")
-def export_problem(session_id: int):
-    """Download the session as a b2b-problem/1 file."""
-    session = _session(session_id)
-    data = problem.build_problem_dict(session)
-    body = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="b2b-session-{session.id}.json"'})
-
-
-@organiser_page("/<int:session_id>/import", methods=["GET", "POST"])
-def import_problem(session_id: int):
-    """Upload a b2b-problem/1 file to update the session."""
-    session = _session(session_id)
-    form = ImportForm()
-    error_line = None
-    status = 200
-    if form.validate_on_submit():
-        raw = form.file.data.read(MAX_IMPORT_BYTES + 1)
-        try:
-            if len(raw) > MAX_IMPORT_BYTES:
-                raise ProblemError(problem.IMPORT_NAME, "", "file larger than 5 MB")
-            try:
-                data = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise ProblemError(problem.IMPORT_NAME, "", f"not valid JSON: {exc}") from exc
-            report = problem.import_problem_dict(session, data)
-        except ProblemError as exc:
-            db.session.rollback()
-            error_line, status = str(exc), 400
-        else:
-            db.session.commit()
-            flash(_("File imported: %(participants)s participants updated, %(created)s requests "
-                    "added, %(withdrawn)s withdrawn.", participants=report.participants,
-                    created=report.requests_created, withdrawn=report.requests_withdrawn),
-                  "success")
-            for warning in report.warnings:
-                flash(warning, "warning")
-            return redirect(url_for(".session_detail", session_id=session.id))
-    return render_template("b2b/setup/import.html", session=session, form=form,
-                           error_line=error_line), status
 
 
 REQUEST_ACTIONS = {"accept": RequestStatus.ACCEPTED, "decline": RequestStatus.DECLINED,
                    "withdraw": RequestStatus.WITHDRAWN, "reopen": RequestStatus.PENDING}
 
 
-@organiser_page("/<int:session_id>/requests/<int:request_id>/<action>", methods=["POST"])
+@setup_page("/<int:session_id>/requests/<int:request_id>/<action>", methods=["POST"])
 def set_request_status(session_id: int, request_id: int, action: str):
     """Accept, decline, withdraw or reopen a request on a participant's behalf."""
     session = _session(session_id)
-    item = _child(MeetingRequest, request_id, session)
+    item = get_owned_or_404(MeetingRequest, request_id, session_id=session.id)
     if action not in REQUEST_ACTIONS:
         abort(404)
     form = ActionForm()
     if form.validate_on_submit():
-        services.set_request_status(item, REQUEST_ACTIONS[action])
+        meeting_requests.set_request_status(item, REQUEST_ACTIONS[action])
         db.session.commit()
         flash(_("Request updated."), "success")
     target = form.next.data or ""

@@ -7,7 +7,7 @@ from functools import wraps
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.b2b import queries, services, suggestions
+from app.b2b import meeting_requests, queries, services, suggestions
 from app.b2b.blueprint import bp
 from app.b2b.forms import (
     PROFILE_LANGUAGES,
@@ -147,7 +147,8 @@ def make_request(me: Participant):
     if them is None:
         abort(404)
     try:
-        services.request_meeting(me, them, form.priority.data, message=form.message.data or "")
+        meeting_requests.request_meeting(me, them, form.priority.data,
+                                         message=form.message.data or "")
     except services.B2BError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -182,7 +183,7 @@ def _act(me: Participant, request_id: int, action) -> object:
 @portal_page("/requests/<int:request_id>/accept", methods=["POST"])
 def accept_request(me: Participant, request_id: int):
     """Accept a request received."""
-    if _act(me, request_id, lambda r: services.respond_to_request(r, me, True)):
+    if _act(me, request_id, lambda r: meeting_requests.respond_to_request(r, me, True)):
         flash(_("Request accepted."), "success")
     return redirect(_url(".portal", me))
 
@@ -190,7 +191,7 @@ def accept_request(me: Participant, request_id: int):
 @portal_page("/requests/<int:request_id>/decline", methods=["POST"])
 def decline_request(me: Participant, request_id: int):
     """Decline a request received."""
-    if _act(me, request_id, lambda r: services.respond_to_request(r, me, False)):
+    if _act(me, request_id, lambda r: meeting_requests.respond_to_request(r, me, False)):
         flash(_("Request declined."), "success")
     return redirect(_url(".portal", me))
 
@@ -198,7 +199,7 @@ def decline_request(me: Participant, request_id: int):
 @portal_page("/requests/<int:request_id>/withdraw", methods=["POST"])
 def withdraw_request(me: Participant, request_id: int):
     """Withdraw a request one made."""
-    if _act(me, request_id, lambda r: services.withdraw_request(r, me)):
+    if _act(me, request_id, lambda r: meeting_requests.withdraw_request(r, me)):
         flash(_("Request withdrawn."), "success")
     return redirect(_url(".portal", me))
 

@@ -1,0 +1,97 @@
+"""Printable agendas and table sheets, and participants' agenda and feedback (token links)."""
+
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.auth.links import LinkError, link_refused
+from app.b2b import feedback, pdf, queries
+from app.b2b.blueprint import bp
+from app.b2b.forms import FeedbackForm
+from app.b2b.models import B2BSession, B2BTable, Participant, ScheduleRun
+from app.b2b.views.base import organiser_page
+from app.extensions import db
+from app.web import get_owned_or_404
+
+# --- printable sheets ----------------------------------------------------------------------
+
+
+def _pdf_response(data: bytes, filename: str) -> Response:
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+def _published_or_404(session: B2BSession) -> ScheduleRun:
+    run_id = request.args.get("run", type=int) or session.published_run_id
+    return get_owned_or_404(ScheduleRun, run_id, session_id=session.id)
+
+
+@organiser_page("/sessions/<int:session_id>/agendas/<int:participant_id>.pdf")
+def schedule_agenda_pdf(session_id: int, participant_id: int):
+    """Return a participant's printable agenda of the published (or given) run."""
+    session = db.get_or_404(B2BSession, session_id)
+    participant = get_owned_or_404(Participant, participant_id, session_id=session.id)
+    run = _published_or_404(session)
+    return _pdf_response(pdf.participant_agenda_pdf(run, participant),
+                         f"agenda-{participant.code}.pdf")
+
+
+@organiser_page("/sessions/<int:session_id>/tables/<int:table_id>.pdf")
+def schedule_table_pdf(session_id: int, table_id: int):
+    """Return a table's printable sheet of the published (or given) run."""
+    session = db.get_or_404(B2BSession, session_id)
+    table = get_owned_or_404(B2BTable, table_id, session_id=session.id)
+    run = _published_or_404(session)
+    return _pdf_response(pdf.table_sheet_pdf(run, table), f"table-{table.code}.pdf")
+
+
+# --- participants' agenda and feedback (token links) ---------------------------------------
+
+
+def _agenda_link_refused(error: LinkError):
+    # Agenda links answered 403 for every refused link from their first release on; the page
+    # and its messages are the app's one link-error page.
+    return link_refused(error, status=403)
+
+
+@bp.route("/b2b/agenda/<token>")
+def agenda(token: str):
+    """Show a participant their published meetings."""
+    try:
+        participant = queries.load_participant_token(token)
+    except LinkError as error:
+        return _agenda_link_refused(error)
+    return render_template("b2b/schedule/agenda.html", participant=participant,
+                           session=participant.session, lines=queries.get_agenda(participant),
+                           token=token)
+
+
+@bp.route("/b2b/agenda/<token>/feedback", methods=["GET", "POST"])
+def agenda_feedback(token: str):
+    """Ask a participant how their meetings went; POST saves the answered ones."""
+    try:
+        participant = queries.load_participant_token(token)
+    except LinkError as error:
+        return _agenda_link_refused(error)
+    lines = queries.get_agenda(participant)
+    ids = [line["row"].id for line in lines]
+    # A posted form is judged on what was sent: earlier answers only fill the empty page.
+    existing = {} if request.method == "POST" else queries.get_feedback_of(participant)
+    form = FeedbackForm.for_meetings(ids, existing)
+    errors: dict[int, str] = {}
+    if form.validate_on_submit():
+        for line in lines:
+            answers = form.answers(line["row"].id)
+            if answers is not None:
+                feedback.save_feedback(line["row"], participant, **answers)
+        db.session.commit()
+        flash(_("Thank you for your feedback."), "success")
+        return redirect(url_for("b2b.agenda_feedback", token=token))
+    if form.is_submitted():
+        errors = {i: _("Choose one of the answers offered.") for i in ids
+                  if form.meeting(i).errors}
+    return render_template("b2b/schedule/feedback.html", participant=participant,
+                           session=participant.session, lines=lines, form=form,
+                           errors=errors, token=token, outcomes=feedback.outcome_labels()), (
+        400 if errors else 200)

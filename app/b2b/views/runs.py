@@ -1,0 +1,110 @@
+"""Organisers' schedule runs: start one, follow its progress, restart it, re-run with locks."""
+
+from __future__ import annotations
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.b2b import queries, runs
+from app.b2b.blueprint import bp
+from app.b2b.labels import run_status_label
+from app.b2b.models import B2BSession
+from app.b2b.views.base import flash_run_error, form_int, get_run_or_404, organiser_page
+from app.db import utc_now
+from app.extensions import db
+
+
+def reason_label(code: str) -> str:
+    """Return the translated explanation of an unscheduled reason code."""
+    labels = {
+        "forbidden": _("The organisers excluded this pair."),
+        "language": _("No shared language."),
+        "no_common_slot": _("No slot both can attend."),
+        "capacity": _("Meeting limit or tables ran out."),
+        "not_chosen": _("Possible, but other meetings were worth more."),
+    }
+    return labels.get(code, code)
+
+
+@bp.app_context_processor
+def run_labels():
+    """Let every page name a run's status."""
+    return {"run_status_label": run_status_label}
+
+
+# A run whose worker died is shown failed at once; GET pages only flush that (never commit):
+# the next POST on the run (restart, re-run) writes it for good.
+
+
+@organiser_page("/sessions/<int:session_id>/runs", methods=["GET", "POST"])
+def schedule_runs(session_id: int):
+    """List a session's runs, newest first; POST starts one (the worker solves it)."""
+    session = db.get_or_404(B2BSession, session_id)
+    if request.method == "POST":
+        return _start_run(session)
+    runs.sync_session_runs(session)
+    return render_template("b2b/schedule/runs.html", session=session,
+                           runs=queries.get_runs(session), default_limit=30)
+
+
+def _start_run(session: B2BSession):
+    time_limit, min_meetings = form_int("time_limit"), form_int("min_meetings")
+    run = flash_run_error(lambda: runs.start_run(session, time_limit=time_limit,
+                                                 min_meetings=min_meetings))
+    if run is None:
+        return redirect(url_for("b2b.schedule_runs", session_id=session.id))
+    db.session.commit()
+    flash(_("The scheduler is starting."), "info")
+    return redirect(url_for("b2b.schedule_run", run_id=run.id))
+
+
+@organiser_page("/runs/<int:run_id>")
+def schedule_run(run_id: int):
+    """Show a run: status, figures and the pairs left out with their reasons."""
+    run, session = get_run_or_404(run_id)
+    runs.sync_run_with_job(run)
+    names = {p.code: f"{p.person.full_name} ({p.organisation_label})" if p.organisation_label
+             else p.person.full_name for p in session.participants}
+    return render_template("b2b/schedule/run.html", run=run, session=session,
+                           reason_label=reason_label, names=names)
+
+
+@organiser_page("/runs/<int:run_id>/progress")
+def schedule_run_progress(run_id: int):
+    """Return a run's progress as JSON for the page's polling."""
+    run, _session = get_run_or_404(run_id)
+    runs.sync_run_with_job(run)
+    percent = None
+    if run.best_value is not None and run.bound:
+        percent = round(100 * run.best_value / run.bound, 1)
+    elapsed = None
+    if run.started_at is not None:
+        elapsed = round(((run.finished_at or utc_now()) - run.started_at).total_seconds(), 1)
+    return jsonify(status=str(run.status), status_label=run_status_label(run.status),
+                   best_value=run.best_value, bound=run.bound,
+                   percent=percent, elapsed=elapsed, time_limit=run.time_limit,
+                   error=run.error, meetings=(run.stats or {}).get("meetings"))
+
+
+@organiser_page("/runs/<int:run_id>/restart", methods=["POST"])
+def schedule_run_restart(run_id: int):
+    """Queue a failed run again."""
+    run, _session = get_run_or_404(run_id)
+    if flash_run_error(lambda: runs.restart_run(run)) is not None:
+        db.session.commit()
+        flash(_("The run was queued again."), "info")
+    return redirect(url_for("b2b.schedule_run", run_id=run.id))
+
+
+@organiser_page("/runs/<int:run_id>/rerun", methods=["POST"])
+def schedule_rerun(run_id: int):
+    """Start a new run that keeps this run's locked meetings."""
+    base, session = get_run_or_404(run_id)
+    time_limit, min_meetings = form_int("time_limit"), form_int("min_meetings")
+    run = flash_run_error(lambda: runs.start_run(session, time_limit=time_limit,
+                                                 min_meetings=min_meetings, base_run=base))
+    if run is None:
+        return redirect(url_for("b2b.schedule_grid", run_id=base.id))
+    db.session.commit()
+    flash(_("A new run keeps the locked meetings."), "info")
+    return redirect(url_for("b2b.schedule_run", run_id=run.id))
