@@ -53,6 +53,11 @@ def _connect_receivers() -> None:
     import app.b2b.receivers  # noqa: F401
 
 
+def _import_job_handlers() -> None:
+    """Import the modules whose @job handlers the worker runs (jobs knows no feature package)."""
+    import app.b2b.jobs  # noqa: F401
+
+
 def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.b2b.views import bp as b2b_bp

@@ -8,10 +8,7 @@ slow job from a dead one.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
-import pkgutil
 from contextlib import nullcontext
 from contextvars import ContextVar
 from datetime import datetime, timedelta
@@ -20,7 +17,6 @@ from flask import Flask
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-import app as app_package
 from app.db import utc_now
 from app.extensions import db
 from app.jobs import registry
@@ -127,13 +123,6 @@ def restart_job(job_id: int) -> Job:
     return job
 
 
-def load_handler_modules() -> None:
-    """Import every ``app.<package>.jobs`` module so its handlers are registered."""
-    for module in pkgutil.iter_modules(app_package.__path__):
-        if module.ispkg and importlib.util.find_spec(f"app.{module.name}.jobs") is not None:
-            importlib.import_module(f"app.{module.name}.jobs")
-
-
 def _claim(job_id: int, now: datetime) -> bool:
     result = db.session.execute(
         update(Job)
@@ -152,9 +141,6 @@ def _run_claimed(job_id: int) -> None:
     ).one()
     db.session.commit()
     handler = registry.HANDLERS.get(kind)
-    if handler is None:
-        load_handler_modules()
-        handler = registry.HANDLERS.get(kind)
     if handler is None:
         _finish(job_id, JobStatus.FAILED, f"unknown job kind {kind!r}")
         log.error("job %s failed: unknown job kind %r", job_id, kind)
