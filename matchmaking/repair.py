@@ -6,9 +6,23 @@ import heapq
 import time
 from collections.abc import Iterable
 
+from matchmaking.baselines import by_value
 from matchmaking.board import Board
 from matchmaking.compact import kempe_chain, swap_chain
 from matchmaking.rules import FREE, Index, Pair
+
+#: Seconds at most for the repair passes together: each takes a fraction of a second even on
+#: the largest instances.
+REPAIR_SECONDS = 5.0
+
+
+def repair(index: Index, board: Board, *, fixed: set[tuple[int, int]]) -> None:
+    """Raise the board's value with fast moves: chain swaps and evictions of weaker meetings."""
+    order = by_value(index)
+    deadline = time.monotonic() + REPAIR_SECONDS
+    insert_by_chains(index, board, fixed=fixed, deadline=deadline, order=order)
+    replace_weaker(index, board, fixed=fixed, deadline=deadline, order=order)
+    insert_by_chains(index, board, fixed=fixed, deadline=deadline, order=order)
 
 
 def replace_weaker(index: Index, board: Board, *, fixed: set[tuple[int, int]], deadline: float,
