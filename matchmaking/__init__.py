@@ -1,7 +1,17 @@
 """B2B meeting scheduling: problem files in, schedules out. No web framework here.
 
 The names below are the package's public interface: the app and the benchmarks import from
-here. The modules hold the rest.
+here. The modules, from the bottom up:
+
+- model, io: the problem and schedule dataclasses and their JSON files
+- rules: the integer view of a problem (Index, Pair), value_of; board: a mutable booking board
+- check, assemble: a schedule's rules and figures; placements turned into a Schedule
+- baselines, greedy, repair, compact: greedy schedules and fast moves on a board
+- bound, rounding: upper bounds (LP relaxations) and the LP rounded into a schedule
+- booking_vars, lns, levels: CP-SAT booleans per (pair, slot, table option), the value's
+  neighbourhood search, the full model's objective levels
+- windows, placement: re-placing meetings for fewer breaks and idle slots
+- solver, resolve: solve and re-plan; suggest: suggestion scoring; cli: python -m matchmaking
 """
 
 from matchmaking import suggest

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from matchmaking.assemble import Placements
 from matchmaking.board import Placement
-from matchmaking.rules import FREE
+from matchmaking.rules import FREE, Placements
 
 PairKey = tuple[int, int]
 

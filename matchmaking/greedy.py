@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import time
 
-from matchmaking.assemble import Placements
 from matchmaking.baselines import by_value
 from matchmaking.board import Board
 from matchmaking.repair import insert_by_chains, repair
-from matchmaking.rules import Index, value_of
+from matchmaking.rules import Index, Placements, value_of
 
 #: Seconds for the chain insertions that fill the gaps around a given schedule.
 FILL_CHAIN_SECONDS = 2.0

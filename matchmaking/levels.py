@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from matchmaking.assemble import Placements
 from matchmaking.booking_vars import add_booking_vars
-from matchmaking.rules import Index, busy_slots, count_breaks, value_of
+from matchmaking.rules import Index, Placements, busy_slots, count_breaks, value_of
 
 #: A participant's busy literal in a slot: 0 when they can never meet then, else a CP-SAT
 #: literal or expression.

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from matchmaking.assemble import Placements, build_schedule
+from matchmaking.assemble import build_schedule
 from matchmaking.greedy import best_greedy, locked_placements, start_board
 from matchmaking.io import ProblemError
 from matchmaking.model import Problem, Schedule
-from matchmaking.rules import FREE, VALUE_SCALE, Index, value_of
+from matchmaking.rules import FREE, VALUE_SCALE, Index, Placements, value_of
 from matchmaking.solver import Progress, optimise, throttled
 
 

@@ -13,6 +13,9 @@ VALUE_SCALE = 100
 #: Table option meaning "any table nobody owns".
 FREE = -1
 
+#: Where meetings are: pair key (a, b) -> (slot index, table option).
+Placements = dict[tuple[int, int], tuple[int, int]]
+
 
 @dataclass(frozen=True)
 class Pair:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from matchmaking.assemble import Placements, build_schedule
+from matchmaking.assemble import build_schedule
 from matchmaking.board import Board
 from matchmaking.bound import (
     TIME_INDEXED_LIMIT,
@@ -41,7 +41,7 @@ from matchmaking.model import Problem, Schedule
 from matchmaking.placement import place_meetings, window_search_applies
 from matchmaking.repair import repair
 from matchmaking.rounding import polish_doubtful, round_columns, round_pairs
-from matchmaking.rules import VALUE_SCALE, Index, value_of
+from matchmaking.rules import VALUE_SCALE, Index, Placements, value_of
 
 Progress = Callable[[float, float], None]
 
@@ -163,7 +163,11 @@ def optimise(
     from_slot: int = 0,
     bound: int | None = None,
 ) -> SolveOutcome:
-    """Improve the board's complete schedule level by level until the deadline."""
+    """Improve the board's complete schedule level by level until the deadline.
+
+    Phases: bound the value, raise it by search, then solve the full model level by level
+    (on instances too large for it, cut breaks by annealing instead).
+    """
     task = _Task(index, fixed, deadline, seed, workers or default_workers(), previous, from_slot)
     started = time.monotonic()
     size = columns(index)
@@ -209,7 +213,7 @@ def _search_value(task: _Task, board: Board, bounds: _Bounds, size: int,
         TIME_SHARE["value"] * VALUE_LNS_SHARE if size <= FULL_MODEL_LIMIT else 0.85)
     search_workers = max(1, task.workers - 1) if pending is not None else task.workers
     # On a re-solve the search would shuffle meetings that should stay: the full model only.
-    search = (size > SMALL_MODEL_LIMIT and index.problem.options.min_meetings == 0
+    neighbourhood_search = (size > SMALL_MODEL_LIMIT and index.problem.options.min_meetings == 0
               and not task.previous)
     report = None
     if progress is not None:
@@ -237,7 +241,7 @@ def _search_value(task: _Task, board: Board, bounds: _Bounds, size: int,
 
     if bounds.relaxation is not None:
         board = use(board, bounds.relaxation)
-    if search:
+    if neighbourhood_search:
         while True:
             # While the LP runs, the search stops when it arrives, so that its schedule is
             # used soon, then goes on from the better of the two.
