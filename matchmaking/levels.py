@@ -7,6 +7,7 @@ when its turn comes, and its result is then kept as a constraint for the later l
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from matchmaking.booking_vars import add_booking_vars
-from matchmaking.rules import Index, Placements, busy_slots, count_breaks, value_of
+from matchmaking.rules import VALUE_SCALE, Index, Placements, busy_slots, count_breaks, value_of
 
 #: A participant's busy literal in a slot: 0 when they can never meet then, else a CP-SAT
 #: literal or expression.
@@ -44,6 +45,27 @@ class Level:
     def reaches(self, figure: float, target: float) -> bool:
         """Return whether the figure is at least as good as the target on this level."""
         return figure >= target if self.maximize else figure <= target
+
+
+class LevelWatcher(cp_model.CpSolverSolutionCallback):
+    """Report progress at most once a second and stop when the level cannot improve."""
+
+    def __init__(self, level: Level, progress: Callable[[float, float], None] | None, bound: int):
+        super().__init__()
+        self.level, self.progress, self.bound = level, progress, bound
+        self.last = 0.0
+
+    def on_solution_callback(self) -> None:
+        """Report the value found (on the value level) and stop at the level's best."""
+        found = self.objective_value
+        if self.progress is not None and self.level.name == "value":
+            now = time.monotonic()
+            if now - self.last >= 1.0:
+                self.last = now
+                bound = min(self.bound, self.best_objective_bound)
+                self.progress(found / VALUE_SCALE, bound / VALUE_SCALE)
+        if self.level.reaches(found, self.level.best_possible):
+            self.stop_search()
 
 
 def _constant(literal) -> bool:

@@ -31,16 +31,13 @@ from matchmaking.greedy import (
     best_greedy,
     board_with,
     fill_around,
-    fill_greedy,
     locked_placements,
-    start_board,
 )
-from matchmaking.levels import Level, LevelModel
+from matchmaking.levels import Level, LevelModel, LevelWatcher
 from matchmaking.lns import improve_value
 from matchmaking.model import Problem, Schedule
 from matchmaking.placement import place_meetings, window_search_applies
-from matchmaking.repair import repair
-from matchmaking.rounding import polish_doubtful, round_columns, round_pairs
+from matchmaking.rounding import polish_doubtful, round_relaxation
 from matchmaking.rules import VALUE_SCALE, Index, Placements, value_of
 
 Progress = Callable[[float, float], None]
@@ -98,27 +95,6 @@ class SolveOutcome:
     bound: int
     #: Whether no schedule is worth more (given the min_meetings level, when there is one).
     value_proven: bool
-
-
-class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Report progress at most once a second and stop when the level cannot improve."""
-
-    def __init__(self, level: Level, progress: Progress | None, bound: int):
-        super().__init__()
-        self.level, self.progress, self.bound = level, progress, bound
-        self.last = 0.0
-
-    def on_solution_callback(self) -> None:
-        """Report the value found (on the value level) and stop at the level's best."""
-        found = self.objective_value
-        if self.progress is not None and self.level.name == "value":
-            now = time.monotonic()
-            if now - self.last >= 1.0:
-                self.last = now
-                bound = min(self.bound, self.best_objective_bound)
-                self.progress(found / VALUE_SCALE, bound / VALUE_SCALE)
-        if self.level.reaches(found, self.level.best_possible):
-            self.stop_search()
 
 
 @dataclass(frozen=True)
@@ -226,7 +202,7 @@ def _search_value(task: _Task, board: Board, bounds: _Bounds, size: int,
         bound = min(bound, relaxation.bound)
         if index.problem.options.min_meetings or task.previous:
             return board
-        board = _rounded(index, board, relaxation, fixed)
+        board = round_relaxation(index, board, relaxation, fixed)
         log.debug("%s relaxation %d, rounded value %d, %.1f s left",
                   "exact" if relaxation.exact else "PDLP", relaxation.bound,
                   value_of(index, board.placed), deadline - time.monotonic())
@@ -266,18 +242,6 @@ def _search_value(task: _Task, board: Board, bounds: _Bounds, size: int,
     log.debug("bound %d, value %d, %.1f s left", bound, value_of(index, board.placed),
               deadline - time.monotonic())
     return board, bound
-
-
-def _rounded(index: Index, board: Board, relaxation: Relaxation, fixed: Placements) -> Board:
-    """Return the better of the board and the LP's solution rounded, filled and repaired."""
-    rounded = start_board(index, fixed, board.lock_tables, board.from_slot)
-    if relaxation.exact:
-        round_columns(index, rounded, relaxation.columns)
-    else:
-        round_pairs(index, rounded, relaxation.columns)
-    fill_greedy(index, rounded)
-    repair(index, rounded, fixed=set(fixed))
-    return rounded if value_of(index, rounded.placed) > value_of(index, board.placed) else board
 
 
 def _finish_without_model(task: _Task, board: Board, bound: int,
@@ -369,7 +333,7 @@ def _solve_level(task: _Task, full: LevelModel, level: Level, placed: Placements
     solver.parameters.max_time_in_seconds = max(0.05, left * TIME_SHARE[level.name])
     solver.parameters.num_workers = task.workers
     solver.parameters.random_seed = task.seed
-    status = solver.solve(full.model, _Watcher(level, progress, bound))
+    status = solver.solve(full.model, LevelWatcher(level, progress, bound))
     if status == cp_model.INFEASIBLE:
         raise RuntimeError(f"level {level.name}: model infeasible although hinted")
     found = full.read(solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
