@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from matchmaking.check import measure
 from matchmaking.model import Meeting, Schedule, Stats, Unscheduled
-from matchmaking.rules import FREE, Index
-
-Placements = dict[tuple[int, int], tuple[int, int]]
+from matchmaking.rules import FREE, Index, Placements
 
 
 def assign_tables(

@@ -46,23 +46,11 @@ def book_greedy(index: Index, compact: bool = False) -> Board:
     """Book pairs by decreasing value; compact prefers slots next to a participant's meetings."""
     board = Board(index)
     board.place_locks()
-    day_of = index.day_of
     for pair in by_value(index):
         spots = board.open_slots(pair)
         if not spots:
             continue
-        if compact:
-            ba, bb = board.busy[pair.a], board.busy[pair.b]
-
-            def touching(spot: tuple[int, int], ba=ba, bb=bb) -> int:
-                s = spot[0]
-                near = [x for x in (s - 1, s + 1)
-                        if 0 <= x < len(day_of) and day_of[x] == day_of[s]]
-                return -sum((x in ba) + (x in bb) for x in near)
-
-            spot = min(spots, key=touching)
-        else:
-            spot = spots[0]
+        spot = board.snug_spot(pair, spots) if compact else spots[0]
         board.place(pair, *spot)
     return board
 

@@ -51,6 +51,32 @@ class Board:
                 out.append((s, t))
         return out
 
+    def open_options(self, pair: Pair) -> list[Placement]:
+        """Return every (slot, table option) still open to the pair, whatever its meeting count."""
+        busy_a, busy_b = self.busy[pair.a], self.busy[pair.b]
+        free_tables = len(self.index.free_tables)
+        return [
+            (slot, table)
+            for slot in pair.slots
+            if slot >= self.from_slot and slot not in busy_a and slot not in busy_b
+            for table in pair.tables
+            if (self.free_used[slot] < free_tables if table == FREE
+                else (table, slot) not in self.fixed_used)
+        ]
+
+    def snug_spot(self, pair: Pair, spots: list[Placement]) -> Placement:
+        """Return the first of the spots next to the most meetings of the pair's two people."""
+        day_of = self.index.day_of
+        busy_a, busy_b = self.busy[pair.a], self.busy[pair.b]
+
+        def neighbours(spot: Placement) -> int:
+            slot = spot[0]
+            near = [other for other in (slot - 1, slot + 1)
+                    if 0 <= other < len(day_of) and day_of[other] == day_of[slot]]
+            return -sum((other in busy_a) + (other in busy_b) for other in near)
+
+        return min(spots, key=neighbours)
+
     def place(self, pair: Pair, s: int, t: int) -> None:
         """Book the pair in slot s at table option t."""
         k = (pair.a, pair.b)

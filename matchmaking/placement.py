@@ -25,10 +25,8 @@ from ortools.sat.python import cp_model
 
 from matchmaking.board import Board
 from matchmaking.compact import reduce_breaks
-from matchmaking.rules import Index, busy_slots, count_breaks
+from matchmaking.rules import Index, Placements, busy_slots, count_breaks
 from matchmaking.windows import Rows, search_windows
-
-Placements = dict[tuple[int, int], tuple[int, int]]
 
 log = logging.getLogger(__name__)
 

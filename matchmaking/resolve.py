@@ -5,29 +5,23 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from matchmaking.assemble import Placements, build_schedule
+from matchmaking.assemble import build_schedule
+from matchmaking.greedy import best_greedy, locked_placements, start_board
 from matchmaking.io import ProblemError
 from matchmaking.model import Problem, Schedule
-from matchmaking.rules import FREE, VALUE_SCALE, Index
-from matchmaking.solver import (
-    Progress,
-    best_greedy,
-    locked_placements,
-    optimise,
-    start_board,
-    throttled,
-)
+from matchmaking.rules import FREE, VALUE_SCALE, Index, Placements, value_of
+from matchmaking.solver import Progress, optimise, throttled
 
 
-def _option(index: Index, k: tuple[int, int], table_id: str) -> int | None:
+def _option(index: Index, key: tuple[int, int], table_id: str) -> int | None:
     """Return the table option a previous table stands for, or None if the pair can't use it."""
-    t = index.tid.get(table_id)
-    options = index.pairs[k].tables
-    if t is None:
+    table = index.tid.get(table_id)
+    options = index.pairs[key].tables
+    if table is None:
         return None
-    if t in options:
-        return t
-    if FREE in options and t in index.free_tables:
+    if table in options:
+        return table
+    if FREE in options and table in index.free_tables:
         return FREE
     return None
 
@@ -54,39 +48,43 @@ def resolve(
     prefer: dict[tuple[int, int], int] = {}
     # Previous meetings still valid are booked first: past ones fixed, the others kept if the
     # value allows. Past ones go first so a future meeting can't take their place.
-    past_first = sorted(previous.meetings, key=lambda m: index.sid.get(m.slot, -1) >= first)
-    for m in past_first:
-        if m.a not in index.pid or m.b not in index.pid or m.slot not in index.sid:
+    past_first = sorted(previous.meetings,
+                        key=lambda meeting: index.sid.get(meeting.slot, -1) >= first)
+    for meeting in past_first:
+        if (meeting.a not in index.pid or meeting.b not in index.pid
+                or meeting.slot not in index.sid):
             continue
-        k = index.key(m.a, m.b)
-        pair = index.pairs.get(k)
-        s = index.sid[m.slot]
-        if pair is None or pair.reason is not None or k in board.placed or s not in pair.slots:
+        key = index.key(meeting.a, meeting.b)
+        pair = index.pairs.get(key)
+        slot = index.sid[meeting.slot]
+        if pair is None or pair.reason is not None or key in board.placed or slot not in pair.slots:
             continue
-        t = _option(index, k, m.table)
-        if t is None or (s, t) not in board.open_slots(pair):
+        table = _option(index, key, meeting.table)
+        if table is None or (slot, table) not in board.open_slots(pair):
             continue
-        board.place(pair, s, t)
-        if t == FREE:
-            prefer[k] = index.tid[m.table]
-        if s < first:
-            fixed[k] = (s, t)
-            lock_tables[k] = index.tid[m.table] if t == FREE else t
+        board.place(pair, slot, table)
+        if table == FREE:
+            prefer[key] = index.tid[meeting.table]
+        if slot < first:
+            fixed[key] = (slot, table)
+            lock_tables[key] = index.tid[meeting.table] if table == FREE else table
         else:
-            keep[k] = (s, t)
+            keep[key] = (slot, table)
     board = best_greedy(index, fixed, lock_tables, first, keep)
     out = optimise(index, board, fixed=fixed, deadline=started + time_limit,
                    seed=seed, workers=workers, progress=throttled(progress), previous=keep,
                    from_slot=first)
     if progress is not None:
-        progress(sum(index.pairs[k].value for k in out.placed) / VALUE_SCALE,
-                 out.bound / VALUE_SCALE)
-    lock_tables = {k: t for k, t in lock_tables.items() if t in index.free_tables}
+        progress(value_of(index, out.placed) / VALUE_SCALE, out.bound / VALUE_SCALE)
+    lock_tables = {key: table for key, table in lock_tables.items()
+                   if table in index.free_tables}
     schedule = build_schedule(
         index, out.placed, lock_tables, upper_bound=out.bound / VALUE_SCALE,
         status="optimal" if out.value_proven else "feasible",
         seconds=time.monotonic() - started, prefer=prefer,
     )
-    now = {(frozenset((m.a, m.b)), m.slot, m.table) for m in schedule.meetings}
-    moved = sum(1 for m in previous.meetings if (frozenset((m.a, m.b)), m.slot, m.table) not in now)
+    now = {(frozenset((meeting.a, meeting.b)), meeting.slot, meeting.table)
+           for meeting in schedule.meetings}
+    moved = sum(1 for meeting in previous.meetings
+                if (frozenset((meeting.a, meeting.b)), meeting.slot, meeting.table) not in now)
     return replace(schedule, stats=replace(schedule.stats, moved=moved))

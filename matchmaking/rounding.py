@@ -6,8 +6,11 @@ import time
 from collections import defaultdict
 
 from matchmaking.board import Board
+from matchmaking.bound import Relaxation
+from matchmaking.greedy import fill_greedy, start_board
 from matchmaking.lns import resolve_part
-from matchmaking.rules import Index, Pair
+from matchmaking.repair import repair
+from matchmaking.rules import Index, Pair, Placements, value_of
 
 #: LP columns: (pair key, slot, table option) -> value in (0, 1].
 Columns = dict[tuple[tuple[int, int], int, int], float]
@@ -42,6 +45,19 @@ def round_pairs(index: Index, board: Board, columns: Columns) -> None:
         spots = board.open_slots(pairs[k])
         if spots:
             board.place(pairs[k], *max(spots, key=lambda st, k=k: liking[k].get(st, 0.0)))
+
+
+def round_relaxation(index: Index, board: Board, relaxation: Relaxation,
+                     fixed: Placements) -> Board:
+    """Return the better of the board and the LP's solution rounded, filled and repaired."""
+    rounded = start_board(index, fixed, board.lock_tables, board.from_slot)
+    if relaxation.exact:
+        round_columns(index, rounded, relaxation.columns)
+    else:
+        round_pairs(index, rounded, relaxation.columns)
+    fill_greedy(index, rounded)
+    repair(index, rounded, fixed=set(fixed))
+    return rounded if value_of(index, rounded.placed) > value_of(index, board.placed) else board
 
 
 def doubtful_people(index: Index, board: Board, columns: Columns) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from matchmaking.model import Problem
@@ -11,6 +12,9 @@ VALUE_SCALE = 100
 
 #: Table option meaning "any table nobody owns".
 FREE = -1
+
+#: Where meetings are: pair key (a, b) -> (slot index, table option).
+Placements = dict[tuple[int, int], tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,11 @@ class Index:
             self.pairs[(a, b)] = Pair(
                 a, b, v, (a, b) in requested, tuple(sorted(slots)), self.table_options(a, b), reason
             )
+
+
+def value_of(index: Index, keys: Iterable[tuple[int, int]]) -> int:
+    """Return the summed value (hundredths) of the pairs with these keys."""
+    return sum(index.pairs[key].value for key in keys)
 
 
 def busy_slots(index: Index, placed: dict[tuple[int, int], tuple[int, int]]) -> list[set[int]]:

@@ -72,6 +72,8 @@ _MICRO = 1_000_000  # weights are summed as integer millionths: exact, order-ind
 
 @dataclass(frozen=True)
 class ProfileItem:
+    """An offer or a need of a profile, with its tags."""
+
     kind: Literal["offer", "need"]
     title: str
     tags: frozenset[str]
@@ -79,6 +81,8 @@ class ProfileItem:
 
 @dataclass(frozen=True)
 class Profile:
+    """What a participant offers and needs, and who they are, for scoring."""
+
     id: str
     organisation: str  #: "" for none; two profiles of one organisation never meet
     sectors: frozenset[str]
@@ -88,6 +92,8 @@ class Profile:
 
 @dataclass(frozen=True)
 class Reason:
+    """One reason why a suggestion was made, told from participant a's side."""
+
     kind: str  #: one of REASON_KINDS
     tag: str = ""
     mine: str = ""  #: title of my item
@@ -99,6 +105,8 @@ class Reason:
 
 @dataclass(frozen=True)
 class Suggestion:
+    """A pair worth meeting: its score and the reasons behind it."""
+
     a: str  #: the participant the reasons speak to
     b: str
     score: float  #: in (0, 1], two decimals
@@ -108,6 +116,8 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class Weights:
+    """How much each kind of match adds to a suggestion's score."""
+
     tag_floor: float = 0.25
     same_sector: float = 0.15
     complementary_sector: float = 0.2

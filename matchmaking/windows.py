@@ -26,9 +26,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from matchmaking.rules import FREE, Index, busy_slots, count_breaks
-
-Placements = dict[tuple[int, int], tuple[int, int]]
+from matchmaking.rules import FREE, Index, Placements, busy_slots, count_breaks
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from matchmaking import check, load_problem, placement
 from matchmaking.assemble import build_schedule
 from matchmaking.board import Board
+from matchmaking.greedy import best_greedy, locked_placements
 from matchmaking.placement import place_meetings
 from matchmaking.rules import Index, count_breaks
-from matchmaking.solver import best_greedy, locked_placements
 from tests.matchmaking.builders import make_problem, make_slots, request
 
 

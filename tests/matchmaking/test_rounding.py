@@ -8,10 +8,10 @@ from benchmarks.generate import Size, generate
 from matchmaking import check, load_problem
 from matchmaking.assemble import build_schedule
 from matchmaking.bound import BackgroundBound, coverage_bound, solve_relaxation
+from matchmaking.greedy import best_greedy, fill_greedy, locked_placements, start_board
 from matchmaking.lns import resolve_part
 from matchmaking.rounding import polish_doubtful, round_columns, round_pairs
 from matchmaking.rules import FREE, VALUE_SCALE, Index
-from matchmaking.solver import best_greedy, fill_greedy, locked_placements, start_board
 from tests.matchmaking.builders import make_problem, request
 
 SMALL = Size(participants=40, slots=6, tables=6, requests_per_person=4)

@@ -8,8 +8,8 @@ from ortools.sat.python import cp_model
 
 from matchmaking import check, load_problem
 from matchmaking.assemble import build_schedule
+from matchmaking.greedy import best_greedy
 from matchmaking.rules import Index, busy_slots, count_breaks
-from matchmaking.solver import best_greedy
 from matchmaking.windows import WindowModel, _Race, breaks_lower_bound, search_windows
 from tests.matchmaking.builders import make_problem, request
 from tests.matchmaking.test_placement import _brute_force, drawn_case, placement_problems
