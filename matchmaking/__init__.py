@@ -14,7 +14,6 @@ here. The modules, from the bottom up:
 - solver, resolve: solve and re-plan; suggest: suggestion scoring; cli: python -m matchmaking
 """
 
-from matchmaking import suggest
 from matchmaking.baselines import first_come, greedy_by_value
 from matchmaking.bound import coverage_bound, upper_bound
 from matchmaking.check import Measures, check, measure
@@ -53,6 +52,7 @@ from matchmaking.suggest import (
     suggest_all,
     suggest_for,
 )
+from matchmaking.suggest import Suggestion as ScoredSuggestion
 from matchmaking.windows import breaks_lower_bound
 
 __all__ = [
@@ -71,6 +71,7 @@ __all__ = [
     "ProfileItem",
     "Request",
     "Schedule",
+    "ScoredSuggestion",
     "Slot",
     "Stats",
     "Suggestion",
@@ -91,7 +92,6 @@ __all__ = [
     "resolve",
     "schedule_to_dict",
     "solve",
-    "suggest",
     "suggest_all",
     "suggest_for",
     "upper_bound",

@@ -16,6 +16,7 @@ from dataclasses import replace
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+import matchmaking
 from app.b2b.locking import lock_session
 from app.b2b.meeting_requests import add_pair
 from app.b2b.models import (
@@ -30,7 +31,7 @@ from app.b2b.problem import build_problem, schedule_of
 from app.b2b.services import B2BError
 from app.extensions import db
 from matchmaking import Meeting as MatchMeeting
-from matchmaking import Problem, Request, Schedule, check
+from matchmaking import Problem, Request, Schedule
 
 #: Reason codes in the order an organiser is told about them (the first one found wins).
 REASONS = ("pair_twice", "forbidden", "language", "not_requested", "unavailable", "busy",
@@ -93,8 +94,8 @@ def _broken_rules(problem: Problem, before: list[MatchMeeting],
 
     def rules(meetings) -> Counter:
         # Stats lines compare the file's figures, which an edit has none of.
-        return Counter(line for line in check(problem, Schedule(meetings=tuple(meetings)))
-                       if not line.startswith("stats."))
+        lines = matchmaking.check(problem, Schedule(meetings=tuple(meetings)))
+        return Counter(line for line in lines if not line.startswith("stats."))
 
     return list((rules([*before, added]) - rules(before)).elements())
 

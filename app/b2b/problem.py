@@ -34,10 +34,16 @@ from app.b2b.models import (
 from app.db import utc_now
 from app.extensions import db
 from app.invites.timezone import BRUSSELS
-from matchmaking import Locked, Problem, ProblemError, Schedule, load_problem
+from matchmaking import (
+    PROBLEM_FORMAT,
+    Locked,
+    Problem,
+    ProblemError,
+    Schedule,
+    load_problem,
+    schedule_to_dict,
+)
 from matchmaking import Meeting as MatchMeeting
-from matchmaking.io import schedule_to_dict
-from matchmaking.model import PROBLEM_FORMAT
 
 TIMEZONE = "Europe/Brussels"
 #: Name used for the file in import error messages.

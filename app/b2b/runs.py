@@ -32,7 +32,7 @@ from app.jobs.registry import enqueue, job
 from app.jobs.services import STALE_REASON
 from app.jobs.worker import heartbeat
 from app.text import one_line
-from matchmaking.check import measure
+from matchmaking import measure
 
 SOLVE_JOB = "b2b.solve"
 #: Seconds between two progress writes (and heartbeats) while the solver runs.

@@ -27,7 +27,18 @@ from app.b2b.models import (
 from app.b2b.queries import organisation_key_of
 from app.extensions import db
 from app.members.models import Person, Tag
-from matchmaking import suggest
+from matchmaking import (
+    Profile,
+    ProfileItem,
+    ScoredSuggestion,
+    SuggestionIndex,
+    build_index,
+    suggest_all,
+    suggest_for,
+)
+from matchmaking import (
+    problem_suggestions as scored_to_problem,
+)
 
 #: Partners per participant kept for the solver's suggestions.
 PER_PARTICIPANT = 10
@@ -40,26 +51,26 @@ _cache: OrderedDict[tuple, SessionSuggestions] = OrderedDict()
 class SessionSuggestions:
     """One session's profiles prepared for scoring, with its requested and excluded pairs."""
 
-    index: suggest.SuggestionIndex
+    index: SuggestionIndex
     code_to_id: dict[str, int]
     requested: frozenset[frozenset[str]]
     excluded: frozenset[frozenset[str]]
-    _all: list[suggest.Suggestion] | None = field(default=None, repr=False)
-    _for: dict[tuple[str, int], list[suggest.Suggestion]] = field(default_factory=dict, repr=False)
+    _all: list[ScoredSuggestion] | None = field(default=None, repr=False)
+    _for: dict[tuple[str, int], list[ScoredSuggestion]] = field(default_factory=dict, repr=False)
 
-    def for_participant(self, code: str, limit: int = 20) -> list[suggest.Suggestion]:
+    def for_participant(self, code: str, limit: int = 20) -> list[ScoredSuggestion]:
         """Return the participant's best partners, reasons from their side."""
         key = (code, limit)
         if key not in self._for:
-            self._for[key] = suggest.suggest_for(code, requested=self.requested,
+            self._for[key] = suggest_for(code, requested=self.requested,
                                                  exclude=self.excluded, limit=limit,
                                                  index=self.index)
         return self._for[key]
 
-    def all(self) -> list[suggest.Suggestion]:
+    def all(self) -> list[ScoredSuggestion]:
         """Return every pair in someone's top list (the solver's suggestions)."""
         if self._all is None:
-            self._all = suggest.suggest_all(requested=self.requested, exclude=self.excluded,
+            self._all = suggest_all(requested=self.requested, exclude=self.excluded,
                                             per_participant=PER_PARTICIPANT, index=self.index)
         return self._all
 
@@ -68,7 +79,7 @@ def _cache_key(session: B2BSession) -> tuple:
     return (str(db.engine.url), session.id, session.created_at, session.profiles_version)
 
 
-def load_profiles(session: B2BSession) -> tuple[list[suggest.Profile], dict[str, int]]:
+def load_profiles(session: B2BSession) -> tuple[list[Profile], dict[str, int]]:
     """Read the session's profiles with three column queries (no ORM objects: fast)."""
     rows = db.session.execute(
         select(Participant.id, Participant.code, Person.organisation_id,
@@ -95,11 +106,11 @@ def load_profiles(session: B2BSession) -> tuple[list[suggest.Profile], dict[str,
     code_to_id = {}
     for pid, code, organisation_id, label, sectors_raw, languages_raw in rows:
         code_to_id[code] = pid
-        profiles.append(suggest.Profile(
+        profiles.append(Profile(
             id=code, organisation=organisation_key_of(organisation_id, label),
             sectors=frozenset(c for c in sectors_raw.split(",") if c),
             languages=frozenset(c for c in languages_raw.split(",") if c),
-            items=tuple(suggest.ProfileItem(kind=kind, title=title,
+            items=tuple(ProfileItem(kind=kind, title=title,
                                             tags=frozenset(tags.get(item_id, ())))
                         for item_id, kind, title in items.get(pid, ()))))
     return profiles, code_to_id
@@ -126,7 +137,7 @@ def compute(session: B2BSession) -> SessionSuggestions:
     profiles, code_to_id = load_profiles(session)
     id_to_code = {v: k for k, v in code_to_id.items()}
     requested, excluded = _pairs(session, id_to_code)
-    return SessionSuggestions(index=suggest.build_index(profiles), code_to_id=code_to_id,
+    return SessionSuggestions(index=build_index(profiles), code_to_id=code_to_id,
                               requested=requested, excluded=excluded)
 
 
@@ -152,11 +163,11 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def suggestions_for(participant: Participant, limit: int = 20) -> list[suggest.Suggestion]:
+def suggestions_for(participant: Participant, limit: int = 20) -> list[ScoredSuggestion]:
     """Return the participant's suggested partners, best first, with reasons as data."""
     return get_session_suggestions(participant.session).for_participant(participant.code, limit)
 
 
 def problem_suggestions(session: B2BSession):
     """Return the solver's suggestions (matchmaking.Suggestion, codes, a < b)."""
-    return suggest.problem_suggestions(get_session_suggestions(session).all())
+    return scored_to_problem(get_session_suggestions(session).all())
