@@ -8,7 +8,7 @@ from itsdangerous import URLSafeTimedSerializer
 from app.db import utc_now
 from app.events import services
 from app.events.tokens import TokenError, load_manage_token, make_manage_token
-from tests.events.factories import make_event, registration_data
+from tests.factories import make_event, registration_data
 
 
 @pytest.fixture
