@@ -207,7 +207,7 @@ def test_manage_post_cancels(db, client):
 def test_manage_post_updates_answers(db, client):
     registration = _registration(db)
     question = make_question(registration.event, QuestionKind.YES_NO, required=True,
-                            label="Parking")
+                             label="Parking")
     db.session.commit()
     token = make_manage_token(registration)
 
