@@ -20,8 +20,13 @@ from app.events.models import (
 )
 from app.extensions import db as _db
 from app.mail.models import OutboxMessage
-from app.members.models import Organisation, OrganisationKind
-from tests.factories import event_form, make_event, make_person, make_registration
+from tests.factories import (
+    event_form,
+    make_event,
+    make_organisation,
+    make_person,
+    make_registration,
+)
 
 EN = {"Accept-Language": "en"}
 
@@ -102,8 +107,7 @@ def test_edit_form_shows_stored_time_in_brussels(logged_in, db):
 
 
 def test_create_multi_day_study_trip_with_host_and_unlimited_capacity(logged_in, db):
-    host = Organisation(name="Recyclerie", kind=OrganisationKind.MEMBER)
-    db.session.add(host)
+    host = make_organisation("Recyclerie")
     db.session.commit()
 
     logged_in.post("/admin/events/new", data=event_form(
