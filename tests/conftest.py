@@ -1,4 +1,8 @@
-"""Fixtures: app, db, client, runner, logged-in organiser, and small factories."""
+"""Fixtures: app, db, client, runner, the seeded vocabulary and a logged-in organiser.
+
+Each test gets a new database: a SQLite file in its tmp_path, or the PostgreSQL database of
+TEST_DATABASE_URL with its schema dropped and created again. Factories live in factories.py.
+"""
 
 import os
 
@@ -6,7 +10,9 @@ import pytest
 from sqlalchemy import text
 
 from app import create_app
+from app.auth.services import create_user
 from app.extensions import db as _db
+from app.seed.vocabulary import seed_vocabulary
 from config import TestingConfig
 
 
@@ -62,8 +68,6 @@ def runner(app):
 @pytest.fixture
 def vocabulary(db):
     """The seeded sectors and tags."""
-    from app.seed.vocabulary import seed_vocabulary
-
     seed_vocabulary()
     db.session.commit()
 
@@ -71,8 +75,6 @@ def vocabulary(db):
 @pytest.fixture
 def organiser(db):
     """An organiser account (password: correct-horse)."""
-    from app.auth.services import create_user
-
     user = create_user("orga@cluster.example", "correct-horse", name="Orga", is_admin=True)
     db.session.commit()
     return user

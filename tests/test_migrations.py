@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from app import create_app
 from app.extensions import db
 from config import TestingConfig
-from tests.support import postgres_url, require_service
+from tests.external import postgres_url, require_service
 
 
 def _upgrade_and_diff(url: str) -> tuple[list, set[str]]:

@@ -2,7 +2,10 @@
 
 from sqlalchemy import func, select
 
-from app.members.models import Organisation, OrganisationKind, Person
+from app import create_app
+from app.extensions import db as _db
+from app.members.models import Organisation, OrganisationKind, Person, ProfileItem, ProfileItemKind
+from config import TestingConfig
 
 
 def _fingerprint(db):
@@ -34,10 +37,6 @@ def test_seed_demo_builds_the_cluster_once(runner, db):
 
 
 def test_seed_demo_is_deterministic(app, tmp_path):
-    from app import create_app
-    from app.extensions import db as _db
-    from config import TestingConfig
-
     prints = []
     for name in ("one", "two"):
         other = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / name}.db")
@@ -51,7 +50,6 @@ def test_seed_demo_is_deterministic(app, tmp_path):
 
 def test_demo_offers_and_needs_complement_each_other(runner, db):
     runner.invoke(args=["seed", "demo"])
-    from app.members.models import ProfileItem, ProfileItemKind
 
     items = db.session.scalars(select(ProfileItem)).all()
     offered = {t.code for i in items if i.kind == ProfileItemKind.OFFER for t in i.tags}

@@ -6,7 +6,8 @@ from app.events import services
 from app.events.display import extra_links
 from app.events.models import RegistrationStatus
 from app.signals import Link, registration_cancelled, registration_confirmed, registration_links
-from tests.events.factories import make_event, outbox, parse, registration_data, text_body
+from tests.factories import make_event, registration_data
+from tests.mails import outbox, parse, text_body
 
 
 @pytest.fixture

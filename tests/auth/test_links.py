@@ -9,7 +9,7 @@ from app.auth.links import LINK_ERRORS, Linked, LinkError, Purpose, open_token, 
 from app.db import utc_now
 from app.events import services
 from app.events.queries import load_manage_token, make_manage_token
-from tests.events.factories import make_event, registration_data
+from tests.factories import make_event, registration_data
 
 
 @pytest.fixture

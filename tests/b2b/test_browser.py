@@ -9,9 +9,10 @@ from app.auth.services import create_user
 from app.b2b.mails import send_digests
 from app.b2b.models import B2BSession, MeetingRequest, RequestStatus
 from app.b2b.queries import participant_portal_url
+from app.extensions import db
 from app.seed.vocabulary import seed_vocabulary
-from tests.b2b.factories import add_org_item, make_b2b_event, make_person, register
-from tests.events.factories import text_body
+from tests.factories import make_b2b_event, make_person, make_profile_item, make_registration
+from tests.mails import text_body
 
 
 def _arrange(lang: str) -> int:
@@ -20,25 +21,21 @@ def _arrange(lang: str) -> int:
     event = make_b2b_event()
     ann = make_person("ann@meubles.example", organisation="Meubles Ann", language=lang,
                       first_name="Ann", last_name="Maes")
-    add_org_item(ann, "need", "Bois de réemploi pour mobilier", "reclaimed-wood")
+    make_profile_item(ann, "need", "Bois de réemploi pour mobilier", "reclaimed-wood")
     bob = make_person("bob@bois.example", organisation="Bois Bob", language="nl",
                       first_name="Bob", last_name="Peeters")
-    add_org_item(bob, "offer", "Eikenhoutresten", "reclaimed-wood", "wood-offcuts")
-    register(event, ann)
-    register(event, bob)
+    make_profile_item(bob, "offer", "Eikenhoutresten", "reclaimed-wood", "wood-offcuts")
+    make_registration(event, ann)
+    make_registration(event, bob)
     return event.id
 
 
 def _portal_urls() -> dict[str, str]:
-    from app.extensions import db
-
     session = db.session.scalar(select(B2BSession))
     return {p.person.first_name: participant_portal_url(p) for p in session.participants}
 
 
 def _request_status() -> tuple[int, RequestStatus]:
-    from app.extensions import db
-
     request = db.session.scalar(select(MeetingRequest))
     return request.priority, request.status
 

@@ -12,7 +12,8 @@ from app.b2b.models import B2BSession, B2BTable, Meeting, PublishedMeeting, Sche
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from config import TestingConfig
-from tests.b2b.factories_schedule import (
+from tests.external import postgres_url, require_service
+from tests.factories import (
     make_run,
     make_schedule_session,
     meeting_of,
@@ -20,7 +21,6 @@ from tests.b2b.factories_schedule import (
     slots_of,
     tables_of,
 )
-from tests.support import postgres_url, require_service
 
 #: Seconds each organiser's transaction stays open after its change: without the session
 #: lock the other one checks the schedule as it was in the meantime.

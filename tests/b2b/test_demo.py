@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.b2b import suggestions
 from app.b2b.models import B2BSession, MeetingRequest
-from app.b2b.problem import build_problem
+from app.b2b.problem import build_problem, build_problem_dict
 from app.events.models import EventKind
 
 
@@ -49,8 +49,6 @@ def test_demo_reclaimed_wood_need_tops_with_an_offer_of_it(demo):
 
 
 def test_demo_is_deterministic(demo, db):
-    from app.b2b.problem import build_problem_dict
-
     data = build_problem_dict(demo, include_suggestions=False)
 
     assert data["participants"][0]["id"] == "P001"

@@ -3,11 +3,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from app.b2b import meeting_requests, services
-from app.b2b.mails import send_digests
+from app.b2b.mails import _claim, send_digests
 from app.b2b.models import B2BNotification
+from app.extensions import db
 from app.mail.models import OutboxMessage
-from tests.b2b.factories import make_participant, make_session
-from tests.events.factories import parse, text_body
+from tests.factories import make_participant, make_session
+from tests.mails import parse, text_body
 
 MORNING = datetime(2027, 5, 10, 7, tzinfo=UTC)  # 9:00 in Brussels
 
@@ -18,8 +19,6 @@ def digests():
 
 
 def db_scalars(query):
-    from app.extensions import db
-
     return db.session.scalars(query)
 
 
@@ -130,8 +129,6 @@ def test_deadline_too_far_sends_nothing(db, vocabulary):
 
 
 def test_claimed_notifications_are_not_sent_twice(db, vocabulary):
-    from app.b2b.mails import _claim
-
     _, ann, bob, _ = _people(db)
     meeting_requests.request_meeting(ann, bob, 2)
     db.session.commit()

@@ -5,13 +5,7 @@ from datetime import UTC, datetime
 from app.b2b import event_day, publication, runs
 from app.b2b.models import RunStatus, ScheduleRun
 from app.jobs.worker import run_next_job, run_once
-from tests.b2b.factories_schedule import (
-    make_run,
-    make_schedule_session,
-    meeting_of,
-    participants_of,
-    slots_of,
-)
+from tests.factories import make_run, make_schedule_session, meeting_of, participants_of, slots_of
 
 #: 14:05 in Brussels on the session day: slot S01 (14:00) has started, S02 (14:20) is next.
 DURING_FIRST_SLOT = datetime(2027, 5, 20, 12, 5, tzinfo=UTC)

@@ -4,9 +4,22 @@ from datetime import UTC, datetime
 import pytest
 
 from app.b2b import meeting_requests, queries, services, suggestions
-from app.b2b.models import MeetingRequest, RequestStatus
-from app.b2b.queries import make_participant_token, participant_portal_url
-from tests.b2b.factories import get_en, make_participant, make_session
+from app.b2b.models import B2BNotification, MeetingRequest, RequestStatus
+from app.b2b.problem import build_problem_dict
+from app.b2b.queries import (
+    make_participant_token,
+    participant_portal_url,
+    registration_b2b_url,
+)
+from app.events.queries import make_manage_token
+from tests.factories import (
+    make_b2b_event,
+    make_participant,
+    make_person,
+    make_registration,
+    make_session,
+)
+from tests.pages import get_en
 
 
 def portal(participant, path=""):
@@ -178,9 +191,6 @@ def test_catalogue_filters(client, wood, query, expected):
 
 
 def test_request_accept_flow_goes_to_problem(client, db, wood):
-    from app.b2b.models import B2BNotification
-    from app.b2b.problem import build_problem_dict
-
     session, maker, supplier, _ = wood
     services.update_session(session, requires_acceptance=True)
     db.session.commit()
@@ -206,8 +216,6 @@ def test_request_accept_flow_goes_to_problem(client, db, wood):
 
 
 def test_pending_request_goes_to_problem_without_acceptance(db, wood):
-    from app.b2b.problem import build_problem_dict
-
     session, maker, supplier, _ = wood
     meeting_requests.request_meeting(maker, supplier, 1)
 
@@ -216,8 +224,6 @@ def test_pending_request_goes_to_problem_without_acceptance(db, wood):
 
 
 def test_declined_request_excluded_from_problem_and_suggestions(client, db, wood):
-    from app.b2b.problem import build_problem_dict
-
     session, maker, supplier, _ = wood
     request = meeting_requests.request_meeting(maker, supplier, 2)
     db.session.commit()
@@ -236,8 +242,6 @@ def test_declined_request_excluded_from_problem_and_suggestions(client, db, wood
 
 
 def test_withdraw_request(client, db, wood):
-    from app.b2b.problem import build_problem_dict
-
     session, maker, supplier, _ = wood
     request = meeting_requests.request_meeting(maker, supplier, 2)
     db.session.commit()
@@ -294,8 +298,6 @@ def test_organiser_adds_pair_by_hand(logged_in, db, wood):
 
 
 def test_organiser_forbids_pair(logged_in, db, wood):
-    from app.b2b.problem import build_problem_dict
-
     session, maker, supplier, _ = wood
 
     logged_in.post(f"/admin/b2b/{session.id}/forbidden",
@@ -331,13 +333,9 @@ def test_post_without_csrf_token_is_refused(app, client, db, wood):
 
 
 def test_registrant_joins_session_from_registration_link(client, db, vocabulary):
-    from app.b2b.queries import registration_b2b_url
-    from app.events.queries import make_manage_token
-    from tests.b2b.factories import make_person, register
-
     session = make_session()
     person = make_person("new@join.example", organisation="Joiners", language="en")
-    registration = register(session.event, person)
+    registration = make_registration(session.event, person)
     db.session.commit()
     url = registration_b2b_url(registration)
     assert url == f"http://localhost/b2b/{session.id}/join/{make_manage_token(registration)}"
@@ -353,11 +351,8 @@ def test_registrant_joins_session_from_registration_link(client, db, vocabulary)
 
 
 def test_registration_of_other_event_cannot_join(client, db, vocabulary):
-    from app.events.queries import make_manage_token
-    from tests.b2b.factories import make_b2b_event, make_person, register
-
     session = make_session()
-    registration = register(make_b2b_event(), make_person("x@y.example", organisation="Y"))
+    registration = make_registration(make_b2b_event(), make_person("x@y.example", organisation="Y"))
     db.session.commit()
 
     response = client.post(f"/b2b/{session.id}/join/{make_manage_token(registration)}")

@@ -8,7 +8,7 @@ from app.b2b import meeting_requests, problem, services
 from app.b2b.models import RequestStatus
 from app.b2b.queries import get_requests
 from matchmaking import Problem, ProblemError
-from tests.b2b.factories import make_participant, make_session
+from tests.factories import make_participant, make_session
 
 
 @pytest.fixture

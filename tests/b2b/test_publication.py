@@ -9,7 +9,7 @@ from app.b2b.models import PublishedMeeting, SessionStatus
 from app.extensions import db
 from app.invites.ics import meeting_uid
 from app.jobs.worker import run_once
-from tests.b2b.factories_schedule import (
+from tests.factories import (
     make_run,
     make_schedule_session,
     meeting_of,

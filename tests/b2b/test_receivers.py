@@ -4,8 +4,9 @@ import re
 
 from app.events import services
 from app.signals import ask_registration_links
-from tests.b2b.factories import get_en, make_b2b_event, make_session
-from tests.events.factories import outbox, parse, registration_data, text_body
+from tests.factories import make_b2b_event, make_session, registration_data
+from tests.mails import outbox, parse, text_body
+from tests.pages import get_en
 
 LABEL = "B2B meetings: your profile and meeting requests"
 

@@ -5,14 +5,13 @@ import threading
 
 import pytest
 
-from app.b2b.models import Meeting, ScheduleRun
+from app.auth.services import create_user
+from app.b2b.models import B2BSession, Meeting, ScheduleRun
 from app.extensions import db
-from tests.b2b.factories_schedule import make_schedule_session, participants_of
+from tests.factories import make_schedule_session, participants_of
 
 
 def _arrange() -> int:
-    from app.auth.services import create_user
-
     create_user("orga@cluster.example", "correct-horse", name="Orga", is_admin=True)
     return make_schedule_session().id
 
@@ -24,8 +23,6 @@ def _latest_run(session_id: int) -> int:
 
 def _free_spot(run_id: int, session_id: int, who: tuple[int, int]):
     """Return (meeting id, slot id, table id, emails) moving the pair `who` to a free place."""
-    from app.b2b.models import B2BSession
-
     session = db.session.get(B2BSession, session_id)
     p = participants_of(session)
     a, b = p[who[0]], p[who[1]]

@@ -5,7 +5,7 @@ import pytest
 from app.b2b import editing, services
 from app.b2b.models import ForbiddenPair, MeetingRequest, RequestStatus
 from app.extensions import db
-from tests.b2b.factories_schedule import (
+from tests.factories import (
     make_run,
     make_schedule_session,
     meeting_of,

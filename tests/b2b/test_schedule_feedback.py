@@ -5,7 +5,7 @@ from app.b2b.feedback import feedback_summary
 from app.b2b.models import MeetingFeedback, MeetingOutcome, PublishedMeeting
 from app.b2b.queries import make_participant_token
 from app.extensions import db
-from tests.b2b.factories_schedule import make_run, make_schedule_session, participants_of
+from tests.factories import make_run, make_schedule_session, participants_of
 
 EN = {"Accept-Language": "en"}
 

@@ -8,12 +8,8 @@ import pytest
 from app.b2b import pdf, publication, runs
 from app.b2b.models import RunStatus
 from app.jobs.models import Job
-from tests.b2b.factories_schedule import (
-    make_run,
-    make_schedule_session,
-    participants_of,
-    tables_of,
-)
+from app.jobs.worker import run_next_job
+from tests.factories import make_run, make_schedule_session, participants_of, tables_of
 
 EN = {"Accept-Language": "en"}
 
@@ -115,7 +111,6 @@ def test_lock_from_the_grid_then_rerun_keeps_it(logged_in, db, app):
     logged_in.post(f"/b2b/runs/{run.id}/meetings/{meeting.id}/lock", data={"locked": "1"})
     response = logged_in.post(f"/b2b/runs/{run.id}/rerun",
                               data={"time_limit": "2", "min_meetings": "0"})
-    from app.jobs.worker import run_next_job
 
     run_next_job(app)
     db.session.expire_all()

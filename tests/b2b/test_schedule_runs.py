@@ -7,12 +7,7 @@ from app.b2b.models import RunStatus, ScheduleRun
 from app.db import utc_now
 from app.jobs.models import Job, JobStatus
 from app.jobs.worker import fail_stale_jobs, run_next_job
-from tests.b2b.factories_schedule import (
-    make_run,
-    make_schedule_session,
-    meeting_of,
-    participants_of,
-)
+from tests.factories import make_run, make_schedule_session, meeting_of, participants_of
 
 
 def test_run_job_end_to_end_stores_meetings_stats_and_progress(app, db):

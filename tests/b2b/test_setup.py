@@ -6,21 +6,20 @@ from flask_babel import refresh
 from app.b2b import queries, services
 from app.b2b.models import B2BSession
 from app.events.models import RegistrationStatus
-from tests.b2b.factories import (
-    add_org_item,
-    get_en,
+from app.invites.timezone import BRUSSELS
+from tests.factories import (
     make_b2b_event,
     make_participant,
     make_person,
+    make_profile_item,
+    make_registration,
     make_session,
-    register,
     sector,
 )
+from tests.pages import get_en
 
 
 def _local(slot):
-    from app.invites.timezone import BRUSSELS
-
     return (slot.starts_at.astimezone(BRUSSELS).strftime("%H:%M"),
             slot.ends_at.astimezone(BRUSSELS).strftime("%H:%M"))
 
@@ -118,12 +117,12 @@ def test_import_registrations_prefills_profiles(db, vocabulary):
     session = make_session(event)
     member = make_person("ann@bois.example", organisation="Bois Vif", language="nl")
     member.organisation.sectors = [sector("wood")]
-    add_org_item(member, "offer", "Oak offcuts", "wood-offcuts", "reclaimed-wood")
-    guest = make_person("gus@guest.example", guest_org="Guest Studio", language="fr")
+    make_profile_item(member, "offer", "Oak offcuts", "wood-offcuts", "reclaimed-wood")
+    guest = make_person("gus@guest.example", organisation_name="Guest Studio", language="fr")
     waiting = make_person("wai@list.example", organisation="Late Co")
-    register(event, member)
-    register(event, guest)
-    register(event, waiting, RegistrationStatus.WAITLISTED)
+    make_registration(event, member)
+    make_registration(event, guest)
+    make_registration(event, waiting, RegistrationStatus.WAITLISTED)
 
     added = services.import_registrations(session)
     again = services.import_registrations(session)
@@ -141,8 +140,8 @@ def test_import_registrations_prefills_profiles(db, vocabulary):
 def test_import_registrations_skips_guests_when_closed_to_them(db):
     event = make_b2b_event()
     session = make_session(event, open_to_guests=False)
-    register(event, make_person("ann@bois.example", organisation="Bois Vif"))
-    register(event, make_person("gus@guest.example", guest_org="Guest Studio"))
+    make_registration(event, make_person("ann@bois.example", organisation="Bois Vif"))
+    make_registration(event, make_person("gus@guest.example", organisation_name="Guest Studio"))
 
     added = services.import_registrations(session)
 

@@ -2,30 +2,25 @@
 
 from datetime import timedelta
 
+from app.auth.services import create_user
 from app.db import utc_now
-from app.events.models import Audience, Event, EventKind, EventStatus, Registration
+from app.events.models import EventKind, Registration
 from app.events.models import RegistrationStatus as Status
 from app.extensions import db
-from app.members.models import Person
+from tests.factories import make_event, make_person, make_registration
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 def _arrange() -> int:
-    from app.auth.services import create_user
-
     create_user("orga@cluster.example", "correct-horse", name="Orga", is_admin=True)
     starts_at = utc_now().replace(microsecond=0) + timedelta(hours=1)
-    event = Event(kind=EventKind.SEMINAR, status=EventStatus.PUBLISHED, title_en="Wood seminar",
-                  starts_at=starts_at, ends_at=starts_at + timedelta(hours=2),
-                  audience=Audience.PUBLIC)
+    event = make_event(kind=EventKind.SEMINAR, title_en="Wood seminar", starts_at=starts_at)
     for first, last, status in [("Ann", "Peeters", Status.CONFIRMED),
                                 ("Bram", "Claes", Status.CONFIRMED),
                                 ("Chloé", "Dubois", Status.WAITLISTED)]:
-        person = Person(email=f"{first.lower()}@example.org", first_name=first, last_name=last)
-        db.session.add(Registration(event=event, person=person, status=status))
-    db.session.add(event)
-    db.session.flush()
+        person = make_person(f"{first.lower()}@example.org", first_name=first, last_name=last)
+        make_registration(event, person, status)
     return event.id
 
 

@@ -15,41 +15,19 @@ from app.events.models import (
     ProgrammeItem,
     Question,
     QuestionKind,
-    Registration,
     RegistrationStatus,
 )
 from app.extensions import db as _db
 from app.mail.models import OutboxMessage
-from app.members.models import Person
+from tests.factories import (
+    event_form,
+    make_event,
+    make_organisation,
+    make_person,
+    make_registration,
+)
 
 EN = {"Accept-Language": "en"}
-
-
-def make_event(**values) -> Event:
-    """Add a published public event starting in ten days (two hours long)."""
-    starts_at = values.pop("starts_at", utc_now().replace(microsecond=0) + timedelta(days=10))
-    defaults = dict(
-        kind=EventKind.SEMINAR, status=EventStatus.PUBLISHED, title_fr="Séminaire bois",
-        title_nl="Seminarie hout", title_en="Wood seminar", starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=2), venue="Atelier Chêne", audience=Audience.PUBLIC,
-    )
-    defaults.update(values)
-    event = Event(**defaults)
-    _db.session.add(event)
-    _db.session.commit()
-    return event
-
-
-def event_form(**values) -> dict:
-    data = {
-        "kind": "seminar", "title_fr": "Séminaire textile", "title_nl": "Seminarie textiel",
-        "title_en": "Textile seminar", "description_en": "Sorting and reuse.",
-        "starts_at": "2027-07-01T10:00", "ends_at": "2027-07-01T12:30", "venue": "Hangar 26",
-        "address": "Rue Picard 7, 1000 Bruxelles", "audience": "members_partners",
-        "capacity": "40", "registration_closes_at": "2027-06-30T18:00",
-    }
-    data.update(values)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def count(model) -> int:
@@ -128,10 +106,7 @@ def test_edit_form_shows_stored_time_in_brussels(logged_in, db):
 
 
 def test_create_multi_day_study_trip_with_host_and_unlimited_capacity(logged_in, db):
-    from app.members.models import Organisation, OrganisationKind
-
-    host = Organisation(name="Recyclerie", kind=OrganisationKind.MEMBER)
-    db.session.add(host)
+    host = make_organisation("Recyclerie")
     db.session.commit()
 
     logged_in.post("/admin/events/new", data=event_form(
@@ -384,16 +359,6 @@ def test_duplicate_form_without_date_is_refused(logged_in, db):
 
 # Cancel ---------------------------------------------------------------------------------------
 
-def add_registration(event: Event, email: str, status: RegistrationStatus,
-                     language: str = "en") -> Registration:
-    person = Person(email=email, first_name=email.split("@")[0].title(), last_name="Test",
-                    language=language)
-    registration = Registration(event=event, person=person, status=status, language=language)
-    _db.session.add(registration)
-    _db.session.commit()
-    return registration
-
-
 def test_cancel_event_asks_for_confirmation(logged_in, db):
     event = make_event()
 
@@ -407,9 +372,12 @@ def test_cancel_event_asks_for_confirmation(logged_in, db):
 
 def test_cancel_event_notifies_everyone_registered(logged_in, db):
     event = make_event()
-    add_registration(event, "ann@example.org", RegistrationStatus.CONFIRMED)
-    add_registration(event, "bob@example.org", RegistrationStatus.WAITLISTED, "nl")
-    add_registration(event, "cy@example.org", RegistrationStatus.CANCELLED)
+    make_registration(event, make_person("ann@example.org", first_name="Ann"),
+                      RegistrationStatus.CONFIRMED)
+    make_registration(event, make_person("bob@example.org", first_name="Bob", language="nl"),
+                      RegistrationStatus.WAITLISTED)
+    make_registration(event, make_person("cy@example.org", first_name="Cy"),
+                      RegistrationStatus.CANCELLED)
 
     response = logged_in.post(f"/admin/events/{event.id}/cancel", headers=EN)
 
@@ -430,7 +398,8 @@ def test_every_organiser_page_renders_for_a_full_event(logged_in, db):
     db.session.add_all([item, question])
     db.session.commit()
     for status in RegistrationStatus:
-        add_registration(event, f"{status.value}@example.org", status)
+        make_registration(event, make_person(f"{status.value}@example.org",
+                                             first_name=status.value.title()), status)
     base = f"/admin/events/{event.id}"
     pages = ["", "/edit", "/duplicate", "/cancel", "/programme/new",
              f"/programme/{item.id}/edit", "/questions/new", f"/questions/{question.id}/edit",

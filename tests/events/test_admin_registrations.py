@@ -3,6 +3,7 @@ check-in, attendance sheet, no-shows, CSV export and messages to participants.""
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
@@ -12,58 +13,25 @@ from app.db import utc_now
 from app.events.models import (
     Audience,
     Event,
-    EventKind,
-    EventStatus,
     Question,
     QuestionKind,
     Registration,
     RegistrationStatus,
 )
 from app.extensions import db as _db
-from app.mail.models import OutboxMessage
-from app.members.models import MemberStatus, Organisation, OrganisationKind, Person
+from tests.factories import make_event, make_person, make_registration
+from tests.mails import outbox
 
 EN = {"Accept-Language": "en"}
 
 
-def make_event(**values) -> Event:
-    """Add a published public event starting in ten days (two hours long)."""
-    starts_at = values.pop("starts_at", utc_now().replace(microsecond=0) + timedelta(days=10))
-    defaults = dict(
-        kind=EventKind.AFTERWORK, status=EventStatus.PUBLISHED, title_fr="Afterwork vélo",
-        title_nl="Afterwork fiets", title_en="Bike afterwork", starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=2), venue="Cyclo", audience=Audience.PUBLIC,
-    )
-    defaults.update(values)
-    event = Event(**defaults)
-    _db.session.add(event)
-    _db.session.commit()
-    return event
-
-
-def register(event: Event, first_name: str, last_name: str, *,
-             status=RegistrationStatus.CONFIRMED, organisation: str = "", language: str = "en",
-             answers: dict | None = None, **values) -> Registration:
-    """Add a person (with a listed organisation when given) and their registration."""
-    email = f"{first_name}.{last_name}@example.org".lower()
-    person = _db.session.scalar(select(Person).where(Person.email == email))
-    if person is None:
-        org = None
-        if organisation:
-            org = _db.session.scalar(select(Organisation).where(Organisation.name == organisation))
-            org = org or Organisation(name=organisation, kind=OrganisationKind.MEMBER,
-                                      status=MemberStatus.ACTIVE)
-        person = Person(email=email, first_name=first_name, last_name=last_name,
-                        language=language, organisation=org)
-    registration = Registration(event=event, person=person, status=status, language=language,
-                                answers=answers or {}, **values)
-    _db.session.add(registration)
-    _db.session.commit()
-    return registration
-
-
-def outbox() -> list[OutboxMessage]:
-    return list(_db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+def register(event: Event, first_name: str, last_name: str, *, organisation: str = "",
+             language: str = "en", **values) -> Registration:
+    """Register first.last@example.org, of a listed organisation when given."""
+    person = make_person(f"{first_name}.{last_name}@example.org".lower(), first_name=first_name,
+                         last_name=last_name, language=language,
+                         organisation=organisation or None)
+    return make_registration(event, person, language=language, **values)
 
 
 def reload(registration: Registration) -> Registration:
@@ -167,6 +135,7 @@ def test_approve_pending_registration(logged_in, db):
 def test_approve_confirmed_registration_is_refused_with_message(logged_in, db):
     event = make_event()
     registration = register(event, "Ann", "Peeters")
+    db.session.commit()  # the refusal rolls the request's session back
 
     response = logged_in.post(
         f"/admin/events/{event.id}/registrations/{registration.id}/approve", headers=EN,
@@ -273,6 +242,7 @@ def test_check_in_page_lists_confirmed_and_searches(logged_in, db):
 def test_check_in_of_waitlisted_person_is_refused(logged_in, db):
     event = make_event()
     registration = register(event, "Ann", "Peeters", status=RegistrationStatus.WAITLISTED)
+    db.session.commit()  # the refusal rolls the request's session back
 
     response = logged_in.post(
         f"/admin/events/{event.id}/registrations/{registration.id}/check-in",
@@ -363,7 +333,7 @@ def test_csv_export_has_header_and_answers(logged_in, db):
 # Email all ------------------------------------------------------------------------------------
 
 def test_email_all_queues_one_message_per_confirmed_person_in_their_language(logged_in, db):
-    event = make_event()
+    event = make_event(title_fr="Afterwork vélo", title_nl="Afterwork fiets")
     register(event, "Ann", "Peeters", language="nl")
     register(event, "Bram", "Claes", language="fr")
     register(event, "Chloé", "Dubois", status=RegistrationStatus.WAITLISTED)
@@ -402,8 +372,6 @@ def test_email_all_without_subject_is_refused(logged_in, db):
 
 
 def test_check_in_with_csrf_token_from_the_page(app, logged_in, db):
-    import re
-
     event = make_event()
     registration = register(event, "Ann", "Peeters")
     app.config["WTF_CSRF_ENABLED"] = True

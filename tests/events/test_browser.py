@@ -8,7 +8,8 @@ from icalendar import Calendar
 from app.events import services
 from app.events.models import Event, Registration, RegistrationStatus
 from app.extensions import db
-from tests.events.factories import calendar_part, make_event, text_body
+from tests.factories import make_event
+from tests.mails import calendar_part, text_body
 
 TITLES = {"fr": "Circlemeet bois", "nl": "Circlemeet hout", "en": "Wood circlemeet"}
 

@@ -14,8 +14,8 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.members.models import Person
 from config import TestingConfig
-from tests.events.factories import make_event
-from tests.support import postgres_url, require_service
+from tests.external import postgres_url, require_service
+from tests.factories import make_event
 
 
 def _make_app(url: str, **engine_options):

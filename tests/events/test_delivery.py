@@ -9,7 +9,8 @@ from app.db import utc_now
 from app.events import services
 from app.mail.delivery import deliver_due
 from app.mail.models import OutboxMessage, OutboxStatus
-from tests.events.factories import calendar_part, make_event, registration_data
+from tests.factories import make_event, registration_data
+from tests.mails import calendar_part
 
 
 def test_confirmation_waits_for_smtp_outage_then_arrives_once(smtp_app, smtp_server, db):

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 from app.db import utc_now
 from app.events import services
-from tests.events.factories import calendar_part, make_event, outbox, parse
-from tests.events.test_admin_events import event_form
+from tests.factories import event_form, make_event
+from tests.mails import calendar_part, outbox, parse
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 

@@ -5,16 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 from icalendar import Calendar
 
 from app.events import mails, services
-from app.events.models import RegistrationStatus
+from app.events.models import ProgrammeItem, RegistrationStatus
 from app.events.queries import load_manage_token
-from tests.events.factories import (
-    calendar_part,
-    make_event,
-    outbox,
-    parse,
-    registration_data,
-    text_body,
-)
+from tests.factories import make_event, registration_data
+from tests.mails import calendar_part, outbox, parse, text_body
 
 
 def _vevent(message):
@@ -180,8 +174,6 @@ def test_names_are_escaped_in_html_and_kept_on_one_header_line(db):
 
 
 def test_confirmation_lists_the_programme(db):
-    from app.events.models import ProgrammeItem
-
     event = make_event()
     event.programme.append(ProgrammeItem(starts_at=event.starts_at,
                                          ends_at=event.starts_at + timedelta(minutes=30),

@@ -9,11 +9,21 @@ from sqlalchemy import func, select
 from app import create_app
 from app.db import utc_now
 from app.events import services
-from app.events.models import Audience, EventKind, QuestionKind, Registration, RegistrationStatus
+from app.events.models import (
+    Audience,
+    EventKind,
+    ProgrammeItem,
+    QuestionKind,
+    Registration,
+    RegistrationStatus,
+)
 from app.events.queries import make_manage_token
 from app.extensions import db as _db
+from app.extensions import limiter
+from app.members.models import Sector
 from config import TestingConfig
-from tests.events.factories import add_question, make_event, make_member, outbox
+from tests.factories import make_event, make_person, make_question
+from tests.mails import outbox
 
 EN = {"Accept-Language": "en"}
 
@@ -46,8 +56,6 @@ def test_upcoming_lists_published_future_events_filtered_by_kind(db, client):
 
 
 def test_upcoming_filtered_by_sector(db, client, vocabulary):
-    from app.members.models import Sector
-
     wood = db.session.scalar(select(Sector).where(Sector.code == "wood"))
     make_event(title_en="Wood group", sectors=[wood])
     make_event(title_en="Bike group")
@@ -59,8 +67,6 @@ def test_upcoming_filtered_by_sector(db, client, vocabulary):
 
 
 def test_detail_shows_programme_and_places(db, client):
-    from app.events.models import ProgrammeItem
-
     event = make_event(capacity=12, title_en="Two-day seminar")
     event.programme.append(ProgrammeItem(starts_at=event.starts_at, ends_at=event.ends_at,
                                          title_en="Welcome coffee", location="Hall A"))
@@ -95,7 +101,7 @@ def test_register_redirects_to_check_your_mailbox(db, client):
 
 def test_register_form_errors_shown_and_nothing_changed(db, client):
     event = make_event()
-    question = add_question(event, QuestionKind.TEXT, required=True, label="Dietary needs")
+    question = make_question(event, QuestionKind.TEXT, required=True, label="Dietary needs")
     db.session.commit()
 
     response = client.post(f"/events/{event.id}", headers=EN,
@@ -135,7 +141,7 @@ def test_register_cancelled_event_page_says_so(db, client):
 
 
 def test_members_only_page_answers_the_same_for_member_and_stranger(db, client):
-    member = make_member(email="ann@boisvif.example")
+    member = make_person("ann@boisvif.example", organisation="Bois Vif SRL")
     event = make_event(audience=Audience.MEMBERS)
     db.session.commit()
 
@@ -200,8 +206,8 @@ def test_manage_post_cancels(db, client):
 
 def test_manage_post_updates_answers(db, client):
     registration = _registration(db)
-    question = add_question(registration.event, QuestionKind.YES_NO, required=True,
-                            label="Parking")
+    question = make_question(registration.event, QuestionKind.YES_NO, required=True,
+                             label="Parking")
     db.session.commit()
     token = make_manage_token(registration)
 
@@ -289,8 +295,6 @@ def limited_app(tmp_path):
 
 
 def test_registration_rate_limited_with_friendly_429(limited_app):
-    from app.extensions import limiter
-
     limiter.reset()
     event = make_event()
     _db.session.commit()
@@ -306,8 +310,6 @@ def test_registration_rate_limited_with_friendly_429(limited_app):
 
 
 def test_manage_links_rate_limited(limited_app):
-    from app.extensions import limiter
-
     limiter.reset()
     client = limited_app.test_client()
 

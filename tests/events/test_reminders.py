@@ -5,7 +5,8 @@ from datetime import timedelta
 from app.db import utc_now
 from app.events import services
 from app.events.models import RegistrationStatus
-from tests.events.factories import make_event, outbox, parse, registration_data
+from tests.factories import make_event, registration_data
+from tests.mails import outbox, parse
 
 
 def _confirmed(db, event, email, confirmed_days_ago=20):

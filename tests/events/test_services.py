@@ -8,19 +8,19 @@ from sqlalchemy import func, select
 from app.db import utc_now
 from app.events import queries, services
 from app.events.models import Audience, EventStatus, QuestionKind, Registration, RegistrationStatus
+from app.extensions import db
 from app.members.models import MemberStatus, OrganisationKind, Person
-from tests.events.factories import (
-    add_question,
+from tests.factories import (
     make_event,
-    make_member,
-    outbox,
+    make_organisation,
+    make_person,
+    make_question,
     registration_data,
 )
+from tests.mails import outbox
 
 
 def _count(model) -> int:
-    from app.extensions import db
-
     return db.session.scalar(select(func.count()).select_from(model))
 
 
@@ -41,7 +41,7 @@ def test_register_with_free_place_confirms_and_queues_invite(db):
 
 
 def test_register_links_known_organisation_by_name(db):
-    make_member("Bois Vif SRL", email="someone@boisvif.example")
+    make_person("someone@boisvif.example", organisation="Bois Vif SRL")
     event = make_event()
 
     registration, _ = services.register(
@@ -254,9 +254,9 @@ def test_organiser_bypasses_window_and_audience(db):
 
 def test_answers_validated_and_stored(db):
     event = make_event()
-    diet = add_question(event, QuestionKind.TEXT, required=True)
-    workshop = add_question(event, QuestionKind.CHOICE, choices="Wood\nTextile", label="Workshop")
-    parking = add_question(event, QuestionKind.YES_NO, label="Parking")
+    diet = make_question(event, QuestionKind.TEXT, required=True)
+    workshop = make_question(event, QuestionKind.CHOICE, choices="Wood\nTextile", label="Workshop")
+    parking = make_question(event, QuestionKind.YES_NO, label="Parking")
 
     with pytest.raises(services.RegistrationError) as error:
         services.register(event, **registration_data(
@@ -277,7 +277,7 @@ def test_answers_validated_and_stored(db):
 
 
 def test_members_only_event_registers_member_with_confirmation(db):
-    member = make_member()
+    member = make_person(organisation="Bois Vif SRL")
     event = make_event(audience=Audience.MEMBERS)
 
     registration, created = services.register(event, **registration_data(email=member.email))
@@ -287,7 +287,8 @@ def test_members_only_event_registers_member_with_confirmation(db):
 
 
 def test_members_only_event_mails_non_member_how_to_join(db):
-    make_member("Former SRL", status=MemberStatus.FORMER, email="old@former.example")
+    make_person("old@former.example",
+                organisation=make_organisation("Former SRL", status=MemberStatus.FORMER))
     event = make_event(audience=Audience.MEMBERS)
 
     unknown = services.register(event, **registration_data(email="new@example.org",
@@ -304,7 +305,8 @@ def test_members_only_event_mails_non_member_how_to_join(db):
 
 
 def test_members_partners_event_accepts_partner_but_members_event_does_not(db):
-    partner = make_member("Uni Lab", kind=OrganisationKind.PARTNER, email="p@uni.example")
+    partner = make_person("p@uni.example",
+                          organisation=make_organisation("Uni Lab", kind=OrganisationKind.PARTNER))
     open_to_partners = make_event(audience=Audience.MEMBERS_PARTNERS)
     members_only = make_event(audience=Audience.MEMBERS)
 

@@ -6,7 +6,7 @@ import pytest
 
 from app.mail.delivery import count_by_status
 from app.mail.models import OutboxStatus
-from tests.mail.factories import queue_plain
+from tests.factories import queue_plain
 
 
 def test_live_server_worker_delivers_to_smtp_server(live_server, smtp_server):

@@ -18,7 +18,7 @@ from app.jobs.services import (
     run_next_job,
 )
 from app.mail.models import OutboxMessage
-from tests.mail.factories import queue_plain
+from tests.factories import queue_plain
 
 
 @pytest.fixture

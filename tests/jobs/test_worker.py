@@ -11,7 +11,7 @@ from app.jobs import registry
 from app.jobs.models import Job, JobStatus
 from app.jobs.worker import install_stop_signals, run_forever
 from app.mail.models import OutboxMessage, OutboxStatus
-from tests.mail.factories import queue_plain
+from tests.factories import queue_plain
 
 
 @pytest.fixture

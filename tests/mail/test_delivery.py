@@ -10,7 +10,7 @@ from app.db import utc_now
 from app.mail.delivery import STALE_CLAIM, deliver_due, retry_delay
 from app.mail.models import OutboxMessage, OutboxStatus
 from app.mail.transports import SmtpTransport
-from tests.mail.factories import queue_imip, queue_plain
+from tests.factories import queue_imip, queue_plain
 
 
 def _reload(db, message_id: int) -> OutboxMessage:

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from app.members.models import Organisation, Person, Sector, Tag
+from tests.factories import make_organisation, make_person
 
 
 def test_create_organisation_with_sectors(logged_in, db, vocabulary):
@@ -38,7 +39,7 @@ def test_member_without_status_shows_field_error(logged_in, db):
 
 
 def test_duplicate_email_is_a_clear_form_error(logged_in, db):
-    db.session.add(Person(email="taken@x.example", first_name="T", last_name="K"))
+    make_person("taken@x.example", first_name="T", last_name="K")
     db.session.commit()
     response = logged_in.post(
         "/admin/people/new",
@@ -72,8 +73,7 @@ def test_invalid_email_is_a_form_error(logged_in, db):
 
 
 def test_add_offer_with_tags_to_organisation(logged_in, db, vocabulary):
-    org = Organisation(name="Fil SRL", kind="member", status="active")
-    db.session.add(org)
+    org = make_organisation("Fil SRL")
     db.session.commit()
     tag = db.session.scalar(select(Tag).where(Tag.code == "fabric-scraps"))
     response = logged_in.post(

@@ -1,4 +1,5 @@
-"""Helpers shared by the tests: services that must exist in CI, and small factories."""
+"""External services some tests need (PostgreSQL, SMTP, chromium): skip them when missing on a
+developer's machine, fail in CI."""
 
 import os
 

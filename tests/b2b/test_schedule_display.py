@@ -7,12 +7,7 @@ from flask_babel import force_locale
 from app.b2b import pdf
 from app.b2b.queries import make_participant_token
 from app.extensions import db as _db
-from tests.b2b.factories_schedule import (
-    make_run,
-    make_schedule_session,
-    participants_of,
-    tables_of,
-)
+from tests.factories import make_run, make_schedule_session, participants_of, tables_of
 
 EN = {"Accept-Language": "en"}
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.events.factories import make_event
+from tests.factories import make_event
 
 EN = {"Accept-Language": "en"}
 
