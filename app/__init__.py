@@ -19,6 +19,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
         options.setdefault("connect_args", {"timeout": 30})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
+    # Imports inside the factory: every app module imports this package first, so importing
+    # the blueprints at module level would run before the modules they need exist (a cycle).
     from app import i18n, web
     from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 

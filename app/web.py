@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.auth.links import LinkError, link_refused
+from app.auth.models import User
 from app.extensions import db, login_manager
 from app.i18n import current_language
 
@@ -86,8 +87,6 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from app.auth.models import User
-
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
     login_manager.login_view = "auth.login"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import format_datetime, format_time
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -26,6 +27,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.b2b.models import MeetingFeedback, MeetingOutcome, SessionStatus
+from app.b2b.services import ItemData
 from app.events.admin_forms import LocalDateTimeField
 from app.members.models import LANGUAGES
 
@@ -242,8 +244,6 @@ def make_profile_form(participant, language: str, *, sectors, tags, post: bool =
 
 def profile_values(form: ProfileForm, participant) -> dict:
     """Return the keyword arguments of services.update_profile from a valid form."""
-    from app.b2b.services import ItemData
-
     by_id = {str(s.id): s for s in participant.session.slots}
     return {
         "sectors": form.sectors.data or [],
@@ -258,7 +258,5 @@ def profile_values(form: ProfileForm, participant) -> dict:
 
 def slot_label(slot) -> str:
     """Return "S01 · Thu 20 May 14:00–14:20" in Brussels time and the current locale."""
-    from flask_babel import format_datetime, format_time
-
     return (f"{slot.code} · {format_datetime(slot.starts_at, 'EEE d MMM HH:mm')}"
             f"–{format_time(slot.ends_at, 'HH:mm')}")

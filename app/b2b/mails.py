@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from flask import current_app, render_template
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -90,8 +91,6 @@ def _line(notification: B2BNotification, language: str) -> str | None:
         deadline = notification.participant.session.request_deadline_at
         if deadline is None:
             return None
-        from flask_babel import format_datetime
-
         return _("Meeting requests close on %(when)s: make yours now.",
                  when=format_datetime(deadline, "full"))
     if request is None:

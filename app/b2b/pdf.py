@@ -41,7 +41,7 @@ def table_sheet_html(run: ScheduleRun, table: B2BTable) -> str:
 
 def to_pdf(html: str) -> bytes:
     """Render HTML to PDF bytes with WeasyPrint (no network: only inline styles)."""
-    import weasyprint
+    import weasyprint  # slow import (about 3 s, Pango): only when a PDF is asked for
 
     return weasyprint.HTML(string=html).write_pdf()
 

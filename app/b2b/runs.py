@@ -30,7 +30,7 @@ from app.extensions import db
 from app.jobs.models import Job, JobStatus
 from app.jobs.registry import enqueue, job
 from app.jobs.services import STALE_REASON
-from app.jobs.worker import heartbeat
+from app.jobs.worker import current_job_id, heartbeat
 from app.text import one_line
 from matchmaking import measure
 
@@ -222,8 +222,6 @@ def write_progress(run_id: int, best_value: float, bound: float, *,
 
 
 def _current_job_id() -> int | None:
-    from app.jobs.worker import current_job_id
-
     return current_job_id()
 
 
