@@ -2,10 +2,10 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, select, text
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Session, registry
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -76,3 +76,20 @@ def enum_type(enum_cls: type, name: str | None = None) -> "SAEnum":
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+def lock_row(session: Session, obj):
+    """Take the row lock of a model object for the rest of the transaction; return it reloaded.
+
+    PostgreSQL locks the row (SELECT ... FOR UPDATE). SQLite has no row locks: a no-op UPDATE
+    takes the database's write lock first (pysqlite opens the transaction at the first write,
+    so this acts as BEGIN IMMEDIATE and no earlier read can go stale). The reload
+    (populate_existing) picks up what a transaction that held the lock meanwhile changed.
+    """
+    model = type(obj)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text(f"UPDATE {model.__table__.name} SET id = id WHERE id = :id"),
+                        {"id": obj.id})
+    return session.execute(
+        select(model).where(model.id == obj.id).with_for_update()
+        .execution_options(populate_existing=True)).scalar_one()

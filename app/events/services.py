@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import select, text, update
+from sqlalchemy import update
 
-from app.db import utc_now
+from app.db import lock_row, utc_now
 from app.events import mails, queries
 from app.events.models import (
     Audience,
@@ -51,12 +51,7 @@ class RegistrationError(ValueError):
 
 def lock_event(event: Event) -> Event:
     """Take the event's lock for the rest of the transaction and reload its row."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(text("UPDATE events SET id = id WHERE id = :id"), {"id": event.id})
-    db.session.execute(
-        select(Event).where(Event.id == event.id).with_for_update()
-        .execution_options(populate_existing=True))
-    return event
+    return lock_row(db.session, event)
 
 
 # --- checks -------------------------------------------------------------------------------

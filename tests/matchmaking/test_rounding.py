@@ -11,7 +11,7 @@ from matchmaking.bound import BackgroundBound, coverage_bound, solve_relaxation
 from matchmaking.greedy import best_greedy, fill_greedy, locked_placements, start_board
 from matchmaking.lns import resolve_part
 from matchmaking.rounding import polish_doubtful, round_columns, round_pairs
-from matchmaking.rules import FREE, VALUE_SCALE, Index
+from matchmaking.rules import FREE, VALUE_SCALE, Index, value_of
 from tests.matchmaking.builders import make_problem, request
 
 SMALL = Size(participants=40, slots=6, tables=6, requests_per_person=4)
@@ -19,10 +19,6 @@ SMALL = Size(participants=40, slots=6, tables=6, requests_per_person=4)
 
 def small_index(seed=3):
     return Index(load_problem(generate(SMALL, seed)))
-
-
-def value_of(index, board):
-    return sum(index.pairs[k].value for k in board.placed)
 
 
 def schedule_of(index, board):
@@ -41,7 +37,7 @@ def test_rounded_relaxation_is_a_valid_schedule_below_the_bound(method):
 
     assert relaxation.exact == (method == "GLOP")
     assert check(index.problem, schedule_of(index, board)) == []
-    assert 0 < value_of(index, board) <= relaxation.bound
+    assert 0 < value_of(index, board.placed) <= relaxation.bound
 
 
 def test_exact_relaxation_rounds_close_to_its_bound():
@@ -53,19 +49,19 @@ def test_exact_relaxation_rounds_close_to_its_bound():
     fill_greedy(index, board)
 
     # The time-indexed LP is nearly integral on realistic instances.
-    assert value_of(index, board) >= 0.97 * relaxation.bound
+    assert value_of(index, board.placed) >= 0.97 * relaxation.bound
 
 
 def test_polish_never_lowers_the_value_and_stays_valid():
     index = small_index(seed=5)
     relaxation = solve_relaxation(index, 30, "GLOP")
     board = best_greedy(index, {}, {})
-    before = value_of(index, board)
+    before = value_of(index, board.placed)
 
     polish_doubtful(index, board, relaxation.columns, fixed=set(),
                     deadline=time.monotonic() + 5, workers=1)
 
-    assert before <= value_of(index, board) <= relaxation.bound
+    assert before <= value_of(index, board.placed) <= relaxation.bound
     assert check(index.problem, schedule_of(index, board)) == []
 
 
@@ -99,7 +95,7 @@ def test_resolve_part_prefers_more_people_met_at_equal_value():
 
     met = {p for k in board.placed for p in k}
     assert improved is True
-    assert value_of(index, board) == 6 * VALUE_SCALE
+    assert value_of(index, board.placed) == 6 * VALUE_SCALE
     assert met >= {3, 4} and len(met) == 4
 
 
@@ -127,4 +123,4 @@ def test_resolve_part_with_a_pair_listed_twice_counts_it_once():
     resolve_part(index, board, index.candidates + twice, None, set(), 5.0, 1, 0)
 
     assert len(board.placed) == 2 and (2, 3) in board.placed
-    assert value_of(index, board) == 5 * VALUE_SCALE
+    assert value_of(index, board.placed) == 5 * VALUE_SCALE
