@@ -1,3 +1,3 @@
 """Root pytest configuration: shared fixture plugins."""
 
-pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.live"]
+pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.live", "tests.fixtures.race"]

@@ -4,15 +4,12 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from app import create_app
 from app.b2b import editing, publication, runs
 from app.b2b.models import B2BSession, B2BTable, Meeting, PublishedMeeting, ScheduleRun, Slot
 from app.extensions import db
 from app.mail.models import OutboxMessage
-from config import TestingConfig
-from tests.external import postgres_url, require_service
 from tests.factories import (
     make_run,
     make_schedule_session,
@@ -25,38 +22,6 @@ from tests.factories import (
 #: Seconds each organiser's transaction stays open after its change: without the session
 #: lock the other one checks the schedule as it was in the meantime.
 HOLD = 0.5
-
-
-def _make_app(url: str, **engine_options):
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url,
-                     SQLALCHEMY_ENGINE_OPTIONS=engine_options)
-    with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        db.create_all()
-    return app
-
-
-@pytest.fixture
-def sqlite_app(tmp_path):
-    # A waiting writer sleeps in SQLite's busy handler instead of failing.
-    app = _make_app(f"sqlite:///{tmp_path / 'race.sqlite'}", connect_args={"timeout": 60})
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture
-def postgres_app():
-    url = postgres_url()
-    require_service(url is not None, "no PostgreSQL (set TEST_POSTGRES_URL)")
-    app = _make_app(url)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _in_threads(app, works) -> list[BaseException]:

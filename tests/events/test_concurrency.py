@@ -4,50 +4,15 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from app import create_app
 from app.db import utc_now
 from app.events import services
 from app.events.models import Event, Registration, RegistrationStatus
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.members.models import Person
-from config import TestingConfig
-from tests.external import postgres_url, require_service
 from tests.factories import make_event
-
-
-def _make_app(url: str, **engine_options):
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url,
-                     SQLALCHEMY_ENGINE_OPTIONS=engine_options)
-    with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        db.create_all()
-    return app
-
-
-@pytest.fixture
-def sqlite_app(tmp_path):
-    # A waiting writer sleeps in SQLite's busy handler instead of failing.
-    app = _make_app(f"sqlite:///{tmp_path / 'race.sqlite'}", connect_args={"timeout": 60})
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture
-def postgres_app():
-    url = postgres_url()
-    require_service(url is not None, "no PostgreSQL (set TEST_POSTGRES_URL)")
-    app = _make_app(url, pool_size=40, max_overflow=10, pool_timeout=60)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _in_threads(app, count: int, work) -> list[BaseException]:
