@@ -165,6 +165,7 @@ class _Mailer:
         self._times: dict[tuple[int, str], dict] = {}
 
     def uid(self, pair: Pair) -> str:
+        """Return the calendar UID of a pair's meeting (the same for both people)."""
         a, b = self.participants[pair[0]], self.participants[pair[1]]
         return meeting_uid(self.session.id, a.person_id, b.person_id, self.domain)
 

@@ -43,6 +43,7 @@ def _registrations_url(event: Event) -> str:
 
 @organiser_page("/<int:event_id>/registrations")
 def admin_registrations(event_id: int):
+    """List an event's registrations by status, searched by name, email or organisation."""
     event = _event(event_id)
     status = request.args.get("status") or None
     if status not in {s.value for s in RegistrationStatus}:
@@ -58,6 +59,7 @@ def admin_registrations(event_id: int):
 
 @organiser_page("/<int:event_id>/registrations/new", methods=["GET", "POST"])
 def admin_add_registration(event_id: int):
+    """Register someone by hand, as the organiser, answering the event's questions."""
     event = _event(event_id)
     form = make_registration_form(event, current_language())
     if request.method == "GET":
@@ -127,6 +129,7 @@ def _run(action, success: str, event: Event, default: str | None = None):
 @organiser_page("/<int:event_id>/registrations/<int:registration_id>/approve",
                 methods=["POST"])
 def admin_approve(event_id: int, registration_id: int):
+    """Approve a registration that awaits approval."""
     event, registration, _form = _registration_action(event_id, registration_id)
     return _run(lambda: services.approve_registration(registration),
                 _("Registration approved."), event)
@@ -134,6 +137,7 @@ def admin_approve(event_id: int, registration_id: int):
 
 @organiser_page("/<int:event_id>/registrations/<int:registration_id>/move", methods=["POST"])
 def admin_move(event_id: int, registration_id: int):
+    """Move a registration to confirmed or to the waiting list."""
     event, registration, form = _registration_action(event_id, registration_id, MoveForm)
     target = RegistrationStatus(form.status.data)
     return _run(lambda: services.move_registration(registration, target),
@@ -143,6 +147,7 @@ def admin_move(event_id: int, registration_id: int):
 
 @organiser_page("/<int:event_id>/registrations/<int:registration_id>/cancel", methods=["POST"])
 def admin_cancel_registration(event_id: int, registration_id: int):
+    """Cancel a registration on the participant's behalf."""
     event, registration, _form = _registration_action(event_id, registration_id)
     return _run(lambda: services.cancel_registration(registration, by_organiser=True),
                 _("Registration cancelled."), event)
@@ -151,6 +156,7 @@ def admin_cancel_registration(event_id: int, registration_id: int):
 @organiser_page("/<int:event_id>/registrations/<int:registration_id>/check-in",
                 methods=["POST"])
 def admin_check_in(event_id: int, registration_id: int):
+    """Check a participant in, then return to the check-in page."""
     event, registration, _form = _registration_action(event_id, registration_id)
     return _run(lambda: admin_services.check_in(registration),
                 _("%(name)s is checked in.", name=registration.person.full_name), event,
@@ -160,6 +166,7 @@ def admin_check_in(event_id: int, registration_id: int):
 @organiser_page("/<int:event_id>/registrations/<int:registration_id>/undo-check-in",
                 methods=["POST"])
 def admin_undo_check_in(event_id: int, registration_id: int):
+    """Undo a participant's check-in, then return to the check-in page."""
     event, registration, _form = _registration_action(event_id, registration_id)
     return _run(lambda: admin_services.undo_check_in(registration),
                 _("Check-in of %(name)s undone.", name=registration.person.full_name), event,
@@ -169,6 +176,7 @@ def admin_undo_check_in(event_id: int, registration_id: int):
 @organiser_page("/<int:event_id>/registrations/<int:registration_id>/no-show",
                 methods=["POST"])
 def admin_no_show(event_id: int, registration_id: int):
+    """Set or clear the no-show mark of one registration."""
     event, registration, form = _registration_action(event_id, registration_id, NoShowForm)
     value = form.value.data == "1"
     message = _("Marked as no-show.") if value else _("No-show mark removed.")
@@ -177,6 +185,7 @@ def admin_no_show(event_id: int, registration_id: int):
 
 @organiser_page("/<int:event_id>/no-shows", methods=["POST"])
 def admin_mark_no_shows(event_id: int):
+    """Mark every confirmed participant not checked in as a no-show."""
     event = _event(event_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -194,6 +203,7 @@ def admin_mark_no_shows(event_id: int):
 
 @organiser_page("/<int:event_id>/check-in")
 def admin_check_in_page(event_id: int):
+    """Show the check-in page: confirmed participants, searchable, with a check-in button each."""
     event = _event(event_id)
     search = (request.args.get("q") or "").strip()
     registrations = attendance.get_registrations(
@@ -205,6 +215,7 @@ def admin_check_in_page(event_id: int):
 
 @organiser_page("/<int:event_id>/attendance-sheet")
 def admin_attendance_sheet(event_id: int):
+    """Show the printable attendance sheet of the confirmed participants."""
     event = _event(event_id)
     return render_template("events/admin/sheet.html", event=event, lang=current_language(),
                            registrations=attendance.get_confirmed(event))
@@ -212,6 +223,7 @@ def admin_attendance_sheet(event_id: int):
 
 @organiser_page("/<int:event_id>/registrations.csv")
 def admin_export_csv(event_id: int):
+    """Download the event's registrations as CSV."""
     event = _event(event_id)
     filename = f"event-{event.id}-registrations.csv"
     return Response(
@@ -222,6 +234,7 @@ def admin_export_csv(event_id: int):
 
 @organiser_page("/<int:event_id>/message", methods=["GET", "POST"])
 def admin_message(event_id: int):
+    """Write a message to every confirmed participant and queue it in the outbox."""
     event = _event(event_id)
     form = MessageForm()
     if form.validate_on_submit():

@@ -40,6 +40,7 @@ def _event(event_id: int) -> Event:
 
 @bp.context_processor
 def event_labels():
+    """Give the events templates the labels of kinds, audiences, statuses and question kinds."""
     return {
         "EVENT_KIND_LABELS": KIND_LABELS, "AUDIENCE_LABELS": AUDIENCE_LABELS,
         "QUESTION_KIND_LABELS": QUESTION_KIND_LABELS,
@@ -55,6 +56,7 @@ def event_labels():
 
 @organiser_page("")
 def admin_list():
+    """List the upcoming events, or the past ones with `?show=past`."""
     show = "past" if request.args.get("show") == "past" else "upcoming"
     events = attendance.get_organiser_events(past=show == "past")
     return render_template("events/admin/list.html", events=events, show=show,
@@ -74,11 +76,13 @@ def _event_form(event: Event | None) -> EventForm:
 
 @organiser_page("/new", methods=["GET", "POST"])
 def admin_new():
+    """Create an event."""
     return _edit_event(None)
 
 
 @organiser_page("/<int:event_id>/edit", methods=["GET", "POST"])
 def admin_edit(event_id: int):
+    """Edit an event's details."""
     return _edit_event(_event(event_id))
 
 
@@ -98,6 +102,7 @@ def _edit_event(event: Event | None):
 
 @organiser_page("/<int:event_id>")
 def admin_event(event_id: int):
+    """Show one event to the organisers: details, programme, questions and registration counts."""
     event = _event(event_id)
     return render_template(
         "events/admin/event.html", event=event, lang=current_language(),
@@ -107,6 +112,7 @@ def admin_event(event_id: int):
 
 @organiser_page("/<int:event_id>/publish", methods=["POST"])
 def admin_publish(event_id: int):
+    """Publish a draft event, or flash why it cannot be published yet."""
     event = _event(event_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -122,6 +128,7 @@ def admin_publish(event_id: int):
 
 @organiser_page("/<int:event_id>/duplicate", methods=["GET", "POST"])
 def admin_duplicate(event_id: int):
+    """Copy an event to another date as a draft, then open the copy for editing."""
     event = _event(event_id)
     form = DuplicateForm()
     if request.method == "GET":
@@ -139,6 +146,7 @@ def admin_duplicate(event_id: int):
 
 @organiser_page("/<int:event_id>/cancel", methods=["GET", "POST"])
 def admin_cancel(event_id: int):
+    """Confirm and cancel an event; everyone registered is told by mail."""
     event = _event(event_id)
     form = ConfirmForm()
     if event.status == EventStatus.CANCELLED:
@@ -158,11 +166,13 @@ def admin_cancel(event_id: int):
 
 @organiser_page("/<int:event_id>/programme/new", methods=["GET", "POST"])
 def admin_new_programme_item(event_id: int):
+    """Add an item to an event's programme."""
     return _edit_programme_item(_event(event_id), None)
 
 
 @organiser_page("/<int:event_id>/programme/<int:item_id>/edit", methods=["GET", "POST"])
 def admin_edit_programme_item(event_id: int, item_id: int):
+    """Edit one item of an event's programme."""
     event = _event(event_id)
     return _edit_programme_item(event, get_owned_or_404(ProgrammeItem, item_id, event_id=event.id))
 
@@ -188,6 +198,7 @@ def _edit_programme_item(event: Event, item: ProgrammeItem | None):
 
 @organiser_page("/<int:event_id>/programme/<int:item_id>/delete", methods=["POST"])
 def admin_delete_programme_item(event_id: int, item_id: int):
+    """Delete one item of an event's programme."""
     event = _event(event_id)
     item = get_owned_or_404(ProgrammeItem, item_id, event_id=event.id)
     if not ConfirmForm().validate_on_submit():
@@ -202,11 +213,13 @@ def admin_delete_programme_item(event_id: int, item_id: int):
 
 @organiser_page("/<int:event_id>/questions/new", methods=["GET", "POST"])
 def admin_new_question(event_id: int):
+    """Add a registration question to an event."""
     return _edit_question(_event(event_id), None)
 
 
 @organiser_page("/<int:event_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
 def admin_edit_question(event_id: int, question_id: int):
+    """Edit one of an event's registration questions."""
     event = _event(event_id)
     return _edit_question(event, get_owned_or_404(Question, question_id, event_id=event.id))
 
@@ -228,6 +241,7 @@ def _edit_question(event: Event, question: Question | None):
 
 @organiser_page("/<int:event_id>/questions/<int:question_id>/delete", methods=["POST"])
 def admin_delete_question(event_id: int, question_id: int):
+    """Delete one of an event's registration questions."""
     event = _event(event_id)
     question = get_owned_or_404(Question, question_id, event_id=event.id)
     if not ConfirmForm().validate_on_submit():
@@ -240,6 +254,7 @@ def admin_delete_question(event_id: int, question_id: int):
 
 @organiser_page("/<int:event_id>/questions/<int:question_id>/move", methods=["POST"])
 def admin_move_question(event_id: int, question_id: int):
+    """Move a registration question up or down in the form."""
     event = _event(event_id)
     question = get_owned_or_404(Question, question_id, event_id=event.id)
     form = QuestionMoveForm()
