@@ -34,6 +34,7 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse naive datetimes and store aware ones in UTC."""
         if value is None:
             return None
         if not isinstance(value, datetime):
@@ -46,6 +47,7 @@ class UTCDateTime(TypeDecorator):
         return value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Return a stored datetime as aware UTC, whatever the database gave back."""
         if value is None:
             return None
         if value.tzinfo is None:

@@ -87,6 +87,7 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
+        """Return the account of a session's user id, or None when it is not a number."""
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
     login_manager.login_view = "auth.login"
@@ -95,6 +96,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        """Explain an expired or foreign form instead of a bare 400."""
         return _render_error(
             400,
             str(
@@ -109,6 +111,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        """Render the error page of an HTTP error, keeping a 400's own description."""
         description = None
         if (
             error.code == 400
@@ -120,11 +123,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
+        """Log an unhandled error, roll the transaction back and render the 500 page."""
         app.logger.exception("Unhandled error")
         db.session.rollback()
         return _render_error(500)
 
     def has_endpoint(endpoint: str) -> bool:
+        """Tell templates whether a page exists, so menus skip missing packages."""
         return endpoint in app.view_functions
 
     app.jinja_env.globals["has_endpoint"] = has_endpoint
@@ -135,6 +140,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject_language():
+        """Give templates the current language and the languages on offer."""
         return {
             "current_language": current_language(),
             "languages": app.config["LANGUAGES"],
@@ -142,6 +148,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
+        """Add the security headers every response carries, unless a view set them."""
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -15,8 +15,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from app.invites.ics import CalendarItem, Party, build_feed, build_invite, meeting_uid
+from app.invites.ics import build_feed, build_invite
+from app.invites.items import CalendarItem, Party
 from app.invites.messages import build_imip_message
+from app.invites.uids import meeting_uid
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DOMAIN = "clustermeet.example.be"

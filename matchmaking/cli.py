@@ -18,6 +18,7 @@ class _Parser(argparse.ArgumentParser):
     """Argument parser that reports a usage error on one line and exits 2."""
 
     def error(self, message: str):  # type: ignore[override]
+        """Print the usage error on one line and exit with status 2."""
         sys.stderr.write(f"{self.prog}: error: {message}\n")
         raise SystemExit(2)
 

@@ -59,14 +59,17 @@ class _Reader:
         self.file = file
 
     def fail(self, field: str, reason: str) -> ProblemError:
+        """Return the ProblemError for a field of this file."""
         return ProblemError(self.file, field, reason)
 
     def obj(self, value: Any, field: str) -> Mapping[str, Any]:
+        """Return `value` if it is a JSON object, else fail."""
         if not isinstance(value, Mapping):
             raise self.fail(field, "expected an object")
         return value
 
     def list(self, parent: Mapping[str, Any], key: str, field: str, required: bool = False) -> list:
+        """Return the list under `key` (empty when absent, unless required)."""
         if key not in parent or parent[key] is None:
             if required:
                 raise self.fail(field, "missing")
@@ -77,6 +80,7 @@ class _Reader:
         return value
 
     def str(self, parent: Mapping[str, Any], key: str, field: str, required: bool = True):
+        """Return the string under `key`, or None when absent and not required."""
         if key not in parent or parent[key] is None:
             if required:
                 raise self.fail(field, "missing")
@@ -87,6 +91,7 @@ class _Reader:
         return value
 
     def int(self, parent: Mapping[str, Any], key: str, field: str):
+        """Return the integer under `key`, or None when absent; booleans are refused."""
         value = parent.get(key)
         if value is None:
             return None
@@ -95,6 +100,7 @@ class _Reader:
         return value
 
     def ref(self, parent: Mapping[str, Any], key: str, field: str, known, kind: str) -> str:
+        """Return the id under `key` after checking it names a known object of `kind`."""
         value = self.str(parent, key, field)
         if value not in known:
             raise self.fail(field, f"unknown {kind} {value!r}")

@@ -34,8 +34,10 @@ from app.events.models import (
     RegistrationStatus,
 )
 from app.extensions import db
-from app.invites.ics import Attendee, CalendarItem, Method, Party, build_invite, registration_uid
+from app.invites.ics import Method, build_invite
+from app.invites.items import Attendee, CalendarItem, Party
 from app.invites.messages import build_imip_message, build_plain_message
+from app.invites.uids import registration_uid
 from app.mail.models import OutboxMessage
 from app.mail.services import queue_message
 from app.members.models import (

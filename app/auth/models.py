@@ -29,6 +29,7 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        """Tell Flask-Login whether this account may log in."""
         return self.is_active_account
 
     def set_password(self, password: str) -> None:

@@ -15,6 +15,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def login():
+    """Show the login form and log the organiser in (rate-limited against guessing)."""
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
@@ -31,6 +32,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Log the current account out and go back to the home page."""
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))

@@ -43,11 +43,15 @@ PROFILE_LANGUAGES = (*LANGUAGES, "de")
 
 
 class MultiCheckboxField(SelectMultipleField):
+    """Show a multiple choice as a list of checkboxes."""
+
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
 class SessionForm(FlaskForm):
+    """Edit a B2B session: its event, title, status and matchmaking settings."""
+
     event_id = SelectField(_l("Event"), coerce=int)
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
     status = SelectField(_l("Status"), choices=[(s.value, STATUS_LABELS[s.value])
@@ -66,6 +70,8 @@ class SessionForm(FlaskForm):
 
 
 class SlotPlanForm(FlaskForm):
+    """Create a session's slots from a daily time range, a slot length and an optional break."""
+
     first_day = DateField(_l("First day"), validators=[DataRequired()])
     last_day = DateField(_l("Last day (several days)"), validators=[Optional()])
     start = TimeField(_l("Start"), validators=[DataRequired()])
@@ -78,17 +84,21 @@ class SlotPlanForm(FlaskForm):
     submit = SubmitField(_l("Generate the slots"))
 
     def validate_last_day(self, field):
+        """Refuse a last day before the first one or more than two weeks after it."""
         if field.data and self.first_day.data and field.data < self.first_day.data:
             raise ValidationError(_l("The last day cannot be before the first."))
         if field.data and self.first_day.data and (field.data - self.first_day.data).days > 14:
             raise ValidationError(_l("A session lasts two weeks at most."))
 
     def validate_break_end(self, field):
+        """Require both ends of the break or neither."""
         if bool(field.data) != bool(self.break_start.data):
             raise ValidationError(_l("Give both ends of the break, or neither."))
 
 
 class SlotForm(FlaskForm):
+    """Add one meeting slot by hand."""
+
     day = DateField(_l("Day"), validators=[DataRequired()])
     start = TimeField(_l("Start"), validators=[DataRequired()])
     end = TimeField(_l("End"), validators=[DataRequired()])
@@ -96,6 +106,8 @@ class SlotForm(FlaskForm):
 
 
 class TablesForm(FlaskForm):
+    """Add a number of meeting tables in one go."""
+
     count = IntegerField(_l("Number of tables to add"), default=1,
                          validators=[DataRequired(), NumberRange(min=1, max=500)])
     location = StringField(_l("Location (room, hall)"), validators=[Optional(), Length(max=200)])
@@ -103,12 +115,16 @@ class TablesForm(FlaskForm):
 
 
 class TableForm(FlaskForm):
+    """Rename or move one meeting table."""
+
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Save"))
 
 
 class ParticipantSettingsForm(FlaskForm):
+    """Set a participant's meeting cap, fixed stand and absence."""
+
     max_meetings = IntegerField(_l("Meetings at most (empty: the session's default)"),
                                 validators=[Optional(), NumberRange(min=0, max=200)])
     table_id = SelectField(_l("Fixed stand"), coerce=int)
@@ -117,12 +133,16 @@ class ParticipantSettingsForm(FlaskForm):
 
 
 class PairForm(FlaskForm):
+    """Name two participants for a pair rule (a meeting to force or to forbid)."""
+
     a = SelectField(_l("Participant"), validators=[DataRequired()])
     b = SelectField(_l("Meets"), validators=[DataRequired()])
     submit = SubmitField(_l("Add"))
 
 
 class ImportForm(FlaskForm):
+    """Upload a matchmaking problem file to import into a session."""
+
     file = FileField(_l("Problem file (b2b-problem/1 JSON)"), validators=[FileRequired()])
     submit = SubmitField(_l("Import"))
 
@@ -134,12 +154,16 @@ class ActionForm(FlaskForm):
 
 
 class ItemForm(Form):
+    """One offer or need of a participant's profile (a subform of ProfileForm)."""
+
     kind = SelectField(_l("Kind"), choices=[("offer", _l("Offer")), ("need", _l("Need"))])
     title = StringField(_l("Description"), validators=[Optional(), Length(max=200)])
     tags = SelectMultipleField(_l("Tags"), validators=[Optional()])
 
 
 class ProfileForm(FlaskForm):
+    """Let a participant describe themself: sectors, languages, text, offers and needs."""
+
     sectors = MultiCheckboxField(_l("Sectors"))
     languages = MultiCheckboxField(_l("Languages you speak"),
                                    choices=[(c, LANGUAGE_LABELS[c]) for c in PROFILE_LANGUAGES])
@@ -150,6 +174,8 @@ class ProfileForm(FlaskForm):
 
 
 class RequestForm(FlaskForm):
+    """Ask another participant for a meeting, with a priority and an optional message."""
+
     to = HiddenField(validators=[DataRequired()])
     priority = SelectField(_l("How much do you want this meeting?"), coerce=int,
                            choices=[(p, label) for p, label in PRIORITY_LABELS.items()],

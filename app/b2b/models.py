@@ -22,6 +22,8 @@ from app.members.models import Person, ProfileItemKind, Tag
 
 
 class SessionStatus(enum.StrEnum):
+    """Stage of a B2B session, from preparation to a published schedule."""
+
     DRAFT = "draft"
     #: Participants fill profiles and make requests.
     OPEN = "open"
@@ -31,6 +33,8 @@ class SessionStatus(enum.StrEnum):
 
 
 class RequestStatus(enum.StrEnum):
+    """Answer given to a meeting request."""
+
     PENDING = "pending"
     ACCEPTED = "accepted"
     DECLINED = "declined"
@@ -38,6 +42,8 @@ class RequestStatus(enum.StrEnum):
 
 
 class RunStatus(enum.StrEnum):
+    """Progress of a schedule run in the background worker."""
+
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
@@ -199,18 +205,22 @@ class Participant(db.Model):
 
     @property
     def languages(self) -> list[str]:
+        """Return the codes of the languages the participant speaks."""
         return [c for c in self.languages_raw.split(",") if c]
 
     @languages.setter
     def languages(self, values) -> None:
+        """Store the language codes once each, sorted."""
         self.languages_raw = ",".join(sorted(set(values)))
 
     @property
     def sectors(self) -> list[str]:
+        """Return the codes of the participant's sectors."""
         return [c for c in self.sectors_raw.split(",") if c]
 
     @sectors.setter
     def sectors(self, values) -> None:
+        """Store the sector codes once each, sorted."""
         self.sectors_raw = ",".join(sorted(set(values)))
 
     def __repr__(self) -> str:

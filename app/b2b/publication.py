@@ -41,8 +41,10 @@ from app.b2b.schedule_diff import Diff, Pair, Placement, compare, placements, st
 from app.db import utc_now
 from app.extensions import db
 from app.i18n import current_language, in_language, language_or_default
-from app.invites.ics import Attendee, CalendarItem, Method, build_invite, meeting_uid
+from app.invites.ics import Method, build_invite
+from app.invites.items import Attendee, CalendarItem
 from app.invites.messages import build_imip_message, build_plain_message
+from app.invites.uids import meeting_uid
 from app.mail.identity import cluster_domain, cluster_organizer, cluster_sender
 from app.mail.models import InviteSequence
 from app.mail.services import queue_message
@@ -163,6 +165,7 @@ class _Mailer:
         self._times: dict[tuple[int, str], dict] = {}
 
     def uid(self, pair: Pair) -> str:
+        """Return the calendar UID of a pair's meeting (the same for both people)."""
         a, b = self.participants[pair[0]], self.participants[pair[1]]
         return meeting_uid(self.session.id, a.person_id, b.person_id, self.domain)
 

@@ -184,9 +184,11 @@ class _ProgressTicker:
             self._latest = (float(best_value), float(bound))
 
     def start(self) -> None:
+        """Start writing the reported progress to the run in the background."""
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop the progress thread and write the last reported figures."""
         self._stop.set()
         self._thread.join(timeout=10)
         self.tick()  # the last figures the solver reported

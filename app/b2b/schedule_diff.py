@@ -37,6 +37,7 @@ class Diff:
 
     @property
     def empty(self) -> bool:
+        """Tell whether nothing was added, moved or removed."""
         return not (self.added or self.moved or self.removed)
 
 

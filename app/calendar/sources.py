@@ -13,7 +13,8 @@ from app.events.display import calendar_end, event_location, invite_uid, is_all_
 from app.events.models import Event, EventStatus, Registration, RegistrationStatus
 from app.extensions import db
 from app.i18n import in_language
-from app.invites.ics import Attendee, CalendarItem, ItemStatus, event_uid
+from app.invites.items import Attendee, CalendarItem, ItemStatus
+from app.invites.uids import event_uid
 from app.mail.identity import cluster_domain, cluster_organizer
 from app.mail.models import InviteSequence
 from app.members.models import Person

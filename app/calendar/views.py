@@ -53,6 +53,7 @@ def feed_urls(token: str, endpoint: str = "calendar.person_feed") -> tuple[str, 
 @bp.get("/<token>.ics")
 @limiter.limit(lambda: current_app.config["MANAGE_RATE_LIMIT"])
 def person_feed(token: str):
+    """Serve a person's private calendar feed, found by its secret token."""
     person = services.get_person_by_feed_token(token)
     if person is None:
         abort(404)
@@ -64,12 +65,14 @@ def person_feed(token: str):
 
 @bp.get("/public.ics")
 def public_feed():
+    """Serve the public feed of the cluster's published events."""
     items, removed = sources.public_feed()
     return _feed_response(items, removed, name=current_app.config["CLUSTER_NAME"])
 
 
 @bp.get("/organiser/<token>.ics")
 def organiser_feed(token: str):
+    """Serve the organisers' feed, drafts included, to the holder of a valid organiser token."""
     if services.get_organiser_by_feed_token(token) is None:
         abort(404)
     items, removed = sources.public_feed(include_drafts=True)
@@ -104,6 +107,7 @@ def subscribe(manage_token: str):
 @bp.route("/organiser", methods=["GET", "POST"])
 @login_required
 def organiser_subscribe():
+    """Let an organiser create or renew the secret address of their calendar feed."""
     form = FlaskForm()
     new_urls = None
     if form.validate_on_submit():

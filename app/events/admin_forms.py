@@ -59,6 +59,7 @@ class LocalDateTimeField(DateTimeLocalField):
         super().__init__(label, validators, format=formats, **kwargs)
 
     def pre_validate(self, form):
+        """Refuse dates outside the accepted years and local times that do not exist in Brussels."""
         if self.data is not None:
             if not MIN_YEAR <= self.data.year <= MAX_YEAR:
                 raise ValidationError(_l("Give a date between %(start)d and %(end)d.",
@@ -74,10 +75,13 @@ class LocalDateTimeField(DateTimeLocalField):
 
     @property
     def utc_data(self) -> datetime | None:
+        """Return the entered Brussels time as an aware UTC datetime, or None."""
         return to_utc(self.data) if self.data is not None else None
 
 
 class MultiCheckboxField(SelectMultipleField):
+    """Show a multiple choice as a list of checkboxes."""
+
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
@@ -90,6 +94,8 @@ def _text_data(form: FlaskForm, names: tuple[str, ...]) -> dict:
 
 
 class EventForm(FlaskForm):
+    """Edit an event: kind, titles, descriptions, times, place, audience, registration rules."""
+
     kind = SelectField(_l("Kind"), choices=choices(KIND_LABELS))
     title_fr = StringField(_l("Title (French)"), validators=[Length(max=200)])
     title_nl = StringField(_l("Title (Dutch)"), validators=[Optional(), Length(max=200)])
@@ -122,14 +128,17 @@ class EventForm(FlaskForm):
                    "description_en", "venue", "address")
 
     def validate_title_fr(self, field):
+        """Require a title in at least one language."""
         if not any((getattr(self, f"title_{lang}").data or "").strip() for lang in LANGUAGE_LABELS):
             raise ValidationError(_l("Give a title in at least one language."))
 
     def validate_ends_at(self, field):
+        """Require the end after the start."""
         if field.data and self.starts_at.data and field.data <= self.starts_at.data:
             raise ValidationError(_l("The end must be after the start."))
 
     def validate_registration_closes_at(self, field):
+        """Require registrations to close after they open and before the event ends."""
         if field.data and self.ends_at.data and field.data > self.ends_at.data:
             raise ValidationError(_l("Registrations must close before the event ends."))
         opens = self.registration_opens_at.data
@@ -172,6 +181,8 @@ class EventForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
+    """Edit a registration question: its kind, its wording in each language and its options."""
+
     kind = SelectField(_l("Kind of answer"), choices=choices(QUESTION_KIND_LABELS))
     label_fr = StringField(_l("Question (French)"), validators=[Length(max=200)])
     label_nl = StringField(_l("Question (Dutch)"), validators=[Optional(), Length(max=200)])
@@ -182,10 +193,12 @@ class QuestionForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
     def validate_label_fr(self, field):
+        """Require the question in at least one language."""
         if not any((getattr(self, f"label_{lang}").data or "").strip() for lang in LANGUAGE_LABELS):
             raise ValidationError(_l("Give the question in at least one language."))
 
     def validate_choices(self, field):
+        """Require at least one option for a choice question."""
         options = [line for line in (field.data or "").splitlines() if line.strip()]
         if self.kind.data == QuestionKind.CHOICE.value and not options:
             raise ValidationError(_l("A choice question needs at least one option."))
@@ -201,6 +214,8 @@ class QuestionForm(FlaskForm):
 
 
 class ProgrammeItemForm(FlaskForm):
+    """Edit one item of an event's programme."""
+
     starts_at = LocalDateTimeField(_l("Starts (Brussels time)"), validators=[InputRequired()])
     ends_at = LocalDateTimeField(_l("Ends (Brussels time)"), validators=[InputRequired()])
     title_fr = StringField(_l("Title (French)"), validators=[Length(max=200)])
@@ -210,10 +225,12 @@ class ProgrammeItemForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
     def validate_title_fr(self, field):
+        """Require a title in at least one language."""
         if not any((getattr(self, f"title_{lang}").data or "").strip() for lang in LANGUAGE_LABELS):
             raise ValidationError(_l("Give a title in at least one language."))
 
     def validate_ends_at(self, field):
+        """Require the end after the start."""
         if field.data and self.starts_at.data and field.data <= self.starts_at.data:
             raise ValidationError(_l("The end must be after the start."))
 
@@ -232,10 +249,13 @@ class ProgrammeItemForm(FlaskForm):
 
 
 class DuplicateForm(FlaskForm):
+    """Ask for the date of the copy when duplicating an event."""
+
     starts_on = DateField(_l("Date of the new event"), validators=[InputRequired()])
     submit = SubmitField(_l("Duplicate as a draft"))
 
     def validate_starts_on(self, field):
+        """Refuse a date outside the accepted years."""
         if field.data is not None and not MIN_YEAR <= field.data.year <= MAX_YEAR:
             raise ValidationError(_l("Give a date between %(start)d and %(end)d.",
                                      start=MIN_YEAR, end=MAX_YEAR))
@@ -263,6 +283,7 @@ class RegistrationForm(FlaskForm):
 
 
 def answer_field_name(question_id: int) -> str:
+    """Return the name of the form field holding the answer to a question."""
     return f"q_{question_id}"
 
 
@@ -292,19 +313,27 @@ def answers_from(form: FlaskForm, event) -> dict[str, str]:
 
 
 class MoveForm(FlaskForm):
+    """Move a registration to confirmed or to the waiting list."""
+
     status = HiddenField(validators=[AnyOf([RegistrationStatus.CONFIRMED.value,
                                             RegistrationStatus.WAITLISTED.value])])
 
 
 class NoShowForm(FlaskForm):
+    """Set (1) or clear (0) a registration's no-show mark."""
+
     value = HiddenField(validators=[AnyOf(["1", "0"])])
 
 
 class QuestionMoveForm(FlaskForm):
+    """Move a registration question up or down."""
+
     direction = HiddenField(validators=[AnyOf(["up", "down"])])
 
 
 class MessageForm(FlaskForm):
+    """Write a message to every confirmed participant of an event."""
+
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=20000)])
     submit = SubmitField(_l("Send to every confirmed participant"))

@@ -1,10 +1,10 @@
-"""Organisers' event pages: events, programme, questions, registrations, check-in, exports."""
+"""Organisers' event pages: the event list, event details and status, programme, questions.
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+The registration, check-in and export pages are in `admin_registration_views`."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from app.db import utc_now
 from app.events import admin_services, attendance, services
 from app.events.admin_forms import (
     AUDIENCE_LABELS,
@@ -14,14 +14,9 @@ from app.events.admin_forms import (
     ConfirmForm,
     DuplicateForm,
     EventForm,
-    MessageForm,
-    MoveForm,
-    NoShowForm,
     ProgrammeItemForm,
     QuestionForm,
     QuestionMoveForm,
-    answers_from,
-    make_registration_form,
 )
 from app.events.blueprint import bp
 from app.events.models import (
@@ -29,14 +24,11 @@ from app.events.models import (
     EventStatus,
     ProgrammeItem,
     Question,
-    Registration,
-    RegistrationStatus,
 )
 from app.extensions import db
 from app.i18n import current_language
 from app.members import queries as member_queries
 from app.timezone import local_day
-from app.urls import safe_next
 from app.web import get_owned_or_404, organiser_pages
 
 organiser_page = organiser_pages(bp, "/admin/events")
@@ -46,18 +38,9 @@ def _event(event_id: int) -> Event:
     return db.get_or_404(Event, event_id)
 
 
-def _back(default: str) -> str:
-    """Return to the page the action came from (local paths only), else to `default`."""
-    target = request.form.get("next") or ""
-    return target if target and safe_next(target) == target else default
-
-
-def _registrations_url(event: Event) -> str:
-    return url_for(".admin_registrations", event_id=event.id)
-
-
 @bp.context_processor
 def event_labels():
+    """Give the events templates the labels of kinds, audiences, statuses and question kinds."""
     return {
         "EVENT_KIND_LABELS": KIND_LABELS, "AUDIENCE_LABELS": AUDIENCE_LABELS,
         "QUESTION_KIND_LABELS": QUESTION_KIND_LABELS,
@@ -73,6 +56,7 @@ def event_labels():
 
 @organiser_page("")
 def admin_list():
+    """List the upcoming events, or the past ones with `?show=past`."""
     show = "past" if request.args.get("show") == "past" else "upcoming"
     events = attendance.get_organiser_events(past=show == "past")
     return render_template("events/admin/list.html", events=events, show=show,
@@ -92,11 +76,13 @@ def _event_form(event: Event | None) -> EventForm:
 
 @organiser_page("/new", methods=["GET", "POST"])
 def admin_new():
+    """Create an event."""
     return _edit_event(None)
 
 
 @organiser_page("/<int:event_id>/edit", methods=["GET", "POST"])
 def admin_edit(event_id: int):
+    """Edit an event's details."""
     return _edit_event(_event(event_id))
 
 
@@ -116,6 +102,7 @@ def _edit_event(event: Event | None):
 
 @organiser_page("/<int:event_id>")
 def admin_event(event_id: int):
+    """Show one event to the organisers: details, programme, questions and registration counts."""
     event = _event(event_id)
     return render_template(
         "events/admin/event.html", event=event, lang=current_language(),
@@ -125,6 +112,7 @@ def admin_event(event_id: int):
 
 @organiser_page("/<int:event_id>/publish", methods=["POST"])
 def admin_publish(event_id: int):
+    """Publish a draft event, or flash why it cannot be published yet."""
     event = _event(event_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -140,6 +128,7 @@ def admin_publish(event_id: int):
 
 @organiser_page("/<int:event_id>/duplicate", methods=["GET", "POST"])
 def admin_duplicate(event_id: int):
+    """Copy an event to another date as a draft, then open the copy for editing."""
     event = _event(event_id)
     form = DuplicateForm()
     if request.method == "GET":
@@ -157,6 +146,7 @@ def admin_duplicate(event_id: int):
 
 @organiser_page("/<int:event_id>/cancel", methods=["GET", "POST"])
 def admin_cancel(event_id: int):
+    """Confirm and cancel an event; everyone registered is told by mail."""
     event = _event(event_id)
     form = ConfirmForm()
     if event.status == EventStatus.CANCELLED:
@@ -176,11 +166,13 @@ def admin_cancel(event_id: int):
 
 @organiser_page("/<int:event_id>/programme/new", methods=["GET", "POST"])
 def admin_new_programme_item(event_id: int):
+    """Add an item to an event's programme."""
     return _edit_programme_item(_event(event_id), None)
 
 
 @organiser_page("/<int:event_id>/programme/<int:item_id>/edit", methods=["GET", "POST"])
 def admin_edit_programme_item(event_id: int, item_id: int):
+    """Edit one item of an event's programme."""
     event = _event(event_id)
     return _edit_programme_item(event, get_owned_or_404(ProgrammeItem, item_id, event_id=event.id))
 
@@ -206,6 +198,7 @@ def _edit_programme_item(event: Event, item: ProgrammeItem | None):
 
 @organiser_page("/<int:event_id>/programme/<int:item_id>/delete", methods=["POST"])
 def admin_delete_programme_item(event_id: int, item_id: int):
+    """Delete one item of an event's programme."""
     event = _event(event_id)
     item = get_owned_or_404(ProgrammeItem, item_id, event_id=event.id)
     if not ConfirmForm().validate_on_submit():
@@ -220,11 +213,13 @@ def admin_delete_programme_item(event_id: int, item_id: int):
 
 @organiser_page("/<int:event_id>/questions/new", methods=["GET", "POST"])
 def admin_new_question(event_id: int):
+    """Add a registration question to an event."""
     return _edit_question(_event(event_id), None)
 
 
 @organiser_page("/<int:event_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
 def admin_edit_question(event_id: int, question_id: int):
+    """Edit one of an event's registration questions."""
     event = _event(event_id)
     return _edit_question(event, get_owned_or_404(Question, question_id, event_id=event.id))
 
@@ -246,6 +241,7 @@ def _edit_question(event: Event, question: Question | None):
 
 @organiser_page("/<int:event_id>/questions/<int:question_id>/delete", methods=["POST"])
 def admin_delete_question(event_id: int, question_id: int):
+    """Delete one of an event's registration questions."""
     event = _event(event_id)
     question = get_owned_or_404(Question, question_id, event_id=event.id)
     if not ConfirmForm().validate_on_submit():
@@ -258,6 +254,7 @@ def admin_delete_question(event_id: int, question_id: int):
 
 @organiser_page("/<int:event_id>/questions/<int:question_id>/move", methods=["POST"])
 def admin_move_question(event_id: int, question_id: int):
+    """Move a registration question up or down in the form."""
     event = _event(event_id)
     question = get_owned_or_404(Question, question_id, event_id=event.id)
     form = QuestionMoveForm()
@@ -267,200 +264,3 @@ def admin_move_question(event_id: int, question_id: int):
     db.session.commit()
     flash(_("Questions reordered."), "info")
     return redirect(url_for(".admin_event", event_id=event.id) + "#questions")
-
-
-# Registrations ------------------------------------------------------------------------------
-
-@organiser_page("/<int:event_id>/registrations")
-def admin_registrations(event_id: int):
-    event = _event(event_id)
-    status = request.args.get("status") or None
-    if status not in {s.value for s in RegistrationStatus}:
-        status = None
-    search = (request.args.get("q") or "").strip()
-    registrations = attendance.get_registrations(event, status=status, search=search)
-    return render_template(
-        "events/admin/registrations.html", event=event, registrations=registrations,
-        status=status, search=search, counts=attendance.get_status_counts(event),
-        lang=current_language(), started=utc_now() >= event.starts_at,
-    )
-
-
-@organiser_page("/<int:event_id>/registrations/new", methods=["GET", "POST"])
-def admin_add_registration(event_id: int):
-    event = _event(event_id)
-    form = make_registration_form(event, current_language())
-    if request.method == "GET":
-        form.language.data = current_language()
-    if form.validate_on_submit():
-        try:
-            registration, created = services.register(
-                event, **form.to_data(), answers=answers_from(form, event), source="organiser")
-        except services.RegistrationError as error:
-            db.session.rollback()
-            form.email.errors.append(_refusal(error))
-        else:
-            db.session.commit()
-            if created:
-                flash(_("%(name)s is registered (%(status)s).",
-                        name=registration.person.full_name,
-                        status=REGISTRATION_STATUS_LABELS[registration.status]), "success")
-            else:
-                flash(_("%(name)s was registered already (%(status)s).",
-                        name=registration.person.full_name,
-                        status=REGISTRATION_STATUS_LABELS[registration.status]), "info")
-            return redirect(_registrations_url(event))
-    status = 400 if request.method == "POST" else 200
-    return render_template("events/admin/form.html", form=form, event=event,
-                           title=_("Register someone"), back=_registrations_url(event)), status
-
-
-def _registration_action(event_id: int, registration_id: int, form_class=ConfirmForm):
-    """Load the event, its registration and the validated form, or stop with 404/400."""
-    event = _event(event_id)
-    registration = get_owned_or_404(Registration, registration_id, event_id=event.id)
-    form = form_class()
-    if not form.validate_on_submit():
-        abort(400)
-    return event, registration, form
-
-
-#: Why the registration services refuse an organiser's action, by RegistrationError.code.
-REFUSALS = {
-    "cancelled": _l("This registration or event is cancelled."),
-    "not_pending": _l("This registration is not awaiting approval any more."),
-    "status": _l("A registration can only be moved to confirmed or to the waiting list."),
-    "email": _l("This email address is not valid."),
-    "answers": _l("Some answers are not valid."),
-}
-
-
-def _refusal(error: Exception) -> str:
-    if isinstance(error, services.RegistrationError):
-        return str(REFUSALS.get(error.code, _l("This change is not possible.")))
-    return str(error)
-
-
-def _run(action, success: str, event: Event, default: str | None = None):
-    """Call one service, commit and flash; show the service's refusal instead of failing."""
-    try:
-        action()
-    except (admin_services.AdminError, services.RegistrationError) as error:
-        db.session.rollback()
-        flash(_refusal(error), "danger")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return redirect(_back(default or _registrations_url(event)))
-
-
-@organiser_page("/<int:event_id>/registrations/<int:registration_id>/approve",
-                methods=["POST"])
-def admin_approve(event_id: int, registration_id: int):
-    event, registration, _form = _registration_action(event_id, registration_id)
-    return _run(lambda: services.approve_registration(registration),
-                _("Registration approved."), event)
-
-
-@organiser_page("/<int:event_id>/registrations/<int:registration_id>/move", methods=["POST"])
-def admin_move(event_id: int, registration_id: int):
-    event, registration, form = _registration_action(event_id, registration_id, MoveForm)
-    target = RegistrationStatus(form.status.data)
-    return _run(lambda: services.move_registration(registration, target),
-                _("Registration moved to: %(status)s.",
-                  status=REGISTRATION_STATUS_LABELS[target]), event)
-
-
-@organiser_page("/<int:event_id>/registrations/<int:registration_id>/cancel", methods=["POST"])
-def admin_cancel_registration(event_id: int, registration_id: int):
-    event, registration, _form = _registration_action(event_id, registration_id)
-    return _run(lambda: services.cancel_registration(registration, by_organiser=True),
-                _("Registration cancelled."), event)
-
-
-@organiser_page("/<int:event_id>/registrations/<int:registration_id>/check-in",
-                methods=["POST"])
-def admin_check_in(event_id: int, registration_id: int):
-    event, registration, _form = _registration_action(event_id, registration_id)
-    return _run(lambda: admin_services.check_in(registration),
-                _("%(name)s is checked in.", name=registration.person.full_name), event,
-                url_for(".admin_check_in_page", event_id=event.id))
-
-
-@organiser_page("/<int:event_id>/registrations/<int:registration_id>/undo-check-in",
-                methods=["POST"])
-def admin_undo_check_in(event_id: int, registration_id: int):
-    event, registration, _form = _registration_action(event_id, registration_id)
-    return _run(lambda: admin_services.undo_check_in(registration),
-                _("Check-in of %(name)s undone.", name=registration.person.full_name), event,
-                url_for(".admin_check_in_page", event_id=event.id))
-
-
-@organiser_page("/<int:event_id>/registrations/<int:registration_id>/no-show",
-                methods=["POST"])
-def admin_no_show(event_id: int, registration_id: int):
-    event, registration, form = _registration_action(event_id, registration_id, NoShowForm)
-    value = form.value.data == "1"
-    message = _("Marked as no-show.") if value else _("No-show mark removed.")
-    return _run(lambda: admin_services.set_no_show(registration, value), message, event)
-
-
-@organiser_page("/<int:event_id>/no-shows", methods=["POST"])
-def admin_mark_no_shows(event_id: int):
-    event = _event(event_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        count = admin_services.mark_no_shows(event)
-    except admin_services.AdminError as error:
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("%(num)d participants marked as no-shows.", num=count), "success")
-    return redirect(_registrations_url(event))
-
-
-# Attendance ---------------------------------------------------------------------------------
-
-@organiser_page("/<int:event_id>/check-in")
-def admin_check_in_page(event_id: int):
-    event = _event(event_id)
-    search = (request.args.get("q") or "").strip()
-    registrations = attendance.get_registrations(
-        event, status=RegistrationStatus.CONFIRMED.value, search=search)
-    return render_template("events/admin/check_in.html", event=event, search=search,
-                           registrations=registrations, lang=current_language(),
-                           counts=attendance.get_status_counts(event))
-
-
-@organiser_page("/<int:event_id>/attendance-sheet")
-def admin_attendance_sheet(event_id: int):
-    event = _event(event_id)
-    return render_template("events/admin/sheet.html", event=event, lang=current_language(),
-                           registrations=attendance.get_confirmed(event))
-
-
-@organiser_page("/<int:event_id>/registrations.csv")
-def admin_export_csv(event_id: int):
-    event = _event(event_id)
-    filename = f"event-{event.id}-registrations.csv"
-    return Response(
-        attendance.registrations_csv(event, current_language()), mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f"attachment; filename={filename}"},
-    )
-
-
-@organiser_page("/<int:event_id>/message", methods=["GET", "POST"])
-def admin_message(event_id: int):
-    event = _event(event_id)
-    form = MessageForm()
-    if form.validate_on_submit():
-        count = admin_services.message_confirmed(event, form.subject.data.strip(),
-                                                 form.body.data.strip())
-        db.session.commit()
-        flash(_("Message queued for %(num)d participants.", num=count), "success")
-        return redirect(_registrations_url(event))
-    status = 400 if request.method == "POST" else 200
-    return render_template("events/admin/message.html", form=form, event=event,
-                           lang=current_language(),
-                           counts=attendance.get_status_counts(event)), status

@@ -9,8 +9,8 @@ from datetime import datetime
 from flask_babel import format_date, format_time
 
 from app.events.models import Event, Registration, RegistrationStatus
-from app.invites.ics import registration_uid
 from app.invites.timezone import last_whole_day_end, spans_whole_days
+from app.invites.uids import registration_uid
 from app.mail.identity import cluster_domain
 from app.signals import Link, ask_registration_links
 from app.timezone import local_day

@@ -60,6 +60,7 @@ class CancelForm(FlaskForm):
 
 
 def question_field_name(question_id: int) -> str:
+    """Return the name of the form field holding the answer to a question."""
     return f"q_{question_id}"
 
 

@@ -25,7 +25,8 @@ from app.events.display import (
 from app.events.models import Event, Registration, RegistrationStatus
 from app.events.queries import make_manage_token
 from app.i18n import in_language, language_or_default
-from app.invites.ics import Attendee, CalendarItem, Method, build_invite
+from app.invites.ics import Method, build_invite
+from app.invites.items import Attendee, CalendarItem
 from app.invites.messages import build_imip_message, build_plain_message
 from app.mail.identity import cluster_domain, cluster_organizer, cluster_sender
 from app.mail.models import OutboxMessage

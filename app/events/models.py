@@ -12,6 +12,8 @@ from app.members.models import LANGUAGES, Organisation, Person, Sector
 
 
 class EventKind(enum.StrEnum):
+    """What kind of event it is (the cluster's formats)."""
+
     CIRCLEMEET = "circlemeet"
     SITE_VISIT = "site_visit"
     SEMINAR = "seminar"
@@ -24,18 +26,24 @@ class EventKind(enum.StrEnum):
 
 
 class EventStatus(enum.StrEnum):
+    """Publication state of an event."""
+
     DRAFT = "draft"
     PUBLISHED = "published"
     CANCELLED = "cancelled"
 
 
 class Audience(enum.StrEnum):
+    """Who may register for an event."""
+
     MEMBERS = "members"
     MEMBERS_PARTNERS = "members_partners"
     PUBLIC = "public"
 
 
 class QuestionKind(enum.StrEnum):
+    """How a registration question is answered."""
+
     TEXT = "text"
     CHOICE = "choice"
     YES_NO = "yes_no"
@@ -43,6 +51,8 @@ class QuestionKind(enum.StrEnum):
 
 class RegistrationStatus(enum.StrEnum):
     #: Waiting for an organiser's approval (events that need approval).
+    """Where a registration stands."""
+
     PENDING = "pending"
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
@@ -173,6 +183,7 @@ class Question(db.Model):
 
     @property
     def choice_list(self) -> list[str]:
+        """Return the options of a choice question, blank lines left out."""
         return [c.strip() for c in self.choices.splitlines() if c.strip()]
 
     def __repr__(self) -> str:

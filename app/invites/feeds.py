@@ -17,7 +17,8 @@ import secrets
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from .ics import DEFAULT_REFRESH_MINUTES, CalendarItem
+from .ics import DEFAULT_REFRESH_MINUTES
+from .items import CalendarItem
 
 #: Raise when the rendering of feeds changes, so cached copies are refetched.
 FEED_FORMAT_VERSION = "1"

@@ -1,8 +1,7 @@
-"""Build iCalendar (RFC 5545) objects from plain values.
+"""Build iCalendar (RFC 5545) objects from calendar items.
 
-Pure: no Flask, no database. A :class:`CalendarItem` describes one entry in a
-person's calendar (a registration, a B2B meeting, a whole event); the builders
-turn it into bytes:
+Pure: no Flask, no database. The builders turn :class:`.items.CalendarItem`
+values into bytes:
 
 * :func:`build_invite` — an iTIP (RFC 5546) object with METHOD, for iMIP mail;
 * :func:`build_feed` — a calendar without METHOD, for subscription feeds and
@@ -11,23 +10,22 @@ turn it into bytes:
   CalDAV calendar object resources (RFC 4791 forbids METHOD there and wants one
   UID per resource).
 
-Identity is what makes updates work: the UID of an entry never changes (see the
-``*_uid`` helpers) and its SEQUENCE is raised on every significant change, so a
+Identity is what makes updates work: the UID of an entry never changes (see
+:mod:`.uids`) and its SEQUENCE is raised on every significant change, so a
 calendar client replaces the entry instead of adding a second one.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import cache
 from typing import NamedTuple
 
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
+from .items import CalendarItem, ItemStatus, clean_line, clean_multiline, local_date, require_aware
 from .timezone import BRUSSELS, TZID, brussels_vtimezone
 
 #: Stable product identifier; clients use it to recognise our objects.
@@ -35,21 +33,7 @@ PRODID = "-//Clustermeet//Clustermeet//EN"
 #: Default feed refresh hint (REFRESH-INTERVAL / X-PUBLISHED-TTL), in minutes.
 DEFAULT_REFRESH_MINUTES = 60
 
-_ID_RE = re.compile(r"^[A-Za-z0-9_]+$")
-_DOMAIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
-_EMAIL_RE = re.compile(r"^[^@\s\"<>()\[\]\\,;:]+@[^@\s\"<>()\[\]\\,;:]+$")
-_SPACES_RE = re.compile(r"\s+")
-# Unicode categories Cc (C0 and C1 controls, CR/LF/NEL included), Zl and Zp.
-_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _END_VCALENDAR = b"END:VCALENDAR\r\n"
-
-
-class ItemStatus(StrEnum):
-    """STATUS of a VEVENT."""
-
-    CONFIRMED = "CONFIRMED"
-    TENTATIVE = "TENTATIVE"
-    CANCELLED = "CANCELLED"
 
 
 class Method(StrEnum):
@@ -58,143 +42,6 @@ class Method(StrEnum):
     REQUEST = "REQUEST"
     CANCEL = "CANCEL"
     PUBLISH = "PUBLISH"
-
-
-class AttendeeRole(StrEnum):
-    """ROLE parameter of an ATTENDEE."""
-
-    CHAIR = "CHAIR"
-    REQ_PARTICIPANT = "REQ-PARTICIPANT"
-    OPT_PARTICIPANT = "OPT-PARTICIPANT"
-    NON_PARTICIPANT = "NON-PARTICIPANT"
-
-
-class Party(NamedTuple):
-    """A person with a display name and an email address (organizer, sender)."""
-
-    name: str
-    email: str
-
-
-class Attendee(NamedTuple):
-    """An ATTENDEE of an item; RSVP is always FALSE (we do not collect replies)."""
-
-    name: str
-    email: str
-    role: str = AttendeeRole.REQ_PARTICIPANT
-
-
-@dataclass(frozen=True, slots=True)
-class CalendarItem:
-    """One entry of a person's calendar, as plain values.
-
-    ``start`` and ``end`` are timezone-aware datetimes in any zone; they are
-    written as Europe/Brussels wall-clock times (or in UTC for the second
-    occurrence of a repeated autumn hour, which a local time cannot express).
-    For ``all_day`` items ``start`` and ``end`` may also be dates: the item
-    covers the Brussels calendar days from ``start`` to ``end`` *inclusive*;
-    DTEND is written as the (exclusive) day after ``end``.
-
-    Naive datetimes raise ``ValueError`` here, so no builder ever sees one.
-    Plain tuples are accepted for ``organizer`` and ``attendees``.
-    """
-
-    uid: str
-    sequence: int
-    summary: str
-    start: datetime | date
-    end: datetime | date
-    description: str = ""
-    location: str = ""
-    url: str = ""
-    all_day: bool = False
-    status: ItemStatus | str = ItemStatus.CONFIRMED
-    organizer: Party | tuple[str, str] | None = None
-    attendees: tuple[Attendee | tuple[str, str] | tuple[str, str, str], ...] = ()
-    last_modified: datetime | None = None
-    categories: tuple[str, ...] = field(default_factory=tuple)
-
-    def __post_init__(self) -> None:
-        if not self.uid or any(_is_control(c) or c.isspace() for c in self.uid):
-            raise ValueError(f"invalid UID {self.uid!r}")
-        if isinstance(self.sequence, bool) or not isinstance(self.sequence, int):
-            raise ValueError(f"SEQUENCE must be an int, got {self.sequence!r}")
-        if self.sequence < 0:
-            raise ValueError(f"SEQUENCE must not be negative, got {self.sequence}")
-        if not clean_line(self.summary):
-            raise ValueError("summary must not be empty")
-        if self.all_day:
-            first, last = _local_date(self.start), _local_date(self.end)
-            if last < first:
-                raise ValueError(f"all-day item ends ({last}) before it starts ({first})")
-        else:
-            _require_aware(self.start, "start")
-            _require_aware(self.end, "end")
-            if self.end <= self.start:
-                raise ValueError(f"item ends ({self.end}) at or before its start ({self.start})")
-        if self.last_modified is not None:
-            _require_aware(self.last_modified, "last_modified")
-        if self.url and any(_is_control(c) or c.isspace() for c in self.url):
-            raise ValueError(f"invalid URL {self.url!r}")
-        object.__setattr__(self, "status", ItemStatus(self.status))
-        if self.organizer is not None:
-            organizer = Party(*self.organizer)
-            _require_email(organizer.email)
-            object.__setattr__(self, "organizer", organizer)
-        attendees = tuple(Attendee(*attendee) for attendee in self.attendees)
-        for attendee in attendees:
-            _require_email(attendee.email)
-        attendees = tuple(a._replace(role=AttendeeRole(a.role)) for a in attendees)
-        object.__setattr__(self, "attendees", attendees)
-        object.__setattr__(self, "categories", tuple(self.categories))
-
-
-# --- identities ---------------------------------------------------------------------------
-
-
-def registration_uid(registration_id: int | str, domain: str) -> str:
-    """Return the UID of the calendar entry for one registration."""
-    return f"registration-{_id_part(registration_id)}@{_domain(domain)}"
-
-
-def event_uid(event_id: int | str, domain: str) -> str:
-    """Return the UID of the calendar entry for a whole event (feeds, PUBLISH)."""
-    return f"event-{_id_part(event_id)}@{_domain(domain)}"
-
-
-def meeting_uid(
-    session_id: int | str, a_person_id: int | str, b_person_id: int | str, domain: str
-) -> str:
-    """Return the UID of the B2B meeting between two people in one session.
-
-    A pair meets at most once per session, so the pair (not the slot or table)
-    identifies the meeting: the UID survives the meeting being moved, and both
-    participants get the same UID whatever the order of the two ids.
-    """
-    a, b = _id_part(a_person_id), _id_part(b_person_id)
-    if a == b:
-        raise ValueError(f"a person cannot meet themself ({a})")
-    if isinstance(a_person_id, int) and isinstance(b_person_id, int):
-        low, high = sorted((a_person_id, b_person_id))
-        first, second = str(low), str(high)
-    else:
-        first, second = sorted((a, b))
-    return f"b2b-{_id_part(session_id)}-{first}-{second}@{_domain(domain)}"
-
-
-def _id_part(value: int | str) -> str:
-    if isinstance(value, bool):
-        raise ValueError(f"invalid id {value!r}")
-    text = str(value)
-    if not _ID_RE.match(text):
-        raise ValueError(f"invalid id {value!r}")
-    return text
-
-
-def _domain(domain: str) -> str:
-    if not _DOMAIN_RE.match(domain) or "." not in domain and domain != "localhost":
-        raise ValueError(f"invalid domain {domain!r}")
-    return domain.lower()
 
 
 # --- builders -----------------------------------------------------------------------------
@@ -209,7 +56,7 @@ def build_invite(item: CalendarItem, method: Method | str, dtstamp: datetime) ->
     update or a cancellation, keeping the UID.
     """
     method = Method(method)
-    _require_aware(dtstamp, "dtstamp")
+    require_aware(dtstamp, "dtstamp")
     if item.organizer is None:
         raise ValueError(f"{method} needs an organizer ({item.uid})")
     if method is Method.REQUEST and not item.attendees:
@@ -242,7 +89,7 @@ def build_feed(
     For a byte-stable feed (strong ETag) pass a ``dtstamp`` derived from the
     items, e.g. ``feeds.feed_last_modified``, not the time of the request.
     """
-    _require_aware(dtstamp, "dtstamp")
+    require_aware(dtstamp, "dtstamp")
     if refresh_minutes < 1:
         raise ValueError(f"refresh_minutes must be positive, got {refresh_minutes}")
     items = sorted(items, key=_feed_order)
@@ -316,24 +163,6 @@ def split_by_uid(ics: bytes) -> dict[str, bytes]:
     }
 
 
-# --- text hygiene -------------------------------------------------------------------------
-
-
-def clean_line(text: str) -> str:
-    """Return ``text`` on one line: control characters and runs of spaces become one space."""
-    return _SPACES_RE.sub(" ", _CONTROL_RE.sub(" ", text)).strip()
-
-
-def clean_multiline(text: str) -> str:
-    """Return ``text`` with ``\\n`` line ends and no other control characters (tabs kept)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL_RE.sub(lambda match: match[0] if match[0] in "\n\t" else "", text).strip()
-
-
-def _is_control(char: str) -> bool:
-    return _CONTROL_RE.match(char) is not None
-
-
 # --- internals ----------------------------------------------------------------------------
 
 
@@ -372,8 +201,8 @@ def _vevent(
     event.add("sequence", item.sequence)
     event.add("dtstamp", dtstamp.astimezone(UTC))
     if item.all_day:
-        event.add("dtstart", _local_date(item.start))
-        event.add("dtend", _local_date(item.end) + timedelta(days=1))
+        event.add("dtstart", local_date(item.start))
+        event.add("dtend", local_date(item.end) + timedelta(days=1))
     else:
         event.add("dtstart", _wall_clock(item.start))
         event.add("dtend", _wall_clock(item.end))
@@ -426,28 +255,9 @@ def _wall_clock(moment: datetime) -> datetime:
     return local
 
 
-def _local_date(value: datetime | date) -> date:
-    if isinstance(value, datetime):
-        _require_aware(value, "date-time")
-        return value.astimezone(BRUSSELS).date()
-    return value
-
-
-def _require_aware(value: object, what: str) -> None:
-    if not isinstance(value, datetime):
-        raise ValueError(f"{what} must be a timezone-aware datetime, got {value!r}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{what} must be timezone-aware, got naive {value!r}")
-
-
-def _require_email(email: str) -> None:
-    if not isinstance(email, str) or not _EMAIL_RE.match(email):
-        raise ValueError(f"invalid email address {email!r}")
-
-
 def _feed_order(item: CalendarItem) -> tuple[datetime, str]:
     if item.all_day:
-        first = _local_date(item.start)
+        first = local_date(item.start)
         start = datetime(first.year, first.month, first.day, tzinfo=BRUSSELS)
     else:
         start = item.start  # type: ignore[assignment]

@@ -27,7 +27,8 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import quote
 
-from .ics import Method, clean_line, clean_multiline
+from .ics import Method
+from .items import clean_line, clean_multiline
 
 #: Name of the .ics file attached to every invite.
 INVITE_FILENAME = "invite.ics"

@@ -11,6 +11,8 @@ from app.extensions import db
 
 
 class JobStatus(enum.StrEnum):
+    """Where a background job stands."""
+
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"

@@ -4,7 +4,7 @@ from email.utils import parseaddr
 
 from flask import current_app
 
-from app.invites.ics import Party
+from app.invites.items import Party
 
 
 def cluster_sender() -> tuple[str, str]:

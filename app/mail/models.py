@@ -11,6 +11,8 @@ from app.extensions import db
 
 
 class OutboxStatus(enum.StrEnum):
+    """Where an outbox message stands on its way out."""
+
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"

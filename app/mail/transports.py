@@ -41,11 +41,14 @@ class TransportError(Exception):
 
 
 class Transport(Protocol):
+    """What the outbox sends through: a context manager around a batch of envelopes."""
+
     def __enter__(self) -> Transport: ...
 
     def __exit__(self, *exc_info) -> None: ...
 
-    def send(self, envelope: Envelope) -> None: ...
+    def send(self, envelope: Envelope) -> None:
+        """Hand one envelope over, or raise TransportError saying whether a retry can help."""
 
 
 class SmtpTransport:

@@ -11,6 +11,7 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index():
+    """Show the public home page."""
     return render_template("main/index.html")
 
 
@@ -26,4 +27,5 @@ def set_language(code: str):
 @bp.get("/admin/")
 @login_required
 def dashboard():
+    """Show the organisers' dashboard with the main counts."""
     return render_template("main/dashboard.html", counts=queries.get_dashboard_counts())

@@ -45,6 +45,8 @@ FALSE_WORDS = {"no", "n", "false", "0", "non", "nee", ""}
 
 @dataclass
 class RowError:
+    """One problem found in an imported CSV file: its line, column and message."""
+
     line: int
     column: str
     message: str
@@ -62,6 +64,7 @@ class ImportPlan:
 
     @property
     def ok(self) -> bool:
+        """Tell whether the import has rows and no errors, so it may go ahead."""
         return not self.errors and bool(self.rows)
 
 

@@ -31,11 +31,15 @@ from app.members.labels import (
 
 
 class MultiCheckboxField(SelectMultipleField):
+    """Show a multiple choice as a list of checkboxes."""
+
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
 class OrganisationForm(FlaskForm):
+    """Edit an organisation: kind, status, contact details, sectors and business models."""
+
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=choices(KIND_LABELS))
     status = SelectField(
@@ -68,18 +72,22 @@ class OrganisationForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
     def validate_status(self, field):
+        """Require a membership status for a member."""
         if self.kind.data == "member" and not field.data:
             raise ValidationError(_l("A member needs a membership status."))
 
     def validate_partner_type(self, field):
+        """Require a partner type for a partner."""
         if self.kind.data == "partner" and not field.data:
             raise ValidationError(_l("A partner needs a partner type."))
 
     def validate_left_on(self, field):
+        """Refuse a leaving date before the joining date."""
         if field.data and self.joined_on.data and field.data < self.joined_on.data:
             raise ValidationError(_l("The leaving date is before the joining date."))
 
     def to_data(self) -> dict:
+        """Return the organisation's values, empty choices as None."""
         data = {
             name: f.data for name, f in self._fields.items() if name not in {"submit", "csrf_token"}
         }
@@ -89,6 +97,8 @@ class OrganisationForm(FlaskForm):
 
 
 class PersonForm(FlaskForm):
+    """Edit a contact person and their organisation."""
+
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
@@ -103,6 +113,7 @@ class PersonForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
     def to_data(self) -> dict:
+        """Return the person's values, no organisation as None."""
         data = {
             name: f.data for name, f in self._fields.items() if name not in {"submit", "csrf_token"}
         }
@@ -111,6 +122,8 @@ class PersonForm(FlaskForm):
 
 
 class ProfileItemForm(FlaskForm):
+    """Add an offer or a need to an organisation's profile."""
+
     kind = SelectField(_l("Offer or need"), choices=choices(ITEM_KIND_LABELS))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
@@ -119,6 +132,8 @@ class ProfileItemForm(FlaskForm):
 
 
 class TagForm(FlaskForm):
+    """Edit a tag of the vocabulary (material, service, equipment or skill)."""
+
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=60)])
     kind = SelectField(_l("Kind"), choices=choices(TAG_KIND_LABELS))
     label_fr = StringField(_l("Label (French)"), validators=[DataRequired(), Length(max=120)])
@@ -128,6 +143,8 @@ class TagForm(FlaskForm):
 
 
 class SectorForm(FlaskForm):
+    """Edit a sector of the vocabulary."""
+
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
     label_fr = StringField(_l("Label (French)"), validators=[DataRequired(), Length(max=120)])
     label_nl = StringField(_l("Label (Dutch)"), validators=[DataRequired(), Length(max=120)])
@@ -138,14 +155,20 @@ class SectorForm(FlaskForm):
 
 
 class ImportUploadForm(FlaskForm):
+    """Upload a CSV file of contacts to preview its import."""
+
     file = FileField(_l("CSV file"), validators=[FileRequired(), FileAllowed(["csv", "txt"])])
     submit = SubmitField(_l("Preview"))
 
 
 class ImportConfirmForm(FlaskForm):
+    """Confirm the import of a previewed CSV file (its content travels in the form)."""
+
     content = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Import"))
 
 
 class DeleteForm(FlaskForm):
+    """Confirm a deletion (a POST with CSRF)."""
+
     submit = SubmitField(_l("Delete"))

@@ -11,17 +11,23 @@ from app.extensions import db
 
 
 class OrganisationKind(enum.StrEnum):
+    """Whether an organisation is a member of the cluster or a partner."""
+
     MEMBER = "member"
     PARTNER = "partner"
 
 
 class MemberStatus(enum.StrEnum):
+    """Membership state of a member organisation."""
+
     CANDIDATE = "candidate"
     ACTIVE = "active"
     FORMER = "former"
 
 
 class PartnerType(enum.StrEnum):
+    """What kind of partner an organisation is."""
+
     ACADEMIC = "academic"
     INSTITUTIONAL = "institutional"
     SUPPORT = "support"
@@ -29,6 +35,8 @@ class PartnerType(enum.StrEnum):
 
 
 class BusinessModel(enum.StrEnum):
+    """Circular business models an organisation follows."""
+
     CIRCULAR_SOURCING = "circular_sourcing"
     RESOURCE_RECOVERY = "resource_recovery"
     ECO_DESIGN = "eco_design"
@@ -36,6 +44,8 @@ class BusinessModel(enum.StrEnum):
 
 
 class TagKind(enum.StrEnum):
+    """What a tag describes."""
+
     MATERIAL = "material"
     SERVICE = "service"
     EQUIPMENT = "equipment"
@@ -43,6 +53,8 @@ class TagKind(enum.StrEnum):
 
 
 class ProfileItemKind(enum.StrEnum):
+    """Whether a profile item is offered or needed."""
+
     OFFER = "offer"
     NEED = "need"
 
@@ -142,10 +154,12 @@ class Organisation(db.Model):
 
     @property
     def business_models(self) -> list[BusinessModel]:
+        """Return the organisation's business models."""
         return [BusinessModel(v) for v in self.business_models_raw.split(",") if v]
 
     @business_models.setter
     def business_models(self, values) -> None:
+        """Store the business models once each, sorted."""
         self.business_models_raw = ",".join(sorted({BusinessModel(v).value for v in values}))
 
     def description(self, language: str) -> str:
@@ -159,6 +173,7 @@ class Organisation(db.Model):
 
     @property
     def is_active_member(self) -> bool:
+        """Tell whether the organisation is a member with an active membership."""
         return self.kind == OrganisationKind.MEMBER and self.status == MemberStatus.ACTIVE
 
     def __repr__(self) -> str:
@@ -195,10 +210,12 @@ class Person(db.Model):
 
     @property
     def full_name(self) -> str:
+        """Return first and last name, or the email address when both are empty."""
         return f"{self.first_name} {self.last_name}".strip() or self.email
 
     @property
     def organisation_label(self) -> str:
+        """Return the name of the person's organisation, linked or typed in."""
         return self.organisation.name if self.organisation else self.organisation_name
 
     def __repr__(self) -> str:

@@ -38,6 +38,7 @@ def require_login():
 
 @bp.app_context_processor
 def member_labels():
+    """Give every template the labels of organisation kinds, statuses, partner and tag kinds."""
     return {
         "KIND_LABELS": KIND_LABELS,
         "STATUS_LABELS": STATUS_LABELS,
@@ -53,6 +54,7 @@ def member_labels():
 
 @bp.get("/organisations")
 def organisations():
+    """List organisations, filtered by kind, status and sector and searched by name or commune."""
     sector_id = request.args.get("sector", type=int)
     stmt = queries.get_organisations_query(
         kind=request.args.get("kind") or None,
@@ -85,11 +87,13 @@ def _organisation_form(organisation: Organisation | None) -> OrganisationForm:
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
 def new_organisation():
+    """Create an organisation."""
     return _edit_organisation(None)
 
 
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
 def edit_organisation(organisation_id: int):
+    """Edit an organisation."""
     return _edit_organisation(db.get_or_404(Organisation, organisation_id))
 
 
@@ -112,6 +116,7 @@ def _edit_organisation(organisation: Organisation | None):
 
 @bp.get("/organisations/<int:organisation_id>")
 def organisation(organisation_id: int):
+    """Show one organisation with its people, offers and needs."""
     org = db.get_or_404(Organisation, organisation_id)
     item_form = ProfileItemForm()
     item_form.tag_ids.choices = [(t.id, t.label(current_language())) for t in queries.get_tags()]
@@ -126,6 +131,7 @@ def organisation(organisation_id: int):
 
 @bp.post("/organisations/<int:organisation_id>/items")
 def add_profile_item(organisation_id: int):
+    """Add an offer or a need to an organisation's profile."""
     org = db.get_or_404(Organisation, organisation_id)
     form = ProfileItemForm()
     form.tag_ids.choices = [(t.id, t.label(current_language())) for t in queries.get_tags()]
@@ -145,6 +151,7 @@ def add_profile_item(organisation_id: int):
 
 @bp.post("/organisations/<int:organisation_id>/items/<int:item_id>/delete")
 def delete_profile_item(organisation_id: int, item_id: int):
+    """Delete an offer or a need of an organisation's profile."""
     item = db.get_or_404(ProfileItem, item_id)
     if item.organisation_id != organisation_id:
         return redirect(url_for(".organisation", organisation_id=organisation_id))
@@ -160,6 +167,7 @@ def delete_profile_item(organisation_id: int, item_id: int):
 
 @bp.get("/people")
 def people():
+    """List the contact people, searched by name or email."""
     stmt = queries.get_people_query(search=request.args.get("q") or None)
     return render_template("members/people.html", people=db.session.scalars(stmt).all())
 
@@ -177,11 +185,13 @@ def _person_form(person: Person | None) -> PersonForm:
 
 @bp.route("/people/new", methods=["GET", "POST"])
 def new_person():
+    """Create a contact person."""
     return _edit_person(None)
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
 def edit_person(person_id: int):
+    """Edit a contact person."""
     return _edit_person(db.get_or_404(Person, person_id))
 
 
@@ -205,6 +215,7 @@ def _edit_person(person: Person | None):
 
 @bp.get("/vocabulary")
 def tags():
+    """Show the vocabulary: tags and sectors."""
     return render_template(
         "members/vocabulary.html",
         tags=queries.get_tags(),
@@ -216,6 +227,7 @@ def tags():
 @bp.route("/tags/new", methods=["GET", "POST"])
 @bp.route("/tags/<int:tag_id>/edit", methods=["GET", "POST"])
 def edit_tag(tag_id: int | None = None):
+    """Create or edit a tag of the vocabulary."""
     tag = db.get_or_404(Tag, tag_id) if tag_id else None
     form = TagForm(obj=tag)
     if tag is not None and request.method == "GET":
@@ -235,6 +247,7 @@ def edit_tag(tag_id: int | None = None):
 @bp.route("/sectors/new", methods=["GET", "POST"])
 @bp.route("/sectors/<int:sector_id>/edit", methods=["GET", "POST"])
 def edit_sector(sector_id: int | None = None):
+    """Create or edit a sector of the vocabulary."""
     sector = db.get_or_404(Sector, sector_id) if sector_id else None
     form = SectorForm(obj=sector)
     if form.validate_on_submit():
@@ -254,6 +267,7 @@ def edit_sector(sector_id: int | None = None):
 
 @bp.route("/import", methods=["GET", "POST"])
 def import_csv():
+    """Upload a CSV file of contacts and preview what its import would do."""
     form = ImportUploadForm()
     if form.validate_on_submit():
         try:
@@ -270,6 +284,7 @@ def import_csv():
 
 @bp.post("/import/confirm")
 def confirm_import():
+    """Import a previewed CSV file of contacts."""
     form = ImportConfirmForm()
     if not form.validate_on_submit():
         flash(_("Nothing to import."), "warning")
@@ -292,6 +307,7 @@ def confirm_import():
 
 @bp.get("/export.csv")
 def export_csv():
+    """Download every contact as CSV."""
     return Response(
         csv_io.export_csv(),
         mimetype="text/csv; charset=utf-8",

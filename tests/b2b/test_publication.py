@@ -7,7 +7,7 @@ import pytest
 from app.b2b import editing, publication
 from app.b2b.models import PublishedMeeting, SessionStatus
 from app.extensions import db
-from app.invites.ics import meeting_uid
+from app.invites.uids import meeting_uid
 from app.jobs.worker import run_once
 from tests.factories import (
     make_run,

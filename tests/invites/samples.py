@@ -6,16 +6,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from app.invites.ics import (
-    Attendee,
-    CalendarItem,
-    Party,
-    build_feed,
-    build_invite,
-    event_uid,
-    meeting_uid,
-    registration_uid,
-)
+from app.invites.ics import build_feed, build_invite
+from app.invites.items import Attendee, CalendarItem, Party
+from app.invites.uids import event_uid, meeting_uid, registration_uid
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DOMAIN = "clustermeet.example.be"

@@ -12,18 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.invites.ics import (
-    PRODID,
-    Attendee,
-    CalendarItem,
-    build_feed,
-    build_invite,
-    event_uid,
-    meeting_uid,
-    registration_uid,
-    split_by_uid,
-    strip_method,
-)
+from app.invites.ics import PRODID, build_feed, build_invite, split_by_uid, strip_method
+from app.invites.items import Attendee, CalendarItem
+from app.invites.uids import event_uid, meeting_uid, registration_uid
 
 from .parsed import ical_method, with_ical, with_icalendar
 from .samples import (
@@ -151,7 +142,7 @@ def test_build_invite_folds_long_accented_text_without_splitting_characters():
 @settings(max_examples=150, deadline=None)
 @given(summary=st.text(min_size=1, max_size=200), description=st.text(max_size=400))
 def test_build_invite_round_trips_any_text(summary, description):
-    from app.invites.ics import clean_line, clean_multiline
+    from app.invites.items import clean_line, clean_multiline
 
     if not clean_line(summary):
         summary = "x" + summary

@@ -49,6 +49,7 @@ def _url(endpoint: str, participant: Participant, **values) -> str:
 
 @bp.app_context_processor
 def portal_helpers():
+    """Give templates `portal_url_for`, which adds the participant's session and token to a URL."""
     return {"portal_url_for": lambda endpoint, **values: _url(endpoint, g.participant, **values)}
 
 

@@ -55,6 +55,7 @@ def _session(session_id: int) -> B2BSession:
 
 @bp.app_context_processor
 def b2b_labels():
+    """Give every template the B2B labels and the slot formatter."""
     return {"b2b_status_labels": STATUS_LABELS, "priority_labels": PRIORITY_LABELS,
             "request_status_labels": REQUEST_STATUS_LABELS, "language_labels": LANGUAGE_LABELS,
             "slot_label": slot_label}
