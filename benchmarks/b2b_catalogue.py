@@ -128,7 +128,7 @@ def main() -> int:
     from app import create_app
     from app.b2b import problem, suggestions
     from app.b2b.models import B2BSession, Participant
-    from app.b2b.tokens import make_participant_token
+    from app.b2b.queries import make_participant_token
     from app.extensions import db
     from config import TestingConfig
 
