@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
+# `make run`, `make demo` and `make worker` are for development; production sets its own.
+export CLUSTERMEET_ENV ?= development
 SIZES ?= S,M,tight
 HOST ?= 127.0.0.1
 PORT ?= 5000

@@ -18,10 +18,24 @@ def _default_sqlite_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'clustermeet.sqlite'}"
 
 
+#: The environment variable that names the configuration; it has no default.
+ENV_VARIABLE = "CLUSTERMEET_ENV"
+#: Public, so never a secret: accepted only in development, and only from loopback clients.
+DEV_SECRET_KEY = "dev-only-not-secret"
+#: Shortest SECRET_KEY production accepts (32 hex characters are 128 random bits).
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for a configuration that must not start."""
+
+
 class Config:
     """Settings shared by every environment, read from the environment."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    #: Which configuration this is (the value of CLUSTERMEET_ENV that selects it).
+    ENV_NAME = ""
+    SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", _default_sqlite_url())
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
@@ -76,6 +90,7 @@ class Config:
 class DevelopmentConfig(Config):
     """Local development: SQLite in instance/, mail kept in a folder."""
 
+    ENV_NAME = "development"
     DEBUG = False
     MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "folder")
 
@@ -83,6 +98,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     """Tests: a database given by TEST_DATABASE_URL or a temporary SQLite file."""
 
+    ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret"
     #: Tests that check French or Dutch say so (Accept-Language or the switcher).
@@ -98,14 +114,18 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     """Production: refuses to start without a real SECRET_KEY."""
 
+    ENV_NAME = "production"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
 
-    @classmethod
-    def check(cls) -> None:
-        """Refuse to start with a missing or development secret key."""
-        key = os.environ.get("SECRET_KEY")
-        if not key or key == Config.SECRET_KEY:
-            raise RuntimeError("SECRET_KEY must be set in production")
+    @staticmethod
+    def check(settings) -> None:
+        """Refuse to start with a missing, development or short secret key."""
+        key = settings.get("SECRET_KEY") or ""
+        if key in ("", DEV_SECRET_KEY) or len(key) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(
+                f"SECRET_KEY must be set in production to a random value of at least "
+                f"{MIN_SECRET_KEY_LENGTH} characters, e.g. the output of "
+                "`python3 -c 'import secrets; print(secrets.token_hex(32))'`")
 
 
 CONFIGS = {
@@ -116,6 +136,13 @@ CONFIGS = {
 
 
 def config_from_env() -> type[Config]:
-    """Pick the configuration class named by CLUSTERMEET_ENV (default: development)."""
-    name = os.environ.get("CLUSTERMEET_ENV", "development")
-    return CONFIGS.get(name, DevelopmentConfig)
+    """Return the configuration class named by CLUSTERMEET_ENV; refuse a missing or unknown name."""
+    name = os.environ.get(ENV_VARIABLE, "").strip()
+    choices = ", ".join(CONFIGS)
+    if not name:
+        raise ConfigError(f"{ENV_VARIABLE} is not set: choose one of {choices} "
+                          "(`make run` sets development)")
+    if name not in CONFIGS:
+        raise ConfigError(f"{ENV_VARIABLE}={name!r} is not a known environment: "
+                          f"choose one of {choices}")
+    return CONFIGS[name]

@@ -8,11 +8,12 @@ from config import Config, ProductionConfig, config_from_env
 def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     """Build the Flask application with its extensions, blueprints and commands."""
     config_class = config_class or config_from_env()
-    if config_class is ProductionConfig:
-        ProductionConfig.check()
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config_class)
     app.config.update(overrides)
+    if issubclass(config_class, ProductionConfig):
+        # The settings in force, overrides included, are what must be safe.
+        ProductionConfig.check(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Writers queue on SQLite's single lock (seat-taking uses it); wait, don't fail.
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})

@@ -1,5 +1,6 @@
 """Request-wide web concerns: organiser pages, owned-object loading, error pages, context."""
 
+import ipaddress
 from collections.abc import Callable
 
 from flask import Blueprint, Flask, abort, render_template, request
@@ -12,6 +13,7 @@ from app.auth.links import LinkError, link_refused
 from app.auth.models import User
 from app.extensions import db, login_manager
 from app.i18n import current_language
+from config import DEV_SECRET_KEY
 
 ERROR_TITLES = {
     400: _l("Bad request"),
@@ -73,6 +75,13 @@ def get_owned_or_404(model, object_id: int | None, **owner):
     return item
 
 
+def _is_loopback(address: str | None) -> bool:
+    try:
+        return ipaddress.ip_address(address or "").is_loopback
+    except ValueError:
+        return False
+
+
 def _render_error(code: int, detail: str | None = None):
     wants_json = request.accept_mimetypes.best == "application/json"
     title = ERROR_TITLES.get(code, ERROR_TITLES[500])
@@ -108,6 +117,19 @@ def init_app(app: Flask) -> None:
         )
 
     app.register_error_handler(LinkError, link_refused)
+
+    if app.config["SECRET_KEY"] == DEV_SECRET_KEY and not app.testing:
+
+        @app.before_request
+        def refuse_remote_clients():
+            """Serve only this machine while the public development key signs sessions."""
+            if not _is_loopback(request.remote_addr):
+                app.logger.error("refused %s: the development SECRET_KEY serves loopback only",
+                                 request.remote_addr)
+                return _render_error(403, str(_l(
+                    "This server runs with its development settings and only answers on "
+                    "this computer.")))
+            return None
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

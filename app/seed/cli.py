@@ -1,6 +1,7 @@
 """`flask seed ...`: vocabulary and demo data."""
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
@@ -15,6 +16,9 @@ from app.seed.demo_schedule import seed_demo_schedule
 from app.seed.vocabulary import seed_vocabulary
 
 seed_cli = AppGroup("seed", help="Load reference and demo data.")
+
+#: Where `flask seed demo` may run: its organiser account has a published password.
+DEMO_ENVIRONMENTS = ("development", "testing")
 
 #: Further demo steps (events, B2B) register here: callables taking the seed.
 DEMO_STEPS: list = [seed_demo_events, seed_demo_b2b, seed_demo_schedule]
@@ -32,6 +36,12 @@ def vocabulary() -> None:
 @click.option("--seed", default=2027, show_default=True, help="Random seed of the demo data.")
 def demo(seed: int) -> None:
     """Build the fictional demo cluster (only into a database without organisations)."""
+    environment = current_app.config.get("ENV_NAME")
+    if environment not in DEMO_ENVIRONMENTS:
+        # The demo organiser's password is printed below and public in the repository.
+        raise click.UsageError(
+            f"the demo data (with its known organiser password) is for development and "
+            f"testing only, not {environment or 'this environment'}")
     seed_vocabulary()
     created = seed_demo_members(seed)
     if created:
