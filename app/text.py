@@ -1,4 +1,7 @@
-"""Short plain texts for logs and stored error columns, shared by the low packages."""
+"""Plain-text helpers shared by the low packages: one-line errors, spreadsheet-safe cells."""
+
+#: Spreadsheet programs run a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def one_line(exc: BaseException, *, with_type: bool = True) -> str:
@@ -11,3 +14,20 @@ def one_line(exc: BaseException, *, with_type: bool = True) -> str:
     if not text:
         return type(exc).__name__
     return f"{type(exc).__name__}: {text}" if with_type else text
+
+
+def spreadsheet_cell(value) -> str:
+    """Return a value for a CSV cell that a spreadsheet shows as text, never runs as a formula.
+
+    A leading apostrophe is what spreadsheet programs read as "this is text"; `from_spreadsheet`
+    removes it again when such a file is imported back.
+    """
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def from_spreadsheet(text: str) -> str:
+    """Undo `spreadsheet_cell` on an imported cell."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text

@@ -10,10 +10,8 @@ from app.db import utc_now
 from app.events.models import Event, QuestionKind, Registration, RegistrationStatus
 from app.extensions import db
 from app.members.models import Organisation, Person
+from app.text import spreadsheet_cell
 from app.timezone import to_form
-
-#: Spreadsheet programs run cells starting with these as formulas.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def get_organiser_events(*, past: bool = False) -> list[Event]:
@@ -72,13 +70,6 @@ def get_status_counts(event: Event) -> dict[str, int]:
     return counts
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
 def _answer(question, answers: dict) -> str:
     value = answers.get(str(question.id))
     if value is None or value == "":
@@ -111,5 +102,5 @@ def registrations_csv(event: Event, language: str) -> str:
         row += [_answer(q, registration.answers or {}) for q in questions]
         row += [attended.strftime("%Y-%m-%d %H:%M") if attended else "",
                 _("yes") if registration.no_show else _("no")]
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([spreadsheet_cell(value) for value in row])
     return out.getvalue()

@@ -19,6 +19,7 @@ from app.members.models import (
     Person,
     Sector,
 )
+from app.text import from_spreadsheet, spreadsheet_cell
 
 COLUMNS = (
     "organisation",
@@ -118,7 +119,7 @@ def plan_import(text: str) -> ImportPlan:
     sectors = {s.code: s for s in db.session.scalars(select(Sector))}
     seen_emails: dict[str, int] = {}
     for line_no, raw in enumerate(reader, start=2):
-        row = {k: (v or "").strip() for k, v in raw.items() if k in COLUMNS}
+        row = {k: from_spreadsheet((v or "").strip()) for k, v in raw.items() if k in COLUMNS}
         if not any(row.values()):
             continue
         errors: list[RowError] = []
@@ -309,14 +310,13 @@ def export_csv() -> str:
         ]
         people = org.people or [None]
         for person in people:
-            writer.writerow(org_cols + _person_cols(person))
+            writer.writerow([spreadsheet_cell(v) for v in org_cols + _person_cols(person)])
     independents = db.session.scalars(
         select(Person).where(Person.organisation_id.is_(None)).order_by(Person.email)
     )
     for person in independents:
-        writer.writerow(
-            [person.organisation_name, "", "", "", "", "", "", "", ""] + _person_cols(person)
-        )
+        row = [person.organisation_name, "", "", "", "", "", "", "", ""] + _person_cols(person)
+        writer.writerow([spreadsheet_cell(v) for v in row])
     return out.getvalue()
 
 

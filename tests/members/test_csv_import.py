@@ -91,6 +91,26 @@ def test_export_round_trips_through_import(db, vocabulary):
     assert plan.new_people == 0 and plan.updated_people == 3
 
 
+def test_export_neutralises_formulas_and_import_restores_them(db, vocabulary):
+    hostile = HEADER + (
+        "=HYPERLINK(A1);member;active;;yes;wood;Anderlecht;;;"
+        "@Ann;-Peeters;ann@evil.example;+32 2 123 45 67;fr;yes;\n"
+    )
+    csv_io.apply_import(csv_io.plan_import(hostile))
+    db.session.commit()
+
+    exported = csv_io.export_csv()
+
+    row = exported.splitlines()[1]
+    assert row.startswith("'=HYPERLINK(A1),member,")
+    assert ",'@Ann,'-Peeters,ann@evil.example,'+32 2 123 45 67," in row
+    csv_io.apply_import(csv_io.plan_import(exported))
+    person = db.session.scalar(select(Person).where(Person.email == "ann@evil.example"))
+    assert (person.first_name, person.last_name, person.phone) == ("@Ann", "-Peeters",
+                                                                   "+32 2 123 45 67")
+    assert person.organisation.name == "=HYPERLINK(A1)"
+
+
 def test_upload_preview_and_confirm_in_the_back_office(logged_in, db, vocabulary):
     upload = logged_in.post(
         "/admin/import",
