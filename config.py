@@ -1,6 +1,7 @@
 """Configuration classes: the only place that reads environment variables."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -54,6 +55,11 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    # "Remember me" (Flask-Login): two weeks, never readable by scripts or sent cross-site.
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
 
     # Mail: messages go to the outbox table; the worker delivers them.
@@ -115,7 +121,11 @@ class ProductionConfig(Config):
     """Production: refuses to start without a real SECRET_KEY."""
 
     ENV_NAME = "production"
-    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    # __Host- cookies: HTTPS only, this host only, whole site (browsers enforce all three).
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_NAME = "__Host-remember_token"
+    REMEMBER_COOKIE_SECURE = True
 
     @staticmethod
     def check(settings) -> None:

@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.auth.links import LinkError, link_refused
-from app.auth.models import User
+from app.auth.services import get_user_by_session_id
 from app.extensions import db, login_manager
 from app.i18n import current_language
 from config import DEV_SECRET_KEY
@@ -96,8 +96,8 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        """Return the account of a session's user id, or None when it is not a number."""
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        """Return the account of a session's "id:version", or None when it is stale."""
+        return get_user_by_session_id(user_id)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")

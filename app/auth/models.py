@@ -26,11 +26,18 @@ class User(UserMixin, db.Model):
     #: SHA-256 of the organiser calendar feed token; the token itself is never stored.
     feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    #: Part of every session and remember cookie: raising it (logout, password change) ends
+    #: all of the account's sessions on every device.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         """Tell Flask-Login whether this account may log in."""
         return self.is_active_account
+
+    def get_id(self) -> str:
+        """Return what the session and the remember cookie keep: the id and session version."""
+        return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
         """Hash and store a new password."""

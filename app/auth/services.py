@@ -31,6 +31,36 @@ def create_user(email: str, password: str, *, name: str = "", is_admin: bool = F
     return user
 
 
+def get_user_by_email(email: str) -> User | None:
+    """Return the account of this address, or None."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the account, on every device (their cookies stop working)."""
+    user.session_version += 1
+    db.session.flush()
+
+
+def change_password(user: User, password: str) -> None:
+    """Set a new password and end the account's sessions; flush only."""
+    if len(password) < 8:
+        raise AccountError("password: at least 8 characters are needed")
+    user.set_password(password)
+    end_sessions(user)
+
+
+def get_user_by_session_id(session_id: str) -> User | None:
+    """Return the active account of a session's "id:version", or None when it is stale."""
+    user_id, _sep, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
 def authenticate(email: str, password: str) -> User | None:
     """Return the active user with these credentials, or None."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import services
 from app.auth.forms import LoginForm
-from app.extensions import limiter
+from app.extensions import db, limiter
 from app.urls import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -32,7 +32,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    """Log the current account out and go back to the home page."""
+    """Log the account out on every device and go back to the home page."""
+    services.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
