@@ -91,6 +91,8 @@ class Config:
     WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "2"))
     #: Threads the solver may use; leave a core to the web app on small machines.
     SOLVER_WORKERS = int(os.environ.get("SOLVER_WORKERS", "1"))
+    #: Strict-Transport-Security max-age; 0 sends none (development serves plain HTTP).
+    HSTS_SECONDS = 0
 
 
 class DevelopmentConfig(Config):
@@ -121,6 +123,8 @@ class ProductionConfig(Config):
     """Production: refuses to start without a real SECRET_KEY."""
 
     ENV_NAME = "production"
+    #: Strict-Transport-Security: browsers use HTTPS only for a year.
+    HSTS_SECONDS = 365 * 24 * 3600
     # __Host- cookies: HTTPS only, this host only, whole site (browsers enforce all three).
     SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True

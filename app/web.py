@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -73,6 +73,17 @@ def get_owned_or_404(model, object_id: int | None, **owner):
     if item is None or any(getattr(item, key) != value for key, value in owner.items()):
         abort(404)
     return item
+
+
+#: Browser features no page of the app uses.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
+def _is_private_page() -> bool:
+    """Tell whether the page is an organiser's or opened by a personal link (a token)."""
+    if request.endpoint is None or request.endpoint.endswith("static"):
+        return False  # files and 404s: no account to load
+    return "token" in (request.view_args or {}) or current_user.is_authenticated
 
 
 def _is_loopback(address: str | None) -> bool:
@@ -171,7 +182,16 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         """Add the security headers every response carries, unless a view set them."""
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        # Personal links carry their token in the path: never send it to another site.
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if app.config.get("HSTS_SECONDS"):
+            headers.setdefault("Strict-Transport-Security",
+                               f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
+        if "Cache-Control" not in headers and _is_private_page():
+            # A shared computer's back button or a proxy must not show someone's pages.
+            headers["Cache-Control"] = "no-store"
         return response

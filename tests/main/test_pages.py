@@ -1,6 +1,11 @@
-"""Public pages, language switch, error pages and access control."""
+"""Public pages, language switch, error pages, access control and security headers."""
+
+import secrets
 
 import pytest
+
+from app import create_app
+from config import ProductionConfig
 
 
 def test_index_shows_in_french_for_french_browsers(client):
@@ -78,3 +83,30 @@ def test_login_then_dashboard_counts(logged_in):
     response = logged_in.get("/admin/", headers={"Accept-Language": "en"})
     assert response.status_code == 200
     assert 'data-testid="count-members">0<' in response.text
+
+
+def test_every_page_carries_the_security_headers(client, db):
+    response = client.get("/events/")
+
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert "Strict-Transport-Security" not in response.headers  # development and tests: HTTP
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
+def test_organiser_and_personal_pages_are_not_stored(logged_in, db):
+    organiser_page = logged_in.get("/admin/")
+    personal_page = logged_in.get("/events/manage/not-a-valid-token")
+
+    assert organiser_page.headers["Cache-Control"] == "no-store"
+    assert personal_page.headers["Cache-Control"] == "no-store"
+
+
+def test_production_sends_hsts(tmp_path):
+    app = create_app(ProductionConfig, SECRET_KEY=secrets.token_hex(32),
+                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite'}")
+
+    response = app.test_client().get("/auth/login", base_url="https://cluster.example")
+
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
