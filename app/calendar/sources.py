@@ -24,6 +24,19 @@ from app.urls import external_url
 FEED_HISTORY = timedelta(days=180)
 
 
+def _event_item(event: Event, language: str, **values) -> CalendarItem:
+    """Return an event's feed entry: its time, place and text, plus the entry's own values."""
+    return CalendarItem(
+        start=event.starts_at,
+        end=calendar_end(event),
+        description=event.description(language),
+        location=event_location(event),
+        url=external_url("events.detail", event_id=event.id),
+        all_day=is_all_day(event),
+        **values,
+    )
+
+
 def _sequences(uids: list[str], email: str) -> dict[str, int]:
     if not uids:
         return {}
@@ -72,16 +85,12 @@ def person_feed(
             event = registration.event
             uid = invite_uid(registration)
             items.append(
-                CalendarItem(
+                _event_item(
+                    event,
+                    language,
                     uid=uid,
                     sequence=sequences.get(uid, 0),
                     summary=event.title(language),
-                    start=event.starts_at,
-                    end=calendar_end(event),
-                    description=event.description(language),
-                    location=event_location(event),
-                    url=external_url("events.detail", event_id=event.id),
-                    all_day=is_all_day(event),
                     organizer=cluster_organizer(),
                     attendees=(Attendee(person.full_name, person.email),),
                     last_modified=max(
@@ -153,16 +162,12 @@ def public_feed(
         if event.status == EventStatus.DRAFT:
             title = f"[{_('Draft')}] {title}"
         items.append(
-            CalendarItem(
+            _event_item(
+                event,
+                language,
                 uid=event_uid(event.id, cluster_domain()),
                 sequence=0,
                 summary=title,
-                start=event.starts_at,
-                end=calendar_end(event),
-                description=event.description(language),
-                location=event_location(event),
-                url=external_url("events.detail", event_id=event.id),
-                all_day=is_all_day(event),
                 status=ItemStatus.TENTATIVE
                 if event.status == EventStatus.DRAFT
                 else ItemStatus.CONFIRMED,
