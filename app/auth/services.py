@@ -5,6 +5,9 @@ from sqlalchemy import func, select
 from app.auth.models import User
 from app.extensions import db
 
+#: Shortest password an account may have.
+MIN_PASSWORD_LENGTH = 8
+
 
 class AccountError(ValueError):
     """An account cannot be created as asked."""
@@ -15,13 +18,17 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"password: at least {MIN_PASSWORD_LENGTH} characters are needed")
+
+
 def create_user(email: str, password: str, *, name: str = "", is_admin: bool = False) -> User:
     """Create an organiser account with a hashed password."""
     email = normalise_email(email)
     if "@" not in email:
         raise AccountError(f"email: '{email}' is not an email address")
-    if len(password) < 8:
-        raise AccountError("password: at least 8 characters are needed")
+    _check_password(password)
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
         raise AccountError(f"email: an account for '{email}' exists already")
     user = User(email=email, name=name, is_admin=is_admin)
@@ -44,8 +51,7 @@ def end_sessions(user: User) -> None:
 
 def change_password(user: User, password: str) -> None:
     """Set a new password and end the account's sessions; flush only."""
-    if len(password) < 8:
-        raise AccountError("password: at least 8 characters are needed")
+    _check_password(password)
     user.set_password(password)
     end_sessions(user)
 
@@ -63,7 +69,7 @@ def get_user_by_session_id(session_id: str) -> User | None:
 
 def authenticate(email: str, password: str) -> User | None:
     """Return the active user with these credentials, or None."""
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    user = get_user_by_email(email)
     if user is None or not user.is_active or not user.check_password(password):
         return None
     return user

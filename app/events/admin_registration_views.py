@@ -15,18 +15,12 @@ from app.events.admin_forms import (
     answers_from,
     make_registration_form,
 )
-from app.events.blueprint import bp
+from app.events.admin_views import event_or_404, organiser_page
 from app.events.models import Event, Registration, RegistrationStatus
 from app.extensions import db
 from app.i18n import current_language
 from app.urls import safe_next
-from app.web import get_owned_or_404, organiser_pages
-
-organiser_page = organiser_pages(bp, "/admin/events")
-
-
-def _event(event_id: int) -> Event:
-    return db.get_or_404(Event, event_id)
+from app.web import get_owned_or_404
 
 
 def _back(default: str) -> str:
@@ -44,7 +38,7 @@ def _registrations_url(event: Event) -> str:
 @organiser_page("/<int:event_id>/registrations")
 def admin_registrations(event_id: int):
     """List an event's registrations by status, searched by name, email or organisation."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     status = request.args.get("status") or None
     if status not in {s.value for s in RegistrationStatus}:
         status = None
@@ -60,7 +54,7 @@ def admin_registrations(event_id: int):
 @organiser_page("/<int:event_id>/registrations/new", methods=["GET", "POST"])
 def admin_add_registration(event_id: int):
     """Register someone by hand, as the organiser, answering the event's questions."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     form = make_registration_form(event, current_language())
     if request.method == "GET":
         form.language.data = current_language()
@@ -89,7 +83,7 @@ def admin_add_registration(event_id: int):
 
 def _registration_action(event_id: int, registration_id: int, form_class=ConfirmForm):
     """Load the event, its registration and the validated form, or stop with 404/400."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     registration = get_owned_or_404(Registration, registration_id, event_id=event.id)
     form = form_class()
     if not form.validate_on_submit():
@@ -186,7 +180,7 @@ def admin_no_show(event_id: int, registration_id: int):
 @organiser_page("/<int:event_id>/no-shows", methods=["POST"])
 def admin_mark_no_shows(event_id: int):
     """Mark every confirmed participant not checked in as a no-show."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -204,7 +198,7 @@ def admin_mark_no_shows(event_id: int):
 @organiser_page("/<int:event_id>/check-in")
 def admin_check_in_page(event_id: int):
     """Show the check-in page: confirmed participants, searchable, with a check-in button each."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     search = (request.args.get("q") or "").strip()
     registrations = attendance.get_registrations(
         event, status=RegistrationStatus.CONFIRMED.value, search=search)
@@ -216,7 +210,7 @@ def admin_check_in_page(event_id: int):
 @organiser_page("/<int:event_id>/attendance-sheet")
 def admin_attendance_sheet(event_id: int):
     """Show the printable attendance sheet of the confirmed participants."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     return render_template("events/admin/sheet.html", event=event, lang=current_language(),
                            registrations=attendance.get_confirmed(event))
 
@@ -224,7 +218,7 @@ def admin_attendance_sheet(event_id: int):
 @organiser_page("/<int:event_id>/registrations.csv")
 def admin_export_csv(event_id: int):
     """Download the event's registrations as CSV."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     filename = f"event-{event.id}-registrations.csv"
     return Response(
         attendance.registrations_csv(event, current_language()), mimetype="text/csv; charset=utf-8",
@@ -235,7 +229,7 @@ def admin_export_csv(event_id: int):
 @organiser_page("/<int:event_id>/message", methods=["GET", "POST"])
 def admin_message(event_id: int):
     """Write a message to every confirmed participant and queue it in the outbox."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     form = MessageForm()
     if form.validate_on_submit():
         count = admin_services.message_confirmed(event, form.subject.data.strip(),

@@ -34,7 +34,8 @@ from app.web import get_owned_or_404, organiser_pages
 organiser_page = organiser_pages(bp, "/admin/events")
 
 
-def _event(event_id: int) -> Event:
+def event_or_404(event_id: int) -> Event:
+    """Return the event of an organiser page's URL, or answer 404."""
     return db.get_or_404(Event, event_id)
 
 
@@ -83,7 +84,7 @@ def admin_new():
 @organiser_page("/<int:event_id>/edit", methods=["GET", "POST"])
 def admin_edit(event_id: int):
     """Edit an event's details."""
-    return _edit_event(_event(event_id))
+    return _edit_event(event_or_404(event_id))
 
 
 def _edit_event(event: Event | None):
@@ -103,7 +104,7 @@ def _edit_event(event: Event | None):
 @organiser_page("/<int:event_id>")
 def admin_event(event_id: int):
     """Show one event to the organisers: details, programme, questions and registration counts."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     return render_template(
         "events/admin/event.html", event=event, lang=current_language(),
         counts=attendance.get_status_counts(event),
@@ -113,7 +114,7 @@ def admin_event(event_id: int):
 @organiser_page("/<int:event_id>/publish", methods=["POST"])
 def admin_publish(event_id: int):
     """Publish a draft event, or flash why it cannot be published yet."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -129,7 +130,7 @@ def admin_publish(event_id: int):
 @organiser_page("/<int:event_id>/duplicate", methods=["GET", "POST"])
 def admin_duplicate(event_id: int):
     """Copy an event to another date as a draft, then open the copy for editing."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     form = DuplicateForm()
     if request.method == "GET":
         form.starts_on.data = local_day(event.starts_at)
@@ -147,7 +148,7 @@ def admin_duplicate(event_id: int):
 @organiser_page("/<int:event_id>/cancel", methods=["GET", "POST"])
 def admin_cancel(event_id: int):
     """Confirm and cancel an event; everyone registered is told by mail."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     form = ConfirmForm()
     if event.status == EventStatus.CANCELLED:
         flash(_("This event is cancelled already."), "info")
@@ -167,13 +168,13 @@ def admin_cancel(event_id: int):
 @organiser_page("/<int:event_id>/programme/new", methods=["GET", "POST"])
 def admin_new_programme_item(event_id: int):
     """Add an item to an event's programme."""
-    return _edit_programme_item(_event(event_id), None)
+    return _edit_programme_item(event_or_404(event_id), None)
 
 
 @organiser_page("/<int:event_id>/programme/<int:item_id>/edit", methods=["GET", "POST"])
 def admin_edit_programme_item(event_id: int, item_id: int):
     """Edit one item of an event's programme."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     return _edit_programme_item(event, get_owned_or_404(ProgrammeItem, item_id, event_id=event.id))
 
 
@@ -199,7 +200,7 @@ def _edit_programme_item(event: Event, item: ProgrammeItem | None):
 @organiser_page("/<int:event_id>/programme/<int:item_id>/delete", methods=["POST"])
 def admin_delete_programme_item(event_id: int, item_id: int):
     """Delete one item of an event's programme."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     item = get_owned_or_404(ProgrammeItem, item_id, event_id=event.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -214,13 +215,13 @@ def admin_delete_programme_item(event_id: int, item_id: int):
 @organiser_page("/<int:event_id>/questions/new", methods=["GET", "POST"])
 def admin_new_question(event_id: int):
     """Add a registration question to an event."""
-    return _edit_question(_event(event_id), None)
+    return _edit_question(event_or_404(event_id), None)
 
 
 @organiser_page("/<int:event_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
 def admin_edit_question(event_id: int, question_id: int):
     """Edit one of an event's registration questions."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     return _edit_question(event, get_owned_or_404(Question, question_id, event_id=event.id))
 
 
@@ -242,7 +243,7 @@ def _edit_question(event: Event, question: Question | None):
 @organiser_page("/<int:event_id>/questions/<int:question_id>/delete", methods=["POST"])
 def admin_delete_question(event_id: int, question_id: int):
     """Delete one of an event's registration questions."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     question = get_owned_or_404(Question, question_id, event_id=event.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -255,7 +256,7 @@ def admin_delete_question(event_id: int, question_id: int):
 @organiser_page("/<int:event_id>/questions/<int:question_id>/move", methods=["POST"])
 def admin_move_question(event_id: int, question_id: int):
     """Move a registration question up or down in the form."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     question = get_owned_or_404(Question, question_id, event_id=event.id)
     form = QuestionMoveForm()
     if not form.validate_on_submit():
