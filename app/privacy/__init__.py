@@ -1,0 +1,1 @@
+"""Privacy: the person's rights (notice, consent, mail preferences, data export, erasure)."""
