@@ -25,22 +25,10 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.mail.retention import recipient_hash
 from app.members.models import Person
+from app.members.queries import get_person_by_email, normalise_email
 from app.text import spreadsheet_cell
 
 FORMAT_VERSION = 1
-
-
-def normalise_email(email: str) -> str:
-    """Return an address the way people's addresses are stored (trimmed, lower case)."""
-    return (email or "").strip().lower()
-
-
-def get_person_by_email(email: str) -> Person | None:
-    """Return the person with this address, or None."""
-    address = normalise_email(email)
-    if not address:
-        return None
-    return db.session.scalar(select(Person).where(Person.email == address))
 
 
 def _when(value: datetime | None) -> str | None:
