@@ -140,3 +140,20 @@ def test_an_erased_person_cannot_be_erased_twice(logged_in, db):
     assert response.status_code == 302
     assert len(db.session.scalars(select(AuditEntry)).all()) == 1
     assert "erased already" in logged_in.get(response.location).get_data(as_text=True)
+
+
+def test_organisers_reach_the_data_page_from_people_registrations_and_participants(
+        logged_in, db):
+    s = scenario.build()
+    data_url = f"/admin/privacy/people/{s.ann.id}"
+    for page in ("/admin/people", f"/admin/people/{s.ann.id}/edit",
+                 f"/admin/events/{s.event.id}/registrations",
+                 f"/admin/b2b/{s.ann_participant.session_id}/participants/"
+                 f"{s.ann_participant.id}"):
+        response = logged_in.get(page)
+        assert response.status_code == 200, page
+        assert data_url in response.get_data(as_text=True), page
+    page = logged_in.get(data_url).get_data(as_text=True)
+    for link in ("export.json", "export.csv", "/erase"):
+        assert f"{data_url}/{link.lstrip('/')}" in page
+    assert logged_in.get("/admin/privacy/people/999999").status_code == 404
