@@ -69,7 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
     from app.members.views import bp as members_bp
-    from app.privacy.views_data import bp as privacy_data_bp
+    from app.personal_data.views import bp as privacy_data_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -85,7 +85,7 @@ def _register_commands(app: Flask) -> None:
     from app.b2b.cli import b2b_cli
     from app.events.cli import events_cli
     from app.jobs import cli as jobs_cli
-    from app.privacy.cli import privacy_cli
+    from app.personal_data.cli import privacy_cli
     from app.seed.cli import seed_cli
 
     app.cli.add_command(users_cli)

@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.privacy.purge import purge
+from app.personal_data.purge import purge
 
 privacy_cli = AppGroup("privacy", help="Personal data: retention.")
 

@@ -18,7 +18,7 @@ from app.events.models import Event, Registration
 from app.extensions import db
 from app.mail.retention import count_expired_bodies, purge_expired_bodies
 from app.members.models import Person
-from app.privacy.erasure import ERASED_DOMAIN, erase_person
+from app.personal_data.erasure import ERASED_DOMAIN, erase_person
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from app.extensions import db as _db
 from app.jobs.worker import purge_mail_bodies
 from app.mail.models import OutboxMessage, OutboxStatus
 from app.members.models import Person
-from app.privacy.erasure import is_erased
+from app.personal_data.erasure import is_erased
 from tests.factories import make_event, make_person, make_registration, queue_plain
-from tests.privacy import scenario
+from tests.personal_data import scenario
 
 
 def _old_and_recent(db):

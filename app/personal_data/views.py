@@ -12,10 +12,10 @@ from app.audit.services import PERSON, record
 from app.events.queries import load_manage_token
 from app.extensions import db, limiter
 from app.members.models import Person
-from app.privacy import export
-from app.privacy.data_blueprint import PERSON_PREFIX, bp, organiser_page
-from app.privacy.data_forms import AuditFilterForm, EraseForm
-from app.privacy.erasure import ErasureError, describe_erasure, erase_person, is_erased
+from app.personal_data import export
+from app.personal_data.blueprint import PERSON_PREFIX, bp, organiser_page
+from app.personal_data.erasure import ErasureError, describe_erasure, erase_person, is_erased
+from app.personal_data.forms import AuditFilterForm, EraseForm
 from app.timezone import combine
 from app.web import get_owned_or_404
 

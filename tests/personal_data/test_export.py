@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.events.queries import make_manage_token
-from app.privacy import export
-from tests.privacy import scenario
+from app.personal_data import export
+from tests.personal_data import scenario
 
 OTHERS = ("bob.other@example.org", "Robert", "Quinoa", "Bob Trading", "vegan Bobby",
           "Bob's spare pallets", "About Robert", "Manage: /events/manage/bob")

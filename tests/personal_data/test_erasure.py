@@ -11,10 +11,10 @@ from app.events.queries import load_manage_token, make_manage_token
 from app.extensions import db as _db
 from app.mail.models import OutboxMessage, OutboxStatus
 from app.members.models import Person
-from app.privacy import export
-from app.privacy.erasure import erase_person, erased_email, is_erased
+from app.personal_data import export
+from app.personal_data.erasure import erase_person, erased_email, is_erased
 from tests.factories import make_event, make_person, make_registration
-from tests.privacy import scenario
+from tests.personal_data import scenario
 
 
 def _ann_values(s: scenario.Scenario) -> dict:

@@ -1,1 +1,0 @@
-"""Privacy: the person's rights (notice, consent, mail preferences, data export, erasure)."""
