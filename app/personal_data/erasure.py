@@ -6,7 +6,8 @@ personal links (their version is raised), invite records and the bodies of mails
 address. What stays: the person row (anonymous), past registrations with their status and
 dates, B2B participations, requests and meetings, so attendance and participation figures
 and meeting counts do not change. Registrations for events not over yet are cancelled first
-(the seat goes to the waiting list; the cancellation mail is cleared, never sent). The
+(the seat goes to the waiting list; the cancellation mail is cleared, never sent), and
+participations in B2B sessions to come are marked absent. The
 organisation link of a directory contact stays (it is the company's figure, not the
 person's).
 
@@ -21,6 +22,7 @@ from sqlalchemy import delete, or_, select, update
 from app.audit.services import record
 from app.b2b.models import (
     B2BNotification,
+    B2BSession,
     MeetingFeedback,
     MeetingRequest,
     Participant,
@@ -91,6 +93,12 @@ def _erase_participations(person: Person) -> int:
         return 0
     db.session.execute(update(Participant).where(Participant.id.in_(ids))
                        .values(organisation_label="", description=""))
+    # In a session still to come, an anonymous participant can meet nobody: out of the
+    # catalogue, the schedule and the reminders, as if absent.
+    coming = select(B2BSession.id).join(Event, Event.id == B2BSession.event_id).where(
+        Event.ends_at > utc_now())
+    db.session.execute(update(Participant).where(
+        Participant.id.in_(ids), Participant.session_id.in_(coming)).values(absent=True))
     db.session.execute(delete(ParticipantItem).where(ParticipantItem.participant_id.in_(ids)))
     # Messages in both directions: one written to the person usually names them.
     db.session.execute(update(MeetingRequest).where(

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.auth.links import LinkError
+from app.b2b import services as b2b_services
 from app.b2b.models import B2BNotification, MeetingFeedback, MeetingRequest, ParticipantItem
 from app.events.models import Registration, RegistrationStatus
 from app.events.queries import load_manage_token, make_manage_token
@@ -13,7 +14,7 @@ from app.mail.models import OutboxMessage, OutboxStatus
 from app.members.models import Person
 from app.personal_data import export
 from app.personal_data.erasure import erase_person, erased_email, is_erased
-from tests.factories import make_event, make_person, make_registration
+from tests.factories import make_event, make_person, make_registration, make_session
 from tests.personal_data import scenario
 
 
@@ -98,12 +99,16 @@ def test_erasure_cancels_registrations_for_coming_events_and_frees_the_seat(db):
     coming = make_event(capacity=1)
     seat = make_registration(coming, s.ann)
     waiting = make_registration(coming, s.bob, status=RegistrationStatus.WAITLISTED)
+    coming_b2b = b2b_services.add_participant(make_session(), s.ann)
     db.session.commit()
     result = erase_person(s.ann, None)
     db.session.commit()
     assert result.cancelled == 1
     assert seat.status == RegistrationStatus.CANCELLED
     assert waiting.status == RegistrationStatus.CONFIRMED
+    db.session.expire_all()
+    # Out of the coming session's schedule and catalogue; the past session keeps its facts.
+    assert coming_b2b.absent is True and s.ann_participant.absent is False
     # The cancellation mail to Ann never goes out; Bob's promotion mail does.
     pending = db.session.scalars(select(OutboxMessage).where(
         OutboxMessage.status == OutboxStatus.PENDING)).all()
