@@ -91,6 +91,12 @@ class Config:
     WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "2"))
     #: Threads the solver may use; leave a core to the web app on small machines.
     SOLVER_WORKERS = int(os.environ.get("SOLVER_WORKERS", "1"))
+    #: `flask privacy purge` erases non-members whose last event ended this many days ago.
+    PRIVACY_RETENTION_DAYS = int(os.environ.get("PRIVACY_RETENTION_DAYS", "730"))
+    #: Bodies of sent mail (they hold personal links) are cleared this many days after delivery.
+    OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
+    #: The worker clears expired mail bodies this often (seconds); 0 leaves it to the command.
+    OUTBOX_PURGE_INTERVAL_SECONDS = int(os.environ.get("OUTBOX_PURGE_INTERVAL_SECONDS", "3600"))
     #: Strict-Transport-Security max-age; 0 sends none (development serves plain HTTP).
     HSTS_SECONDS = 0
 

@@ -43,6 +43,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
 
 def _import_models() -> None:
     """Import every models module so the metadata (and Alembic) knows all tables."""
+    import app.audit.models
     import app.auth.models
     import app.b2b.models
     import app.events.models
@@ -68,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
     from app.members.views import bp as members_bp
+    from app.personal_data.views import bp as privacy_data_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -75,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(b2b_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(privacy_data_bp)
 
 
 def _register_commands(app: Flask) -> None:
@@ -82,10 +85,12 @@ def _register_commands(app: Flask) -> None:
     from app.b2b.cli import b2b_cli
     from app.events.cli import events_cli
     from app.jobs import cli as jobs_cli
+    from app.personal_data.cli import privacy_cli
     from app.seed.cli import seed_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(events_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(b2b_cli)
+    app.cli.add_command(privacy_cli)
     jobs_cli.init_app(app)  # flask worker, flask mail ...

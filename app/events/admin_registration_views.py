@@ -3,7 +3,9 @@
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
+from app.audit.services import record
 from app.db import utc_now
 from app.events import admin_services, attendance, services
 from app.events.admin_forms import (
@@ -66,6 +68,7 @@ def admin_add_registration(event_id: int):
             db.session.rollback()
             form.email.errors.append(_refusal(error))
         else:
+            record(current_user, "registration.add", registration)
             db.session.commit()
             if created:
                 flash(_("%(name)s is registered (%(status)s).",
@@ -217,11 +220,14 @@ def admin_attendance_sheet(event_id: int):
 
 @organiser_page("/<int:event_id>/registrations.csv")
 def admin_export_csv(event_id: int):
-    """Download the event's registrations as CSV."""
+    """Download the event's registrations as CSV; logged."""
     event = event_or_404(event_id)
     filename = f"event-{event.id}-registrations.csv"
+    body = attendance.registrations_csv(event, current_language())
+    record(current_user, "registrations.export", event)
+    db.session.commit()
     return Response(
-        attendance.registrations_csv(event, current_language()), mimetype="text/csv; charset=utf-8",
+        body, mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f"attachment; filename={filename}"},
     )
 

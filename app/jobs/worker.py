@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from dataclasses import dataclass
 
 from flask import Flask
@@ -12,10 +13,11 @@ from flask import Flask
 from app.extensions import db
 from app.jobs.services import current_job_id, fail_stale_jobs, heartbeat, run_next_job
 from app.mail.delivery import deliver_due
+from app.mail.retention import purge_expired_bodies
 
 # Handlers import these from here: what a running job may call on its worker.
 __all__ = ["PassResult", "current_job_id", "heartbeat", "install_stop_signals", "run_forever",
-           "run_once"]
+           "purge_mail_bodies", "run_once"]
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +46,29 @@ def run_once(app: Flask) -> PassResult:
         return PassResult(sent=sent, stale=stale, ran_job=ran_job)
 
 
+def purge_mail_bodies(app: Flask) -> int:
+    """Clear the bodies of mail delivered longer than the outbox retention ago; commit."""
+    with app.app_context():
+        cleared = purge_expired_bodies()
+        db.session.commit()
+        if cleared:
+            log.info("cleared %s expired mail body(ies)", cleared)
+        return cleared
+
+
 def run_forever(app: Flask, *, stop: threading.Event | None = None,
                 poll_seconds: float | None = None) -> None:
     """Run passes until ``stop`` is set (SIGINT/SIGTERM set it when run from the CLI)."""
     stop = stop or threading.Event()
     poll = app.config["WORKER_POLL_SECONDS"] if poll_seconds is None else poll_seconds
+    purge_every = app.config.get("OUTBOX_PURGE_INTERVAL_SECONDS", 0)
+    next_purge = time.monotonic()
     log.info("worker started (poll every %ss)", poll)
     while not stop.is_set():
         try:
+            if purge_every and time.monotonic() >= next_purge:
+                next_purge = time.monotonic() + purge_every
+                purge_mail_bodies(app)
             result = run_once(app)
         except Exception:
             # A lost database connection must not end the worker: log, wait, try again.

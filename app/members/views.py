@@ -2,8 +2,9 @@
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
+from app.audit.services import record
 from app.extensions import db
 from app.i18n import current_language
 from app.members import csv_io, queries, services
@@ -199,15 +200,18 @@ def _edit_person(person: Person | None):
     form = _person_form(person)
     if form.validate_on_submit():
         try:
-            services.save_person(person, form.to_data())
+            saved = services.save_person(person, form.to_data())
         except services.DuplicateError:
             form.email.errors.append(_("Someone with this email exists already."))
         else:
+            record(current_user, "person.edit" if person else "person.create", saved)
             db.session.commit()
             flash(_("Person saved."), "success")
             return redirect(url_for(".people"))
     title = _("New person") if person is None else person.full_name
-    return render_template("members/form.html", form=form, title=title, back=url_for(".people"))
+    data_url = url_for("privacy_data.person_data", person_id=person.id) if person else None
+    return render_template("members/form.html", form=form, title=title, back=url_for(".people"),
+                           data_url=data_url)
 
 
 # Vocabulary: tags and sectors ----------------------------------------------------------------
@@ -293,6 +297,8 @@ def confirm_import():
     if not plan.ok:
         return render_template("members/import_preview.html", plan=plan, confirm=form), 400
     organisations, people_count = csv_io.apply_import(plan)
+    record(current_user, "members.import", "contacts",
+           f"organisations={organisations} people={people_count}")
     db.session.commit()
     flash(
         _(
@@ -307,9 +313,12 @@ def confirm_import():
 
 @bp.get("/export.csv")
 def export_csv():
-    """Download every contact as CSV."""
+    """Download every contact as CSV; logged."""
+    body = csv_io.export_csv()
+    record(current_user, "members.export", "contacts")
+    db.session.commit()
     return Response(
-        csv_io.export_csv(),
+        body,
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": "attachment; filename=clustermeet-contacts.csv"},
     )

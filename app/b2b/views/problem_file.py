@@ -6,7 +6,9 @@ import json
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from app.audit.services import record
 from app.b2b import problem
 from app.b2b.forms import ImportForm
 from app.b2b.models import B2BSession
@@ -24,6 +26,8 @@ def export_problem(session_id: int):
     session = db.get_or_404(B2BSession, session_id)
     data = problem.build_problem_dict(session)
     body = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    record(current_user, "b2b.problem_export", session)
+    db.session.commit()
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="b2b-session-{session.id}.json"'})
 
@@ -49,6 +53,8 @@ def import_problem(session_id: int):
             db.session.rollback()
             error_line, status = str(exc), 400
         else:
+            record(current_user, "b2b.problem_import", session,
+                   f"participants={report.participants}")
             db.session.commit()
             flash(_("File imported: %(participants)s participants updated, %(created)s requests "
                     "added, %(withdrawn)s withdrawn.", participants=report.participants,

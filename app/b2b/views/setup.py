@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from app.audit.services import record
 from app.b2b import meeting_requests, queries, services
 from app.b2b.blueprint import bp
 from app.b2b.forms import (
@@ -263,6 +265,7 @@ def import_registrations(session_id: int):
     session = _session(session_id)
     if ActionForm().validate_on_submit():
         added = services.import_registrations(session)
+        record(current_user, "b2b.import_registrations", session, f"participants={len(added)}")
         db.session.commit()
         flash(_("%(count)s participants added from the registrations.", count=len(added)),
               "success")
@@ -303,6 +306,7 @@ def participant(session_id: int, participant_id: int):
             return redirect(request.path)
         if is_profile and profile.validate_on_submit():
             services.update_profile(person, **profile_values(profile, person))
+            record(current_user, "participant.edit", person)
             db.session.commit()
             flash(_("Profile saved."), "success")
             return redirect(request.path)

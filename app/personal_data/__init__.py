@@ -1,0 +1,1 @@
+"""A person's data: export, erasure and retention (it reads every feature package)."""
