@@ -145,6 +145,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         """Render the error page of an HTTP error, keeping a 400's own description."""
+        if error.response is not None:
+            return error.response  # a page made for this case (a rate-limited form)
         description = None
         if (
             error.code == 400
