@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from app.web import CONTENT_SECURITY_POLICY
-from tests.factories import make_event, make_registration, make_person
+from tests.factories import make_event, make_person, make_registration
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "app" / "templates"
 

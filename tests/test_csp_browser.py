@@ -1,5 +1,5 @@
-"""In chromium, under the Content-Security-Policy: no page reports a violation, and what moved to
-static files (confirm dialogs, the check-in filter, the run's progress bar, the menu) still works."""
+"""In chromium, under the Content-Security-Policy: no page reports a violation, and what moved
+to static files (confirm dialogs, the check-in filter, the run's progress bar, the menu) works."""
 
 from datetime import timedelta
 
