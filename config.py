@@ -116,6 +116,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    #: While the shared storage is down, each worker counts alone instead of answering 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     #: Number of web worker processes (gunicorn.conf.py starts that many); text, see count().
     WEB_WORKERS = os.environ.get("WEB_WORKERS") or None
     #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed; 0 trusts

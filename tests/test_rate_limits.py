@@ -90,6 +90,14 @@ def test_redis_storage_shares_limits_between_workers(tmp_path, event_id):
     assert refused.status_code == 429
 
 
+def test_unreachable_redis_falls_back_to_per_worker_limits_not_500(tmp_path, event_id):
+    app = _limited_app(tmp_path / "shared.sqlite", RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+
+    codes = [_register(app, event_id, "192.0.2.80").status_code for _ in range(3)]
+
+    assert codes == [302, 302, 429]
+
+
 def test_memory_storage_counts_each_worker_apart(tmp_path, event_id):
     # Why production refuses memory:// with several workers: a new worker starts from zero.
     worker_one = _limited_app(tmp_path / "shared.sqlite", RATELIMIT_STORAGE_URI="memory://")
