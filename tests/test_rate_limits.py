@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app import create_app
 from app.events.models import Registration
@@ -23,8 +23,12 @@ PROXY = "127.0.0.1"  # the reverse proxy on the same machine, as in the README
 
 
 def _limited_app(database: Path, **overrides):
-    """An app whose registrations allow two posts a minute per client, like one web worker."""
-    settings = dict(SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}", RATELIMIT_ENABLED=True,
+    """An app whose registrations allow two posts a minute per client, like one web worker.
+
+    Every app of a test shares one database: TEST_DATABASE_URL, else the SQLite file given.
+    """
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{database}"
+    settings = dict(SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=True,
                     REGISTRATION_RATE_LIMIT="2 per minute", MAIL_FOLDER=str(database.parent))
     settings.update(overrides)
     return create_app(TestingConfig, **settings)
@@ -35,6 +39,10 @@ def event_id(tmp_path):
     """A published event in the SQLite file every app of the test shares."""
     app = _limited_app(tmp_path / "shared.sqlite")
     with app.app_context():
+        if _db.engine.dialect.name == "postgresql":
+            with _db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
         _db.create_all()
         event = make_event()
         _db.session.commit()
