@@ -31,6 +31,37 @@ class ConfigError(RuntimeError):
     """The environment asks for a configuration that must not start."""
 
 
+def count(settings, name: str) -> int | None:
+    """Return the whole number >= 0 a setting holds, None when unset; refuse anything else."""
+    value = settings.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ConfigError(f"{name} must be a whole number (0 or more), not {value!r}")
+    return number
+
+
+def rate_limit_storage_problem(settings, workers: int | None) -> str | None:
+    """Say why the rate-limit storage cannot serve `workers` web processes, or None if it can.
+
+    `workers` is None when nobody declared how many processes serve the app.
+    """
+    storage = settings.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if not settings.get("RATELIMIT_ENABLED", True) or not storage.startswith("memory://"):
+        return None
+    if workers == 1:
+        return None
+    running = ("an undeclared number of web workers (WEB_WORKERS is not set)" if workers is None
+               else f"{workers} web workers")
+    return (f"RATELIMIT_STORAGE_URI=memory:// with {running}: each worker would count apart, "
+            "multiplying every limit. Set RATELIMIT_STORAGE_URI=redis://host:6379/0 "
+            "(shared by all workers) or run one worker and declare WEB_WORKERS=1")
+
+
 class Config:
     """Settings shared by every environment, read from the environment."""
 
@@ -80,10 +111,18 @@ class Config:
     CLUSTER_NAME = os.environ.get("CLUSTER_NAME", "Clustermeet")
     CLUSTER_EMAIL = os.environ.get("CLUSTER_EMAIL", "events@clustermeet.invalid")
 
-    # Rate limits (Flask-Limiter); storage named explicitly.
+    # Rate limits (Flask-Limiter). memory:// counts in each process apart; with several web
+    # workers, a shared storage (redis://host:6379/0) keeps one count for everybody.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    #: While the shared storage is down, each worker counts alone instead of answering 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: Number of web worker processes (gunicorn.conf.py starts that many); text, see count().
+    WEB_WORKERS = os.environ.get("WEB_WORKERS") or None
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed; 0 trusts
+    #: none, so a client cannot choose the address its rate limits count against.
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
     REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "20 per minute")
     MANAGE_RATE_LIMIT = os.environ.get("MANAGE_RATE_LIMIT", "60 per minute")
 
@@ -139,13 +178,16 @@ class ProductionConfig(Config):
 
     @staticmethod
     def check(settings) -> None:
-        """Refuse to start with a missing, development or short secret key."""
+        """Refuse to start with a weak secret key or per-process limits for several workers."""
         key = settings.get("SECRET_KEY") or ""
         if key in ("", DEV_SECRET_KEY) or len(key) < MIN_SECRET_KEY_LENGTH:
             raise ConfigError(
                 f"SECRET_KEY must be set in production to a random value of at least "
                 f"{MIN_SECRET_KEY_LENGTH} characters, e.g. the output of "
                 "`python3 -c 'import secrets; print(secrets.token_hex(32))'`")
+        problem = rate_limit_storage_problem(settings, count(settings, "WEB_WORKERS"))
+        if problem:
+            raise ConfigError(problem)
 
 
 CONFIGS = {

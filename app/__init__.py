@@ -1,8 +1,9 @@
 """Clustermeet: the application factory."""
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import Config, ProductionConfig, config_from_env
+from config import Config, ProductionConfig, config_from_env, count
 
 
 def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
@@ -14,6 +15,11 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     if issubclass(config_class, ProductionConfig):
         # The settings in force, overrides included, are what must be safe.
         ProductionConfig.check(app.config)
+    proxies = count(app.config, "TRUSTED_PROXIES")
+    if proxies:
+        # Believe X-Forwarded-For/-Proto only as set by our own proxies: the client address
+        # (which rate limits count against) is the one the outermost trusted proxy saw.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Writers queue on SQLite's single lock (seat-taking uses it); wait, don't fail.
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})

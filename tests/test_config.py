@@ -20,7 +20,8 @@ from config import (
 
 REPO = Path(__file__).resolve().parent.parent
 #: Variables the commands below set themselves.
-OWN = ("CLUSTERMEET_ENV", "SECRET_KEY", "DATABASE_URL", "FLASK_APP")
+OWN = ("CLUSTERMEET_ENV", "SECRET_KEY", "DATABASE_URL", "FLASK_APP", "WEB_WORKERS",
+       "RATELIMIT_STORAGE_URI", "TRUSTED_PROXIES")
 
 
 def _flask(tmp_path, *args: str, **env_values: str) -> subprocess.CompletedProcess:
@@ -44,8 +45,10 @@ def _tables(tmp_path) -> set[str]:
 def test_production_migrates_with_a_random_key_and_refuses_the_demo(tmp_path):
     key = secrets.token_hex(32)
 
-    upgrade = _flask(tmp_path, "db", "upgrade", CLUSTERMEET_ENV="production", SECRET_KEY=key)
-    demo = _flask(tmp_path, "seed", "demo", CLUSTERMEET_ENV="production", SECRET_KEY=key)
+    upgrade = _flask(tmp_path, "db", "upgrade", CLUSTERMEET_ENV="production", SECRET_KEY=key,
+                     WEB_WORKERS="1")
+    demo = _flask(tmp_path, "seed", "demo", CLUSTERMEET_ENV="production", SECRET_KEY=key,
+                  WEB_WORKERS="1")
 
     assert upgrade.returncode == 0, upgrade.stderr
     assert {"alembic_version", "users", "events"} <= _tables(tmp_path)
@@ -88,7 +91,8 @@ def test_production_checks_the_key_in_force_not_the_environment(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
 
     with pytest.raises(ConfigError):
-        create_app(ProductionConfig, SECRET_KEY=DEV_SECRET_KEY, SQLALCHEMY_DATABASE_URI="sqlite://")
+        create_app(ProductionConfig, SECRET_KEY=DEV_SECRET_KEY, SQLALCHEMY_DATABASE_URI="sqlite://",
+                   WEB_WORKERS="1")
 
 
 @pytest.mark.parametrize(("key", "address", "status"), [

@@ -1,7 +1,17 @@
 """Public event pages: the list, an event with its registration form, personal links."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.events import queries, services
@@ -34,6 +44,22 @@ def _manage_limit() -> str:
     return current_app.config["MANAGE_RATE_LIMIT"]
 
 
+#: Shown above a registration form refused by the rate limit (the typed values stay).
+RATE_LIMITED = "rate_limited"
+RATE_LIMITED_MESSAGE = _l("Too many registrations from your connection in a short time. "
+                          "Your answers are kept below: wait a minute, then send the form again.")
+
+
+def _registration_rate_limited(limit):
+    """Answer a rate-limited registration with its form as typed instead of an error page."""
+    event = queries.get_public_event((request.view_args or {}).get("event_id"))
+    if event is None:
+        return None  # the plain 429 page
+    lang = current_language()
+    form = make_registration_form(event, lang)  # filled from the request, not validated
+    return make_response(_detail_page(event, form, lang, RATE_LIMITED, 429))
+
+
 @bp.route("/events/")
 def upcoming():
     """List the upcoming events, filtered by kind and sector."""
@@ -49,7 +75,7 @@ def upcoming():
 
 
 @bp.route("/events/<int:event_id>", methods=["GET", "POST"])
-@limiter.limit(_registration_limit, methods=["POST"])
+@limiter.limit(_registration_limit, methods=["POST"], on_breach=_registration_rate_limited)
 def detail(event_id: int):
     """Show an event with its programme and register for it."""
     event = queries.get_public_event(event_id)
@@ -79,10 +105,16 @@ def detail(event_id: int):
             db.session.commit()
             return redirect(url_for("events.registered", event_id=event.id))
     status = 200 if not form.errors and (refusal is None or request.method == "GET") else 400
+    return _detail_page(event, form, lang, refusal, status)
+
+
+def _detail_page(event, form, lang, refusal, status):
+    message = RATE_LIMITED_MESSAGE if refusal == RATE_LIMITED else REFUSAL_MESSAGES.get(
+        refusal or "", "")
     return render_template(
         "events/public/detail.html", event=event, form=form, lang=lang,
         question_fields=[form[question_field_name(q.id)] for q in event.questions],
-        refusal=refusal, refusal_message=REFUSAL_MESSAGES.get(refusal or "", ""),
+        refusal=refusal, refusal_message=message,
         places=queries.places_left(event), kind_labels=KIND_LABELS,
         audience_labels=AUDIENCE_LABELS, when=format_when(event),
         slots=[format_slot(item.starts_at, item.ends_at, with_day=is_multi_day(event))

@@ -105,7 +105,8 @@ def test_organiser_and_personal_pages_are_not_stored(logged_in, db):
 
 def test_production_sends_hsts(tmp_path):
     app = create_app(ProductionConfig, SECRET_KEY=secrets.token_hex(32),
-                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite'}")
+                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite'}",
+                     WEB_WORKERS="1")
 
     response = app.test_client().get("/auth/login", base_url="https://cluster.example")
 
