@@ -21,14 +21,15 @@ def account():
         if not current_user.check_password(form.current.data):
             form.current.errors.append(_("This is not your current password."))
         else:
+            user = current_user._get_current_object()
             try:
-                services.change_password(current_user, form.new.data)
+                services.change_password(user, form.new.data)
             except services.AccountError:
                 form.new.errors.append(_("This password is too common or too easy to guess."))
             else:
                 db.session.commit()
                 # The new session version ended every session; this browser keeps one.
-                login_user(current_user)
+                login_user(user)
                 flash(_("Your password is changed; your other sessions are ended."), "success")
                 return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)
