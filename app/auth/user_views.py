@@ -25,7 +25,7 @@ def user_new():
     if form.validate_on_submit():
         try:
             services.create_user(form.email.data, form.password.data,
-                                 name=form.name.data.strip(), role=Role(form.role.data))
+                                 name=(form.name.data or "").strip(), role=Role(form.role.data))
         except services.AccountError as exc:
             field = form.email if str(exc).startswith("email") else form.password
             field.errors.append(_account_error(str(exc)))
