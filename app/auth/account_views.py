@@ -7,7 +7,13 @@ from flask_login import current_user, login_user
 from app.auth import services, totp
 from app.auth.access import ANY_ACCOUNT, role_required
 from app.auth.blueprint import bp
-from app.auth.forms import CodeForm, PasswordChangeForm, PasswordCheckForm, StartForm
+from app.auth.forms import (
+    ROLE_LABELS,
+    CodeForm,
+    PasswordChangeForm,
+    PasswordCheckForm,
+    StartForm,
+)
 from app.auth.models import Role
 from app.extensions import db
 
@@ -32,7 +38,8 @@ def account():
                 login_user(user)
                 flash(_("Your password is changed; your other sessions are ended."), "success")
                 return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template("auth/account.html", form=form,
+                           role_label=ROLE_LABELS[current_user.role])
 
 
 @bp.get("/two-factor")

@@ -5,10 +5,22 @@ from sqlalchemy import select
 from app.auth.models import EventStaff, Role, User
 from app.extensions import db
 
+#: Ids beyond the database's integer column are no row (PostgreSQL would refuse the query).
+_MAX_ID = 2**31 - 1
+
+
+def _is_id(value: int | None) -> bool:
+    return value is not None and 0 < value <= _MAX_ID
+
+
+def get_user(user_id: int | None) -> User | None:
+    """Return the account with this id, or None (also for ids no row can have)."""
+    return db.session.get(User, user_id) if _is_id(user_id) else None
+
 
 def is_assigned(user: User, event_id: int) -> bool:
     """Tell whether a check-in staff account is assigned to this event."""
-    return db.session.get(EventStaff, (event_id, user.id)) is not None
+    return _is_id(event_id) and db.session.get(EventStaff, (event_id, user.id)) is not None
 
 
 def get_assigned_event_ids(user: User) -> list[int]:

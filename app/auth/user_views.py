@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.auth import queries, services, totp
 from app.auth.blueprint import users_bp as bp
 from app.auth.forms import ROLE_LABELS, UserEditForm, UserForm
-from app.auth.models import Role, User
+from app.auth.models import Role
 from app.extensions import db
 
 
@@ -48,7 +48,7 @@ def _account_error(message: str) -> str:
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
 def user_edit(user_id: int):
     """Change an account's name and role, close or reopen it, turn its second factor off."""
-    user = db.session.get(User, user_id) or abort(404)
+    user = queries.get_user(user_id) or abort(404)
     form = UserEditForm(obj=user, data={"role": user.role.value,
                                         "active": user.is_active_account})
     if form.validate_on_submit():

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.auth import queries as account_queries
 from app.auth import services as account_services
-from app.auth.models import Role, User
+from app.auth.models import Role
 from app.events.admin_views import event_or_404, organiser_page
 from app.events.models import Event
 from app.events.queries import get_upcoming_events
@@ -37,7 +37,7 @@ def admin_staff(event_id: int):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        user = db.session.get(User, request.form.get("user_id", type=int) or 0)
+        user = account_queries.get_user(request.form.get("user_id", type=int))
         if user is None or user.role != Role.CHECKIN:
             abort(400, description=_("Choose a check-in staff account."))
         if request.form.get("action") == "remove":

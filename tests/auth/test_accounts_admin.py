@@ -169,3 +169,13 @@ def test_is_admin_reads_the_role(db):
     assert (admin.is_admin, organiser.is_admin) == (True, False)
     with pytest.raises(AttributeError):
         admin.is_admin = False
+
+
+def test_ids_beyond_the_database_range_are_refused_not_crashed(app, accounts):
+    huge = 2**63
+    assert _client(app, Role.CHECKIN).get(f"/admin/events/{huge}/check-in").status_code == 403
+    admin = _client(app, Role.ADMINISTRATOR)
+    assert admin.get(f"/admin/users/{huge}").status_code == 404
+    response = _client(app, Role.ORGANISER).post(f"/admin/events/{accounts['first']}/staff",
+                                                 data={"user_id": str(huge)})
+    assert response.status_code == 400

@@ -83,7 +83,7 @@ def test_login_limit_per_account_keeps_the_typed_address(limited_app):
     _make_account(limited_app, "other@cluster.example")
     client = limited_app.test_client()
     for n in range(3):
-        _post_login(client, "victim@cluster.example", "guess-number-%d" % n, f"10.0.0.{n}")
+        _post_login(client, "victim@cluster.example", f"guess-number-{n}", f"10.0.0.{n}")
 
     # Even the right password, from yet another address, waits for the minute to pass.
     refused = _post_login(client, "Victim@Cluster.example", PASSWORD, "10.0.1.1")
