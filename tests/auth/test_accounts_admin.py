@@ -114,6 +114,9 @@ def test_organiser_assigns_staff_who_then_check_in_at_that_event_only(app, accou
     refused = staff.post(f"/admin/events/{second}/registrations/"
                          f"{accounts['second_registration']}/check-in")
     assert refused.status_code == 403
+    smuggled = staff.post(f"/admin/events/{first}/registrations/"
+                          f"{accounts['second_registration']}/check-in")
+    assert smuggled.status_code == 404  # another event's registration through this event
     assert _get(app, Registration, id=accounts["second_registration"]).attended_at is None
     assert staff.get(f"/admin/events/{first}/registrations").status_code == 403
     assert staff.get("/admin/").status_code == 403
