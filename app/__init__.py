@@ -70,6 +70,7 @@ def _import_job_handlers() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
+    from app.auth.views import users_bp
     from app.b2b.views import bp as b2b_bp
     from app.calendar.views import bp as calendar_bp
     from app.events.views import bp as events_bp
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(users_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(b2b_bp)

@@ -3,13 +3,15 @@
 import ipaddress
 from collections.abc import Callable
 
-from flask import Blueprint, Flask, abort, render_template, request
+from flask import Blueprint, Flask, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.auth.access import blueprint_role, check_rule, role_required
 from app.auth.links import LinkError, link_refused
+from app.auth.models import Role
 from app.auth.services import get_user_by_session_id
 from app.extensions import db, login_manager
 from app.i18n import current_language
@@ -38,29 +40,70 @@ ERROR_TEXTS = {
 
 #: Menu entries; an entry shows once its blueprint is registered.
 PUBLIC_NAV = (("events.upcoming", _l("Events")),)
+#: Each shows to the accounts whose role may open it.
 ORGANISER_NAV = (
+    ("main.dashboard", _l("Dashboard")),
+    ("events.staff_home", _l("Check-in")),
     ("members.organisations", _l("Organisations")),
     ("members.people", _l("People")),
     ("members.tags", _l("Vocabulary")),
     ("events.admin_list", _l("Manage events")),
     ("b2b.sessions", _l("B2B sessions")),
     ("reports.index", _l("Reports")),
+    ("users.users", _l("Accounts")),
 )
 
 
-def organiser_pages(bp: Blueprint, prefix: str = "") -> Callable:
-    """Return the `organiser_page(rule, **options)` decorator of a blueprint's organiser pages.
+#: Endpoints anyone may open, with no account: the public site, the login, files, and pages
+#: opened by a personal link (the view checks the token). Every other endpoint declares a role
+#: (`organiser_pages`, `role_required` or `role_pages`); tests/test_roles_walk.py checks it.
+PUBLIC_ENDPOINTS = frozenset({
+    "static", "bootstrap.static",
+    "main.index", "main.set_language",
+    "auth.login", "auth.login_code",
+    "events.upcoming", "events.detail", "events.registered",
+    "events.manage", "events.manage_cancel", "events.manage_answers",
+    "calendar.person_feed", "calendar.public_feed", "calendar.organiser_feed",
+    "calendar.subscribe",
+    "b2b.agenda", "b2b.agenda_feedback", "b2b.join",
+    # The participant's B2B portal (b2b/views/portal.py: its token opens a participant).
+    "b2b.portal", "b2b.profile", "b2b.catalogue", "b2b.suggested", "b2b.other",
+    "b2b.make_request", "b2b.accept_request", "b2b.decline_request", "b2b.withdraw_request",
+    # A person's own data, opened by their manage link (personal_data/views.py).
+    "privacy_data.self_export", "privacy_data.self_erase",
+})
 
-    Every organiser page needs a login (any account is an organiser); `prefix` starts each rule.
+def organiser_pages(bp: Blueprint, prefix: str = "", *, role: Role) -> Callable:
+    """Return the `organiser_page(rule, role=..., **options)` decorator of a blueprint.
+
+    `role` is the blueprint's default; a page may ask another one (``role=Role.CHECKIN``
+    for the check-in pages). `prefix` starts each rule.
     """
+    default_role = role
 
-    def organiser_page(rule: str, **options) -> Callable:
+    def organiser_page(rule: str, *, role: Role = default_role, **options) -> Callable:
+        check_rule(prefix + rule, role)
+
         def decorator(view: Callable) -> Callable:
-            return bp.route(prefix + rule, **options)(login_required(view))
+            return bp.route(prefix + rule, **options)(role_required(role)(view))
 
         return decorator
 
     return organiser_page
+
+
+def declared_role(app: Flask, endpoint: str) -> Role | None:
+    """Return the role an endpoint declares, or None when it declares none."""
+    view = app.view_functions.get(endpoint)
+    return getattr(view, "required_role", None) or blueprint_role(endpoint.rpartition(".")[0])
+
+
+def may_open(endpoint: str) -> bool:
+    """Tell whether the current visitor may open an endpoint (for menus)."""
+    if endpoint in PUBLIC_ENDPOINTS:
+        return True
+    role = declared_role(current_app, endpoint)
+    return bool(role and current_user.is_authenticated and current_user.role.includes(role))
 
 
 def get_owned_or_404(model, object_id: int | None, **owner):
@@ -174,9 +217,10 @@ def init_app(app: Flask) -> None:
         return endpoint in app.view_functions
 
     app.jinja_env.globals["has_endpoint"] = has_endpoint
+    app.jinja_env.globals["may_open"] = may_open
     app.jinja_env.globals["public_nav"] = lambda: [e for e in PUBLIC_NAV if has_endpoint(e[0])]
     app.jinja_env.globals["organiser_nav"] = lambda: [
-        e for e in ORGANISER_NAV if has_endpoint(e[0])
+        e for e in ORGANISER_NAV if has_endpoint(e[0]) and may_open(e[0])
     ]
 
     @app.context_processor

@@ -4,9 +4,11 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from app.auth.access import role_required
+from app.auth.models import Role
 from app.calendar import services, sources
 from app.events.queries import load_manage_token
 from app.extensions import db, limiter
@@ -105,7 +107,7 @@ def subscribe(manage_token: str):
 
 
 @bp.route("/organiser", methods=["GET", "POST"])
-@login_required
+@role_required(Role.ORGANISER)
 def organiser_subscribe():
     """Let an organiser create or renew the secret address of their calendar feed."""
     form = FlaskForm()

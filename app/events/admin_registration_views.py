@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.audit.services import record
+from app.auth.models import Role
 from app.db import utc_now
 from app.events import admin_services, attendance, services
 from app.events.admin_forms import (
@@ -151,7 +152,7 @@ def admin_cancel_registration(event_id: int, registration_id: int):
 
 
 @organiser_page("/<int:event_id>/registrations/<int:registration_id>/check-in",
-                methods=["POST"])
+                methods=["POST"], role=Role.CHECKIN)
 def admin_check_in(event_id: int, registration_id: int):
     """Check a participant in, then return to the check-in page."""
     event, registration, _form = _registration_action(event_id, registration_id)
@@ -161,7 +162,7 @@ def admin_check_in(event_id: int, registration_id: int):
 
 
 @organiser_page("/<int:event_id>/registrations/<int:registration_id>/undo-check-in",
-                methods=["POST"])
+                methods=["POST"], role=Role.CHECKIN)
 def admin_undo_check_in(event_id: int, registration_id: int):
     """Undo a participant's check-in, then return to the check-in page."""
     event, registration, _form = _registration_action(event_id, registration_id)
@@ -198,7 +199,7 @@ def admin_mark_no_shows(event_id: int):
 
 # Attendance ---------------------------------------------------------------------------------
 
-@organiser_page("/<int:event_id>/check-in")
+@organiser_page("/<int:event_id>/check-in", role=Role.CHECKIN)
 def admin_check_in_page(event_id: int):
     """Show the check-in page: confirmed participants, searchable, with a check-in button each."""
     event = event_or_404(event_id)
@@ -210,7 +211,7 @@ def admin_check_in_page(event_id: int):
                            counts=attendance.get_status_counts(event))
 
 
-@organiser_page("/<int:event_id>/attendance-sheet")
+@organiser_page("/<int:event_id>/attendance-sheet", role=Role.CHECKIN)
 def admin_attendance_sheet(event_id: int):
     """Show the printable attendance sheet of the confirmed participants."""
     event = event_or_404(event_id)

@@ -5,6 +5,7 @@ The registration, check-in and export pages are in `admin_registration_views`.""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.auth.models import Role
 from app.events import admin_services, attendance, services
 from app.events.admin_forms import (
     AUDIENCE_LABELS,
@@ -31,7 +32,7 @@ from app.members import queries as member_queries
 from app.timezone import local_day
 from app.web import get_owned_or_404, organiser_pages
 
-organiser_page = organiser_pages(bp, "/admin/events")
+organiser_page = organiser_pages(bp, "/admin/events", role=Role.ORGANISER)
 
 
 def event_or_404(event_id: int) -> Event:

@@ -1,8 +1,9 @@
 """Home page, language switch and the organisers' dashboard."""
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session
-from flask_login import login_required
 
+from app.auth.access import role_required
+from app.auth.models import Role
 from app.main import queries
 from app.urls import safe_next
 
@@ -25,7 +26,7 @@ def set_language(code: str):
 
 
 @bp.get("/admin/")
-@login_required
+@role_required(Role.ORGANISER)
 def dashboard():
     """Show the organisers' dashboard with the main counts."""
     return render_template("main/dashboard.html", counts=queries.get_dashboard_counts())

@@ -2,9 +2,11 @@
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.audit.services import record
+from app.auth.access import role_pages
+from app.auth.models import Role
 from app.extensions import db
 from app.i18n import current_language
 from app.members import csv_io, queries, services
@@ -31,10 +33,7 @@ from app.members.models import Organisation, Person, ProfileItem, Sector, Tag
 bp = Blueprint("members", __name__, url_prefix="/admin")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every page here is for logged-in organisers."""
+role_pages(bp, Role.ORGANISER)
 
 
 @bp.app_context_processor

@@ -2,13 +2,14 @@
 
 from datetime import time, timedelta
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.audit import queries as audit_queries
 from app.audit.services import PERSON, record
+from app.auth.models import Role
 from app.events.queries import load_manage_token
 from app.extensions import db, limiter
 from app.members.models import Person
@@ -77,11 +78,9 @@ def person_erase(person_id: int):
                            counts=describe_erasure(person)), status
 
 
-@organiser_page("/audit")
+@organiser_page("/audit", role=Role.ADMINISTRATOR)
 def audit_log():
     """List the audit log (administrators only), filtered by action and day, paginated."""
-    if not current_user.is_admin:
-        abort(403)
     form = AuditFilterForm(request.args)
     form.action.choices = [("", _("All actions"))] + [(a, a) for a in audit_queries.get_actions()]
     valid = form.validate() if request.args else True

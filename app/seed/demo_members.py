@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from app.auth.models import User
+from app.auth.models import Role, User
 from app.extensions import db
 from app.members.models import (
     BusinessModel,
@@ -142,7 +142,7 @@ def seed_demo_members(seed: int = 2027) -> bool:
             )
         email_count += _add_person(rng, org, language, email_count)
     if db.session.scalar(select(User).where(User.email == DEMO_ORGANISER_EMAIL)) is None:
-        user = User(email=DEMO_ORGANISER_EMAIL, name="Demo organiser", is_admin=True)
+        user = User(email=DEMO_ORGANISER_EMAIL, name="Demo organiser", role=Role.ADMINISTRATOR)
         user.set_password(DEMO_ORGANISER_PASSWORD)
         db.session.add(user)
     db.session.flush()

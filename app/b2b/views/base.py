@@ -9,6 +9,7 @@ from typing import TypeVar
 from flask import abort, current_app, flash, request
 from flask_babel import gettext as _
 
+from app.auth.models import Role
 from app.b2b.blueprint import bp
 from app.b2b.models import B2BSession, ScheduleRun
 from app.b2b.runs import RunError
@@ -19,8 +20,8 @@ from app.web import organiser_pages
 T = TypeVar("T")
 
 #: Organisers' scheduling pages live under /b2b, their set-up pages under /admin/b2b.
-organiser_page = organiser_pages(bp, "/b2b")
-setup_page = organiser_pages(bp, "/admin/b2b")
+organiser_page = organiser_pages(bp, "/b2b", role=Role.ORGANISER)
+setup_page = organiser_pages(bp, "/admin/b2b", role=Role.ORGANISER)
 
 
 def now() -> datetime:
