@@ -317,6 +317,12 @@ def answers_from(form: FlaskForm, event) -> dict[str, str]:
             for q in event.questions}
 
 
+class RevokeLinksForm(FlaskForm):
+    """Revoke a person's personal links; ``send`` is "1" to mail them a new one."""
+
+    send = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
 class MoveForm(FlaskForm):
     """Move a registration to confirmed or to the waiting list."""
 
