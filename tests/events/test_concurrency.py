@@ -84,6 +84,38 @@ def test_concurrent_registrations_never_overbook_sqlite(sqlite_app):
     assert result["mails"] == 40
 
 
+def _race_one_address(app, times: int) -> dict:
+    """Register one known address ``times`` at once, on an event that confirms by link."""
+    with app.app_context():
+        event_id = make_event(capacity=5).id
+        db.session.add(Person(email="marie@example.org", first_name="Marie", last_name="D"))
+        db.session.commit()
+
+    def register(index: int) -> None:
+        services.register(db.session.get(Event, event_id), email="marie@example.org",
+                          first_name="Marie", last_name="D", language="en")
+
+    errors = _in_threads(app, times, register)
+    with app.app_context():
+        kinds = list(db.session.scalars(select(OutboxMessage.kind)))
+        held = db.session.scalar(select(func.count(Registration.id)).where(
+            Registration.hold_expires_at.is_not(None)))
+    return {"errors": errors, "kinds": kinds, "held": held}
+
+
+@pytest.mark.postgres
+def test_thirty_concurrent_registrations_of_one_address_mail_once_postgres(postgres_app):
+    result = _race_one_address(postgres_app, 30)
+
+    assert result == {"errors": [], "kinds": ["registration.confirm_address"], "held": 1}
+
+
+def test_thirty_concurrent_registrations_of_one_address_mail_once_sqlite(sqlite_app):
+    result = _race_one_address(sqlite_app, 30)
+
+    assert result == {"errors": [], "kinds": ["registration.confirm_address"], "held": 1}
+
+
 def _race_reminders(app) -> dict:
     with app.app_context():
         event = make_event(starts_at=utc_now() + timedelta(days=1))
