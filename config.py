@@ -129,6 +129,16 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per minute")
 
+    # Personal links and public forms.
+    #: How long an unconfirmed registration holds a place (events that confirm by link).
+    CONFIRMATION_HOLD_MINUTES = int(os.environ.get("CONFIRMATION_HOLD_MINUTES", "30"))
+    #: At most one personal-link mail per address and event within this many minutes.
+    LINK_MAIL_INTERVAL_MINUTES = int(os.environ.get("LINK_MAIL_INTERVAL_MINUTES", "15"))
+    #: Public forms sent sooner than this after being shown, or later, are sent back.
+    FORM_MIN_SECONDS = float(os.environ.get("FORM_MIN_SECONDS", "2"))
+    FORM_MAX_AGE_SECONDS = int(os.environ.get("FORM_MAX_AGE_SECONDS", str(24 * 3600)))
+    FORM_TIMING_CHECK = True
+
     REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "2"))
     WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "2"))
     #: Threads the solver may use; leave a core to the web app on small machines.
@@ -161,6 +171,8 @@ class TestingConfig(Config):
     BABEL_DEFAULT_LOCALE = "en"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
+    #: Like CSRF: the tests of the timing check turn it on.
+    FORM_TIMING_CHECK = False
     RATELIMIT_ENABLED = False
     MAIL_TRANSPORT = "folder"
     PUBLIC_URL = "http://localhost"

@@ -63,6 +63,7 @@ PUBLIC_ENDPOINTS = frozenset({
     "auth.login", "auth.login_code",
     "events.upcoming", "events.detail", "events.registered",
     "events.manage", "events.manage_cancel", "events.manage_answers",
+    "events.manage_confirm", "events.manage_new_link", "events.new_link", "events.new_link_sent",
     "calendar.person_feed", "calendar.public_feed", "calendar.organiser_feed",
     "calendar.subscribe",
     "b2b.agenda", "b2b.agenda_feedback", "b2b.join",

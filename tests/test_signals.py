@@ -31,7 +31,7 @@ def _register(event, email: str):
 
 
 def test_register_cancel_and_promotion_are_announced(db, announced):
-    event = make_event(capacity=1)
+    event = make_event(capacity=1, confirm_by_link=False)
     first = _register(event, "a@example.org")
     _register(event, "b@example.org")
 
@@ -42,8 +42,9 @@ def test_register_cancel_and_promotion_are_announced(db, announced):
 
 
 def test_approval_and_moves_announce_only_confirmations(db, announced):
-    pending = _register(make_event(capacity=5, requires_approval=True), "p@example.org")
-    event = make_event(capacity=1)
+    pending = _register(make_event(capacity=5, confirm_by_link=False, requires_approval=True),
+                        "p@example.org")
+    event = make_event(capacity=1, confirm_by_link=False)
     confirmed = _register(event, "a@example.org")
     waiting = _register(event, "b@example.org")
 
@@ -56,7 +57,7 @@ def test_approval_and_moves_announce_only_confirmations(db, announced):
 
 
 def test_links_are_asked_for_confirmed_registrations_only_and_sorted(db):
-    event = make_event(capacity=1)
+    event = make_event(capacity=1, confirm_by_link=False)
     confirmed = _register(event, "a@example.org")
     waiting = _register(event, "b@example.org")
 

@@ -2,8 +2,9 @@
 
 A link token signs a purpose (its salt), an object id and the person's token version. It works
 until the object's expiry time, and raising the person's ``token_version`` revokes every link
-signed before. The packages that hand out links (registrations, B2B participants) wrap
-:func:`sign` and :func:`open_token` with their own purpose and loader.
+signed before. The packages that hand out links (registrations, B2B participants) describe
+theirs with a :class:`PersonalLink` (purpose, loader, end of validity) and wrap its ``make`` and
+``load``.
 """
 
 from collections.abc import Callable
@@ -83,6 +84,33 @@ def open_token(token: str, purpose: Purpose, load: Callable[[int], Linked | None
     if payload.get("v") != linked.version:
         raise LinkError("revoked")
     return linked.obj
+
+
+@dataclass(frozen=True)
+class PersonalLink:
+    """A kind of link to an object that belongs to a person (``obj.person.token_version``).
+
+    ``get`` returns the object of an id (or None); ``ends_at`` says when the object's event
+    ends: the link keeps working for :data:`LINK_MARGIN` after that.
+    """
+
+    purpose: Purpose
+    get: Callable[[int], Any]
+    ends_at: Callable[[Any], datetime]
+
+    def make(self, obj: Any) -> str:
+        """Sign the link token of an object, tied to its person's token version."""
+        return sign(self.purpose, obj.id, obj.person.token_version)
+
+    def _linked(self, object_id: int) -> Linked | None:
+        obj = self.get(object_id)
+        if obj is None:
+            return None
+        return Linked(obj, self.ends_at(obj) + LINK_MARGIN, obj.person.token_version)
+
+    def load(self, token: str, *, now: datetime | None = None) -> Any:
+        """Return the object of a valid token; raise LinkError otherwise."""
+        return open_token(token, self.purpose, self._linked, now=now)
 
 
 def link_refused(error: LinkError, *, status: int | None = None):

@@ -26,6 +26,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.auth.form_checks import HumanForm
 from app.b2b.models import MeetingFeedback, MeetingOutcome, SessionStatus
 from app.b2b.services import ItemData
 from app.events.admin_forms import LocalDateTimeField
@@ -151,6 +152,10 @@ class ActionForm(FlaskForm):
     """A button that only needs CSRF protection."""
 
     next = HiddenField()
+
+
+class JoinForm(HumanForm):
+    """Take part in a session from one's registration link (trap field and pace checked)."""
 
 
 class ItemForm(Form):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.auth.links import LINK_MARGIN, Linked, Purpose, open_token, sign
+from app.auth.links import PersonalLink, Purpose
 from app.b2b.models import (
     B2BNotification,
     B2BSession,
@@ -254,24 +254,18 @@ def get_pending_notifications(participant_ids) -> list[B2BNotification]:
 
 #: The participants' portal links (salt and payload key: keep old links working).
 PORTAL_LINK = Purpose(salt="b2b-participant", key="p")
+_PORTAL = PersonalLink(PORTAL_LINK, lambda participant_id: db.session.get(
+    Participant, participant_id), lambda participant: participant.session.event.ends_at)
 
 
 def make_participant_token(participant: Participant) -> str:
     """Sign a portal token for this participant, tied to the person's token version."""
-    return sign(PORTAL_LINK, participant.id, participant.person.token_version)
-
-
-def _linked_participant(participant_id: int) -> Linked | None:
-    participant = db.session.get(Participant, participant_id)
-    if participant is None:
-        return None
-    return Linked(participant, participant.session.event.ends_at + LINK_MARGIN,
-                  participant.person.token_version)
+    return _PORTAL.make(participant)
 
 
 def load_participant_token(token: str, *, now: datetime | None = None) -> Participant:
     """Return the participant of a valid portal token; raise LinkError otherwise."""
-    return open_token(token, PORTAL_LINK, _linked_participant, now=now)
+    return _PORTAL.load(token, now=now)
 
 
 def participant_portal_url(participant: Participant) -> str:

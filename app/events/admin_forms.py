@@ -122,6 +122,9 @@ class EventForm(FlaskForm):
     registration_closes_at = LocalDateTimeField(_l("Registrations close (Brussels time)"),
                                                 validators=[Optional()])
     requires_approval = BooleanField(_l("Registrations need an organiser's approval"))
+    confirm_by_link = BooleanField(
+        _l("Public event with limited places: hold a place only once the person confirms "
+           "their address by the link we mail (recommended)"), default=True)
     submit = SubmitField(_l("Save"))
 
     TEXT_FIELDS = ("title_fr", "title_nl", "title_en", "description_fr", "description_nl",
@@ -159,6 +162,7 @@ class EventForm(FlaskForm):
         self.sector_ids.data = [s.id for s in event.sectors]
         self.capacity.data = event.capacity
         self.requires_approval.data = event.requires_approval
+        self.confirm_by_link.data = event.confirm_by_link
 
     def to_data(self) -> dict:
         """Return plain values for admin_services.save_event (times in UTC)."""
@@ -176,6 +180,7 @@ class EventForm(FlaskForm):
             sector_ids=list(self.sector_ids.data or []),
             capacity=self.capacity.data,
             requires_approval=bool(self.requires_approval.data),
+            confirm_by_link=bool(self.confirm_by_link.data),
         )
         return data
 
@@ -310,6 +315,12 @@ def answers_from(form: FlaskForm, event) -> dict[str, str]:
     """Read the answers of the add-by-hand form, keyed by question id."""
     return {str(q.id): (form[answer_field_name(q.id)].data or "").strip()
             for q in event.questions}
+
+
+class RevokeLinksForm(FlaskForm):
+    """Revoke a person's personal links; ``send`` is "1" to mail them a new one."""
+
+    send = HiddenField(validators=[AnyOf(["0", "1"])])
 
 
 class MoveForm(FlaskForm):

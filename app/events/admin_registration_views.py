@@ -15,6 +15,7 @@ from app.events.admin_forms import (
     MessageForm,
     MoveForm,
     NoShowForm,
+    RevokeLinksForm,
     answers_from,
     make_registration_form,
 )
@@ -149,6 +150,21 @@ def admin_cancel_registration(event_id: int, registration_id: int):
     event, registration, _form = _registration_action(event_id, registration_id)
     return _run(lambda: services.cancel_registration(registration, by_organiser=True),
                 _("Registration cancelled."), event)
+
+
+@organiser_page("/<int:event_id>/registrations/<int:registration_id>/revoke-links",
+                methods=["POST"])
+def admin_revoke_links(event_id: int, registration_id: int):
+    """Make the person's personal links stop working, and mail a new one if asked."""
+    event, registration, form = _registration_action(event_id, registration_id, RevokeLinksForm)
+    send = form.send.data == "1"
+
+    def revoke() -> None:
+        services.renew_links(registration, send=send, by_organiser=True)
+        record(current_user, "person.revoke_links", registration.person)
+
+    return _run(revoke, _("Links revoked; a new link is mailed.") if send else _("Links revoked."),
+                event)
 
 
 @organiser_page("/<int:event_id>/registrations/<int:registration_id>/check-in",

@@ -1,9 +1,9 @@
-"""`flask events ...`: the reminders cron job."""
+"""`flask events ...`: the cron jobs (reminders, expired holds)."""
 
 import click
 from flask.cli import AppGroup
 
-from app.events.services import send_reminders
+from app.events.services import release_all_expired_holds, send_reminders
 from app.extensions import db
 
 events_cli = AppGroup("events", help="Event registrations and reminders.")
@@ -15,3 +15,11 @@ def send_reminders_command() -> None:
     count = send_reminders()
     db.session.commit()
     click.echo(f"{count} reminder(s) queued.")
+
+
+@events_cli.command("release-holds")
+def release_holds_command() -> None:
+    """Give the places of unconfirmed registrations past their hold to the waiting list."""
+    count = release_all_expired_holds()
+    db.session.commit()
+    click.echo(f"{count} expired hold(s) released.")

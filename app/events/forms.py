@@ -1,10 +1,11 @@
-"""Public forms: registration, answers on the management page, cancellation."""
+"""Public forms: registration, answers on the management page, cancellation, new links."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from app.auth.form_checks import HumanForm
 from app.events.labels import ATTENDEE_STATUS_LABELS, AUDIENCE_LABELS, KIND_LABELS  # noqa: F401
 from app.events.models import (
     Event,
@@ -32,7 +33,7 @@ ANSWER_ERRORS = {
 }
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(HumanForm):
     """Register without an account; question fields are added per event."""
 
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)])
@@ -57,6 +58,25 @@ class CancelForm(FlaskForm):
     """Cancel one's registration (a POST with CSRF; opening the link changes nothing)."""
 
     submit = SubmitField(_l("Cancel my registration"))
+
+
+class ConfirmAddressForm(FlaskForm):
+    """Confirm one's address and so one's registration (a POST: mail scanners only GET)."""
+
+    submit = SubmitField(_l("Confirm my registration"))
+
+
+class RenewLinkForm(FlaskForm):
+    """Ask for a new personal link from the management page; the old ones stop working."""
+
+    submit = SubmitField(_l("Send me a new link"))
+
+
+class NewLinkForm(HumanForm):
+    """Ask for a new personal link by address (the public "lost your link?" page)."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Send me a new link"))
 
 
 def question_field_name(question_id: int) -> str:

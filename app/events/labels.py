@@ -27,6 +27,7 @@ QUESTION_KIND_LABELS = {
 }
 #: Registration statuses as organisers read them.
 REGISTRATION_STATUS_LABELS = {
+    RegistrationStatus.UNCONFIRMED: _l("Address not confirmed"),
     RegistrationStatus.PENDING: _l("Awaiting approval"),
     RegistrationStatus.CONFIRMED: _l("Confirmed"),
     RegistrationStatus.WAITLISTED: _l("Waiting list"),
@@ -34,6 +35,7 @@ REGISTRATION_STATUS_LABELS = {
 }
 #: Registration statuses as the attendee reads them on their own page.
 ATTENDEE_STATUS_LABELS = {
+    RegistrationStatus.UNCONFIRMED: _l("Waiting for your confirmation"),
     RegistrationStatus.PENDING: _l("Waiting for the organisers' approval"),
     RegistrationStatus.CONFIRMED: _l("Confirmed"),
     RegistrationStatus.WAITLISTED: _l("On the waiting list"),

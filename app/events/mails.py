@@ -39,7 +39,7 @@ INVITE_KINDS = frozenset({"confirmed", "promoted", "updated"})
 CANCEL_KINDS = frozenset({"cancelled", "event_cancelled", "waitlisted"})
 MAIL_KINDS = frozenset({
     "confirmed", "waitlisted", "pending", "promoted", "offered", "cancelled", "reminder",
-    "event_cancelled", "not_member", "manage_link", "updated",
+    "event_cancelled", "not_member", "manage_link", "updated", "confirm_address", "new_link",
 })
 #: Kinds that show the programme of the event.
 PROGRAMME_KINDS = frozenset({"confirmed", "promoted", "reminder", "updated"})
@@ -59,10 +59,10 @@ def _subject(kind: str, title: str) -> str:
         "not_member": _("About your registration: %(title)s", title=title),
         "manage_link": _("Your registration: %(title)s", title=title),
         "updated": _("Changed: %(title)s", title=title),
+        "confirm_address": _("Please confirm your registration: %(title)s", title=title),
+        "new_link": _("Your new personal link: %(title)s", title=title),
     }
     return subjects[kind]
-
-
 
 
 def manage_url(registration: Registration) -> str:
@@ -165,6 +165,7 @@ def queue_registration_mail(registration: Registration, kind: str, *,
             "programme": _programme(event, language) if kind in PROGRAMME_KINDS else [],
             "links": extra_links(registration),
             "feed_url": _feed_url(registration),
+            "hold_until": registration.hold_expires_at,
         }
         text_body, html_body = _render(kind, **context)
         subject = _subject(kind, title)

@@ -50,9 +50,11 @@ class QuestionKind(enum.StrEnum):
 
 
 class RegistrationStatus(enum.StrEnum):
-    #: Waiting for an organiser's approval (events that need approval).
     """Where a registration stands."""
 
+    #: Waiting for the person to confirm their address by the link mailed to them.
+    UNCONFIRMED = "unconfirmed"
+    #: Waiting for an organiser's approval (events that need approval).
     PENDING = "pending"
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
@@ -105,6 +107,8 @@ class Event(db.Model):
     registration_opens_at: Mapped[datetime | None]
     registration_closes_at: Mapped[datetime | None]
     requires_approval: Mapped[bool] = mapped_column(default=False)
+    #: Public events with a capacity: a place is held only once the address is confirmed.
+    confirm_by_link: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     cancelled_at: Mapped[datetime | None]
@@ -214,6 +218,8 @@ class Registration(db.Model):
     reminder_sent_at: Mapped[datetime | None]
     #: Set while a freed place is held for this pending person (approval mode).
     offered_at: Mapped[datetime | None]
+    #: Until when an unconfirmed registration holds a place (None: it holds none).
+    hold_expires_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship(back_populates="registrations")
     person: Mapped[Person] = relationship()

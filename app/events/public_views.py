@@ -23,6 +23,9 @@ from app.events.forms import (
     REFUSAL_MESSAGES,
     STATUS_LABELS,
     CancelForm,
+    ConfirmAddressForm,
+    NewLinkForm,
+    RenewLinkForm,
     answers_from,
     make_answers_form,
     make_registration_form,
@@ -116,6 +119,7 @@ def _detail_page(event, form, lang, refusal, status):
         question_fields=[form[question_field_name(q.id)] for q in event.questions],
         refusal=refusal, refusal_message=message,
         places=queries.places_left(event), kind_labels=KIND_LABELS,
+        confirm_by_link=queries.needs_address_confirmation(event),
         audience_labels=AUDIENCE_LABELS, when=format_when(event),
         slots=[format_slot(item.starts_at, item.ends_at, with_day=is_multi_day(event))
                for item in event.programme]), status
@@ -127,7 +131,36 @@ def registered(event_id: int):
     event = queries.get_public_event(event_id)
     if event is None:
         abort(404)
-    return render_template("events/public/registered.html", event=event, lang=current_language())
+    return render_template(
+        "events/public/registered.html", event=event, lang=current_language(),
+        confirm_by_link=queries.needs_address_confirmation(event),
+        hold_minutes=current_app.config["CONFIRMATION_HOLD_MINUTES"])
+
+
+@bp.route("/events/<int:event_id>/new-link", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"])
+def new_link(event_id: int):
+    """Ask for a new personal link by address; the answer never tells if it is registered."""
+    event = queries.get_public_event(event_id)
+    if event is None:
+        abort(404)
+    form = NewLinkForm()
+    if form.validate_on_submit():
+        services.send_new_link(event, form.email.data)
+        db.session.commit()
+        return redirect(url_for("events.new_link_sent", event_id=event.id))
+    return render_template("events/public/new_link.html", event=event, form=form,
+                           lang=current_language()), 400 if form.errors else 200
+
+
+@bp.route("/events/<int:event_id>/new-link/sent")
+def new_link_sent(event_id: int):
+    """Say that a new link went out if the address is registered (the same answer always)."""
+    event = queries.get_public_event(event_id)
+    if event is None:
+        abort(404)
+    return render_template("events/public/new_link_sent.html", event=event,
+                           lang=current_language())
 
 
 @bp.route("/events/manage/<token>")
@@ -145,6 +178,7 @@ def _manage_page(registration, token, answers_form, lang, status: int = 200):
         "events/public/manage.html", registration=registration, event=event, token=token,
         when=format_when(event), links=extra_links(registration),
         answers_form=answers_form, cancel_form=CancelForm(), lang=lang,
+        confirm_form=ConfirmAddressForm(), renew_form=RenewLinkForm(),
         question_fields=[answers_form[question_field_name(q.id)] for q in event.questions],
         can_change=queries.can_change(registration), status_labels=STATUS_LABELS,
         kind_labels=KIND_LABELS), status
@@ -188,3 +222,29 @@ def manage_answers(token: str):
             flash(_("Your answers are saved."), "success")
             return redirect(url_for("events.manage", token=token))
     return _manage_page(registration, token, form, lang, status=400)
+
+
+@bp.route("/events/manage/<token>/confirm", methods=["POST"])
+@limiter.shared_limit(_manage_limit, scope="events-manage")
+def manage_confirm(token: str):
+    """Confirm one's address: the registration is confirmed, waits for approval or waitlisted."""
+    registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
+    if not ConfirmAddressForm().validate_on_submit():
+        abort(400)
+    if services.confirm_address(registration):
+        db.session.commit()
+        flash(_("Thank you, your address is confirmed. We sent you a mail."), "success")
+    return redirect(url_for("events.manage", token=token))
+
+
+@bp.route("/events/manage/<token>/new-link", methods=["POST"])
+@limiter.shared_limit(_manage_limit, scope="events-manage")
+def manage_new_link(token: str):
+    """Mail oneself a new link; this one and every older one stop working."""
+    registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
+    if not RenewLinkForm().validate_on_submit():
+        abort(400)
+    services.renew_links(registration)
+    db.session.commit()
+    return render_template("events/public/new_link_sent.html", event=registration.event,
+                           lang=current_language(), renewed=True)

@@ -2,12 +2,20 @@
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
-from app.auth.links import LINK_MARGIN, Linked, Purpose, open_token, sign
+from app.auth.links import PersonalLink, Purpose
 from app.db import utc_now
-from app.events.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
+from app.events.models import (
+    Audience,
+    Event,
+    EventKind,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+)
 from app.extensions import db
+from app.mail.models import OutboxMessage
 from app.members.models import Person, Sector
 
 
@@ -42,13 +50,16 @@ def _count(event: Event, status: RegistrationStatus) -> int:
         Registration.event_id == event.id, Registration.status == status)) or 0
 
 
-def get_held_count(event: Event) -> int:
-    """Count the places taken: confirmed people and pending people offered a freed place."""
+def get_held_count(event: Event, now: datetime | None = None) -> int:
+    """Count the places taken: confirmed people, pending people offered a freed place, and
+    unconfirmed people whose hold has not expired."""
     held = db.session.scalar(
         select(func.count(Registration.id)).where(
             Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.PENDING,
-            Registration.offered_at.is_not(None)))
+            or_(and_(Registration.status == RegistrationStatus.PENDING,
+                     Registration.offered_at.is_not(None)),
+                and_(Registration.status == RegistrationStatus.UNCONFIRMED,
+                     Registration.hold_expires_at > (now or utc_now())))))
     return get_confirmed_count(event) + (held or 0)
 
 
@@ -62,17 +73,57 @@ def get_status_counts(event: Event) -> dict[RegistrationStatus, int]:
     return counts
 
 
-def places_left(event: Event) -> int | None:
+def places_left(event: Event, now: datetime | None = None) -> int | None:
     """Return the free places of an event, or None when it has no limit."""
     if event.capacity is None:
         return None
-    return max(0, event.capacity - get_held_count(event))
+    return max(0, event.capacity - get_held_count(event, now))
+
+
+def needs_address_confirmation(event: Event) -> bool:
+    """Tell whether online registrations hold a place only once the address is confirmed."""
+    return (event.confirm_by_link and event.audience == Audience.PUBLIC
+            and event.capacity is not None)
+
+
+def holds_place(registration: Registration, now: datetime | None = None) -> bool:
+    """Tell whether an unconfirmed registration holds a place now."""
+    return (registration.status == RegistrationStatus.UNCONFIRMED
+            and registration.hold_expires_at is not None
+            and registration.hold_expires_at > (now or utc_now()))
+
+
+def get_expired_holds(event: Event, now: datetime) -> list[Registration]:
+    """Return the unconfirmed registrations of an event whose hold has expired."""
+    return list(db.session.scalars(select(Registration).where(
+        Registration.event_id == event.id,
+        Registration.status == RegistrationStatus.UNCONFIRMED,
+        Registration.hold_expires_at <= now)))
+
+
+def get_events_with_expired_holds(now: datetime) -> list[Event]:
+    """Return the events that have unconfirmed registrations whose hold has expired."""
+    return list(db.session.scalars(select(Event).where(Event.registrations.any(and_(
+        Registration.status == RegistrationStatus.UNCONFIRMED,
+        Registration.hold_expires_at <= now))).order_by(Event.id)))
 
 
 def get_registration_for(event: Event, person: Person) -> Registration | None:
     """Return this person's registration for the event, whatever its status."""
     return db.session.scalar(select(Registration).where(
         Registration.event_id == event.id, Registration.person_id == person.id))
+
+
+def has_mail_since(reference: str, since: datetime, *, kind: str | None = None,
+                   recipient: str | None = None) -> bool:
+    """Tell whether the outbox holds a mail about ``reference`` queued after ``since``."""
+    stmt = select(OutboxMessage.id).where(OutboxMessage.reference == reference,
+                                          OutboxMessage.created_at > since)
+    if kind is not None:
+        stmt = stmt.where(OutboxMessage.kind == kind)
+    if recipient is not None:
+        stmt = stmt.where(OutboxMessage.recipient == recipient)
+    return db.session.scalar(stmt.limit(1)) is not None
 
 
 def get_waitlist(event: Event) -> list[Registration]:
@@ -129,21 +180,15 @@ def can_change(registration: Registration, now: datetime | None = None) -> bool:
 
 #: The personal "manage my registration" links (salt and payload key: keep old links working).
 MANAGE_LINK = Purpose(salt="registration-manage", key="r")
+_MANAGE = PersonalLink(MANAGE_LINK, lambda registration_id: db.session.get(
+    Registration, registration_id), lambda registration: registration.event.ends_at)
 
 
 def make_manage_token(registration: Registration) -> str:
     """Sign the manage-link token of a registration, tied to the person's token version."""
-    return sign(MANAGE_LINK, registration.id, registration.person.token_version)
-
-
-def _linked_registration(registration_id: int) -> Linked | None:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        return None
-    return Linked(registration, registration.event.ends_at + LINK_MARGIN,
-                  registration.person.token_version)
+    return _MANAGE.make(registration)
 
 
 def load_manage_token(token: str, *, now: datetime | None = None) -> Registration:
     """Return the registration of a valid manage-link token; raise LinkError otherwise."""
-    return open_token(token, MANAGE_LINK, _linked_registration, now=now)
+    return _MANAGE.load(token, now=now)

@@ -139,19 +139,31 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
 
     person = get_person_by_email(email)
     if online and not is_eligible(event, person):
-        name = f"{first_name} {last_name}".strip()
-        mails.queue_not_member_mail(event, email=email, name=name, language=language)
+        if not queries.has_mail_since(f"event:{event.id}", _link_mail_window(now),
+                                      kind="registration.not_member", recipient=email):
+            name = f"{first_name} {last_name}".strip()
+            mails.queue_not_member_mail(event, email=email, name=name, language=language)
         return None, False
     if person is None:
         person = find_or_create_person(email, first_name=first_name, last_name=last_name,
                                        language=language, organisation_name=organisation)
     registration = queries.get_registration_for(event, person)
     if registration is not None and registration.status != RegistrationStatus.CANCELLED:
-        if online:
-            mails.queue_registration_mail(registration, "manage_link")
+        if online and not _mailed_recently(registration, now):
+            mails.queue_registration_mail(
+                registration, "confirm_address" if registration.status
+                == RegistrationStatus.UNCONFIRMED else "manage_link")
         return registration, False
 
-    if online and event.requires_approval:
+    release_expired_holds(event, now)
+    hold_until = None
+    if online and queries.needs_address_confirmation(event):
+        # Invented addresses must not take places: hold one (if free) until the person
+        # confirms by the link mailed to them.
+        status = RegistrationStatus.UNCONFIRMED
+        if _has_free_place(event):
+            hold_until = now + timedelta(minutes=current_app.config["CONFIRMATION_HOLD_MINUTES"])
+    elif online and event.requires_approval:
         status = RegistrationStatus.PENDING
     elif _has_free_place(event):
         status = RegistrationStatus.CONFIRMED
@@ -169,19 +181,139 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     registration.cancelled_at = None
     registration.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
     registration.offered_at = None
+    registration.hold_expires_at = hold_until
     registration.reminder_sent_at = None
     registration.consent_at = now if consent else None
     db.session.flush()
     if status == RegistrationStatus.CONFIRMED:
         registration_confirmed.send(registration)
     if event.ends_at > now:
-        mails.queue_registration_mail(registration, registration.status.value)
+        mails.queue_registration_mail(
+            registration, "confirm_address" if status == RegistrationStatus.UNCONFIRMED
+            else status.value)
     return registration, True
 
 
 def _has_free_place(event: Event) -> bool:
     left = queries.places_left(event)
     return left is None or left > 0
+
+
+def _link_mail_window(now: datetime) -> datetime:
+    return now - timedelta(minutes=current_app.config["LINK_MAIL_INTERVAL_MINUTES"])
+
+
+def _mailed_recently(registration: Registration, now: datetime) -> bool:
+    """Tell whether this address got a mail about this registration in the last minutes.
+
+    Any such mail carried the personal link, so asking again (re-registering, "send me a new
+    link") within LINK_MAIL_INTERVAL_MINUTES mails nothing: one cannot flood a mailbox.
+    """
+    return queries.has_mail_since(f"registration:{registration.id}", _link_mail_window(now))
+
+
+# --- address confirmation -------------------------------------------------------------------
+
+
+def release_expired_holds(event: Event, now: datetime | None = None) -> int:
+    """Release the places held by unconfirmed registrations past their hold; return how many.
+
+    Call under the event's lock. The freed places go to the waiting list as a cancellation
+    would give them. Expired holds never count as taken (see ``queries.get_held_count``), so
+    this cleanup may run late: at the next registration or confirmation, or from the cron.
+    """
+    expired = queries.get_expired_holds(event, now or utc_now())
+    for registration in expired:
+        registration.hold_expires_at = None
+    if expired:
+        db.session.flush()
+        promote_waitlisted(event)
+    return len(expired)
+
+
+def release_all_expired_holds(now: datetime | None = None) -> int:
+    """Release the expired holds of every event (the cron's cleanup); return how many."""
+    now = now or utc_now()
+    return sum(release_expired_holds(lock_event(event), now)
+               for event in queries.get_events_with_expired_holds(now))
+
+
+def confirm_address(registration: Registration) -> bool:
+    """Confirm the address of an unconfirmed registration; return False if it was not one.
+
+    The registration then goes on as an online registration does: it waits for approval,
+    or is confirmed (in the place it held, or in a free one), or joins the waiting list.
+    """
+    event = lock_event(registration.event)
+    db.session.refresh(registration)
+    if registration.status != RegistrationStatus.UNCONFIRMED:
+        return False
+    now = utc_now()
+    # Its own hold no longer counts, so a held place is a free place for it.
+    registration.hold_expires_at = None
+    db.session.flush()
+    release_expired_holds(event, now)
+    if event.requires_approval:
+        registration.status = RegistrationStatus.PENDING
+    elif _has_free_place(event):
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+    else:
+        registration.status = RegistrationStatus.WAITLISTED
+    db.session.flush()
+    if registration.status == RegistrationStatus.CONFIRMED:
+        registration_confirmed.send(registration)
+    if event.ends_at > now:
+        mails.queue_registration_mail(registration, registration.status.value)
+    return True
+
+
+# --- personal links ---------------------------------------------------------------------------
+
+
+def revoke_links(person: Person) -> None:
+    """Make every personal link of a person stop working, calendar feed included.
+
+    Links carry the person's token version: raising it refuses the links signed before
+    (manage links, B2B portals, calendar subscription pages); the feed's token is dropped.
+    """
+    person.token_version = (person.token_version or 0) + 1
+    person.feed_token_hash = None
+    person.feed_token_created_at = None
+    db.session.flush()
+
+
+def renew_links(registration: Registration, *, send: bool = True,
+                by_organiser: bool = False) -> None:
+    """Revoke a person's links and, when ``send``, mail them a new link to this registration."""
+    revoke_links(registration.person)
+    if send:
+        mails.queue_registration_mail(registration, "new_link", by_organiser=by_organiser)
+
+
+def send_new_link(event: Event, email: str) -> bool:
+    """Mail a new link to this address's registration for the event, revoking the old ones.
+
+    For the public "lost your link?" page: returns whether a mail was queued, but the page
+    answers the same either way. Nothing happens for an unknown address, a cancelled
+    registration, an event that is over, or when a mail went to it in the last minutes.
+    """
+    try:
+        email = _clean_email(email)
+    except RegistrationError:
+        return False
+    person = get_person_by_email(email)
+    if person is None:
+        return False
+    registration = queries.get_registration_for(event, person)
+    if registration is None or registration.status == RegistrationStatus.CANCELLED:
+        return False
+    lock_event(event)  # two requests at once: the second sees the first one's mail
+    now = utc_now()
+    if event.ends_at <= now or _mailed_recently(registration, now):
+        return False
+    renew_links(registration)
+    return True
 
 
 def cancel_registration(registration: Registration, *,
@@ -195,10 +327,11 @@ def cancel_registration(registration: Registration, *,
     if registration.status == RegistrationStatus.CANCELLED:
         return None
     held_place = (registration.status == RegistrationStatus.CONFIRMED
-                  or registration.offered_at is not None)
+                  or registration.offered_at is not None or queries.holds_place(registration))
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = utc_now()
     registration.offered_at = None
+    registration.hold_expires_at = None
     db.session.flush()
     registration_cancelled.send(registration)
     if event.ends_at > utc_now():

@@ -37,7 +37,7 @@ def test_confirmation_mail_links_to_the_session_join_page(client, db, vocabulary
 
 def test_mail_without_session_or_confirmation_has_no_b2b_link(db, vocabulary):
     _, plain = _register(make_b2b_event())
-    full = make_b2b_event(capacity=1)
+    full = make_b2b_event(capacity=1, confirm_by_link=False)
     make_session(full)
     _register(full, email="first@example.org")
     _, waitlisted = _register(full, email="second@example.org")

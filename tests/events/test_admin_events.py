@@ -390,7 +390,7 @@ def test_cancel_event_notifies_everyone_registered(logged_in, db):
 
 
 def test_every_organiser_page_renders_for_a_full_event(logged_in, db):
-    event = make_event(requires_approval=True, capacity=3)
+    event = make_event(requires_approval=True, capacity=3, confirm_by_link=False)
     item = ProgrammeItem(event=event, starts_at=event.starts_at, ends_at=event.ends_at,
                          title_en="Welcome", location="Hall")
     question = Question(event=event, kind=QuestionKind.CHOICE, label_en="Workshop?",

@@ -171,7 +171,7 @@ def test_move_to_unknown_status_is_400(logged_in, db):
 
 
 def test_cancel_registration_by_organiser_promotes_waiting_list(logged_in, db):
-    event = make_event(capacity=1)
+    event = make_event(capacity=1, confirm_by_link=False)
     first = register(event, "Ann", "Peeters")
     second = register(event, "Bram", "Claes", status=RegistrationStatus.WAITLISTED)
 
@@ -193,7 +193,8 @@ def test_registration_of_another_event_is_404(logged_in, db):
 
 
 def test_raising_capacity_promotes_waiting_list(logged_in, db):
-    event = make_event(capacity=1, starts_at=datetime(2027, 7, 1, 8, 0, tzinfo=UTC),
+    event = make_event(capacity=1, confirm_by_link=False,
+                       starts_at=datetime(2027, 7, 1, 8, 0, tzinfo=UTC),
                        ends_at=datetime(2027, 7, 1, 10, 0, tzinfo=UTC))
     register(event, "Ann", "Peeters")
     waiting = register(event, "Bram", "Claes", status=RegistrationStatus.WAITLISTED)

@@ -42,7 +42,7 @@ def _in_threads(app, count: int, work) -> list[BaseException]:
 
 def _race_for_places(app, people: int, capacity: int) -> dict:
     with app.app_context():
-        event_id = make_event(capacity=capacity).id
+        event_id = make_event(capacity=capacity, confirm_by_link=False).id
         # Known people: no INSERT of a person comes before the seat count, so only the
         # event lock keeps two registrations from counting the same free place.
         db.session.add_all(Person(email=f"person{i}@example.org", first_name="P",
@@ -82,6 +82,38 @@ def test_concurrent_registrations_never_overbook_sqlite(sqlite_app):
     assert result["counts"] == {RegistrationStatus.CONFIRMED: 7,
                                 RegistrationStatus.WAITLISTED: 33}
     assert result["mails"] == 40
+
+
+def _race_one_address(app, times: int) -> dict:
+    """Register one known address ``times`` at once, on an event that confirms by link."""
+    with app.app_context():
+        event_id = make_event(capacity=5).id
+        db.session.add(Person(email="marie@example.org", first_name="Marie", last_name="D"))
+        db.session.commit()
+
+    def register(index: int) -> None:
+        services.register(db.session.get(Event, event_id), email="marie@example.org",
+                          first_name="Marie", last_name="D", language="en")
+
+    errors = _in_threads(app, times, register)
+    with app.app_context():
+        kinds = list(db.session.scalars(select(OutboxMessage.kind)))
+        held = db.session.scalar(select(func.count(Registration.id)).where(
+            Registration.hold_expires_at.is_not(None)))
+    return {"errors": errors, "kinds": kinds, "held": held}
+
+
+@pytest.mark.postgres
+def test_thirty_concurrent_registrations_of_one_address_mail_once_postgres(postgres_app):
+    result = _race_one_address(postgres_app, 30)
+
+    assert result == {"errors": [], "kinds": ["registration.confirm_address"], "held": 1}
+
+
+def test_thirty_concurrent_registrations_of_one_address_mail_once_sqlite(sqlite_app):
+    result = _race_one_address(sqlite_app, 30)
+
+    assert result == {"errors": [], "kinds": ["registration.confirm_address"], "held": 1}
 
 
 def _race_reminders(app) -> dict:

@@ -86,7 +86,7 @@ def test_cancellation_sends_cancel_with_same_uid_and_raised_sequence(db):
 
 
 def test_waitlisted_mail_has_no_calendar_and_cancel_of_it_neither(db):
-    event = make_event(capacity=1)
+    event = make_event(capacity=1, confirm_by_link=False)
     services.register(event, **registration_data(email="a@example.org"))
     waiting, _ = services.register(event, **registration_data())
 
@@ -96,7 +96,7 @@ def test_waitlisted_mail_has_no_calendar_and_cancel_of_it_neither(db):
 
 
 def test_promotion_mail_carries_invite(db):
-    event = make_event(capacity=1)
+    event = make_event(capacity=1, confirm_by_link=False)
     first, _ = services.register(event, **registration_data(email="a@example.org"))
     waiting, _ = services.register(event, **registration_data())
 
@@ -136,7 +136,7 @@ def test_multi_day_event_with_hours_keeps_its_times(db):
 
 
 def test_event_cancelled_mail_cancels_invites_only_where_sent(db):
-    event = make_event(capacity=1)
+    event = make_event(capacity=1, confirm_by_link=False)
     services.register(event, **registration_data(email="a@example.org"))
     services.register(event, **registration_data(email="b@example.org", language="fr"))
     before = len(outbox())
@@ -187,7 +187,7 @@ def test_confirmation_lists_the_programme(db):
 
 
 def test_event_change_sends_updated_invite_once(db):
-    event = make_event(capacity=1)
+    event = make_event(capacity=1, confirm_by_link=False)
     registration, _ = services.register(event, **registration_data(email="a@example.org"))
     services.register(event, **registration_data(email="b@example.org"))  # waitlisted
     assert services.send_event_updates(event) == 0

@@ -34,7 +34,7 @@ def test_reminder_sent_once(db):
 
 def test_reminder_not_sent_before_window_or_to_others(db):
     far = make_event(starts_at=utc_now() + timedelta(days=5))
-    near = make_event(starts_at=utc_now() + timedelta(days=1), capacity=1)
+    near = make_event(starts_at=utc_now() + timedelta(days=1), capacity=1, confirm_by_link=False)
     _confirmed(db, far, "far@example.org")
     _confirmed(db, near, "near@example.org")
     waiting, _ = services.register(near, **registration_data(email="wait@example.org"))

@@ -12,6 +12,7 @@ from app.b2b.blueprint import bp
 from app.b2b.forms import (
     PROFILE_LANGUAGES,
     ActionForm,
+    JoinForm,
     RequestForm,
     make_profile_form,
     profile_values,
@@ -216,7 +217,7 @@ def join(session_id: int, token: str):
     if existing is not None:
         return redirect(url_for(".portal", session_id=session.id,
                                 token=make_participant_token(existing)))
-    form = ActionForm()
+    form = JoinForm()
     error_message = None
     if form.validate_on_submit():
         try:
@@ -232,4 +233,4 @@ def join(session_id: int, token: str):
                                     token=make_participant_token(participant)))
     return render_template("b2b/participant/join.html", session=session,
                            registration=registration, form=form, error_message=error_message,
-                           lang=current_language()), 400 if error_message else 200
+                           lang=current_language()), 400 if error_message or form.errors else 200

@@ -28,6 +28,7 @@ from app.b2b.forms import (
     profile_values,
     slot_label,
 )
+from app.b2b.links import renew_participant_links
 from app.b2b.models import (
     B2BSession,
     B2BTable,
@@ -40,6 +41,7 @@ from app.b2b.models import (
 )
 from app.b2b.queries import participant_portal_url
 from app.b2b.views.base import setup_page
+from app.events.admin_forms import RevokeLinksForm
 from app.events.models import Event
 from app.extensions import db
 from app.i18n import current_language
@@ -318,6 +320,22 @@ def participant(session_id: int, participant_id: int):
         profile=profile, lang=lang, sent=queries.get_sent_requests(person),
         received=queries.get_received_requests(person), action=ActionForm(),
         portal_url=participant_portal_url(person))
+
+
+@setup_page("/<int:session_id>/participants/<int:participant_id>/revoke-links", methods=["POST"])
+def revoke_participant_links(session_id: int, participant_id: int):
+    """Make the participant's personal links stop working, and mail a new one if asked."""
+    session = _session(session_id)
+    participant = get_owned_or_404(Participant, participant_id, session_id=session.id)
+    form = RevokeLinksForm()
+    if not form.validate_on_submit():
+        abort(400)
+    send = form.send.data == "1"
+    renew_participant_links(participant, send=send)
+    record(current_user, "person.revoke_links", participant.person)
+    db.session.commit()
+    flash(_("Links revoked; a new link is mailed.") if send else _("Links revoked."), "success")
+    return redirect(url_for(".participant", session_id=session.id, participant_id=participant.id))
 
 
 def _pair_form(session: B2BSession) -> PairForm:

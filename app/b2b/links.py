@@ -1,0 +1,39 @@
+"""Revoke a participant's personal links, and mail them a new link to their B2B portal."""
+
+from flask import current_app, render_template
+from flask_babel import gettext as _
+
+from app.b2b.models import Participant
+from app.b2b.queries import participant_portal_url
+from app.db import utc_now
+from app.events.services import revoke_links
+from app.i18n import in_language, language_or_default
+from app.invites.messages import build_plain_message
+from app.mail.identity import cluster_domain, cluster_organizer, cluster_sender
+from app.mail.models import OutboxMessage
+from app.mail.services import queue_message
+
+
+def renew_participant_links(participant: Participant, *, send: bool = True) -> None:
+    """Make every link of the participant's person stop working; mail a new portal link."""
+    revoke_links(participant.person)
+    if send:
+        queue_portal_link_mail(participant)
+
+
+def queue_portal_link_mail(participant: Participant) -> OutboxMessage:
+    """Queue the mail that gives a participant their (new) personal portal link."""
+    person, session = participant.person, participant.session
+    language = language_or_default(person.language)
+    with in_language(language):
+        title = session.title or session.event.title(language)
+        context = {"name": person.full_name, "title": title, "language": language,
+                   "url": participant_portal_url(participant),
+                   "cluster_name": current_app.config["CLUSTER_NAME"]}
+        message = build_plain_message(
+            sender=cluster_sender(), to=(person.full_name, person.email),
+            subject=_("Your new B2B link: %(title)s", title=title),
+            text_body=render_template("b2b/mail/portal_link.txt", **context),
+            html_body=render_template("b2b/mail/portal_link.html", **context),
+            reply_to=cluster_organizer(), message_id_domain=cluster_domain(), sent_at=utc_now())
+    return queue_message(message, kind="b2b.portal_link", reference=f"participant:{participant.id}")
