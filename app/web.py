@@ -45,6 +45,7 @@ ORGANISER_NAV = (
     ("events.admin_list", _l("Manage events")),
     ("b2b.sessions", _l("B2B sessions")),
     ("reports.index", _l("Reports")),
+    ("privacy.edit_notice", _l("Privacy notice")),
 )
 
 
