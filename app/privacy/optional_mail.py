@@ -49,8 +49,11 @@ def add_unsubscribe_headers(message: EmailMessage, optional: OptionalMail) -> No
     """Add the one-click unsubscribe headers (RFC 2369 and RFC 8058) to a message."""
     del message["List-Unsubscribe"]
     del message["List-Unsubscribe-Post"]
-    message["List-Unsubscribe"] = f"<{optional.unsubscribe_url}>"
-    message["List-Unsubscribe-Post"] = ONE_CLICK
+    # RFC 2369 forbids whitespace inside the brackets, and the default policy would fold a
+    # long URL into an encoded word: store the line as it is, on one (longer) line.
+    message.set_raw("List-Unsubscribe", f"<{optional.unsubscribe_url}>")
+    message.set_raw("List-Unsubscribe-Post", ONE_CLICK)
+    message.policy = message.policy.clone(refold_source="none")
 
 
 def queue_optional_message(message: EmailMessage, optional: OptionalMail, *, kind: str,
