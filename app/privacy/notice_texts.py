@@ -7,37 +7,37 @@ starting with "- " form a list, blank lines separate paragraphs.
 
 DEFAULT_TEXTS = {
     "fr": """\
-# Qui traite vos données ?
-{cluster} (le « cluster ») est responsable du traitement des données personnelles recueillies \
-par cette application. Pour toute question sur vos données : {email}.
+# Qui traite vos données ?
+{cluster} (le « cluster ») est responsable du traitement des données personnelles recueillies \
+par cette application. Pour toute question sur vos données : {email}.
 
-# Quelles données ?
+# Quelles données ?
 - Vos nom, prénom, adresse e-mail, organisation et langue, ainsi que les réponses que vous \
 donnez aux questions d'un formulaire d'inscription.
-- Pour les rendez-vous B2B : votre profil (secteurs, langues, offres et besoins, présentation), \
+- Pour les rendez-vous B2B : votre profil (secteurs, langues, offres et besoins, présentation), \
 vos demandes de rendez-vous, votre agenda et votre avis sur les rendez-vous.
 - Votre présence aux événements et les messages que nous vous envoyons.
 
-# Pourquoi et sur quelle base légale ?
+# Pourquoi et sur quelle base légale ?
 - Organiser les événements auxquels vous vous inscrivez, vous envoyer la confirmation, le lien \
-personnel, les changements et les annulations : exécution de la demande que vous faites en \
+personnel, les changements et les annulations : exécution de la demande que vous faites en \
 vous inscrivant (article 6.1.b du RGPD).
 - Organiser les rendez-vous B2B et montrer votre profil aux autres participants de la même \
-session : votre consentement, donné en rejoignant la session (article 6.1.a).
-- Vous envoyer des rappels, le résumé quotidien des rendez-vous B2B et les nouvelles du cluster : \
-notre intérêt légitime à faire vivre le réseau (article 6.1.f) ; vous pouvez les refuser à tout \
+session : votre consentement, donné en rejoignant la session (article 6.1.a).
+- Vous envoyer des rappels, le résumé quotidien des rendez-vous B2B et les nouvelles du cluster : \
+notre intérêt légitime à faire vivre le réseau (article 6.1.f) ; vous pouvez les refuser à tout \
 moment, d'un clic, depuis chacun de ces e-mails.
-- Établir des statistiques anonymes de participation et justifier l'usage des subsides publics : \
+- Établir des statistiques anonymes de participation et justifier l'usage des subsides publics : \
 notre intérêt légitime et nos obligations envers les pouvoirs subsidiants (article 6.1.c et f).
 
-# Qui y a accès ?
+# Qui y a accès ?
 L'équipe du cluster. Les autres participants d'une session B2B voient votre nom, votre \
 organisation et votre profil. Nos sous-traitants (hébergement, envoi des e-mails) traitent les \
 données pour notre compte, dans l'Union européenne. Nous ne vendons ni ne louons vos données.
 
-# Combien de temps ?
+# Combien de temps ?
 Les données des personnes qui ne sont pas membres du cluster sont supprimées après une période \
-fixée par le cluster après la fin de l'événement ; seuls des chiffres anonymes sont conservés. \
+fixée par le cluster après la fin de l'événement ; seuls des chiffres anonymes sont conservés. \
 Les données des membres sont conservées tant que leur organisation est membre. Le contenu des \
 e-mails envoyés est effacé après un court délai.
 
@@ -45,7 +45,7 @@ e-mails envoyés est effacé après un court délai.
 Vous pouvez demander l'accès à vos données, leur rectification, leur effacement, leur \
 portabilité, la limitation du traitement, et vous opposer au traitement fondé sur notre \
 intérêt légitime. Vous pouvez retirer votre consentement à tout moment, sans effet sur ce qui \
-a été fait auparavant. Écrivez-nous à {email} ; nous répondons dans un délai d'un mois.
+a été fait auparavant. Écrivez-nous à {email} ; nous répondons dans un délai d'un mois.
 
 # Réclamation
 Si vous estimez que vos données ne sont pas traitées correctement, vous pouvez introduire une \
