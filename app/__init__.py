@@ -55,7 +55,9 @@ def _import_models() -> None:
     import app.events.models
     import app.jobs.models
     import app.mail.models
-    import app.members.models  # noqa: F401
+    import app.members.models
+    import app.privacy.notice
+    import app.privacy.preferences  # noqa: F401
 
 
 def _connect_receivers() -> None:
@@ -77,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.main.views import bp as main_bp
     from app.members.views import bp as members_bp
     from app.personal_data.views import bp as privacy_data_bp
+    from app.privacy.views import bp as privacy_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -86,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(b2b_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(privacy_data_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -50,6 +50,7 @@ ORGANISER_NAV = (
     ("events.admin_list", _l("Manage events")),
     ("b2b.sessions", _l("B2B sessions")),
     ("reports.index", _l("Reports")),
+    ("privacy.edit_notice", _l("Privacy notice")),
     ("users.users", _l("Accounts")),
 )
 
@@ -72,6 +73,9 @@ PUBLIC_ENDPOINTS = frozenset({
     "b2b.make_request", "b2b.accept_request", "b2b.decline_request", "b2b.withdraw_request",
     # A person's own data, opened by their manage link (personal_data/views.py).
     "privacy_data.self_export", "privacy_data.self_erase",
+    # The privacy notice, and mail preferences opened by their signed link.
+    "privacy.notice_page", "privacy.preferences",
+    "privacy.unsubscribe_confirm", "privacy.unsubscribe",
 })
 
 def organiser_pages(bp: Blueprint, prefix: str = "", *, role: Role) -> Callable:

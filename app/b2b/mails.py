@@ -30,8 +30,9 @@ from app.extensions import db
 from app.i18n import in_language, language_or_default
 from app.invites.messages import build_plain_message
 from app.mail.identity import cluster_domain, cluster_sender
-from app.mail.services import queue_message
 from app.members.models import Person
+from app.privacy.optional_mail import optional_mail, queue_optional_message
+from app.privacy.preferences import MailCategory
 from app.timezone import combine, local_day
 
 #: Days before the request deadline when the reminder joins the digest (config can override).
@@ -115,7 +116,13 @@ def _line(notification: B2BNotification, language: str) -> str | None:
 
 
 def queue_digest(person: Person, notifications: list[B2BNotification], now: datetime):
-    """Queue one digest mail listing the notifications, grouped by session; None if empty."""
+    """Queue one digest mail listing the notifications, grouped by session.
+
+    Returns None when nothing is left to tell or the person refused digests.
+    """
+    optional = optional_mail(person.email, MailCategory.B2B_DIGEST)
+    if optional is None:
+        return None
     language = language_or_default(person.language)
     with in_language(language):
         by_participant: dict[int, list[str]] = defaultdict(list)
@@ -134,7 +141,7 @@ def queue_digest(person: Person, notifications: list[B2BNotification], now: date
             for pid, p in sorted(participants.items())]
         count = sum(len(s["lines"]) for s in sections)
         context = {"name": person.full_name, "sections": sections, "language": language,
-                   "cluster_name": current_app.config["CLUSTER_NAME"]}
+                   "cluster_name": current_app.config["CLUSTER_NAME"], "optional": optional}
         subject = _("B2B meetings: %(count)s updates", count=count) if count > 1 else \
             _("B2B meetings: one update")
         message = build_plain_message(
@@ -142,7 +149,8 @@ def queue_digest(person: Person, notifications: list[B2BNotification], now: date
             text_body=render_template("b2b/mail/digest.txt", **context),
             html_body=render_template("b2b/mail/digest.html", **context),
             message_id_domain=cluster_domain(), sent_at=now)
-    return queue_message(message, kind="b2b.digest", reference=f"person:{person.id}")
+    return queue_optional_message(message, optional, kind="b2b.digest",
+                                  reference=f"person:{person.id}")
 
 
 def send_digests(now: datetime | None = None) -> int:

@@ -184,6 +184,9 @@ class Participant(db.Model):
     #: Fixed stand: the participant meets only here (or at the other's stand).
     table_id: Mapped[int | None] = mapped_column(ForeignKey("b2b_tables.id", ondelete="SET NULL"))
     profile_completed_at: Mapped[datetime | None]
+    #: When the person joined the session themself, and the privacy notice version then.
+    consent_at: Mapped[datetime | None]
+    consent_notice_version: Mapped[int | None]
     #: Event day: marked absent (no-show) or arriving late.
     absent: Mapped[bool] = mapped_column(default=False)
     arrives_at: Mapped[datetime | None]

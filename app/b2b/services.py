@@ -26,6 +26,7 @@ from app.db import utc_now
 from app.events.models import Event, Registration, RegistrationStatus
 from app.extensions import db
 from app.members.models import LANGUAGES, Person, ProfileItemKind, Tag
+from app.privacy.consent import record_consent
 from app.timezone import LocalTimeError, combine
 
 SLOT_LENGTHS = (15, 20, 30)
@@ -341,4 +342,8 @@ def join_session(session: B2BSession, registration: Registration) -> Participant
         raise B2BError("closed", _("This B2B session is closed to new participants."))
     if not session.open_to_guests and registration.person.organisation_id is None:
         raise B2BError("guests", _("This B2B session is for the cluster's members only."))
-    return add_participant(session, registration.person, registration)
+    participant = add_participant(session, registration.person, registration)
+    # Joining shows the profile to the other participants: the person's consent.
+    record_consent(participant)
+    db.session.flush()
+    return participant

@@ -31,6 +31,8 @@ from app.invites.messages import build_imip_message, build_plain_message
 from app.mail.identity import cluster_domain, cluster_organizer, cluster_sender
 from app.mail.models import OutboxMessage
 from app.mail.services import get_invite_sequence, next_invite_sequence, queue_message
+from app.privacy.optional_mail import optional_mail, queue_optional_message
+from app.privacy.preferences import MailCategory
 from app.urls import external_url
 
 #: Kinds that hand out a place: they carry the invite (REQUEST).
@@ -41,6 +43,8 @@ MAIL_KINDS = frozenset({
     "confirmed", "waitlisted", "pending", "promoted", "offered", "cancelled", "reminder",
     "event_cancelled", "not_member", "manage_link", "updated", "confirm_address", "new_link",
 })
+#: Optional kinds, sent only to addresses that accept their category (the rest is essential).
+OPTIONAL_KINDS = {"reminder": MailCategory.REMINDERS}
 #: Kinds that show the programme of the event.
 PROGRAMME_KINDS = frozenset({"confirmed", "promoted", "reminder", "updated"})
 
@@ -140,11 +144,19 @@ def _render(template: str, **context) -> tuple[str, str]:
 
 
 def queue_registration_mail(registration: Registration, kind: str, *,
-                            by_organiser: bool = False) -> OutboxMessage:
-    """Queue the mail of this kind about a registration, with an invite or a CANCEL."""
+                            by_organiser: bool = False) -> OutboxMessage | None:
+    """Queue the mail of this kind about a registration, with an invite or a CANCEL.
+
+    Returns None for an optional mail the person refused in their mail preferences.
+    """
     if kind not in MAIL_KINDS:
         raise ValueError(f"unknown registration mail {kind!r}")
     event, person = registration.event, registration.person
+    optional = None
+    if kind in OPTIONAL_KINDS:
+        optional = optional_mail(person.email, OPTIONAL_KINDS[kind])
+        if optional is None:
+            return None
     language = language_or_default(registration.language)
     link, url = manage_url(registration), event_url(event)
     method: Method | None = None
@@ -166,6 +178,7 @@ def queue_registration_mail(registration: Registration, kind: str, *,
             "links": extra_links(registration),
             "feed_url": _feed_url(registration),
             "hold_until": registration.hold_expires_at,
+            "optional": optional,
         }
         text_body, html_body = _render(kind, **context)
         subject = _subject(kind, title)
@@ -183,8 +196,11 @@ def queue_registration_mail(registration: Registration, kind: str, *,
                 sender=cluster_sender(), to=(person.full_name, person.email), subject=subject,
                 text_body=text_body, html_body=html_body, reply_to=cluster_organizer(),
                 message_id_domain=cluster_domain(), sent_at=now)
-    return queue_message(message, kind=f"registration.{kind}",
-                         reference=f"registration:{registration.id}")
+    reference = f"registration:{registration.id}"
+    if optional is not None:
+        return queue_optional_message(message, optional, kind=f"registration.{kind}",
+                                      reference=reference)
+    return queue_message(message, kind=f"registration.{kind}", reference=reference)
 
 
 def queue_not_member_mail(event: Event, *, email: str, name: str,

@@ -213,6 +213,8 @@ class Registration(db.Model):
     confirmed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     consent_at: Mapped[datetime | None]
+    #: Version of the privacy notice the person agreed to (app.privacy.notice).
+    consent_notice_version: Mapped[int | None]
     attended_at: Mapped[datetime | None]
     no_show: Mapped[bool] = mapped_column(default=False)
     reminder_sent_at: Mapped[datetime | None]

@@ -30,6 +30,7 @@ from app.extensions import db
 from app.members.models import LANGUAGES, MemberStatus, OrganisationKind, Person
 from app.members.queries import get_person_by_email, normalise_email
 from app.members.services import find_or_create_person
+from app.privacy.consent import clear_consent, record_consent
 from app.signals import registration_cancelled, registration_confirmed
 
 places_left = queries.places_left
@@ -183,7 +184,10 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     registration.offered_at = None
     registration.hold_expires_at = hold_until
     registration.reminder_sent_at = None
-    registration.consent_at = now if consent else None
+    if consent:
+        record_consent(registration, now)
+    else:
+        clear_consent(registration)
     db.session.flush()
     if status == RegistrationStatus.CONFIRMED:
         registration_confirmed.send(registration)
@@ -481,6 +485,7 @@ def send_reminders(now: datetime | None = None) -> int:
             .execution_options(synchronize_session=False))
         if claimed.rowcount != 1:
             continue
-        mails.queue_registration_mail(registration, "reminder")
-        sent += 1
+        # None: the person refused reminders (the claim stays, so none is tried again).
+        if mails.queue_registration_mail(registration, "reminder") is not None:
+            sent += 1
     return sent

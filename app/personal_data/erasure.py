@@ -35,6 +35,7 @@ from app.extensions import db
 from app.mail.models import InviteSequence, OutboxMessage
 from app.mail.retention import clear_bodies
 from app.members.models import Person
+from app.privacy.preferences import get_preference
 
 #: Addresses of erased people: unique per row, and never deliverable (RFC 2606).
 ERASED_DOMAIN = "erased.invalid"
@@ -127,6 +128,12 @@ def _erase_person_row(person: Person) -> None:
     db.session.flush()
 
 
+def _erase_preferences(address: str) -> None:
+    preference = get_preference(address)
+    if preference is not None:
+        db.session.delete(preference)
+
+
 def erase_person(person: Person, actor, *, action: str = "person.erase") -> ErasureResult:
     """Erase the person's personal data and log it; flush only (the caller commits once)."""
     if is_erased(person):
@@ -136,6 +143,7 @@ def erase_person(person: Person, actor, *, action: str = "person.erase") -> Eras
     result = ErasureResult(registrations=_erase_registrations(person), cancelled=cancelled,
                            participations=_erase_participations(person),
                            mails=_erase_mail(address))
+    _erase_preferences(address)
     # Last: the address is the key of the steps above.
     _erase_person_row(person)
     record(actor, action, person, result.detail())

@@ -26,6 +26,7 @@ from app.mail.models import OutboxMessage
 from app.mail.retention import recipient_hash
 from app.members.models import Person
 from app.members.queries import get_person_by_email, normalise_email
+from app.privacy.preferences import MailCategory, get_preference
 from app.text import spreadsheet_cell
 
 FORMAT_VERSION = 1
@@ -125,12 +126,20 @@ def _mails(address: str) -> list[dict]:
              "created_at": _when(m.created_at), "sent_at": _when(m.sent_at)} for m in messages]
 
 
+def _preferences(address: str) -> dict | None:
+    preference = get_preference(address)
+    if preference is None:
+        return None
+    return {category.value: preference.accepts(category) for category in MailCategory}
+
+
 def collect(email: str) -> dict:
     """Return everything held about the address, as plain JSON-ready values."""
     address = normalise_email(email)
     person = get_person_by_email(address)
     data = {"format": FORMAT_VERSION, "email": address, "exported_at": _when(utc_now()),
-            "person": None, "registrations": [], "b2b": [], "mails": _mails(address)}
+            "person": None, "registrations": [], "b2b": [], "mails": _mails(address),
+            "mail_preferences": _preferences(address)}
     if person is None:
         return data
     data["person"] = _person(person)

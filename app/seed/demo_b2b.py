@@ -24,6 +24,7 @@ from app.events.models import (
 )
 from app.extensions import db
 from app.members.models import MemberStatus, Organisation, OrganisationKind, Person
+from app.privacy.notice import DEFAULT_VERSION
 from app.timezone import combine, local_day, to_form
 
 TARGET_PARTICIPANTS = 60
@@ -77,7 +78,8 @@ def _register(event: Event, person: Person, when: datetime) -> None:
         db.session.add(Registration(
             event=event, person=person, language=person.language,
             status=RegistrationStatus.CONFIRMED, created_at=when, confirmed_at=when,
-            consent_at=when, source="online", answers={}))
+            consent_at=when, consent_notice_version=DEFAULT_VERSION, source="online",
+            answers={}))
     elif known.status != RegistrationStatus.CONFIRMED:
         known.status = RegistrationStatus.CONFIRMED
         known.confirmed_at = when

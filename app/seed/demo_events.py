@@ -23,6 +23,7 @@ from app.events.models import (
 )
 from app.extensions import db
 from app.members.models import MemberStatus, Organisation, OrganisationKind, Person, Sector
+from app.privacy.notice import DEFAULT_VERSION
 from app.timezone import combine, local_day
 
 PRIORITY_SECTORS = ("wood", "textile", "bike", "weee")
@@ -317,7 +318,8 @@ def _register_people(rng: random.Random, event: Event, pool: list[Person],
         created_at = min(created_at, now - timedelta(hours=1))
         registration = Registration(
             event=event, person=person, language=person.language, created_at=created_at,
-            consent_at=created_at, source="online", answers=_answers(rng, event))
+            consent_at=created_at, consent_notice_version=DEFAULT_VERSION, source="online",
+            answers=_answers(rng, event))
         if event.capacity is not None and confirmed >= event.capacity:
             registration.status = RegistrationStatus.WAITLISTED
         elif rng.random() < 0.06 and not plan.full:

@@ -1,0 +1,1 @@
+"""Privacy: the notice people agree to, consent records and preferences for optional mail."""

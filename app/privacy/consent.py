@@ -1,0 +1,18 @@
+"""Consent records: when a person agreed, and to which version of the privacy notice."""
+
+from datetime import datetime
+
+from app.db import utc_now
+from app.privacy.notice import current_version
+
+
+def record_consent(record, now: datetime | None = None) -> None:
+    """Stamp a registration or participant with the consent time (UTC) and notice version."""
+    record.consent_at = now or utc_now()
+    record.consent_notice_version = current_version()
+
+
+def clear_consent(record) -> None:
+    """Remove the consent stamp of a record (a registration made without consent)."""
+    record.consent_at = None
+    record.consent_notice_version = None
