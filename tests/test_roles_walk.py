@@ -19,7 +19,7 @@ PASSWORD = "walk-the-map-42"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 #: Values for path parameters other than the event and registration ids.
 SAMPLE_VALUES = {"token": "x", "manage_token": "x", "code": "x", "action": "accept",
-                 "filename": "css/app.css"}
+                 "filename": "css/app.css", "fmt": "json"}
 
 
 @pytest.fixture

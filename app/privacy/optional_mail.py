@@ -2,7 +2,7 @@
 
 A sender of optional mail (reminders, B2B digests, news) asks :func:`optional_mail` first: it
 answers None when the address refused the category, else the links the mail's footer shows.
-The sender renders its mail with them (``privacy/mail_footer.*``) and queues it with
+The sender renders its mail with them (``privacy/mail/footer.*``) and queues it with
 :func:`queue_optional_message`, which adds ``List-Unsubscribe`` and ``List-Unsubscribe-Post``
 (RFC 8058 one-click unsubscribe). Essential mail never comes here.
 """
