@@ -27,7 +27,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.b2b.models import MeetingFeedback, MeetingOutcome, SessionStatus
-from app.b2b.services import ItemData
+from app.b2b.services import MAX_MEETINGS_LIMIT, MAX_MIN_MEETINGS, ItemData
 from app.events.admin_forms import LocalDateTimeField
 from app.members.models import LANGUAGES
 
@@ -60,9 +60,10 @@ class SessionForm(FlaskForm):
     requires_acceptance = BooleanField(
         _l("A request needs the other side's acceptance before it is scheduled"))
     max_meetings_default = IntegerField(_l("Meetings per participant at most (default)"),
-                                        validators=[Optional(), NumberRange(min=0, max=200)])
+                                        validators=[Optional(), NumberRange(
+                                            min=0, max=MAX_MEETINGS_LIMIT)])
     min_meetings = IntegerField(_l("Meetings everyone should get (0: no minimum)"), default=0,
-                                validators=[Optional(), NumberRange(min=0, max=50)])
+                                validators=[Optional(), NumberRange(min=0, max=MAX_MIN_MEETINGS)])
     # Typed in Brussels time; a time skipped by the clock change is refused by the field.
     profile_deadline_at = LocalDateTimeField(_l("Profiles deadline"), validators=[Optional()])
     request_deadline_at = LocalDateTimeField(_l("Requests deadline"), validators=[Optional()])
@@ -126,7 +127,7 @@ class ParticipantSettingsForm(FlaskForm):
     """Set a participant's meeting cap, fixed stand and absence."""
 
     max_meetings = IntegerField(_l("Meetings at most (empty: the session's default)"),
-                                validators=[Optional(), NumberRange(min=0, max=200)])
+                                validators=[Optional(), NumberRange(min=0, max=MAX_MEETINGS_LIMIT)])
     table_id = SelectField(_l("Fixed stand"), coerce=int)
     absent = BooleanField(_l("Absent"))
     submit = SubmitField(_l("Save"))
