@@ -125,7 +125,8 @@ def get_owned_or_404(model, object_id: int | None, **owner):
     `owner` names the parent columns that must match, e.g. ``session_id=session.id``: an id
     typed into a URL never reaches a row of another event, session or run.
     """
-    item = db.session.get(model, object_id) if object_id is not None else None
+    in_range = object_id is not None and DB_INT_MIN <= object_id <= DB_INT_MAX
+    item = db.session.get(model, object_id) if in_range else None
     if item is None or any(getattr(item, key) != value for key, value in owner.items()):
         abort(404)
     return item
