@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -29,6 +28,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.b2b.models import MeetingFeedback, MeetingOutcome, SessionStatus
 from app.b2b.services import MAX_MEETINGS_LIMIT, MAX_MIN_MEETINGS, ItemData
 from app.events.admin_forms import LocalDateTimeField
+from app.forms import DateField
 from app.members.models import LANGUAGES
 
 LANGUAGE_LABELS = {"fr": _l("French"), "nl": _l("Dutch"), "en": _l("English"),

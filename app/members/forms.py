@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -26,6 +25,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.forms import DateField
 from app.members.labels import (
     BUSINESS_MODEL_LABELS,
     ITEM_KIND_LABELS,

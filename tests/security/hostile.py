@@ -73,21 +73,57 @@ def hostile_value(field: Field) -> st.SearchStrategy:
     return st.one_of(*choices)
 
 
+#: The worst value of each kind of control, tried once per control with the others sane.
+WORST = {"date": ("0001-01-01", "9999-12-31"), "datetime-local": ("0001-01-01T00:00",),
+         "time": ("24:61",), "number": ("99999999999999999999", "-2147483649"),
+         "file": ()}
+WORST_TEXT = ("x" * 10_000 + "\x00", "99999999999999999999")
+
+
+def sane_submission(form: Form) -> dict[str, list]:
+    """Return what a person filling the form plainly would send.
+
+    Times follow each other from midnight (start 00:00, end 00:20...): the first minutes of
+    a day are where a date's conversion to UTC crosses into the day (or year) before.
+    """
+    data: dict[str, list] = {}
+    times = 0
+    for name in form.names:
+        controls = form.controls(name)
+        first = controls[0]
+        if first.kind == "file":
+            continue
+        if first.kind in ("checkbox", "radio"):
+            values = [c.value for c in controls if c.checked or first.kind == "radio"][:1]
+            data[name] = values or ([first.value] if len(controls) == 1 else [])
+        elif first.kind == "time" and not first.value:
+            data[name] = [f"{times // 60:02d}:{times % 60:02d}"]
+            times += 20
+        else:
+            data[name] = [sane_value(first)]
+    return data
+
+
+def worst_submissions(form: Form):
+    """Yield the form filled plainly but for one control set to the worst value of its kind."""
+    for name in form.names:
+        kind = form.controls(name)[0].kind
+        if kind in ("submit",) or name == "csrf_token":
+            continue
+        for value in WORST.get(kind, WORST_TEXT):
+            yield {**sane_submission(form), name: [value]}
+
+
 @st.composite
 def submissions(draw, form: Form):
     """Draw what a hostile client posts to a form: one field hostile, or every field."""
     names = [n for n in form.names if form.controls(n)[0].kind != "file"]
     target = draw(st.sampled_from([*names, None])) if names else None
-    data: dict[str, list] = {}
+    data = sane_submission(form)
     for name in names:
         controls = form.controls(name)
         first = controls[0]
         if target is not None and name != target:
-            if first.kind in ("checkbox", "radio"):
-                values = [c.value for c in controls if c.checked or first.kind == "radio"][:1]
-                data[name] = values or ([first.value] if len(controls) == 1 else [])
-            else:
-                data[name] = [sane_value(first)]
             continue
         if draw(st.booleans()) and first.kind in ("checkbox", "select", "radio"):
             options = first.options or [c.value for c in controls]

@@ -161,3 +161,14 @@ def test_csv_nul_bytes_are_stripped(logged_in, db):
     assert confirm.status_code == 302
     person = db.session.scalars(select(Person)).one()
     assert (person.first_name, person.organisation.name) == ("Ann", "Bois Vif")
+
+
+def test_slot_on_year_one_is_a_form_error(logged_in, db):
+    session = make_session(slots=0)
+    db.session.commit()
+
+    response = logged_in.post(f"/admin/b2b/{session.id}/slots/add", data={
+        "slot-day": "0001-01-01", "slot-start": "00:00", "slot-end": "00:20"})
+
+    assert response.status_code == 302
+    assert db.session.get(B2BSession, session.id).slots == []
