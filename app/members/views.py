@@ -148,7 +148,8 @@ def add_profile_item(organisation_id: int):
         try:
             services.save_profile_item(None, org, form.data)
         except services.DuplicateError:
-            form.title.errors.append(_("This organisation already has one with this title."))
+            form.title.errors.append(
+                _("This organisation already has an offer or need with this title."))
         else:
             db.session.commit()
             flash(_("Saved."), "success")

@@ -79,7 +79,7 @@ def test_duplicate_offer_title_is_a_form_error(logged_in, db):
     response = logged_in.post(f"/admin/organisations/{org.id}/items", data=data)
 
     assert response.status_code == 400
-    assert b"This organisation already has one with this title." in response.data
+    assert b"This organisation already has an offer or need with this title." in response.data
     assert _count(db, ProfileItem) == 1
 
 
