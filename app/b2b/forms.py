@@ -177,7 +177,7 @@ class ProfileForm(FlaskForm):
 class RequestForm(FlaskForm):
     """Ask another participant for a meeting, with a priority and an optional message."""
 
-    to = HiddenField(validators=[DataRequired()])
+    to = HiddenField(validators=[DataRequired(), Length(max=20)])
     priority = SelectField(_l("How much do you want this meeting?"), coerce=int,
                            choices=[(p, label) for p, label in PRIORITY_LABELS.items()],
                            default=2)
