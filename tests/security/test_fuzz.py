@@ -182,5 +182,17 @@ def test_hostile_forms_as_organiser(app, site, anonymous, logged_in):
     _report("organiser forms", started)
 
 
+def test_write_watch_sees_a_committed_change_and_not_a_read(app, site, logged_in):
+    with WriteWatch(db.engine) as reads:
+        _send(logged_in, "GET", "/admin/organisations", "watch")
+    with WriteWatch(db.engine) as writes:
+        response = _send(logged_in, "POST", "/admin/tags/new", "watch", data={
+            "code": "cork", "kind": "material", "label_fr": "Liège", "label_nl": "Kurk",
+            "label_en": "Cork"})
+
+    assert response.status_code == 302
+    assert (reads.commits, writes.commits) == (0, 1)
+
+
 def test_hostile_values_cover_every_kind():
     assert {"\x00", "2147483648", "0001-01-01"} <= set(HOSTILE)
