@@ -10,6 +10,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     """Build the Flask application with its extensions, blueprints and commands."""
     config_class = config_class or config_from_env()
     app = Flask(__name__, instance_relative_config=True)
+    _guard_inputs(app)
     app.config.from_object(config_class)
     app.config.update(overrides)
     if issubclass(config_class, ProductionConfig):
@@ -45,6 +46,15 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
     return app
+
+
+def _guard_inputs(app: Flask) -> None:
+    """Bound `<int:...>` URL parts to the database's integers and clean query and form text."""
+    from app.web import BoundedIntConverter, CleanRequest
+
+    # Before any route is added: every `<int:...>` rule then uses the bounded converter.
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.request_class = CleanRequest
 
 
 def _import_models() -> None:

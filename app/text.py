@@ -31,3 +31,14 @@ def from_spreadsheet(text: str) -> str:
     if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
         return text[1:]
     return text
+
+
+#: C0 control characters and DEL, except tab, line feed and carriage return. PostgreSQL refuses
+#: NUL in text; the others are invisible in pages and exports and only serve to deceive.
+_CONTROL_CHARACTERS = {code: None for code in (*range(0x00, 0x09), 0x0B, 0x0C,
+                                               *range(0x0E, 0x20), 0x7F)}
+
+
+def strip_control_characters(text: str) -> str:
+    """Remove NUL and the other C0 control characters (tab and line ends stay) from a text."""
+    return text.translate(_CONTROL_CHARACTERS)

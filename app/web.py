@@ -3,11 +3,13 @@
 import ipaddress
 from collections.abc import Callable
 
-from flask import Blueprint, Flask, abort, current_app, render_template, request
+from flask import Blueprint, Flask, Request, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from app.auth.access import blueprint_role, check_rule, role_required
 from app.auth.links import LinkError, link_refused
@@ -15,6 +17,7 @@ from app.auth.models import Role
 from app.auth.services import get_user_by_session_id
 from app.extensions import db, login_manager
 from app.i18n import current_language
+from app.text import strip_control_characters
 from config import DEV_SECRET_KEY
 
 ERROR_TITLES = {
@@ -36,6 +39,59 @@ ERROR_TEXTS = {
     429: _l("Too many attempts in a short time. Please wait a minute and try again."),
     500: _l("An unexpected error happened. The team has been told; please try again later."),
 }
+
+
+#: The range of the database's integer columns (PostgreSQL's INTEGER, SQLite's too).
+DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """The `<int:...>` URL converter, bounded to the database's integers: beyond them, a 404."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        super().__init__(map, *args, **kwargs)
+        self.min = DB_INT_MIN if self.min is None else max(self.min, DB_INT_MIN)
+        self.max = DB_INT_MAX if self.max is None else min(self.max, DB_INT_MAX)
+
+
+class CleanMultiDict(ImmutableMultiDict):
+    """Query-string and form values with control characters removed (see `CleanRequest`)."""
+
+    def __init__(self, mapping=None):
+        if mapping is not None and not hasattr(mapping, "keys"):
+            mapping = [(_clean(key), _clean(value)) for key, value in mapping]
+        super().__init__(mapping)
+
+
+def _clean(value):
+    return strip_control_characters(value) if isinstance(value, str) else value
+
+
+class CleanRequest(Request):
+    """The app's request: every query-string and form text arrives without control characters.
+
+    One place for every form, filter and hand-read field: PostgreSQL refuses NUL in text, and
+    the other C0 characters only hide text in pages and exports. Uploaded files are read by
+    their own parsers (CSV, JSON), which clean or refuse them.
+    """
+
+    parameter_storage_class = CleanMultiDict
+
+
+def query_int(name: str, default: int | None = None) -> int | None:
+    """Return a query-string whole number within the database's range, else `default`."""
+    try:
+        value = int(request.args.get(name, ""))
+    except ValueError:
+        return default
+    return value if DB_INT_MIN <= value <= DB_INT_MAX else default
+
+
+def query_choice(name: str, allowed) -> str | None:
+    """Return a query-string value when it is one of `allowed` (an Enum or strings), else None."""
+    value = request.args.get(name) or None
+    values = getattr(allowed, "_value2member_map_", None) or set(allowed)
+    return value if value in values else None
 
 
 #: Menu entries; an entry shows once its blueprint is registered.
@@ -117,7 +173,8 @@ def get_owned_or_404(model, object_id: int | None, **owner):
     `owner` names the parent columns that must match, e.g. ``session_id=session.id``: an id
     typed into a URL never reaches a row of another event, session or run.
     """
-    item = db.session.get(model, object_id) if object_id is not None else None
+    in_range = object_id is not None and DB_INT_MIN <= object_id <= DB_INT_MAX
+    item = db.session.get(model, object_id) if in_range else None
     if item is None or any(getattr(item, key) != value for key, value in owner.items()):
         abort(404)
     return item

@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -28,8 +27,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.form_checks import HumanForm
 from app.b2b.models import MeetingFeedback, MeetingOutcome, SessionStatus
-from app.b2b.services import ItemData
+from app.b2b.services import MAX_MEETINGS_LIMIT, MAX_MIN_MEETINGS, ItemData
 from app.events.admin_forms import LocalDateTimeField
+from app.forms import DateField
 from app.members.models import LANGUAGES
 
 LANGUAGE_LABELS = {"fr": _l("French"), "nl": _l("Dutch"), "en": _l("English"),
@@ -61,9 +61,10 @@ class SessionForm(FlaskForm):
     requires_acceptance = BooleanField(
         _l("A request needs the other side's acceptance before it is scheduled"))
     max_meetings_default = IntegerField(_l("Meetings per participant at most (default)"),
-                                        validators=[Optional(), NumberRange(min=0, max=200)])
+                                        validators=[Optional(), NumberRange(
+                                            min=0, max=MAX_MEETINGS_LIMIT)])
     min_meetings = IntegerField(_l("Meetings everyone should get (0: no minimum)"), default=0,
-                                validators=[Optional(), NumberRange(min=0, max=50)])
+                                validators=[Optional(), NumberRange(min=0, max=MAX_MIN_MEETINGS)])
     # Typed in Brussels time; a time skipped by the clock change is refused by the field.
     profile_deadline_at = LocalDateTimeField(_l("Profiles deadline"), validators=[Optional()])
     request_deadline_at = LocalDateTimeField(_l("Requests deadline"), validators=[Optional()])
@@ -127,7 +128,7 @@ class ParticipantSettingsForm(FlaskForm):
     """Set a participant's meeting cap, fixed stand and absence."""
 
     max_meetings = IntegerField(_l("Meetings at most (empty: the session's default)"),
-                                validators=[Optional(), NumberRange(min=0, max=200)])
+                                validators=[Optional(), NumberRange(min=0, max=MAX_MEETINGS_LIMIT)])
     table_id = SelectField(_l("Fixed stand"), coerce=int)
     absent = BooleanField(_l("Absent"))
     submit = SubmitField(_l("Save"))
@@ -181,7 +182,7 @@ class ProfileForm(FlaskForm):
 class RequestForm(FlaskForm):
     """Ask another participant for a meeting, with a priority and an optional message."""
 
-    to = HiddenField(validators=[DataRequired()])
+    to = HiddenField(validators=[DataRequired(), Length(max=20)])
     priority = SelectField(_l("How much do you want this meeting?"), coerce=int,
                            choices=[(p, label) for p, label in PRIORITY_LABELS.items()],
                            default=2)

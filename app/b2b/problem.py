@@ -282,6 +282,21 @@ def _fail(field_name: str, reason: str) -> ProblemError:
     return ProblemError(IMPORT_NAME, field_name, reason)
 
 
+def _check_limits(problem) -> None:
+    """Refuse the values the forms would refuse: caps, minimum, table codes and names."""
+    if not 0 <= problem.options.min_meetings <= services.MAX_MIN_MEETINGS:
+        raise _fail("options.min_meetings", f"must be 0 to {services.MAX_MIN_MEETINGS}")
+    for i, row in enumerate(problem.participants):
+        if row.max_meetings is not None and row.max_meetings > services.MAX_MEETINGS_LIMIT:
+            raise _fail(f"participants[{i}].max_meetings",
+                        f"must be {services.MAX_MEETINGS_LIMIT} or less")
+    for i, row in enumerate(problem.tables):
+        for name, column in (("id", B2BTable.code), ("name", B2BTable.name)):
+            if len(getattr(row, name) or "") > column.type.length:
+                raise _fail(f"tables[{i}].{name}",
+                            f"longer than {column.type.length} characters")
+
+
 def import_problem_dict(session: B2BSession, data: Mapping[str, Any]) -> ImportReport:
     """Apply a b2b-problem/1 object to the session, matching everything by code.
 
@@ -306,6 +321,7 @@ def import_problem_dict(session: B2BSession, data: Mapping[str, Any]) -> ImportR
     if any(r.slots is not None for r in problem.requests):
         report.warnings.append("requests[].slots: ignored (not kept by the application)")
 
+    _check_limits(problem)
     tables = {t.code: t for t in session.tables}
     for row in problem.tables:
         table = tables.get(row.id)

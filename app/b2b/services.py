@@ -31,6 +31,8 @@ from app.timezone import LocalTimeError, combine
 
 SLOT_LENGTHS = (15, 20, 30)
 PRIORITIES = (1, 2, 3)
+#: Highest meeting cap of a participant and highest minimum of a session (forms and files).
+MAX_MEETINGS_LIMIT, MAX_MIN_MEETINGS = 200, 50
 
 
 class B2BError(ValueError):

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     DateTimeLocalField,
     EmailField,
     HiddenField,
@@ -36,6 +35,7 @@ from app.events.labels import (  # noqa: F401 (re-exported for the views)
     REGISTRATION_STATUS_LABELS,
 )
 from app.events.models import Audience, EventKind, QuestionKind, RegistrationStatus
+from app.forms import DateField
 from app.members.labels import LANGUAGE_LABELS, choices
 from app.timezone import LocalTimeError, to_form, to_utc
 

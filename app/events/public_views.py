@@ -37,6 +37,7 @@ from app.events.queries import load_manage_token
 from app.extensions import db, limiter
 from app.i18n import current_language
 from app.members.queries import get_sectors
+from app.web import query_choice, query_int
 
 
 def _registration_limit() -> str:
@@ -66,9 +67,8 @@ def _registration_rate_limited(limit):
 @bp.route("/events/")
 def upcoming():
     """List the upcoming events, filtered by kind and sector."""
-    kind = request.args.get("kind", "")
-    kind = kind if kind in EventKind._value2member_map_ else ""
-    sector_id = request.args.get("sector", type=int)
+    kind = query_choice("kind", EventKind) or ""
+    sector_id = query_int("sector")
     events = queries.get_upcoming_events(kind or None, sector_id)
     return render_template(
         "events/public/upcoming.html", events=events, kind=kind, sector_id=sector_id,

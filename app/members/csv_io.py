@@ -19,7 +19,7 @@ from app.members.models import (
     Person,
     Sector,
 )
-from app.text import from_spreadsheet, spreadsheet_cell
+from app.text import from_spreadsheet, spreadsheet_cell, strip_control_characters
 
 COLUMNS = (
     "organisation",
@@ -40,6 +40,18 @@ COLUMNS = (
     "job_title",
 )
 REQUIRED_COLUMNS = ("organisation", "email")
+#: Where each text column of the file is stored: its length limit is that column's.
+STORED_IN = {
+    "organisation": Organisation.name,
+    "commune": Organisation.commune,
+    "address": Organisation.address,
+    "website": Organisation.website,
+    "first_name": Person.first_name,
+    "last_name": Person.last_name,
+    "email": Person.email,
+    "phone": Person.phone,
+    "job_title": Person.job_title,
+}
 TRUE_WORDS = {"yes", "y", "true", "1", "oui", "ja", "x"}
 FALSE_WORDS = {"no", "n", "false", "0", "non", "nee", ""}
 
@@ -70,9 +82,13 @@ class ImportPlan:
 
 
 def decode(raw: bytes) -> str:
-    """Decode an uploaded file as UTF-8 (a BOM is allowed) or raise ValueError."""
+    """Decode an uploaded file as UTF-8 (a BOM is allowed) or raise ValueError.
+
+    Control characters are removed, as from every typed form: the preview then shows exactly
+    the text that the confirmation sends back and imports.
+    """
     try:
-        return raw.decode("utf-8-sig")
+        return strip_control_characters(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ValueError(
@@ -94,7 +110,20 @@ def _bool(value: str, line: int, column: str, errors: list[RowError]) -> bool:
 
 
 def plan_import(text: str) -> ImportPlan:
-    """Validate every row and describe the import, without changing anything."""
+    """Validate every row and describe the import, without changing anything.
+
+    The preview and the confirmation both call this, so what the preview accepts imports.
+    """
+    try:
+        return _plan_rows(strip_control_characters(text))
+    except csv.Error as exc:  # a field over the csv module's limit, a broken quote
+        plan = ImportPlan()
+        plan.errors.append(RowError(1, "", _("The file cannot be read as CSV: %(reason)s",
+                                             reason=str(exc))))
+        return plan
+
+
+def _plan_rows(text: str) -> ImportPlan:
     plan = ImportPlan()
     if not text.strip():
         plan.errors.append(RowError(1, "", _("The file is empty.")))
@@ -199,14 +228,8 @@ def plan_import(text: str) -> ImportPlan:
             )
         is_company = _bool(row.get("is_company") or "yes", line_no, "is_company", errors)
         consent = _bool(row.get("consent", ""), line_no, "consent", errors)
-        for column, limit in (
-            ("organisation", 200),
-            ("first_name", 100),
-            ("last_name", 100),
-            ("phone", 40),
-            ("website", 300),
-            ("address", 300),
-        ):
+        for column, stored_in in STORED_IN.items():
+            limit = stored_in.type.length
             if len(row.get(column, "")) > limit:
                 errors.append(
                     RowError(line_no, column, _("longer than %(limit)d characters", limit=limit))

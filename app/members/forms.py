@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -15,9 +14,18 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.forms import DateField
 from app.members.labels import (
     BUSINESS_MODEL_LABELS,
     ITEM_KIND_LABELS,
@@ -150,7 +158,8 @@ class SectorForm(FlaskForm):
     label_nl = StringField(_l("Label (Dutch)"), validators=[DataRequired(), Length(max=120)])
     label_en = StringField(_l("Label (English)"), validators=[DataRequired(), Length(max=120)])
     is_priority = BooleanField(_l("Priority sector"))
-    position = IntegerField(_l("Position"), default=0, validators=[Optional()])
+    position = IntegerField(_l("Position"), default=0,
+                            validators=[Optional(), NumberRange(min=0, max=10000)])
     submit = SubmitField(_l("Save"))
 
 

@@ -113,12 +113,18 @@ def save_person(person: Person | None, data: dict) -> Person:
 def save_profile_item(
     item: ProfileItem | None, organisation: Organisation, data: dict
 ) -> ProfileItem:
-    """Create or update an offer or need of an organisation."""
+    """Create or update an offer or need of an organisation; its kind and title are unique."""
+    title = data["title"].strip()
+    existing = db.session.scalar(select(ProfileItem).where(
+        ProfileItem.organisation_id == organisation.id, ProfileItem.kind == data["kind"],
+        ProfileItem.title == title))
+    if existing is not None and existing is not item:
+        raise DuplicateError("title", title)
     if item is None:
         item = ProfileItem(organisation=organisation)
         db.session.add(item)
     item.kind = data["kind"]
-    item.title = data["title"].strip()
+    item.title = title
     item.description = data.get("description", "")
     item.tags = _tags(data.get("tag_ids", []))
     db.session.flush()

@@ -28,7 +28,16 @@ from app.members.labels import (
     STATUS_LABELS,
     TAG_KIND_LABELS,
 )
-from app.members.models import Organisation, Person, ProfileItem, Sector, Tag
+from app.members.models import (
+    MemberStatus,
+    Organisation,
+    OrganisationKind,
+    Person,
+    ProfileItem,
+    Sector,
+    Tag,
+)
+from app.web import query_choice, query_int
 
 bp = Blueprint("members", __name__, url_prefix="/admin")
 
@@ -55,10 +64,10 @@ def member_labels():
 @bp.get("/organisations")
 def organisations():
     """List organisations, filtered by kind, status and sector and searched by name or commune."""
-    sector_id = request.args.get("sector", type=int)
+    sector_id = query_int("sector")
     stmt = queries.get_organisations_query(
-        kind=request.args.get("kind") or None,
-        status=request.args.get("status") or None,
+        kind=query_choice("kind", OrganisationKind),
+        status=query_choice("status", MemberStatus),
         sector_id=sector_id,
         search=request.args.get("q") or None,
     )
@@ -136,10 +145,15 @@ def add_profile_item(organisation_id: int):
     form = ProfileItemForm()
     form.tag_ids.choices = [(t.id, t.label(current_language())) for t in queries.get_tags()]
     if form.validate_on_submit():
-        services.save_profile_item(None, org, form.data)
-        db.session.commit()
-        flash(_("Saved."), "success")
-        return redirect(url_for(".organisation", organisation_id=org.id))
+        try:
+            services.save_profile_item(None, org, form.data)
+        except services.DuplicateError:
+            form.title.errors.append(
+                _("This organisation already has an offer or need with this title."))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".organisation", organisation_id=org.id))
     return render_template(
         "members/organisation.html",
         organisation=org,
@@ -179,7 +193,7 @@ def _person_form(person: Person | None) -> PersonForm:
     if person is not None and request.method == "GET":
         form.organisation_id.data = person.organisation_id or 0
     elif person is None and request.method == "GET":
-        form.organisation_id.data = request.args.get("organisation", 0, type=int)
+        form.organisation_id.data = query_int("organisation", 0)
     return form
 
 

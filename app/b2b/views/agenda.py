@@ -12,7 +12,7 @@ from app.b2b.forms import FeedbackForm
 from app.b2b.models import B2BSession, B2BTable, Participant, ScheduleRun
 from app.b2b.views.base import organiser_page
 from app.extensions import db
-from app.web import get_owned_or_404
+from app.web import get_owned_or_404, query_int
 
 # --- printable sheets ----------------------------------------------------------------------
 
@@ -23,7 +23,7 @@ def _pdf_response(data: bytes, filename: str) -> Response:
 
 
 def _published_or_404(session: B2BSession) -> ScheduleRun:
-    run_id = request.args.get("run", type=int) or session.published_run_id
+    run_id = query_int("run") or session.published_run_id
     return get_owned_or_404(ScheduleRun, run_id, session_id=session.id)
 
 

@@ -15,7 +15,7 @@ from app.b2b.models import B2BSession, ScheduleRun
 from app.b2b.runs import RunError
 from app.db import utc_now
 from app.extensions import db
-from app.web import organiser_pages
+from app.web import DB_INT_MAX, DB_INT_MIN, organiser_pages
 
 T = TypeVar("T")
 
@@ -31,12 +31,15 @@ def now() -> datetime:
 
 
 def form_int(name: str) -> int:
-    """Return a whole number from the posted form, or answer 400."""
+    """Return a whole number (within the database's range) from the posted form, or answer 400."""
     raw = request.form.get(name, "").strip()
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
+        value = None
+    if value is None or not DB_INT_MIN <= value <= DB_INT_MAX:
         abort(400, _("The field %(field)s must be a whole number.", field=name))
+    return value
 
 
 def get_run_or_404(run_id: int) -> tuple[ScheduleRun, B2BSession]:

@@ -23,6 +23,7 @@ from app.events.queries import load_manage_token
 from app.extensions import db
 from app.i18n import current_language
 from app.members.queries import get_sectors, get_tags
+from app.web import query_int
 
 PREFIX = "/b2b/<int:session_id>/me/<token>"
 
@@ -97,7 +98,7 @@ def catalogue(me: Participant):
     lang = current_language()
     filters = {name: request.args.get(name, "").strip()[:60]
                for name in ("sector", "offer", "need", "language", "search")}
-    page = request.args.get("page", 1, type=int) or 1
+    page = max(query_int("page", 1) or 1, 1)
     rows, total = queries.get_catalogue(me.session, page=page, **filters)
     cache = suggestions.get_session_suggestions(me.session)
     scored = {s.b: s for s in cache.for_participant(me.code, limit=50)}

@@ -12,12 +12,10 @@ from app.audit.services import record
 from app.b2b import problem
 from app.b2b.forms import ImportForm
 from app.b2b.models import B2BSession
+from app.b2b.problem_upload import MAX_IMPORT_BYTES, read_problem_upload
 from app.b2b.views.base import setup_page
 from app.extensions import db
 from matchmaking import ProblemError
-
-#: Largest problem file accepted for import.
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 @setup_page("/<int:session_id>/problem.json")
@@ -42,13 +40,7 @@ def import_problem(session_id: int):
     if form.validate_on_submit():
         raw = form.file.data.read(MAX_IMPORT_BYTES + 1)
         try:
-            if len(raw) > MAX_IMPORT_BYTES:
-                raise ProblemError(problem.IMPORT_NAME, "", "file larger than 5 MB")
-            try:
-                data = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise ProblemError(problem.IMPORT_NAME, "", f"not valid JSON: {exc}") from exc
-            report = problem.import_problem_dict(session, data)
+            report = problem.import_problem_dict(session, read_problem_upload(raw))
         except ProblemError as exc:
             db.session.rollback()
             error_line, status = str(exc), 400
