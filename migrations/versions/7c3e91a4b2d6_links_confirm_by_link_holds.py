@@ -1,7 +1,7 @@
 """events.confirm_by_link and registrations.hold_expires_at: places held until the address is confirmed
 
 Revision ID: 7c3e91a4b2d6
-Revises: 5b0c2e7a9d41
+Revises: 8c3f5a1d2e64
 Create Date: 2026-12-03 07:00:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import app.db
 
 revision = "7c3e91a4b2d6"
-down_revision = "5b0c2e7a9d41"
+down_revision = "8c3f5a1d2e64"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """privacy: notice versions, consent's notice version, preferences for optional mail
 
 Revision ID: 7c41e9a2b6d3
-Revises: 5b0c2e7a9d41
+Revises: 7c3e91a4b2d6
 Create Date: 2026-12-03 06:50:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import app.db
 
 revision = "7c41e9a2b6d3"
-down_revision = "5b0c2e7a9d41"
+down_revision = "7c3e91a4b2d6"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """roles: users.role replaces is_admin, TOTP second factor, event check-in staff
 
 Revision ID: 8c3f5a1d2e64
-Revises: 5b0c2e7a9d41
+Revises: a7e3c91d2f40
 Create Date: 2026-12-03 07:20:00
 """
 
@@ -11,7 +11,7 @@ import app.db
 from alembic import op
 
 revision = "8c3f5a1d2e64"
-down_revision = "5b0c2e7a9d41"
+down_revision = "a7e3c91d2f40"
 branch_labels = None
 depends_on = None
 
