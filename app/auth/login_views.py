@@ -66,6 +66,12 @@ def _limited(view):
 
 
 def _finish_login(user: User, remember: bool, next_url: str | None):
+    # A fresh session at login: nothing set before it (by anyone) carries over; the
+    # visitor's language choice does.
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
     login_user(user, remember=remember)
     return redirect(safe_next(next_url) if next_url else home_url(user))
 
@@ -138,4 +144,7 @@ def logout():
     db.session.commit()
     logout_user()
     flash(_("You are logged out."), "info")
-    return redirect(url_for("main.index"))
+    response = redirect(url_for("main.index"))
+    # Pages of the back office the browser kept (cache, storage) go with the session.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response

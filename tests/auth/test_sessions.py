@@ -125,3 +125,18 @@ def test_production_cookies_are_host_only_secure_httponly_and_lax(tmp_path):
         assert "; Secure" in header and "; HttpOnly" in header
         assert "; Path=/" in header and "SameSite=Lax" in header
         assert "Domain=" not in header
+
+
+def test_logout_clears_the_browsers_copies_and_login_starts_a_fresh_session(app, account):
+    client = app.test_client()
+    with client.session_transaction() as planted:
+        planted["lang"] = "nl"
+        planted["planted"] = "by someone else"
+    _login(client)
+    with client.session_transaction() as fresh:
+        assert "planted" not in fresh
+        assert fresh["lang"] == "nl"
+
+    response = client.post("/auth/logout")
+
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
