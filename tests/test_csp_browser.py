@@ -109,7 +109,8 @@ def test_confirm_dialog_guards_a_cancellation(live_server, new_page):
     _log_in(orga, live_server)
     orga.visit(live_server.url_for("events.admin_registrations", event_id=ids["event"]))
     questions: list[str] = []
-    cancel = orga.page.locator("tr", has_text="Ann").locator("form[data-confirm] button")
+    cancel = orga.page.locator("tr", has_text="Ann").locator("form[data-confirm] button",
+                                                             has_text="Cancel")
 
     orga.page.once("dialog", lambda dialog: (questions.append(dialog.message),
                                              dialog.dismiss()))

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, Signer
 from wtforms import HiddenField, StringField
+from wtforms.validators import Length
 
 #: Why a form is sent back, as shown above it.
 FORM_CHECK_MESSAGES = {
@@ -57,9 +58,9 @@ class HumanForm(FlaskForm):
     """A public form that refuses robots: render ``website`` with ``trap_field`` (macro)."""
 
     #: The trap: a tempting name, hidden from people; anything typed in it refuses the form.
-    website = StringField(_l("Leave this field empty"))
+    website = StringField(_l("Leave this field empty"), validators=[Length(max=200)])
     #: The signed time the form was shown (rendered by hidden_tag()).
-    shown_at = HiddenField()
+    shown_at = HiddenField(validators=[Length(max=200)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

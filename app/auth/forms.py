@@ -47,7 +47,8 @@ class PasswordChangeForm(FlaskForm):
                             validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     new = _new_password_field(_l("New password"))
     confirm = PasswordField(_l("New password again"), validators=[
-        DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))])
+        DataRequired(), Length(max=MAX_PASSWORD_LENGTH),
+        EqualTo("new", message=_l("The two new passwords differ."))])
     submit = SubmitField(_l("Change password"))
 
 
