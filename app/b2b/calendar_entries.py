@@ -39,16 +39,15 @@ def agenda_url(participant: Participant) -> str:
 
 def meeting_item(me: Participant, other: Participant, slot: Slot, table: B2BTable,
                  session: B2BSession, *, uid: str, sequence: int = 0,
-                 last_modified: datetime | None = None,
-                 agenda: str | None = None) -> CalendarItem:
+                 last_modified: datetime | None = None) -> CalendarItem:
     """Return the entry of the meeting of ``me`` with ``other``, in ``me``'s language.
 
     The other person's e-mail address is shown (and they are an ATTENDEE) only when they
     chose to share it in their profile; otherwise the entry names them and their
-    organisation and the agenda page offers a contact form.
+    organisation and the agenda page offers a contact form. Personal links are signed with
+    a timestamp, so they stay out of the entry: it would change at every publication.
     """
     language = language_or_default(me.person.language)
-    agenda = agenda or agenda_url(me)
     name, organisation = other.person.full_name, other.organisation_label
     with in_language(language):
         if organisation:
@@ -62,7 +61,6 @@ def meeting_item(me: Participant, other: Participant, slot: Slot, table: B2BTabl
         lines = [session_title(session, language), with_line]
         if other.share_email:
             lines.append(_("E-mail: %(email)s", email=other.person.email))
-        lines.append(_("Your agenda, always up to date: %(url)s", url=agenda))
     attendees = [Attendee(me.person.full_name, me.person.email)]
     if other.share_email:
         attendees.append(Attendee(other.person.full_name, other.person.email))
@@ -72,7 +70,8 @@ def meeting_item(me: Participant, other: Participant, slot: Slot, table: B2BTabl
     return CalendarItem(
         uid=uid, sequence=sequence, summary=summary,
         start=slot.starts_at, end=slot.ends_at,
-        description="\n".join(lines), location=location, url=agenda,
+        description="\n".join(lines), location=location,
+        url=external_url("events.detail", event_id=session.event_id),
         organizer=cluster_organizer(), attendees=tuple(attendees),
         last_modified=last_modified, categories=("B2B",),
     )

@@ -176,8 +176,7 @@ class _Mailer:
         """Return the participant's entry for the meeting of ``pair`` at ``place``."""
         other = pair[1] if pair[0] == pid else pair[0]
         return meeting_item(self.participants[pid], self.participants[other], place.slot,
-                            place.table, self.session, uid=self.uid(pair),
-                            agenda=self.agenda_url(pid))
+                            place.table, self.session, uid=self.uid(pair))
 
     def invitations(self, new, old, diff: Diff) -> list[_Invitation]:
         """Return the invitations to send, with SEQUENCE recorded per UID and recipient."""

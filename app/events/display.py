@@ -13,7 +13,6 @@ from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
 from app.events.models import Event, EventStatus, Registration, RegistrationStatus
-from app.events.queries import make_manage_token
 from app.i18n import in_language, language_or_default
 from app.invites.items import Attendee, CalendarItem, ItemStatus
 from app.invites.timezone import last_whole_day_end, spans_whole_days
@@ -82,22 +81,18 @@ def registration_item(registration: Registration, *, sequence: int = 0,
     """Return the calendar entry of a registration, as invites and the personal feed show it.
 
     Written in the registration's language; the one place that decides what the entry holds.
+    The personal manage link stays in the mail: links are signed with a timestamp, so the
+    entry would change at every send.
     """
     event, person = registration.event, registration.person
     language = language_or_default(registration.language)
-    with in_language(language):
-        link = external_url("events.manage", token=make_manage_token(registration))
-        description = "\n\n".join(part for part in (
-            event.description(language),
-            _("Manage your registration: %(url)s", url=link),
-        ) if part)
     return CalendarItem(
         uid=invite_uid(registration),
         sequence=sequence,
         summary=event.title(language),
         start=event.starts_at,
         end=calendar_end(event),
-        description=description,
+        description=event.description(language),
         location=event_location(event),
         url=external_url("events.detail", event_id=event.id),
         all_day=is_all_day(event),
