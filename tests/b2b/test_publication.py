@@ -293,3 +293,27 @@ def test_publish_page_shows_the_diff_and_publishes(smtp_app, db, logged_in):
 
     assert "Schedule published: 10 mail(s) to 4 participant(s)." in response.get_data(
         as_text=True)
+
+
+@pytest.mark.parametrize("sending_mailbox", [None, "Mailer <noreply@mailer.invalid>"])
+def test_organizer_is_always_from_or_sender(smtp_app, db, smtp_server, sending_mailbox):
+    if sending_mailbox:
+        smtp_app.config["MAIL_DEFAULT_SENDER"] = sending_mailbox
+    session = make_schedule_session()
+    run = make_run(session, ((0, 1, 0, 0),))
+    db.session.commit()
+    publication.publish_run(run)
+    db.session.commit()
+    mails = deliver(smtp_app, smtp_server, 6)
+
+    for mail in mails:
+        if calendar_bytes(mail) is None:
+            continue
+        [event] = with_icalendar(calendar_bytes(mail))
+        organizer = event["organizer"].removeprefix("mailto:")
+        assert mail.message["From"].addresses[0].addr_spec == organizer
+        if sending_mailbox:
+            assert mail.message["Sender"].addresses[0].addr_spec == "noreply@mailer.invalid"
+            assert mail.mail_from == "noreply@mailer.invalid"  # SMTP envelope
+        else:
+            assert mail.message["Sender"] is None
