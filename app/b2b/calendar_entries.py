@@ -39,13 +39,15 @@ def agenda_url(participant: Participant) -> str:
 
 def meeting_item(me: Participant, other: Participant, slot: Slot, table: B2BTable,
                  session: B2BSession, *, uid: str, sequence: int = 0,
-                 last_modified: datetime | None = None) -> CalendarItem:
+                 last_modified: datetime | None = None,
+                 event_url: str | None = None) -> CalendarItem:
     """Return the entry of the meeting of ``me`` with ``other``, in ``me``'s language.
 
     The other person's e-mail address is shown (and they are an ATTENDEE) only when they
     chose to share it in their profile; otherwise the entry names them and their
     organisation and the agenda page offers a contact form. Personal links are signed with
     a timestamp, so they stay out of the entry: it would change at every publication.
+    ``event_url`` saves building the event page's address again for each meeting.
     """
     language = language_or_default(me.person.language)
     name, organisation = other.person.full_name, other.organisation_label
@@ -71,7 +73,7 @@ def meeting_item(me: Participant, other: Participant, slot: Slot, table: B2BTabl
         uid=uid, sequence=sequence, summary=summary,
         start=slot.starts_at, end=slot.ends_at,
         description="\n".join(lines), location=location,
-        url=external_url("events.detail", event_id=session.event_id),
+        url=event_url or external_url("events.detail", event_id=session.event_id),
         organizer=cluster_organizer(), attendees=tuple(attendees),
         last_modified=last_modified, categories=("B2B",),
     )

@@ -161,6 +161,9 @@ class _Mailer:
         self.domain = cluster_domain()
         self._times: dict[tuple[int, str], dict] = {}
         self._agendas: dict[int, str] = {}
+        self._feeds: dict[int, str | None] = {}
+        # Building a URL costs a request context: the event page is the same for every entry.
+        self.event_url = external_url("events.detail", event_id=session.event_id)
 
     def uid(self, pair: Pair) -> str:
         """Return the calendar UID of a pair's meeting (the same for both people)."""
@@ -176,7 +179,8 @@ class _Mailer:
         """Return the participant's entry for the meeting of ``pair`` at ``place``."""
         other = pair[1] if pair[0] == pid else pair[0]
         return meeting_item(self.participants[pid], self.participants[other], place.slot,
-                            place.table, self.session, uid=self.uid(pair))
+                            place.table, self.session, uid=self.uid(pair),
+                            event_url=self.event_url)
 
     def invitations(self, new, old, diff: Diff) -> list[_Invitation]:
         """Return the invitations to send, with SEQUENCE recorded per UID and recipient."""
@@ -268,10 +272,11 @@ class _Mailer:
         }
 
     def _feed_url(self, participant: Participant) -> str | None:
-        registration = participant.registration
-        if registration is None:
-            return None
-        return external_url("calendar.subscribe", manage_token=make_manage_token(registration))
+        if participant.id not in self._feeds:
+            registration = participant.registration
+            self._feeds[participant.id] = None if registration is None else external_url(
+                "calendar.subscribe", manage_token=make_manage_token(registration))
+        return self._feeds[participant.id]
 
     def _send(self, participant: Participant, message, kind: str) -> None:
         queue_message(message, kind=f"b2b.{kind}", reference=f"b2b-participant:{participant.id}")
