@@ -5,6 +5,7 @@ personal feed is fetched from the app to check it shows the invites' very VEVENT
 """
 
 import re
+import uuid
 
 import pytest
 
@@ -12,6 +13,7 @@ from app.b2b import editing, publication
 from app.b2b.models import PublishedMeeting, SessionStatus
 from app.calendar import services as calendar_services
 from app.extensions import db
+from app.invites.ics import strip_method
 from app.invites.uids import meeting_uid
 from app.jobs.worker import run_once
 from tests.factories import (
@@ -22,6 +24,7 @@ from tests.factories import (
     slots_of,
     tables_of,
 )
+from tests.invites.conftest import dav_client, radicale_url  # noqa: F401
 from tests.invites.parsed import ical_method, with_ical, with_icalendar
 
 #: p0 meets p1, p2 and p3 (three meetings), p2 also meets p3.
@@ -317,3 +320,37 @@ def test_organizer_is_always_from_or_sender(smtp_app, db, smtp_server, sending_m
             assert mail.mail_from == "noreply@mailer.invalid"  # SMTP envelope
         else:
             assert mail.message["Sender"] is None
+
+
+def test_a_caldav_server_stores_each_invitation_and_its_update_as_one_object(
+        published, smtp_app, smtp_server, dav_client):  # noqa: F811
+    session, run, result, mails = published
+    ann = participants_of(session)[0].person.email
+    cal_id = uuid.uuid4().hex
+    calendar = dav_client.principal().make_calendar(name=f"ann {cal_id}", cal_id=cal_id)
+
+    def store(mails):
+        # What a client does with each iMIP object: one resource per UID, METHOD removed.
+        for mail in mails:
+            ics = calendar_bytes(mail)
+            if mail.rcpt_tos[0] == ann and ics is not None:
+                [event] = with_icalendar(ics)
+                response = dav_client.put(str(calendar.url.join(f"{event['uid']}.ics")),
+                                          strip_method(ics).decode(),
+                                          {"Content-Type": "text/calendar; charset=utf-8"})
+                assert response.status in (201, 204)
+
+    try:
+        store(mails)
+        tables_of(session)[0].location = "Hall 2"  # hosts Ann-Bert and Ann-Chloe
+        db.session.commit()
+        result, updates = republish(run, smtp_app, smtp_server, 4)
+        store(updates)
+
+        stored = {str(o.icalendar_component["UID"]): o.icalendar_component
+                  for o in calendar.events()}
+        assert len(stored) == 3
+        moved = {uid for uid, event in stored.items() if "Hall 2" in str(event["LOCATION"])}
+        assert {int(stored[uid]["SEQUENCE"]) for uid in moved} == {1} and len(moved) == 2
+    finally:
+        calendar.delete()
