@@ -80,6 +80,11 @@ class _Invitation:
     change: str
 
 
+def _legacy_fingerprint(place: Placement) -> str:
+    """Return what publications recorded before whole entries were fingerprinted."""
+    return f"{place.slot.code}|{place.table.code}"
+
+
 def _session_participants(session: B2BSession) -> dict[int, Participant]:
     return {p.id: p for p in db.session.scalars(
         select(Participant).where(Participant.session_id == session.id)
@@ -200,6 +205,11 @@ class _Mailer:
             fingerprint = content_fingerprint(invitation.item)
             record = records.get((invitation.item.uid, email))
             if invitation.method is Method.REQUEST:
+                if (record is not None and record.method == Method.REQUEST.value
+                        and record.fingerprint == _legacy_fingerprint(invitation.place)):
+                    # Recorded before entries had fingerprints: the slot and table match,
+                    # so adopt the digest instead of mailing everyone an update.
+                    record.fingerprint = fingerprint
                 if (record is not None and record.method == Method.REQUEST.value
                         and record.fingerprint == fingerprint):
                     continue  # the person's calendar shows this entry as it is

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.invites.ics import strip_method
 from app.invites.uids import meeting_uid
 from app.jobs.worker import run_once
+from app.mail.models import InviteSequence
 from tests.factories import (
     make_run,
     make_schedule_session,
@@ -354,3 +355,21 @@ def test_a_caldav_server_stores_each_invitation_and_its_update_as_one_object(
         assert {int(stored[uid]["SEQUENCE"]) for uid in moved} == {1} and len(moved) == 2
     finally:
         calendar.delete()
+
+
+def test_invitations_recorded_before_fingerprints_are_not_sent_again(published, smtp_app,
+                                                                     smtp_server):
+    session, run, result, mails = published
+    s, t = slots_of(session), tables_of(session)
+    # What earlier publications recorded: the slot and table codes only.
+    p = participants_of(session)
+    places = {uid(session, p[a], p[b]): f"{s[si].code}|{t[ti].code}"
+              for a, b, si, ti in MEETINGS}
+    for record in db.session.scalars(db.select(InviteSequence)):
+        record.fingerprint = places[record.uid]
+    db.session.commit()
+
+    result, mails = republish(run, smtp_app, smtp_server, 0)
+
+    assert result.mails == 0
+    assert all(len(r.fingerprint) == 64 for r in db.session.scalars(db.select(InviteSequence)))
