@@ -176,6 +176,8 @@ class ProfileForm(FlaskForm):
     description = TextAreaField(_l("About you"), validators=[Optional(), Length(max=2000)])
     items = FieldList(FormField(ItemForm), min_entries=0)
     unavailable = MultiCheckboxField(_l("Slots you cannot attend"))
+    share_email = BooleanField(_l("The people I meet may see my e-mail address (in their "
+                                  "calendar invitations and agenda)"))
     submit = SubmitField(_l("Save my profile"))
 
 
@@ -211,6 +213,13 @@ class MeetingAnswerForm(Form):
         if not self.answered:
             return True
         return super().validate(extra_validators)
+
+
+class ContactForm(FlaskForm):
+    """Write to a participant one meets, through the app (their address stays hidden)."""
+
+    message = TextAreaField(_l("Your message"), validators=[DataRequired(), Length(max=2000)])
+    submit = SubmitField(_l("Send"))
 
 
 class FeedbackForm(FlaskForm):
@@ -260,6 +269,7 @@ def make_profile_form(participant, language: str, *, sectors, tags, post: bool =
     else:
         form = ProfileForm(formdata=None, sectors=participant.sectors,
                            languages=participant.languages, description=participant.description,
+                           share_email=participant.share_email,
                            unavailable=[str(s.id) for s in participant.unavailable])
         for item in participant.items:
             form.items.append_entry({"kind": str(item.kind), "title": item.title,
@@ -285,6 +295,7 @@ def profile_values(form: ProfileForm, participant) -> dict:
                            tuple(entry.form.tags.data or ()))
                   for entry in form.items],
         "unavailable": [by_id[i] for i in (form.unavailable.data or []) if i in by_id],
+        "share_email": bool(form.share_email.data),
     }
 
 

@@ -1,10 +1,11 @@
-"""The daily B2B digest: new requests, answers and the approaching deadline, one mail a day.
+"""B2B mails: the daily digest (requests, answers, deadline) and messages between participants.
 
 Services record ``B2BNotification`` rows; ``send_digests`` (``flask b2b send-digests``, run by
 cron) creates deadline reminders when they are due, then for each person with pending
 notifications and no digest yet today (Brussels day), claims them atomically (an UPDATE on
 rows still unsent, so two runs never send the same line) and queues one mail in the outbox,
-in the person's language.
+in the person's language. ``queue_contact_mail`` forwards a message written on the agenda
+page to someone the writer meets, whose address stays hidden.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from app.extensions import db
 from app.i18n import in_language, language_or_default
 from app.invites.messages import build_plain_message
 from app.mail.identity import cluster_domain, cluster_sender
+from app.mail.services import queue_message
 from app.members.models import Person
 from app.privacy.optional_mail import optional_mail, queue_optional_message
 from app.privacy.preferences import MailCategory
@@ -179,3 +181,25 @@ def send_digests(now: datetime | None = None) -> int:
             sent += 1
         db.session.commit()
     return sent
+
+
+def queue_contact_mail(sender: Participant, recipient: Participant, text: str):
+    """Forward a participant's message to someone they meet, in the recipient's language.
+
+    The recipient's address stays hidden from the writer; replies go to the writer, who
+    chose to write.
+    """
+    person = recipient.person
+    with in_language(language_or_default(person.language)):
+        context = {"name": person.full_name, "writer": sender.person.full_name,
+                   "organisation": sender.organisation_label, "message": text.strip(),
+                   "title": sender.session.event.title(language_or_default(person.language)),
+                   "cluster_name": current_app.config["CLUSTER_NAME"]}
+        subject = _("%(writer)s writes to you about your B2B meeting", writer=context["writer"])
+        message = build_plain_message(
+            sender=cluster_sender(), to=(person.full_name, person.email), subject=subject,
+            text_body=render_template("b2b/mail/contact.txt", **context),
+            html_body=render_template("b2b/mail/contact.html", **context),
+            reply_to=(sender.person.full_name, sender.person.email),
+            message_id_domain=cluster_domain(), sent_at=utc_now())
+    return queue_message(message, kind="b2b.contact", reference=f"b2b-participant:{recipient.id}")

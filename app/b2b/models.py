@@ -151,6 +151,8 @@ class B2BTable(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     location: Mapped[str] = mapped_column(String(200), default="")
     position: Mapped[int] = mapped_column(default=0)
+    #: Moves the calendar feeds' Last-Modified when the table is renamed or moved.
+    updated_at: Mapped[datetime | None] = mapped_column(default=utc_now, onupdate=utc_now)
 
     session: Mapped[B2BSession] = relationship(back_populates="tables")
 
@@ -180,6 +182,8 @@ class Participant(db.Model):
     #: Comma-separated sector codes.
     sectors_raw: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    #: The people this participant meets may see their e-mail address (invites, feed).
+    share_email: Mapped[bool] = mapped_column(default=False)
     max_meetings: Mapped[int | None]
     #: Fixed stand: the participant meets only here (or at the other's stand).
     table_id: Mapped[int | None] = mapped_column(ForeignKey("b2b_tables.id", ondelete="SET NULL"))

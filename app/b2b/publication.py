@@ -1,21 +1,22 @@
-"""Publish a run: mail each participant their meetings with calendar invitations.
+"""Publish a run: every B2B meeting reaches each person's calendar as its own invitation.
 
-One email per participant and calendar method. The first publication sends everybody one
-agenda email whose text/calendar part (METHOD:REQUEST) holds one VEVENT per meeting, each
-with its own stable UID (`meeting_uid` on the pair, so a moved meeting keeps it). We chose
-this over one iMIP email per meeting: RFC 5546 allows several components with distinct UIDs
-in one REQUEST, the participant gets one readable agenda instead of a pile of mails, and the
-publication of 1000 participants stays within seconds. Later publications diff the run
-against `PublishedMeeting` (what people were told) and send only to the people concerned:
-one REQUEST email with the added or moved meetings (same UID, SEQUENCE raised) and a short
-summary of the changes, and one CANCEL email (STATUS:CANCELLED, SEQUENCE raised) when some of
-their meetings were removed: a METHOD covers a whole calendar object, so the two cannot share one.
+Mail layout (README, "Calendar invitations"). Outlook 2007-2019 imports only the first
+VEVENT of an iMIP part, so each meeting travels alone: one iMIP mail per meeting UID and
+person, holding one REQUEST (or one CANCEL). The first publication also sends each
+participant one agenda mail without calendar data: every meeting on one page, the agenda
+page and the calendar feed. Later publications send nothing but the invitation of each
+meeting that changed for a person, its body saying what changed, so one change is one mail.
+
+What a change is: :func:`calendar_entries.meeting_item` builds the person's entry (the feed
+uses it too); its ``content_fingerprint`` is compared with the one recorded in
+``InviteSequence`` when the person was last mailed about that UID. Any difference (time,
+table, the table's name or location, the venue, a name, the person's language, an address
+now shared) is a revision: SEQUENCE+1 and an update, to each person whose entry changed.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask import current_app, render_template
@@ -24,6 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import selectinload
 
+from app.b2b.calendar_entries import agenda_url, meeting_item, pair_uid, session_title
 from app.b2b.locking import lock_session
 from app.b2b.models import (
     B2BSession,
@@ -35,16 +37,15 @@ from app.b2b.models import (
     SessionStatus,
     Slot,
 )
-from app.b2b.queries import make_participant_token
 from app.b2b.runs import RunError
-from app.b2b.schedule_diff import Diff, Pair, Placement, compare, placements, start_of
+from app.b2b.schedule_diff import Diff, Pair, Placement, compare, placements
 from app.db import utc_now
+from app.events.queries import make_manage_token
 from app.extensions import db
 from app.i18n import current_language, in_language, language_or_default
 from app.invites.ics import Method, build_invite
-from app.invites.items import Attendee, CalendarItem
+from app.invites.items import CalendarItem, content_fingerprint
 from app.invites.messages import build_imip_message, build_plain_message
-from app.invites.uids import meeting_uid
 from app.mail.identity import cluster_domain, cluster_organizer, cluster_sender
 from app.mail.models import InviteSequence
 from app.mail.services import queue_message
@@ -63,6 +64,25 @@ class PublicationResult:
     added: int = 0
     moved: int = 0
     removed: int = 0
+    changed: int = 0
+
+
+@dataclass
+class _Invitation:
+    """One iMIP mail to write: a meeting's entry for one participant."""
+
+    pid: int
+    pair: Pair
+    place: Placement
+    item: CalendarItem
+    method: Method
+    #: "new", "moved", "changed" or "cancelled": the first line of the mail.
+    change: str
+
+
+def _legacy_fingerprint(place: Placement) -> str:
+    """Return what publications recorded before whole entries were fingerprinted."""
+    return f"{place.slot.code}|{place.table.code}"
 
 
 def _session_participants(session: B2BSession) -> dict[int, Participant]:
@@ -86,48 +106,28 @@ def publish_run(run: ScheduleRun, *, now: datetime | None = None) -> Publication
     new, old, published = placements(session, run)
     diff = compare(session, new, old)
     mailer = _Mailer(session, participants, now)
+    invitations = mailer.invitations(new, old, diff)
     result = PublicationResult(added=len(diff.added), moved=len(diff.moved),
                                removed=len(diff.removed))
-    agenda: dict[int, list[Pair]] = defaultdict(list)
-    for pair in new:
-        for p in pair:
-            agenda[p].append(pair)
+    result.changed = len({i.pair for i in invitations if i.change == "changed"})
+    agenda: dict[int, list[Pair]] = {pid: [] for pid in participants}
+    for pair in sorted(new, key=lambda pr: (new[pr].slot.starts_at, pr)):
+        for pid in pair:
+            agenda[pid].append(pair)
+    people = set()
     if diff.first:
-        targets = list(participants)
-    else:
-        targets = sorted(diff.people)
-    requests: dict[int, list[Pair]] = {}
-    cancels: dict[int, list[Pair]] = {}
-    for pid in targets:
-        if diff.first:
-            requests[pid] = agenda.get(pid, [])
-        else:
-            requests[pid] = [pr for pr in agenda.get(pid, [])
-                             if pr in diff.added or pr in diff.moved]
-            cancels[pid] = [pr for pr in diff.removed if pid in pr]
-    # Sequences for every (UID, recipient) in one pass: one query, not one per invitation.
-    wanted = [(pr, pid, Method.REQUEST) for pid, prs in requests.items() for pr in prs]
-    wanted += [(pr, pid, Method.CANCEL) for pid, prs in cancels.items() for pr in prs]
-    places = {**old, **new}
-    sequences = mailer.sequences(wanted, places)
-    for pid in targets:
-        person_requests, person_cancels = requests.get(pid, []), cancels.get(pid, [])
-        if not person_requests and not person_cancels and not diff.first:
-            continue
-        result.people += 1
-        if person_requests or diff.first:
-            mailer.queue_agenda(pid, sorted(agenda.get(pid, []), key=lambda pr: start_of(new, pr)),
-                                person_requests, sequences, new, diff, cancelled=person_cancels)
-            result.requests += bool(person_requests)
+        for pid in participants:
+            mailer.queue_agenda(pid, agenda[pid], new)
             result.mails += 1
-        if person_cancels:
-            mailer.queue_cancel(pid, person_cancels, sequences, old,
-                                agenda=sorted(agenda.get(pid, []),
-                                              key=lambda pr: start_of(new, pr)),
-                                new=new, diff=diff, with_summary=not person_requests)
-            result.cancels += 1
-            result.mails += 1
-    _record_published(session, new, diff, published, mailer, now)
+            people.add(pid)
+    for invitation in invitations:
+        mailer.queue_invitation(invitation)
+        result.mails += 1
+        result.requests += invitation.method is Method.REQUEST
+        result.cancels += invitation.method is Method.CANCEL
+        people.add(invitation.pid)
+    result.people = len(people)
+    _record_published(session, diff, published, {i.pair for i in invitations}, mailer, now)
     session.published_run_id = run.id
     session.published_at = now
     session.status = SessionStatus.PUBLISHED
@@ -135,14 +135,19 @@ def publish_run(run: ScheduleRun, *, now: datetime | None = None) -> Publication
     return result
 
 
-def _record_published(session, new, diff: Diff, published, mailer: _Mailer, now) -> None:
+def _record_published(session, diff: Diff, published, touched: set[Pair], mailer: _Mailer,
+                      now) -> None:
     """Replace what participants were told by the run (rows kept for unchanged pairs)."""
     gone = [published[pr].id for pr in diff.removed]
     if gone:
         db.session.execute(delete(PublishedMeeting).where(PublishedMeeting.id.in_(gone)))
     for pair, (_before, after) in diff.moved.items():
         row = published[pair]
-        row.slot_id, row.table_id, row.published_at = after.slot.id, after.table.id, now
+        row.slot_id, row.table_id = after.slot.id, after.table.id
+    for pair in touched:
+        if pair in published and pair not in diff.removed:
+            # The feeds' Last-Modified moves with every revision sent.
+            published[pair].published_at = now
     rows = [{"session_id": session.id, "a_id": a, "b_id": b, "slot_id": place.slot.id,
              "table_id": place.table.id, "uid": mailer.uid((a, b)), "published_at": now}
             for (a, b), place in diff.added.items()]
@@ -152,90 +157,89 @@ def _record_published(session, new, diff: Diff, published, mailer: _Mailer, now)
 
 
 class _Mailer:
-    """Builds and queues the publication mails of one session."""
+    """Decides and queues the publication mails of one session."""
 
     def __init__(self, session: B2BSession, participants: dict[int, Participant], now: datetime):
         self.session, self.participants, self.now = session, participants, now
         self.organizer = cluster_organizer()
         self.sender = cluster_sender()
         self.domain = cluster_domain()
-        self.event = session.event
-        self._events: dict[tuple[Pair, int, str], bytes] = {}
-        self._header: bytes | None = None
         self._times: dict[tuple[int, str], dict] = {}
+        self._agendas: dict[int, str] = {}
+        self._feeds: dict[int, str | None] = {}
+        # Building a URL costs a request context: the event page is the same for every entry.
+        self.event_url = external_url("events.detail", event_id=session.event_id)
 
     def uid(self, pair: Pair) -> str:
         """Return the calendar UID of a pair's meeting (the same for both people)."""
-        a, b = self.participants[pair[0]], self.participants[pair[1]]
-        return meeting_uid(self.session.id, a.person_id, b.person_id, self.domain)
+        return pair_uid(self.session, self.participants[pair[0]], self.participants[pair[1]])
 
-    def sequences(self, wanted, places) -> dict[tuple[Pair, int], int]:
-        """Return the SEQUENCE per (pair, participant), recorded like next_invite_sequence."""
-        keys = {}
-        for pair, pid, method in wanted:
-            keys[(self.uid(pair), self.participants[pid].person.email.lower())] = (
-                pair, pid, method)
-        uids = sorted({uid for uid, _ in keys})
+    def agenda_url(self, pid: int) -> str:
+        """Return a participant's agenda page, signed once per publication."""
+        if pid not in self._agendas:
+            self._agendas[pid] = agenda_url(self.participants[pid])
+        return self._agendas[pid]
+
+    def item(self, pid: int, pair: Pair, place: Placement) -> CalendarItem:
+        """Return the participant's entry for the meeting of ``pair`` at ``place``."""
+        other = pair[1] if pair[0] == pid else pair[0]
+        return meeting_item(self.participants[pid], self.participants[other], place.slot,
+                            place.table, self.session, uid=self.uid(pair),
+                            event_url=self.event_url)
+
+    def invitations(self, new, old, diff: Diff) -> list[_Invitation]:
+        """Return the invitations to send, with SEQUENCE recorded per UID and recipient."""
+        wanted: list[_Invitation] = []
+        for pair, place in new.items():
+            change = ("new" if pair in diff.added else "moved" if pair in diff.moved
+                      else "changed")
+            wanted += [_Invitation(pid, pair, place, self.item(pid, pair, place),
+                                   Method.REQUEST, change) for pid in pair]
+        for pair, place in diff.removed.items():
+            wanted += [_Invitation(pid, pair, place, self.item(pid, pair, place),
+                                   Method.CANCEL, "cancelled") for pid in pair]
+        records = self._records(sorted({i.item.uid for i in wanted}))
+        out, fresh = [], []
+        for invitation in wanted:
+            email = self.participants[invitation.pid].person.email.lower()
+            fingerprint = content_fingerprint(invitation.item)
+            record = records.get((invitation.item.uid, email))
+            if invitation.method is Method.REQUEST:
+                if (record is not None and record.method == Method.REQUEST.value
+                        and record.fingerprint == _legacy_fingerprint(invitation.place)):
+                    # Recorded before entries had fingerprints: the slot and table match,
+                    # so adopt the digest instead of mailing everyone an update.
+                    record.fingerprint = fingerprint
+                if (record is not None and record.method == Method.REQUEST.value
+                        and record.fingerprint == fingerprint):
+                    continue  # the person's calendar shows this entry as it is
+                if record is None or record.method != Method.REQUEST.value:
+                    invitation.change = "new"
+            elif record is not None and record.method == Method.CANCEL.value:
+                continue  # already cancelled
+            if record is None:
+                sequence = 0
+                fresh.append({"uid": invitation.item.uid, "recipient": email, "sequence": 0,
+                              "method": invitation.method.value, "fingerprint": fingerprint})
+            else:
+                record.sequence += 1
+                record.method, record.fingerprint = invitation.method.value, fingerprint
+                sequence = record.sequence
+            invitation.item = replace(invitation.item, sequence=sequence)
+            out.append(invitation)
+        if fresh:
+            db.session.execute(insert(InviteSequence), fresh)
+        db.session.flush()
+        out.sort(key=lambda i: (i.pid, i.place.slot.starts_at, i.pair))
+        return out
+
+    def _records(self, uids: list[str]) -> dict[tuple[str, str], InviteSequence]:
         records = {}
         for start in range(0, len(uids), 500):
             for record in db.session.scalars(select(InviteSequence).where(
                     InviteSequence.uid.in_(uids[start:start + 500]))):
                 records[(record.uid, record.recipient)] = record
-        out: dict[tuple[Pair, int], int] = {}
-        fresh = []
-        for (uid, email), (pair, pid, method) in keys.items():
-            place = places[pair]
-            fingerprint = f"{place.slot.code}|{place.table.code}"
-            record = records.get((uid, email))
-            if record is None:
-                fresh.append({"uid": uid, "recipient": email, "sequence": 0,
-                              "method": method.value, "fingerprint": fingerprint})
-                out[(pair, pid)] = 0
-            else:
-                record.sequence += 1
-                record.method, record.fingerprint = method.value, fingerprint
-                out[(pair, pid)] = record.sequence
-        if fresh:
-            db.session.execute(insert(InviteSequence), fresh)
-        db.session.flush()
-        return out
-
-    # --- calendar ---------------------------------------------------------------------------
-
-    def _item(self, pair: Pair, place: Placement, sequence: int) -> CalendarItem:
-        a, b = self.participants[pair[0]], self.participants[pair[1]]
-        names = [f"{p.person.full_name} ({p.organisation_label})" if p.organisation_label
-                 else p.person.full_name for p in (a, b)]
-        location = ", ".join(x for x in (place.table.name, place.table.location) if x)
-        return CalendarItem(
-            uid=self.uid(pair), sequence=sequence,
-            # Shared by both participants (one VEVENT per meeting), so language-neutral.
-            summary=f"B2B: {names[0]} – {names[1]}",
-            start=place.slot.starts_at, end=place.slot.ends_at,
-            description=self.event.title(a.person.language) if self.event else "",
-            location=location, organizer=self.organizer,
-            attendees=(Attendee(a.person.full_name, a.person.email),
-                       Attendee(b.person.full_name, b.person.email)),
-            categories=("B2B",))
-
-    def _vevent(self, pair: Pair, place: Placement, sequence: int, method: Method) -> bytes:
-        key = (pair, sequence, method.value)
-        block = self._events.get(key)
-        if block is None:
-            ics = build_invite(self._item(pair, place, sequence), method, self.now)
-            start, end = ics.index(b"BEGIN:VEVENT"), ics.rindex(b"END:VCALENDAR")
-            if method is Method.REQUEST and self._header is None:
-                self._header = ics[:start]
-            block = ics[start:end]
-            self._events[key] = block
-            if method is Method.CANCEL:
-                self._events[("header", 0, "CANCEL")] = ics[:start]
-        return block
-
-    def _calendar(self, blocks: list[bytes], method: Method) -> bytes:
-        header = self._header if method is Method.REQUEST else self._events[("header", 0,
-                                                                              "CANCEL")]
-        return header + b"".join(blocks) + b"END:VCALENDAR\r\n"
+        return records
 
     # --- mails ------------------------------------------------------------------------------
 
@@ -246,6 +250,7 @@ class _Mailer:
         when = self._times.get(key)
         if when is None:
             when = {"date": format_date(slot.starts_at, "full"),
+                    "day": format_date(slot.starts_at, "medium"),
                     "start": format_time(slot.starts_at, "short"),
                     "end": format_time(slot.ends_at, "short")}
             self._times[key] = when
@@ -259,89 +264,79 @@ class _Mailer:
             **self._when(place.slot),
             "table": place.table.name, "location": place.table.location,
             "name": other.person.full_name, "organisation": other.organisation_label,
+            "email": other.person.email if other.share_email else "",
             "offers": offers, "needs": needs,
         }
 
-    def _context(self, participant: Participant, agenda, new, diff: Diff, changes=()) -> dict:
-        agenda_url = external_url("b2b.agenda", token=make_participant_token(participant))
+    def _context(self, participant: Participant) -> dict:
+        url = self.agenda_url(participant.id)
         return {
             "name": participant.person.full_name,
-            "title": self._title(participant),
-            "meetings": [self._line(participant.id, pr, new[pr]) for pr in agenda],
-            "changes": list(changes), "first": diff.first,
-            "agenda_url": agenda_url,
+            "title": session_title(self.session,
+                                   language_or_default(participant.person.language)),
+            "agenda_url": url,
             # The feedback page sits under the agenda: one URL build per participant, not two.
-            "feedback_url": agenda_url + "/feedback",
+            "feedback_url": url + "/feedback",
+            "feed_url": self._feed_url(participant),
             "cluster_name": current_app.config["CLUSTER_NAME"],
         }
 
-    def _title(self, participant: Participant) -> str:
-        if self.event is not None:
-            language = language_or_default(participant.person.language)
-            return self.event.title(language) or self.session.title
-        return self.session.title
+    def _feed_url(self, participant: Participant) -> str | None:
+        if participant.id not in self._feeds:
+            registration = participant.registration
+            self._feeds[participant.id] = None if registration is None else external_url(
+                "calendar.subscribe", manage_token=make_manage_token(registration))
+        return self._feeds[participant.id]
 
-    def _changes(self, pid: int, new, diff: Diff) -> list[str]:
-        lines = []
-        for pair in sorted(diff.added, key=lambda pr: start_of(new, pr)):
-            if pid in pair:
-                line = self._line(pid, pair, new[pair])
-                lines.append(_("New: %(start)s, %(table)s, with %(name)s", **line))
-        for pair, (_before, after) in diff.moved.items():
-            if pid in pair:
-                line = self._line(pid, pair, after)
-                lines.append(_("Moved: with %(name)s, now %(start)s, %(table)s", **line))
-        for pair, before in diff.removed.items():
-            if pid in pair:
-                line = self._line(pid, pair, before)
-                lines.append(_("Cancelled: %(start)s, %(table)s, with %(name)s", **line))
-        return lines
+    def _send(self, participant: Participant, message, kind: str) -> None:
+        queue_message(message, kind=f"b2b.{kind}", reference=f"b2b-participant:{participant.id}")
 
-    def queue_agenda(self, pid: int, agenda: list[Pair], pairs: list[Pair], sequences,
-                     new, diff: Diff, *, cancelled: list[Pair]) -> None:
-        """Queue the agenda mail (with its REQUEST for `pairs`) of one participant."""
+    def queue_agenda(self, pid: int, agenda: list[Pair], new) -> None:
+        """Queue a participant's agenda mail: all their meetings, no calendar data."""
         participant = self.participants[pid]
         person = participant.person
-        with in_language(language_or_default(participant.person.language)):
-            changes = [] if diff.first else self._changes(pid, new, diff)
-            context = self._context(participant, agenda, new, diff, changes)
-            kind = "schedule_agenda" if diff.first else "schedule_update"
-            text = render_template(f"b2b/mail/{kind}.txt", **context)
-            html = render_template(f"b2b/mail/{kind}.html", **context)
-            subject = (_("Your B2B meetings: %(title)s", title=context["title"]) if diff.first
-                       else _("Your B2B meetings changed: %(title)s", title=context["title"]))
-            to = (person.full_name, person.email)
-            if pairs:
-                blocks = [self._vevent(pr, new[pr], sequences[(pr, pid)], Method.REQUEST)
-                          for pr in pairs]
-                message = build_imip_message(
-                    sender=self.sender, to=to, subject=subject, text_body=text, html_body=html,
-                    ics_bytes=self._calendar(blocks, Method.REQUEST), method=Method.REQUEST,
-                    reply_to=self.organizer, message_id_domain=self.domain, sent_at=self.now)
-            else:
-                message = build_plain_message(
-                    sender=self.sender, to=to, subject=subject, text_body=text, html_body=html,
-                    reply_to=self.organizer, message_id_domain=self.domain, sent_at=self.now)
-        queue_message(message, kind=f"b2b.{kind}", reference=f"b2b-participant:{pid}")
-
-    def queue_cancel(self, pid: int, pairs: list[Pair], sequences, old, *, agenda, new,
-                     diff: Diff, with_summary: bool) -> None:
-        """Queue the CANCEL mail for the removed meetings of one participant."""
-        participant = self.participants[pid]
-        person = participant.person
-        with in_language(language_or_default(participant.person.language)):
-            changes = self._changes(pid, new, diff) if with_summary else [
-                _("Cancelled: %(start)s, %(table)s, with %(name)s",
-                  **self._line(pid, pr, old[pr])) for pr in pairs]
-            context = self._context(participant, agenda, new, diff, changes)
-            text = render_template("b2b/mail/schedule_cancel.txt", **context)
-            html = render_template("b2b/mail/schedule_cancel.html", **context)
-            subject = _("B2B meeting cancelled: %(title)s", title=context["title"])
-            blocks = [self._vevent(pr, old[pr], sequences[(pr, pid)], Method.CANCEL)
-                      for pr in pairs]
-            message = build_imip_message(
+        with in_language(language_or_default(person.language)):
+            context = self._context(participant)
+            context["meetings"] = [self._line(pid, pr, new[pr]) for pr in agenda]
+            text = render_template("b2b/mail/schedule_agenda.txt", **context)
+            html = render_template("b2b/mail/schedule_agenda.html", **context)
+            subject = _("Your B2B meetings: %(title)s", title=context["title"])
+            message = build_plain_message(
                 sender=self.sender, to=(person.full_name, person.email), subject=subject,
-                text_body=text, html_body=html, ics_bytes=self._calendar(blocks, Method.CANCEL),
-                method=Method.CANCEL, reply_to=self.organizer, message_id_domain=self.domain,
-                sent_at=self.now)
-        queue_message(message, kind="b2b.schedule_cancel", reference=f"b2b-participant:{pid}")
+                text_body=text, html_body=html, reply_to=self.organizer,
+                message_id_domain=self.domain, sent_at=self.now)
+        self._send(participant, message, "schedule_agenda")
+
+    def queue_invitation(self, invitation: _Invitation) -> None:
+        """Queue one meeting's iMIP mail (one REQUEST or CANCEL) to one participant."""
+        participant = self.participants[invitation.pid]
+        person = participant.person
+        with in_language(language_or_default(person.language)):
+            line = self._line(invitation.pid, invitation.pair, invitation.place)
+            context = self._context(participant)
+            leads = {
+                "new": _("Your B2B meeting at %(title)s (times in Brussels):",
+                         title=context["title"]),
+                "moved": _("Moved: with %(name)s, now %(start)s, %(table)s", **line),
+                "changed": _("Changed: %(start)s, %(table)s, with %(name)s", **line),
+                "cancelled": _("Cancelled: %(start)s, %(table)s, with %(name)s", **line),
+            }
+            subjects = {
+                "new": _("B2B meeting with %(name)s, %(day)s %(start)s", **line),
+                "moved": _("B2B meeting changed: %(name)s, %(day)s %(start)s", **line),
+                "cancelled": _("B2B meeting cancelled: %(name)s, %(day)s %(start)s", **line),
+            }
+            subjects["changed"] = subjects["moved"]
+            cancelled = invitation.method is Method.CANCEL
+            context.update(lead=leads[invitation.change], cancelled=cancelled,
+                           meetings=[] if cancelled else [line])
+            text = render_template("b2b/mail/schedule_invite.txt", **context)
+            html = render_template("b2b/mail/schedule_invite.html", **context)
+            message = build_imip_message(
+                sender=self.sender, to=(person.full_name, person.email),
+                subject=subjects[invitation.change], text_body=text, html_body=html,
+                ics_bytes=build_invite(invitation.item, invitation.method, self.now),
+                method=invitation.method, reply_to=self.organizer,
+                message_id_domain=self.domain, sent_at=self.now)
+        kind = "schedule_cancel" if cancelled else "schedule_invite"
+        self._send(participant, message, kind)

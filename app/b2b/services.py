@@ -285,8 +285,12 @@ def is_profile_closed(session: B2BSession, now: datetime | None = None) -> bool:
 def update_profile(participant: Participant, *, sectors: Iterable[str],
                    languages: Iterable[str], description: str = "",
                    items: Iterable[ItemData] = (),
-                   unavailable: Iterable[Slot] | None = None) -> None:
-    """Replace the participant's profile: sectors, languages, offers and needs, availability."""
+                   unavailable: Iterable[Slot] | None = None,
+                   share_email: bool | None = None) -> None:
+    """Replace the participant's profile: sectors, languages, offers and needs, availability.
+
+    ``share_email`` (None: unchanged) lets the people they meet see their address.
+    """
     languages = [code for code in languages if code in LANGUAGES]
     participant.sectors = list(sectors)
     participant.languages = languages
@@ -305,6 +309,8 @@ def update_profile(participant: Participant, *, sectors: Iterable[str],
     participant.items = new_items
     if unavailable is not None:
         set_unavailable(participant, unavailable, bump=False)
+    if share_email is not None:
+        participant.share_email = share_email
     participant.profile_completed_at = participant.profile_completed_at or utc_now()
     db.session.flush()
     bump_profiles_version(participant.session)

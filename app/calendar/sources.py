@@ -1,51 +1,51 @@
-"""Calendar items of the feeds, read from the database (the builders stay pure)."""
+"""Calendar items of the feeds, read from the database (the builders stay pure).
 
+Every entry is built by the same function as the invite of its UID (``registration_item``,
+``meeting_item``, ``public_event_item``), and its SEQUENCE is the one last mailed to the
+person, or one more when the entry changed since: the next invite will carry that number
+and this very content, so feed and invite never describe one UID and SEQUENCE differently.
+"""
+
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from app.b2b.calendar_entries import meeting_item
 from app.b2b.models import B2BSession, B2BTable, Participant, PublishedMeeting, Slot
 from app.db import utc_now
-from app.events.display import calendar_end, event_location, invite_uid, is_all_day
+from app.events.display import PUBLIC_FEED_RECIPIENT, public_event_item, registration_item
 from app.events.models import Event, EventStatus, Registration, RegistrationStatus
 from app.extensions import db
-from app.i18n import in_language
-from app.invites.items import Attendee, CalendarItem, ItemStatus
-from app.invites.uids import event_uid
-from app.mail.identity import cluster_domain, cluster_organizer
+from app.invites.items import CalendarItem, content_fingerprint
 from app.mail.models import InviteSequence
 from app.members.models import Person
-from app.urls import external_url
 
 #: Past items kept in feeds, so last month's meetings stay in calendars.
 FEED_HISTORY = timedelta(days=180)
 
 
-def _event_item(event: Event, language: str, **values) -> CalendarItem:
-    """Return an event's feed entry: its time, place and text, plus the entry's own values."""
-    return CalendarItem(
-        start=event.starts_at,
-        end=calendar_end(event),
-        description=event.description(language),
-        location=event_location(event),
-        url=external_url("events.detail", event_id=event.id),
-        all_day=is_all_day(event),
-        **values,
-    )
-
-
-def _sequences(uids: list[str], email: str) -> dict[str, int]:
+def _records(uids: list[str], recipient: str) -> dict[str, InviteSequence]:
     if not uids:
         return {}
-    rows = db.session.execute(
-        select(InviteSequence.uid, InviteSequence.sequence).where(
-            InviteSequence.uid.in_(uids), InviteSequence.recipient == email.lower()
-        )
-    )
-    return {uid: sequence for uid, sequence in rows}
+    return {record.uid: record for record in db.session.scalars(
+        select(InviteSequence).where(
+            InviteSequence.uid.in_(uids), InviteSequence.recipient == recipient.lower()))}
+
+
+def _sequenced(item: CalendarItem, record: InviteSequence | None) -> CalendarItem:
+    """Return the item with the SEQUENCE its content has (or will have when next mailed)."""
+    if record is None:
+        return item
+    current = (record.method in ("REQUEST", "PUBLISH")
+               and record.fingerprint == content_fingerprint(item))
+    return replace(item, sequence=record.sequence if current else record.sequence + 1)
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    known = [m for m in moments if m is not None]
+    return max(known) if known else None
 
 
 def person_feed(
@@ -53,11 +53,10 @@ def person_feed(
 ) -> tuple[list[CalendarItem], list[datetime]]:
     """Return a person's confirmed registrations and published meetings, and removal times.
 
-    SEQUENCE is the one last mailed to the person for the same UID, so the feed and the
-    invites describe one calendar object and never duplicate it.
+    Removal times include every CANCEL mailed to the person (a meeting taken off a
+    schedule leaves no other trace), so Last-Modified moves when the feed shrinks.
     """
     since = (now or utc_now()) - FEED_HISTORY
-    language = person.language
     registrations = db.session.scalars(
         select(Registration)
         .join(Event)
@@ -76,56 +75,21 @@ def person_feed(
         for moment in (r.cancelled_at, r.event.cancelled_at)
         if moment
     ]
-    meetings = _published_meetings(person, since)
-    uids = [invite_uid(r) for r in kept] + [m[0].uid for m in meetings]
-    sequences = _sequences(uids, person.email)
-    items = []
-    with in_language(language):
-        for registration in kept:
-            event = registration.event
-            uid = invite_uid(registration)
-            items.append(
-                _event_item(
-                    event,
-                    language,
-                    uid=uid,
-                    sequence=sequences.get(uid, 0),
-                    summary=event.title(language),
-                    organizer=cluster_organizer(),
-                    attendees=(Attendee(person.full_name, person.email),),
-                    last_modified=max(
-                        filter(
-                            None,
-                            (event.updated_at, registration.confirmed_at, registration.created_at),
-                        )
-                    ),
-                )
-            )
-        for published, slot, table, _me, other, session in meetings:
-            items.append(
-                CalendarItem(
-                    uid=published.uid,
-                    sequence=sequences.get(published.uid, 0),
-                    summary=_(
-                        "B2B meeting: %(name)s (%(organisation)s)",
-                        name=other.person.full_name,
-                        organisation=other.organisation_label,
-                    ),
-                    start=slot.starts_at,
-                    end=slot.ends_at,
-                    description=_("Table %(table)s", table=table.name),
-                    location=", ".join(
-                        p for p in (table.name, table.location, event_location(session.event)) if p
-                    ),
-                    organizer=cluster_organizer(),
-                    attendees=(
-                        Attendee(person.full_name, person.email),
-                        Attendee(other.person.full_name, other.person.email),
-                    ),
-                    last_modified=published.published_at,
-                )
-            )
-    return items, removed
+    removed += list(db.session.scalars(select(InviteSequence.updated_at).where(
+        InviteSequence.recipient == person.email.lower(), InviteSequence.method == "CANCEL")))
+    items = [
+        registration_item(r, last_modified=_latest(
+            r.event.updated_at, r.confirmed_at, r.created_at))
+        for r in kept
+    ]
+    for published, slot, table, me, other, session in _published_meetings(person, since):
+        items.append(meeting_item(
+            me, other, slot, table, session, uid=published.uid,
+            last_modified=_latest(published.published_at, table.updated_at,
+                                  session.event.updated_at if session.event else None)))
+    records = _records([item.uid for item in items], person.email)
+    items = [_sequenced(item, records.get(item.uid)) for item in items]
+    return items, [m for m in removed if m is not None]
 
 
 def _published_meetings(person: Person, since: datetime) -> list[tuple]:
@@ -146,10 +110,12 @@ def _published_meetings(person: Person, since: datetime) -> list[tuple]:
 def public_feed(
     *, now: datetime | None = None, include_drafts: bool = False
 ) -> tuple[list[CalendarItem], list[datetime]]:
-    """Return the cluster's published events (all events but cancelled ones for organisers)."""
+    """Return the cluster's published events (all events but cancelled ones for organisers).
+
+    SEQUENCE is the event's revision, raised whenever what its entry shows changed.
+    """
     since = (now or utc_now()) - FEED_HISTORY
     events = db.session.scalars(select(Event).where(Event.ends_at >= since)).all()
-    language = current_app.config["BABEL_DEFAULT_LOCALE"]
     items, removed = [], []
     for event in events:
         if event.status == EventStatus.CANCELLED:
@@ -158,20 +124,6 @@ def public_feed(
             continue
         if event.status == EventStatus.DRAFT and not include_drafts:
             continue
-        title = event.title(language)
-        if event.status == EventStatus.DRAFT:
-            title = f"[{_('Draft')}] {title}"
-        items.append(
-            _event_item(
-                event,
-                language,
-                uid=event_uid(event.id, cluster_domain()),
-                sequence=0,
-                summary=title,
-                status=ItemStatus.TENTATIVE
-                if event.status == EventStatus.DRAFT
-                else ItemStatus.CONFIRMED,
-                last_modified=event.updated_at,
-            )
-        )
-    return items, removed
+        items.append(public_event_item(event))
+    records = _records([item.uid for item in items], PUBLIC_FEED_RECIPIENT)
+    return [_sequenced(item, records.get(item.uid)) for item in items], removed

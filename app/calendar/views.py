@@ -29,7 +29,8 @@ def _feed_response(items, removed, *, name: str) -> Response:
     headers = {"ETag": etag, "Cache-Control": "private, max-age=300"}
     if last_modified is not None:
         headers["Last-Modified"] = last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
-    if request.if_none_match and etag.strip('"') in request.if_none_match:
+    # Weak comparison (RFC 9110 13.1.2): nginx turns the ETag weak when it gzips the feed.
+    if request.if_none_match and request.if_none_match.contains_weak(etag.strip('"')):
         return Response(status=304, headers=headers)
     if (
         not request.if_none_match

@@ -82,6 +82,7 @@ def publish_event(event: Event) -> Event:
         raise AdminError(_l("A cancelled event cannot be published."))
     event.status = EventStatus.PUBLISHED
     db.session.flush()
+    services.record_event_revision(event)
     return event
 
 

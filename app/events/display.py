@@ -1,19 +1,26 @@
-"""How an event is shown: its dates in words, its place, its calendar entry's end and UID.
+"""How an event is shown: its dates in words, its place, its calendar entries and their UIDs.
 
 Pages, mails and calendar feeds share these, so an event reads the same everywhere; the
-links higher packages add to a registration are asked for here too, by signal.
+links higher packages add to a registration are asked for here too, by signal. The calendar
+entry of a registration (invites and the personal feed) and of an event (public and
+organiser feeds) are each built by one function here, and their fingerprint comes from it.
 """
 
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import format_date, format_time
+from flask_babel import gettext as _
 
-from app.events.models import Event, Registration, RegistrationStatus
+from app.events.models import Event, EventStatus, Registration, RegistrationStatus
+from app.i18n import in_language, language_or_default
+from app.invites.items import Attendee, CalendarItem, ItemStatus
 from app.invites.timezone import last_whole_day_end, spans_whole_days
-from app.invites.uids import registration_uid
-from app.mail.identity import cluster_domain
+from app.invites.uids import event_uid, registration_uid
+from app.mail.identity import cluster_domain, cluster_organizer
 from app.signals import Link, ask_registration_links
 from app.timezone import local_day
+from app.urls import external_url
 
 
 def invite_uid(registration: Registration) -> str:
@@ -67,3 +74,56 @@ def extra_links(registration: Registration) -> list[Link]:
     if registration.status != RegistrationStatus.CONFIRMED:
         return []
     return ask_registration_links(registration)
+
+
+def registration_item(registration: Registration, *, sequence: int = 0,
+                      last_modified: datetime | None = None) -> CalendarItem:
+    """Return the calendar entry of a registration, as invites and the personal feed show it.
+
+    Written in the registration's language; the one place that decides what the entry holds.
+    The personal manage link stays in the mail: links are signed with a timestamp, so the
+    entry would change at every send.
+    """
+    event, person = registration.event, registration.person
+    language = language_or_default(registration.language)
+    return CalendarItem(
+        uid=invite_uid(registration),
+        sequence=sequence,
+        summary=event.title(language),
+        start=event.starts_at,
+        end=calendar_end(event),
+        description=event.description(language),
+        location=event_location(event),
+        url=external_url("events.detail", event_id=event.id),
+        all_day=is_all_day(event),
+        organizer=cluster_organizer(),
+        attendees=(Attendee(person.full_name, person.email),),
+        last_modified=last_modified,
+    )
+
+
+#: The recipient under which the public feeds' SEQUENCE of an event is recorded.
+PUBLIC_FEED_RECIPIENT = "public-feed"
+
+
+def public_event_item(event: Event, *, sequence: int = 0) -> CalendarItem:
+    """Return an event's entry in the public and organiser feeds (drafts marked tentative)."""
+    language = current_app.config["BABEL_DEFAULT_LOCALE"]
+    title = event.title(language)
+    draft = event.status == EventStatus.DRAFT
+    if draft:
+        with in_language(language):
+            title = f"[{_('Draft')}] {title}"
+    return CalendarItem(
+        uid=event_uid(event.id, cluster_domain()),
+        sequence=sequence,
+        summary=title,
+        start=event.starts_at,
+        end=calendar_end(event),
+        description=event.description(language),
+        location=event_location(event),
+        url=external_url("events.detail", event_id=event.id),
+        all_day=is_all_day(event),
+        status=ItemStatus.TENTATIVE if draft else ItemStatus.CONFIRMED,
+        last_modified=event.updated_at,
+    )

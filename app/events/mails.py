@@ -6,14 +6,13 @@ it after the commit. Confirmations carry the event as an iMIP REQUEST; mails tha
 take a place away carry a CANCEL with the same UID when an invite was sent before.
 """
 
-import hashlib
+from dataclasses import replace
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
 from app.db import utc_now
 from app.events.display import (
-    calendar_end,
     event_location,
     extra_links,
     format_slot,
@@ -21,12 +20,13 @@ from app.events.display import (
     invite_uid,
     is_all_day,
     is_multi_day,
+    registration_item,
 )
 from app.events.models import Event, Registration, RegistrationStatus
 from app.events.queries import make_manage_token
 from app.i18n import in_language, language_or_default
 from app.invites.ics import Method, build_invite
-from app.invites.items import Attendee, CalendarItem
+from app.invites.items import content_fingerprint
 from app.invites.messages import build_imip_message, build_plain_message
 from app.mail.identity import cluster_domain, cluster_organizer, cluster_sender
 from app.mail.models import OutboxMessage
@@ -85,42 +85,16 @@ def has_invite(registration: Registration) -> bool:
     return record is not None and record.method == Method.REQUEST.value
 
 
-def _calendar_item(registration: Registration, sequence: int, link: str,
-                   url: str) -> CalendarItem:
-    event, person, language = registration.event, registration.person, registration.language
-    description = "\n\n".join(part for part in (
-        event.description(language),
-        _("Manage your registration: %(url)s", url=link),
-    ) if part)
-    all_day = is_all_day(event)
-    return CalendarItem(
-        uid=invite_uid(registration),
-        sequence=sequence,
-        summary=event.title(language),
-        start=event.starts_at,
-        end=calendar_end(event),
-        description=description,
-        location=event_location(event),
-        url=url,
-        all_day=all_day,
-        organizer=cluster_organizer(),
-        attendees=(Attendee(person.full_name, person.email),),
-    )
-
-
-def _fingerprint(event: Event) -> str:
-    """Hash what the calendar entry shows, so a change can be detected."""
-    shown = "|".join((event.starts_at.isoformat(), event.ends_at.isoformat(),
-                      event_location(event),
-                      event.title_fr, event.title_nl, event.title_en))
-    return hashlib.sha256(shown.encode()).hexdigest()
+def registration_fingerprint(registration: Registration) -> str:
+    """Return the digest of what the registration's calendar entry shows now."""
+    return content_fingerprint(registration_item(registration))
 
 
 def invite_is_current(registration: Registration) -> bool:
     """Tell whether the person's calendar holds the event as it is now."""
     record = get_invite_sequence(invite_uid(registration), registration.person.email)
     return (record is not None and record.method == Method.REQUEST.value
-            and record.fingerprint == _fingerprint(registration.event))
+            and record.fingerprint == registration_fingerprint(registration))
 
 
 def _feed_url(registration: Registration) -> str | None:
@@ -183,9 +157,10 @@ def queue_registration_mail(registration: Registration, kind: str, *,
         text_body, html_body = _render(kind, **context)
         subject = _subject(kind, title)
         if method is not None:
-            sequence = next_invite_sequence(invite_uid(registration), person.email,
-                                            method=method.value, fingerprint=_fingerprint(event))
-            item = _calendar_item(registration, sequence, link, url)
+            item = registration_item(registration)
+            sequence = next_invite_sequence(item.uid, person.email, method=method.value,
+                                            fingerprint=content_fingerprint(item))
+            item = replace(item, sequence=sequence)
             message = build_imip_message(
                 sender=cluster_sender(), to=(person.full_name, person.email), subject=subject,
                 text_body=text_body, html_body=html_body,

@@ -18,6 +18,7 @@ from sqlalchemy import update
 
 from app.db import lock_row, utc_now
 from app.events import mails, queries
+from app.events.display import PUBLIC_FEED_RECIPIENT, public_event_item
 from app.events.models import (
     Audience,
     Event,
@@ -27,6 +28,8 @@ from app.events.models import (
     RegistrationStatus,
 )
 from app.extensions import db
+from app.invites.items import content_fingerprint
+from app.mail.services import get_invite_sequence, next_invite_sequence
 from app.members.models import LANGUAGES, MemberStatus, OrganisationKind, Person
 from app.members.queries import get_person_by_email, normalise_email
 from app.members.services import find_or_create_person
@@ -427,11 +430,25 @@ def update_answers(registration: Registration, answers: dict[str, str]) -> None:
     db.session.flush()
 
 
+def record_event_revision(event: Event) -> None:
+    """Raise the public feeds' SEQUENCE of a published event when what its entry shows changed."""
+    if event.status != EventStatus.PUBLISHED:
+        return
+    item = public_event_item(event)
+    fingerprint = content_fingerprint(item)
+    record = get_invite_sequence(item.uid, PUBLIC_FEED_RECIPIENT)
+    if record is None or record.fingerprint != fingerprint:
+        next_invite_sequence(item.uid, PUBLIC_FEED_RECIPIENT, method="PUBLISH",
+                             fingerprint=fingerprint)
+
+
 def send_event_updates(event: Event) -> int:
     """Send an updated invite to confirmed people whose calendar shows an older version.
 
-    Call after changing an event's time, place or title; returns how many were mailed.
+    Call after changing anything an event's calendar entry shows (time, place, title,
+    description); returns how many were mailed. The public feeds' SEQUENCE follows.
     """
+    record_event_revision(event)
     count = 0
     for registration in queries.get_active_registrations(event):
         if (registration.status == RegistrationStatus.CONFIRMED

@@ -24,6 +24,7 @@ from functools import cache
 from typing import NamedTuple
 
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
+from icalendar.parser import Contentline
 
 from .items import CalendarItem, ItemStatus, clean_line, clean_multiline, local_date, require_aware
 from .timezone import BRUSSELS, TZID, brussels_vtimezone
@@ -104,6 +105,8 @@ def build_feed(
     calendar = _new_calendar()
     calendar_name = clean_line(name)
     if calendar_name:
+        # NAME is the standard (RFC 7986); X-WR-CALNAME is what older clients read.
+        calendar.add("name", vText(calendar_name))
         calendar.add("x-wr-calname", vText(calendar_name))
     calendar.add("x-wr-timezone", TZID)
     refresh = timedelta(minutes=refresh_minutes)
@@ -161,6 +164,28 @@ def split_by_uid(ics: bytes) -> dict[str, bytes]:
         uid: b"".join([b"BEGIN:VCALENDAR\r\n", *header, *timezones, *body, b"END:VCALENDAR\r\n"])
         for uid, body in events.items()
     }
+
+
+def calendar_uids(ics: bytes) -> list[str]:
+    """Return the distinct UIDs of the components of a calendar, in order of appearance."""
+    uids: list[str] = []
+    for logical in _logical_lines(ics):
+        if logical.depth == 2 and logical.name == "UID" and logical.value not in uids:
+            uids.append(logical.value)
+    return uids
+
+
+def calendar_organizer(ics: bytes) -> tuple[str, str] | None:
+    """Return (CN, address) of the first ORGANIZER of a calendar, or None when it has none."""
+    for logical in _logical_lines(ics):
+        if logical.depth == 2 and logical.name == "ORGANIZER":
+            unfolded = b"".join(
+                line.rstrip(b"\r\n")[1 if i else 0 :] for i, line in enumerate(logical.physical)
+            ).decode("utf-8")
+            _name, params, value = Contentline(unfolded).parts()
+            address = value[len("mailto:") :] if value.lower().startswith("mailto:") else value
+            return str(params.get("CN", "")), address
+    return None
 
 
 # --- internals ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ descriptions free of control characters.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -117,6 +118,33 @@ class CalendarItem:
         attendees = tuple(a._replace(role=AttendeeRole(a.role)) for a in attendees)
         object.__setattr__(self, "attendees", attendees)
         object.__setattr__(self, "categories", tuple(self.categories))
+
+
+def content_fingerprint(item: CalendarItem) -> str:
+    """Return a digest of everything the item shows (all but SEQUENCE and LAST-MODIFIED).
+
+    Invites and feeds build their items with one function per kind of entry and compare
+    this digest with the one recorded when the person was last mailed: any difference in
+    time, place, text, people or status is a revision (a new SEQUENCE and an update).
+    """
+    def moment(value: datetime | date) -> str:
+        return local_date(value).isoformat() if item.all_day else value.isoformat()
+
+    shown = (
+        item.uid,
+        clean_line(item.summary),
+        moment(item.start.astimezone(BRUSSELS) if isinstance(item.start, datetime) else item.start),
+        moment(item.end.astimezone(BRUSSELS) if isinstance(item.end, datetime) else item.end),
+        clean_multiline(item.description),
+        clean_line(item.location),
+        item.url,
+        item.all_day,
+        str(item.status),
+        tuple(item.organizer) if item.organizer else None,
+        tuple((clean_line(a.name), a.email.lower(), str(a.role)) for a in item.attendees),
+        tuple(clean_line(c) for c in item.categories),
+    )
+    return hashlib.sha256(repr(shown).encode("utf-8")).hexdigest()
 
 
 # --- text hygiene -------------------------------------------------------------------------

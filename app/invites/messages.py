@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import quote
 
-from .ics import Method
+from .ics import Method, calendar_organizer, calendar_uids
 from .items import clean_line, clean_multiline
 
 #: Name of the .ics file attached to every invite.
@@ -90,11 +90,24 @@ def build_imip_message(
     Structure: multipart/mixed [multipart/alternative [text/plain, text/html,
     text/calendar; method=...; charset=utf-8], application/ics attachment].
     ``method`` must equal the METHOD inside ``ics_bytes``, else ``ValueError``.
+
+    One calendar object per message: a calendar with VEVENTs of several UIDs raises
+    ``ValueError``, because Outlook imports only the first VEVENT of an iMIP part.
+    ``sender`` is the mailbox that sends; when the calendar's ORGANIZER is another
+    address, From is the ORGANIZER and ``sender`` goes into Sender, so ORGANIZER
+    always equals From or Sender as receivers of iMIP expect (RFC 6047 section 3).
     """
     method = Method(method)
     found = ics_method(ics_bytes)
     if found != method.value:
         raise ValueError(f"method={method.value} but the calendar says METHOD:{found}")
+    uids = calendar_uids(ics_bytes)
+    if len(uids) != 1:
+        raise ValueError(f"an iMIP message carries one calendar object, got UIDs {uids}")
+    author, on_behalf = sender, None
+    organizer = calendar_organizer(ics_bytes)
+    if organizer is not None and organizer[1].lower() != sender[1].lower():
+        author, on_behalf = organizer, sender
 
     # Base64 keeps the CRLF line ends and 75-octet folding of the calendar exactly.
     calendar_part = _part(
@@ -115,7 +128,8 @@ def build_imip_message(
     message = _multipart("mixed", [alternative, attachment])
     _add_top_headers(
         message,
-        sender=sender,
+        sender=author,
+        on_behalf=on_behalf,
         to=to,
         subject=subject,
         reply_to=reply_to,
@@ -203,13 +217,14 @@ def _add_top_headers(
     reply_to: tuple[str, str] | None,
     message_id_domain: str,
     sent_at: datetime | None,
+    on_behalf: tuple[str, str] | None = None,
 ) -> None:
     if sent_at is not None and sent_at.utcoffset() is None:
         raise ValueError(f"sent_at must be timezone-aware, got {sent_at!r}")
-    headers = [
-        ("From", _address_header("From", *sender)),
-        ("To", _address_header("To", *to)),
-    ]
+    headers = [("From", _address_header("From", *sender))]
+    if on_behalf is not None:
+        headers.append(("Sender", _address_header("Sender", *on_behalf)))
+    headers.append(("To", _address_header("To", *to)))
     if reply_to is not None:
         headers.append(("Reply-To", _address_header("Reply-To", *reply_to)))
     headers += [

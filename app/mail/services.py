@@ -13,7 +13,8 @@ from app.mail.models import InviteSequence, OutboxMessage
 def queue_message(message: EmailMessage, *, kind: str = "", reference: str = "") -> OutboxMessage:
     """Store a ready message in the outbox, in the caller's transaction (flush only)."""
     recipient = parseaddr(str(message["To"]))[1]
-    sender = parseaddr(str(message["From"]))[1]
+    # The envelope is the sending mailbox: Sender when the mail is sent on behalf of From.
+    sender = parseaddr(str(message["Sender"] or message["From"]))[1]
     if not recipient or not sender:
         raise ValueError("a queued message needs From and To addresses")
     item = OutboxMessage(

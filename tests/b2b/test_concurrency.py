@@ -106,7 +106,7 @@ def test_concurrent_moves_to_one_table_leave_one_meeting_there_sqlite(sqlite_app
 def test_concurrent_publications_send_the_schedule_once_sqlite(sqlite_app):
     result = _race_to_publish(sqlite_app)
 
-    assert result == {"errors": [], "mails": 4, "published": 3, "published_run": True}
+    assert result == {"errors": [], "mails": 10, "published": 3, "published_run": True}
 
 
 @pytest.mark.postgres
@@ -120,4 +120,4 @@ def test_concurrent_moves_to_one_table_leave_one_meeting_there_postgres(postgres
 def test_concurrent_publications_send_the_schedule_once_postgres(postgres_app):
     result = _race_to_publish(postgres_app)
 
-    assert result == {"errors": [], "mails": 4, "published": 3, "published_run": True}
+    assert result == {"errors": [], "mails": 10, "published": 3, "published_run": True}

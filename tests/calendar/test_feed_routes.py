@@ -2,15 +2,23 @@
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import caldav
+import icalendar
+from sqlalchemy import case, update
 
 from app.b2b.models import B2BSession, B2BTable, Participant, PublishedMeeting, Slot
-from app.calendar import services
+from app.calendar import services, sources
+from app.events import admin_services
+from app.events import services as event_services
 from app.events.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
 from app.invites.ics import split_by_uid, strip_method
+from app.mail.services import next_invite_sequence
 from app.members.models import Person
 from tests.invites.parsed import with_ical, with_icalendar
+from tests.mails import calendar_part, outbox
+from tests.mails import parse as parse_mail
 
 T0 = datetime(2027, 3, 27, 23, 0, tzinfo=UTC)  # Sunday 28 March 2027, 00:00 in Brussels
 
@@ -208,3 +216,88 @@ def test_imported_personal_feed_lists_exactly_its_items_in_caldav(client, db, da
 
 def test_caldav_client_is_real():
     assert caldav.DAVClient.__module__.startswith("caldav")
+
+
+def _all_in_the_past(db):
+    """Move every timestamp of the test data three days back, so later changes are newer."""
+    past = datetime.now(UTC) - timedelta(days=3)
+    db.session.execute(update(Event).values(updated_at=past))
+    db.session.execute(update(Registration).values(
+        confirmed_at=past, created_at=past,
+        cancelled_at=case((Registration.cancelled_at.is_(None), None), else_=past)))
+    db.session.execute(update(PublishedMeeting).values(published_at=past))
+    db.session.execute(update(B2BTable).values(updated_at=past))
+    db.session.commit()
+
+
+def _last_modified(client, token, **headers):
+    response = client.get(f"/calendar/{token}.ics", headers=headers)
+    return response.status_code, response.headers.get("Last-Modified")
+
+
+def test_weak_if_none_match_from_a_gzipping_proxy_gets_304(client, db):
+    ana, token, *_ = _setup(db)
+    etag = client.get(f"/calendar/{token}.ics").headers["ETag"]
+
+    again = client.get(f"/calendar/{token}.ics", headers={"If-None-Match": f"W/{etag}"})
+
+    assert again.status_code == 304
+
+
+def test_last_modified_moves_when_a_meeting_is_cancelled(client, db):
+    ana, token, kept, meeting = _setup(db)
+    _all_in_the_past(db)
+    status, before = _last_modified(client, token)
+    # What publication does when a meeting leaves the schedule: a CANCEL, the row removed.
+    next_invite_sequence(meeting.uid, ana.email, method="CANCEL")
+    db.session.delete(meeting)
+    db.session.commit()
+
+    status, after = _last_modified(client, token, **{"If-Modified-Since": before})
+
+    assert status == 200 and parsedate_to_datetime(after) > parsedate_to_datetime(before)
+
+
+def test_last_modified_moves_when_a_table_is_renamed(client, db):
+    ana, token, kept, meeting = _setup(db)
+    _all_in_the_past(db)
+    status, before = _last_modified(client, token)
+    db.session.get(B2BTable, meeting.table_id).name = "Table 7"
+    db.session.commit()
+
+    status, after = _last_modified(client, token, **{"If-Modified-Since": before})
+
+    assert status == 200 and parsedate_to_datetime(after) > parsedate_to_datetime(before)
+
+
+def test_public_feed_sequence_follows_the_event_revisions_and_has_a_name(client, db):
+    event = _event(db, "Public one", T0 + timedelta(days=5), status=EventStatus.DRAFT)
+    admin_services.publish_event(event)
+    db.session.commit()
+    first = client.get("/calendar/public.ics")
+    assert [e["sequence"] for e in with_ical(first.data)] == [0]
+    assert str(icalendar.Calendar.from_ical(first.data)["NAME"]) == "Clustermeet"
+
+    admin_services.save_event(event, {"venue": "Another hall"})
+    db.session.commit()
+
+    feed = client.get("/calendar/public.ics").data
+    assert [(e["sequence"], e["location"]) for e in with_ical(feed)] == [(1, "Another hall")]
+    organisers = sources.public_feed(include_drafts=True)[0]
+    assert [item.sequence for item in organisers] == [1]
+
+
+def test_registration_invite_and_feed_show_the_same_vevent(client, db):
+    event = _event(db, "Night seminar", T0 + timedelta(days=5), description_fr="Texte FR",
+                   description_en="Text EN")
+    registration, _created = event_services.register(
+        event, email="zoe@x.example", first_name="Zoé", last_name="M", language="fr")
+    db.session.commit()
+    [invite] = with_icalendar(calendar_part(parse_mail(outbox()[-1].raw)).get_payload(decode=True))
+    token = services.renew_person_feed_token(registration.person)
+    db.session.commit()
+
+    [entry] = with_icalendar(client.get(f"/calendar/{token}.ics").data)
+
+    assert entry == invite
+    assert (entry["summary"], entry["description"]) == ("Night seminar (fr)", "Texte FR")

@@ -3,6 +3,8 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import icalendar
+
 from app.db import utc_now
 from app.events import services
 from tests.factories import event_form, make_event
@@ -37,13 +39,13 @@ def test_moving_a_published_event_sends_updated_invites(logged_in, db):
     assert registration.status.value == "confirmed"
 
 
-def test_editing_only_the_description_sends_nothing(logged_in, db):
+def test_editing_only_the_description_sends_an_update_with_the_new_text(logged_in, db):
     start_at = (utc_now() + timedelta(days=10)).replace(second=0, microsecond=0)
     event = make_event(starts_at=start_at, ends_at=start_at + timedelta(hours=2),
                        title_fr="Séminaire textile", title_nl="Seminarie textiel",
                        title_en="Textile seminar")
     services.register(event, email="jan@x.example", first_name="Jan", last_name="P",
-                      language="nl")
+                      language="en")
     db.session.commit()
     before = len(outbox())
     start = event.starts_at.astimezone(BRUSSELS).strftime("%Y-%m-%dT%H:%M")
@@ -52,4 +54,13 @@ def test_editing_only_the_description_sends_nothing(logged_in, db):
                       address=event.address, registration_closes_at=None, capacity="",
                       audience="public", description_en="New words only.")
     assert logged_in.post(f"/admin/events/{event.id}/edit", data=form).status_code == 302
-    assert len(outbox()) == before
+
+    mails = outbox()
+    assert len(mails) == before + 1 and mails[-1].kind == "registration.updated"
+    vevent = icalendar.Calendar.from_ical(
+        calendar_part(parse(mails[-1].raw)).get_content()).walk("VEVENT")[0]
+    assert (int(vevent["SEQUENCE"]), str(vevent["DESCRIPTION"])) == (1, "New words only.")
+
+    # Saving again without a change sends nothing more.
+    assert logged_in.post(f"/admin/events/{event.id}/edit", data=form).status_code == 302
+    assert len(outbox()) == before + 1

@@ -41,10 +41,11 @@ def test_confirmation_carries_request_invite(db):
     attendee = vevent["ATTENDEE"]
     assert str(attendee) == "mailto:marie.dubois@example.org"
     assert attendee.params["RSVP"] == "FALSE"
-    description = str(vevent["DESCRIPTION"])
-    token = description.split("/events/manage/")[1].split()[0]
+    # The manage link is in the mail, not in the entry: a signed link changes at every send,
+    # and the feed shows the very same entry for this UID and SEQUENCE.
+    assert "/events/manage/" not in str(vevent.get("DESCRIPTION", ""))
+    token = text_body(message).split("/events/manage/")[1].split()[0]
     assert load_manage_token(token) is registration
-    assert "/events/manage/" in text_body(message)
 
 
 def test_manage_link_in_mail_opens_the_registration(db):

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.invites.ics import PRODID, build_feed, build_invite, split_by_uid, strip_method
-from app.invites.items import Attendee, CalendarItem
+from app.invites.items import Attendee, CalendarItem, content_fingerprint
 from app.invites.uids import event_uid, meeting_uid, registration_uid
 
 from .parsed import ical_method, with_ical, with_icalendar
@@ -101,6 +101,7 @@ def test_build_feed_reads_back_every_item_in_start_order_with_both_parsers():
     assert ical_method(ics) is None
     calendar = icalendar.Calendar.from_ical(ics)
     assert str(calendar["X-WR-CALNAME"]) == FEED_NAME
+    assert str(calendar["NAME"]) == FEED_NAME  # RFC 7986
     assert calendar["REFRESH-INTERVAL"].dt == timedelta(hours=1)
     assert b"\r\nX-PUBLISHED-TTL:PT1H\r\n" in ics
 
@@ -431,3 +432,12 @@ def test_attendee_tuples_become_named_tuples():
 
     assert item.attendees == (Attendee("Zoë", "zoe@example.be", "REQ-PARTICIPANT"),)
     assert item.organizer == ORGANIZER
+
+
+def test_content_fingerprint_changes_with_what_the_entry_shows_only():
+    base = content_fingerprint(MEETING)
+    assert content_fingerprint(replace(MEETING, sequence=7, last_modified=DTSTAMP)) == base
+    for change in ({"description": "Autre texte"}, {"location": "Hall 3"},
+                   {"summary": "Other"}, {"attendees": MEETING.attendees[:1]},
+                   {"end": MEETING.end + timedelta(minutes=5)}):
+        assert content_fingerprint(replace(MEETING, **change)) != base, change

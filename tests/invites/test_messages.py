@@ -120,7 +120,7 @@ def test_build_imip_message_keeps_injected_header_on_one_line():
     assert parsed["Bcc"] is None
     assert parsed.get_all("Bcc") is None
     assert str(parsed["To"]) == '"Evil Bcc: x@y" <zoe@example.be>'
-    assert str(parsed["From"]) == '"Evil Bcc: x@y" <a@example.be>'
+    assert str(parsed["Sender"]) == '"Evil Bcc: x@y" <a@example.be>'
     assert str(parsed["Subject"]) == "Evil Bcc: x@y"
     assert b"\nBcc:" not in raw
 
@@ -194,3 +194,29 @@ def test_build_plain_message_rejects_bad_content_type():
             attachments=[("a.bin", b"x", "nonsense")],
             message_id_domain="clustermeet.example.be",
         )
+
+
+def test_imip_message_refuses_a_calendar_with_several_uids():
+    # Outlook 2007-2019 imports only the first VEVENT of an iMIP part: one object per mail.
+    first = PRODUCED["meeting_request"]()
+    other = first.replace(b"UID:b2b-3-7-12@", b"UID:b2b-3-7-13@")
+    start, end = other.index(b"BEGIN:VEVENT"), other.rindex(b"END:VCALENDAR")
+    two = first[: first.rindex(b"END:VCALENDAR")] + other[start:end] + b"END:VCALENDAR\r\n"
+
+    with pytest.raises(ValueError, match="one calendar object"):
+        _imip(ics_bytes=two)
+
+
+def test_organizer_equals_from_when_the_sending_mailbox_is_another_address():
+    # The ORGANIZER of the sample is agenda@clustermeet.example.be.
+    parsed = _parse(_imip(sender=("Clustermeet", "noreply@mailer.example.be")))
+
+    assert parsed["From"].addresses[0].addr_spec == "agenda@clustermeet.example.be"
+    assert parsed["Sender"].addresses[0].addr_spec == "noreply@mailer.example.be"
+
+
+def test_no_sender_header_when_the_organizer_sends_itself():
+    parsed = _parse(_imip())
+
+    assert parsed["From"].addresses[0].addr_spec == "agenda@clustermeet.example.be"
+    assert parsed["Sender"] is None

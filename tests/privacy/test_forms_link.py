@@ -5,7 +5,7 @@ import re
 import pytest
 
 from app.b2b import publication
-from app.b2b.queries import make_participant_token
+from app.b2b.queries import get_agenda, make_participant_token
 from app.events.models import QuestionKind
 from app.events.queries import make_manage_token
 from app.privacy.preferences import get_or_create_preference, preferences_url
@@ -63,6 +63,8 @@ def pages(db, vocabulary):
         "b2b.agenda_feedback": (f"/b2b/agenda/{make_participant_token(ann)}/feedback",
                                 "feedback-form"),
         "events.new_link": (f"/events/{event.id}/new-link", "new-link-form"),
+        "b2b.agenda_contact": (f"/b2b/agenda/{make_participant_token(ann)}/contact/"
+                               f"{get_agenda(ann)[0]['row'].id}", "contact-form"),
         "privacy.preferences": (preferences_url(preference).replace("http://localhost", ""),
                                 "preferences-form"),
     }

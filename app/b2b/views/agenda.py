@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.auth.links import LinkError, link_refused
-from app.b2b import feedback, pdf, queries
+from app.b2b import feedback, mails, pdf, queries
 from app.b2b.blueprint import bp
-from app.b2b.forms import FeedbackForm
+from app.b2b.forms import ContactForm, FeedbackForm
 from app.b2b.models import B2BSession, B2BTable, Participant, ScheduleRun
 from app.b2b.views.base import organiser_page
-from app.extensions import db
+from app.extensions import db, limiter
 from app.web import get_owned_or_404, query_int
 
 # --- printable sheets ----------------------------------------------------------------------
@@ -95,3 +95,25 @@ def agenda_feedback(token: str):
                            session=participant.session, lines=lines, form=form,
                            errors=errors, token=token, outcomes=feedback.outcome_labels()), (
         400 if errors else 200)
+
+
+@bp.route("/b2b/agenda/<token>/contact/<int:meeting_id>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["MANAGE_RATE_LIMIT"], methods=["POST"])
+def agenda_contact(token: str, meeting_id: int):
+    """Let a participant write to someone they meet; the app forwards it by mail."""
+    try:
+        participant = queries.load_participant_token(token)
+    except LinkError as error:
+        return _agenda_link_refused(error)
+    line = next((line for line in queries.get_agenda(participant)
+                 if line["row"].id == meeting_id), None)
+    if line is None:
+        abort(404)
+    form = ContactForm()
+    if form.validate_on_submit():
+        mails.queue_contact_mail(participant, line["other"], form.message.data)
+        db.session.commit()
+        flash(_("Your message was sent; their answer will come to your mailbox."), "success")
+        return redirect(url_for("b2b.agenda", token=token))
+    return render_template("b2b/schedule/contact.html", participant=participant, line=line,
+                           form=form, token=token), 400 if form.errors else 200
