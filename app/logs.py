@@ -61,7 +61,7 @@ def configure_logging(app: Flask) -> None:
         return  # a second app in the same process (tests, the CLI) keeps the one handler
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
-    # One format for everything the process writes, gunicorn's and Flask's loggers included.
+    # One format for every logger that propagates to the root (the app's, SQLAlchemy's...).
     for other in list(root.handlers):
         root.removeHandler(other)
     root.addHandler(handler)
