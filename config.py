@@ -107,6 +107,9 @@ class Config:
     )
     MAIL_FOLDER = os.environ.get("MAIL_FOLDER", str(INSTANCE_DIR / "mail"))
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "12"))
+    #: A worker's claim on a mail lasts this long; after it another worker may send it again
+    #: (same Message-ID). Keep it above a few SMTP timeouts (10 s each).
+    MAIL_CLAIM_LEASE_SECONDS = float(os.environ.get("MAIL_CLAIM_LEASE_SECONDS", "90"))
     #: Address that organises calendar invites (iTIP ORGANIZER).
     CLUSTER_NAME = os.environ.get("CLUSTER_NAME", "Clustermeet")
     CLUSTER_EMAIL = os.environ.get("CLUSTER_EMAIL", "events@clustermeet.invalid")
@@ -152,6 +155,16 @@ class Config:
     #: Strict-Transport-Security max-age; 0 sends none (development serves plain HTTP).
     HSTS_SECONDS = 0
 
+    #: "json": one JSON object per log line (a line per request, per mail batch, per job);
+    #: "text" leaves logging as the host set it up.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    # /healthz answers 503 when one of these is exceeded.
+    HEALTH_WORKER_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_WORKER_MAX_AGE_SECONDS", "120"))
+    HEALTH_OUTBOX_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_OUTBOX_MAX_AGE_SECONDS", "900"))
+    #: 0: the age of the last reminders run is shown but never fails the check.
+    HEALTH_REMINDERS_MAX_AGE_SECONDS = int(
+        os.environ.get("HEALTH_REMINDERS_MAX_AGE_SECONDS", "7200"))
+
 
 class DevelopmentConfig(Config):
     """Local development: SQLite in instance/, mail kept in a folder."""
@@ -183,6 +196,7 @@ class ProductionConfig(Config):
     """Production: refuses to start without a real SECRET_KEY."""
 
     ENV_NAME = "production"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     #: Strict-Transport-Security: browsers use HTTPS only for a year.
     HSTS_SECONDS = 365 * 24 * 3600
     # __Host- cookies: HTTPS only, this host only, whole site (browsers enforce all three).

@@ -29,7 +29,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
 
     # Imports inside the factory: every app module imports this package first, so importing
     # the blueprints at module level would run before the modules they need exist (a cycle).
-    from app import i18n, web
+    from app import i18n, logs, web
     from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -40,6 +40,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     login_manager.init_app(app)
     i18n.init_app(app)
     web.init_app(app)
+    logs.init_app(app)
 
     _import_models()
     _connect_receivers()
@@ -86,6 +87,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.b2b.views import bp as b2b_bp
     from app.calendar.views import bp as calendar_bp
     from app.events.views import bp as events_bp
+    from app.main.health import bp as health_bp
+    from app.main.outbox_views import bp as outbox_bp
     from app.main.views import bp as main_bp
     from app.members.views import bp as members_bp
     from app.personal_data.views import bp as privacy_data_bp
@@ -100,6 +103,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(privacy_data_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(outbox_bp)
+    app.register_blueprint(health_bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -106,6 +106,7 @@ ORGANISER_NAV = (
     ("events.admin_list", _l("Manage events")),
     ("b2b.sessions", _l("B2B sessions")),
     ("reports.index", _l("Reports")),
+    ("outbox.index", _l("Outbox")),
     ("privacy.edit_notice", _l("Privacy notice")),
     ("users.users", _l("Accounts")),
 )
@@ -116,6 +117,8 @@ ORGANISER_NAV = (
 #: (`organiser_pages`, `role_required` or `role_pages`); tests/test_roles_walk.py checks it.
 PUBLIC_ENDPOINTS = frozenset({
     "static", "bootstrap.static",
+    # Monitoring: counts and ages only, no personal data (app/main/health.py).
+    "health.healthz",
     "main.index", "main.set_language",
     "auth.login", "auth.login_code",
     "events.upcoming", "events.detail", "events.registered",

@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from app.events.services import release_all_expired_holds, send_reminders
 from app.extensions import db
+from app.jobs.beats import REMINDERS, record_beat
 
 events_cli = AppGroup("events", help="Event registrations and reminders.")
 
@@ -13,6 +14,7 @@ events_cli = AppGroup("events", help="Event registrations and reminders.")
 def send_reminders_command() -> None:
     """Queue the reminders due now (safe to run every few minutes, even twice at once)."""
     count = send_reminders()
+    record_beat(REMINDERS)  # /healthz shows when reminders last ran
     db.session.commit()
     click.echo(f"{count} reminder(s) queued.")
 

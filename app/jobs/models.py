@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy import JSON, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import enum_type, utc_now
@@ -42,3 +42,18 @@ class Job(db.Model):
 
     def __repr__(self) -> str:
         return f"<Job {self.id} {self.kind} {self.status}>"
+
+
+class ProcessBeat(db.Model):
+    """The last sign of life of a named process: a worker ("worker:host:pid"), the reminders."""
+
+    __tablename__ = "process_beats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    beat_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    __table_args__ = (UniqueConstraint("name"),)
+
+    def __repr__(self) -> str:
+        return f"<ProcessBeat {self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}>"

@@ -9,6 +9,7 @@ slow job from a dead one.
 from __future__ import annotations
 
 import logging
+import time
 from contextlib import nullcontext
 from contextvars import ContextVar
 from datetime import datetime, timedelta
@@ -146,18 +147,25 @@ def _run_claimed(job_id: int) -> None:
         log.error("job %s failed: unknown job kind %r", job_id, kind)
         return
     token = _current_job_id.set(job_id)
+    started = time.monotonic()
+
+    def fields(status: JobStatus) -> dict:
+        # The worker's one structured line per job (LOG_FORMAT=json): ids and timings only.
+        return {"event": "job", "job_id": job_id, "kind": kind, "status": status.value,
+                "duration_ms": round((time.monotonic() - started) * 1000)}
+
     try:
         handler(**(payload or {}))
     except Exception as exc:
         db.session.rollback()
-        log.exception("job %s (%s) failed", job_id, kind)
+        log.exception("job %s (%s) failed", job_id, kind, extra=fields(JobStatus.FAILED))
         _finish(job_id, JobStatus.FAILED, one_line(exc))
         return
     finally:
         _current_job_id.reset(token)
     # The handler's changes and "done" are committed together: a job is done with its work.
     if _finish(job_id, JobStatus.DONE, ""):
-        log.info("job %s (%s) done", job_id, kind)
+        log.info("job %s (%s) done", job_id, kind, extra=fields(JobStatus.DONE))
     else:
         log.warning("job %s (%s) finished after being marked failed; its work was discarded",
                     job_id, kind)

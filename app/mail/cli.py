@@ -1,10 +1,12 @@
-"""`flask mail ...`: deliver the outbox now, show its state."""
+"""`flask mail ...`: deliver the outbox now, show its state, retry failed mail."""
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.extensions import db
 from app.mail.delivery import count_by_status, deliver_due
+from app.mail.services import retry_failed
 from app.mail.transports import get_transport
 
 mail_cli = AppGroup("mail", help="Outbox delivery.")
@@ -28,3 +30,20 @@ def status_command() -> None:
     """Print the number of outbox messages per status."""
     for status, count in count_by_status().items():
         click.echo(f"{status.value}: {count}")
+
+
+@mail_cli.command("retry")
+@click.option("--all-failed", is_flag=True, help="Retry every failed message.")
+@click.argument("ids", nargs=-1, type=click.IntRange(min=1, max=2**31 - 1))
+def retry_command(all_failed: bool, ids: tuple[int, ...]) -> None:
+    """Put failed messages (by ID, or --all-failed) back in the queue with fresh attempts."""
+    if all_failed == bool(ids):
+        raise click.UsageError("give message IDs or --all-failed (not both)")
+    result = retry_failed(None if all_failed else ids)
+    db.session.commit()
+    line = f"re-queued {len(result.requeued)} failed message(s)"
+    if result.requeued:
+        line += ": " + ", ".join(map(str, result.requeued))
+    if result.skipped:
+        line += "; skipped (not failed, or body cleared): " + ", ".join(map(str, result.skipped))
+    click.echo(line)

@@ -1,13 +1,19 @@
 """Deliver the outbox: claim due messages one by one, send them, record the outcome.
 
 The worker is the transaction boundary here: every claim and every outcome is committed on
-its own, so a crash loses at most the message being sent (it goes back to pending once its
-claim is older than ``STALE_CLAIM``), and two workers never send the same message.
+its own. A claim is a short lease (``MAIL_CLAIM_LEASE_SECONDS``, 90 s) taken when the message
+is picked, one message at a time, so a worker killed mid-send leaves at most that one message
+claimed, and the next pass of any worker puts it back to pending once the lease is over.
+
+The guarantee is *at least once*: a message is sent twice only when its worker died after the
+server accepted it and before the outcome was committed; the resend is the stored bytes, with
+the same Message-ID, so mail clients show it once. Two live workers never send the same message.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from contextlib import nullcontext
 from datetime import datetime, timedelta
 
@@ -22,8 +28,9 @@ from app.text import one_line
 
 log = logging.getLogger(__name__)
 
-#: A message claimed longer ago than this was left by a worker that died mid-send.
-STALE_CLAIM = timedelta(minutes=10)
+#: A message claimed longer ago than this was left by a worker that died mid-send (default of
+#: MAIL_CLAIM_LEASE_SECONDS). One send takes at most a few SMTP timeouts (10 s each).
+STALE_CLAIM = timedelta(seconds=90)
 #: Last error of such a message (mail sits below jobs, and the message is retried, not failed).
 STALE_CLAIM_REASON = "the worker stopped while sending"
 FIRST_RETRY = timedelta(seconds=30)
@@ -34,9 +41,11 @@ def deliver_due(app: Flask | None = None, *, limit: int = 50, now: datetime | No
                 transport: Transport | None = None) -> int:
     """Send up to ``limit`` due messages; return how many were sent.
 
-    ``now`` fixes the clock (tests); ``transport`` replaces the configured one.
+    ``now`` fixes the clock (tests); ``transport`` replaces the configured one. Logs one line
+    for the batch (ids and counts only).
     """
     with app.app_context() if app is not None else nullcontext():
+        fixed_clock = now
         now = now or utc_now()
         release_stale_claims(now=now)
         db.session.commit()
@@ -50,16 +59,20 @@ def deliver_due(app: Flask | None = None, *, limit: int = 50, now: datetime | No
         db.session.commit()
         if not due_ids:
             return 0
-        sent = 0
+        sent = failed = 0
+        started = time.monotonic()
         with transport or get_transport(current_app.config) as channel:
             for message_id in due_ids:
-                envelope = _claim(message_id, now)
+                # The lease starts when this message is taken, not when the batch started:
+                # a long batch never leaves its later messages looking abandoned.
+                envelope = _claim(message_id, fixed_clock or utc_now())
                 if envelope is None:
                     continue  # another worker took it
                 try:
                     channel.send(envelope)
                 except TransportError as exc:
                     _record_failure(envelope, exc, now)
+                    failed += 1
                     if exc.connection:
                         break  # the server is down: the rest would fail the same way
                     continue
@@ -67,9 +80,14 @@ def deliver_due(app: Flask | None = None, *, limit: int = 50, now: datetime | No
                     # Not a known delivery error: count it, so a bad message cannot loop forever.
                     log.exception("unexpected error sending outbox message %s", envelope.id)
                     _record_failure(envelope, TransportError(one_line(exc)), now)
+                    failed += 1
                     continue
                 _record_sent(envelope)
                 sent += 1
+        log.info("mail batch: %d sent, %d failed of %d due", sent, failed, len(due_ids),
+                 extra={"event": "mail.batch", "sent": sent, "failed": failed,
+                        "due": len(due_ids),
+                        "duration_ms": round((time.monotonic() - started) * 1000)})
         return sent
 
 
@@ -81,7 +99,7 @@ def release_stale_claims(*, now: datetime | None = None) -> int:
     """
     now = now or utc_now()
     stuck = (OutboxMessage.status == OutboxStatus.SENDING,
-             OutboxMessage.claimed_at < now - STALE_CLAIM)
+             OutboxMessage.claimed_at < now - claim_lease())
     values = {"claimed_at": None, "attempts": OutboxMessage.attempts + 1,
               "last_error": STALE_CLAIM_REASON}
     last_attempt = OutboxMessage.attempts + 1 >= current_app.config["MAIL_MAX_ATTEMPTS"]
@@ -96,6 +114,12 @@ def release_stale_claims(*, now: datetime | None = None) -> int:
     if released:
         log.warning("released %d outbox message(s) stuck in sending", released)
     return released
+
+
+def claim_lease() -> timedelta:
+    """Return how long a claim holds a message before another worker may send it."""
+    seconds = current_app.config.get("MAIL_CLAIM_LEASE_SECONDS")
+    return STALE_CLAIM if seconds is None else timedelta(seconds=float(seconds))
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -144,8 +168,8 @@ def _record_sent(envelope: Envelope) -> None:
     db.session.commit()
     if result.rowcount != 1:
         log.warning("outbox message %s was sent but its claim had expired", envelope.id)
-    log.info("sent outbox message %s (%s) to %s", envelope.id, envelope.kind or "-",
-             envelope.recipient)
+    # Ids only: the address is personal data and the row says where it went.
+    log.info("sent outbox message %s (%s)", envelope.id, envelope.kind or "-")
 
 
 def _record_failure(envelope: Envelope, error: TransportError, now: datetime) -> None:
@@ -164,9 +188,9 @@ def _record_failure(envelope: Envelope, error: TransportError, now: datetime) ->
     )
     db.session.commit()
     if give_up:
-        log.error("gave up on outbox message %s (%s) to %s after %d attempt(s): %s",
-                  envelope.id, envelope.kind or "-", envelope.recipient, attempts, reason)
+        log.error("gave up on outbox message %s (%s) after %d attempt(s): %s",
+                  envelope.id, envelope.kind or "-", attempts, reason)
     else:
-        log.warning("outbox message %s (%s) to %s failed (attempt %d), retry in %s: %s",
-                    envelope.id, envelope.kind or "-", envelope.recipient, attempts,
+        log.warning("outbox message %s (%s) failed (attempt %d), retry in %s: %s",
+                    envelope.id, envelope.kind or "-", attempts,
                     retry_delay(attempts), reason)

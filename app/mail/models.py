@@ -29,6 +29,8 @@ class OutboxMessage(db.Model):
     sender: Mapped[str] = mapped_column(String(254))
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300), default="")
+    #: The Message-ID header of ``raw``: a resend after a crash carries the same one.
+    message_id: Mapped[str] = mapped_column(String(255), default="")
     #: The whole RFC 5322 message as bytes, exactly as it will be sent.
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     #: What caused it ("registration.confirmed", "b2b.invite"...), for tests and reports.
@@ -40,6 +42,7 @@ class OutboxMessage(db.Model):
     )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utc_now)
+    #: When a worker took it; the lease (MAIL_CLAIM_LEASE_SECONDS) runs from here.
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(Text, default="")

@@ -1,13 +1,16 @@
 """Queue mail in the outbox and keep invite sequences; the worker does the sending."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import parseaddr
+from email.utils import make_msgid, parseaddr
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.db import utc_now
 from app.extensions import db
-from app.mail.models import InviteSequence, OutboxMessage
+from app.mail.identity import cluster_domain
+from app.mail.models import InviteSequence, OutboxMessage, OutboxStatus
 
 
 def queue_message(message: EmailMessage, *, kind: str = "", reference: str = "") -> OutboxMessage:
@@ -17,10 +20,14 @@ def queue_message(message: EmailMessage, *, kind: str = "", reference: str = "")
     sender = parseaddr(str(message["Sender"] or message["From"]))[1]
     if not recipient or not sender:
         raise ValueError("a queued message needs From and To addresses")
+    if not message["Message-ID"]:
+        # Fixed now, in the stored bytes: a resend after a crash carries the same one.
+        message["Message-ID"] = make_msgid(domain=cluster_domain())
     item = OutboxMessage(
         sender=sender,
         recipient=recipient,
         subject=str(message["Subject"] or "")[:300],
+        message_id=str(message["Message-ID"]).strip()[:255],
         raw=message.as_bytes(),
         kind=kind,
         reference=reference,
@@ -58,3 +65,36 @@ def next_invite_sequence(
     record.fingerprint = fingerprint
     db.session.flush()
     return record.sequence
+
+
+@dataclass(frozen=True)
+class RetryResult:
+    """What a retry did: the ids put back to pending, and those that were not failed."""
+
+    requeued: list[int]
+    skipped: list[int]
+
+
+def retry_failed(ids: Iterable[int] | None = None, *, now=None) -> RetryResult:
+    """Put failed messages back to pending with fresh attempts; ``None`` means every failed one.
+
+    Messages whose body was already cleared (retention) cannot be sent and are skipped, as are
+    ids that are not failed. Flush only.
+    """
+    wanted = None if ids is None else sorted(set(ids))
+    query = select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.FAILED,
+                                           OutboxMessage.raw != b"")
+    if wanted is not None:
+        query = query.where(OutboxMessage.id.in_(wanted))
+    requeued = sorted(db.session.scalars(query))
+    if requeued:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(requeued), OutboxMessage.status == OutboxStatus.FAILED)
+            .values(status=OutboxStatus.PENDING, attempts=0, claimed_at=None,
+                    next_attempt_at=now or utc_now())
+            .execution_options(synchronize_session=False)
+        )
+        db.session.flush()
+    skipped = [i for i in wanted if i not in set(requeued)] if wanted is not None else []
+    return RetryResult(requeued=requeued, skipped=skipped)
