@@ -1,0 +1,125 @@
+"""Time a registration rush: N threads register at once for the last places of one event.
+
+Run from the repository root, on a database you may empty (its schema is dropped)::
+
+    CLUSTERMEET_ENV=testing python -m benchmarks.rush postgresql+psycopg://.../db \
+        --people 200 --places 50 --threads 50
+
+Each thread posts the public registration form through the WSGI app (Flask's test client,
+so no HTTP server in the way) and times its requests. Prints confirmed, waitlisted, errors,
+the wall time and the p50/p95 of one request. The testing configuration is used: no CSRF,
+no rate limit, no form timing check, mail to a folder that nobody sends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import threading
+import time
+from datetime import timedelta
+
+from sqlalchemy import func, select, text
+
+from app import create_app
+from app.db import utc_now
+from app.events.models import Audience, Event, EventKind, EventStatus, Registration
+from app.extensions import db
+from config import TestingConfig
+
+
+def _make_app(url: str, threads: int):
+    options = {"pool_size": threads, "max_overflow": 5, "pool_timeout": 120}
+    if url.startswith("sqlite"):
+        options = {"connect_args": {"timeout": 120}}
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url,
+                     SQLALCHEMY_ENGINE_OPTIONS=options, MAIL_FOLDER=tempfile.mkdtemp())
+    with app.app_context():
+        if url.startswith("postgresql"):
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        db.create_all()
+    return app
+
+
+def _make_event(app, places: int) -> int:
+    with app.app_context():
+        starts_at = utc_now().replace(microsecond=0) + timedelta(days=10)
+        event = Event(kind=EventKind.CIRCLEMEET, status=EventStatus.PUBLISHED,
+                      title_en="Rush", title_fr="Rush", title_nl="Rush",
+                      description_en="The last places.", starts_at=starts_at,
+                      ends_at=starts_at + timedelta(hours=2), venue="Hall",
+                      address="Rue de l'Exemple 1, 1070 Anderlecht", audience=Audience.PUBLIC,
+                      capacity=places, confirm_by_link=False)
+        db.session.add(event)
+        db.session.commit()
+        return event.id
+
+
+def run(url: str, people: int, places: int, threads: int) -> dict:
+    """Register `people` for an event with `places` from `threads` threads; return figures."""
+    app = _make_app(url, threads)
+    event_id = _make_event(app, places)
+    durations: list[float] = []
+    statuses: list[int] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(threads)
+    next_person = iter(range(people))
+
+    def worker() -> None:
+        client = app.test_client()
+        barrier.wait()
+        while True:
+            with lock:
+                index = next(next_person, None)
+            if index is None:
+                return
+            started = time.perf_counter()
+            response = client.post(f"/events/{event_id}", data={
+                "first_name": "Rush", "last_name": str(index), "language": "en",
+                "email": f"rush{index}@example.org", "consent": "y"})
+            elapsed = time.perf_counter() - started
+            with lock:
+                durations.append(elapsed)
+                statuses.append(response.status_code)
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    started = time.perf_counter()
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=600)
+    wall = time.perf_counter() - started
+    with app.app_context():
+        counts = dict(db.session.execute(
+            select(Registration.status, func.count()).group_by(Registration.status)).all())
+        db.session.remove()
+        db.engine.dispose()
+    durations.sort()
+    return {
+        "confirmed": counts.get("confirmed", 0), "waitlisted": counts.get("waitlisted", 0),
+        "errors": sum(1 for status in statuses if status != 302), "wall": wall,
+        "p50": statistics.median(durations),
+        "p95": durations[max(0, int(len(durations) * 0.95) - 1)],
+    }
+
+
+def main() -> None:
+    """Parse the arguments, run the rush, print one line of figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url", help="database URL (its schema is dropped)")
+    parser.add_argument("--people", type=int, default=200)
+    parser.add_argument("--places", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=50)
+    args = parser.parse_args()
+    figures = run(args.url, args.people, args.places, args.threads)
+    print(f"people={args.people} places={args.places} threads={args.threads} "
+          f"confirmed={figures['confirmed']} waitlisted={figures['waitlisted']} "
+          f"errors={figures['errors']} wall={figures['wall']:.2f}s "
+          f"p50={figures['p50'] * 1000:.0f}ms p95={figures['p95'] * 1000:.0f}ms")
+
+
+if __name__ == "__main__":
+    main()
