@@ -73,7 +73,7 @@ def upcoming():
     return render_template(
         "events/public/upcoming.html", events=events, kind=kind, sector_id=sector_id,
         sectors=get_sectors(), kind_labels=KIND_LABELS, audience_labels=AUDIENCE_LABELS,
-        places={event.id: queries.places_left(event) for event in events},
+        places=queries.get_places_left(events),
         when={event.id: format_when(event) for event in events}, lang=current_language())
 
 
