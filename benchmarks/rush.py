@@ -6,7 +6,9 @@ Run from the repository root, on a database you may empty (its schema is dropped
         --people 200 --places 50 --threads 50
 
 Each thread posts the public registration form through the WSGI app (Flask's test client,
-so no HTTP server in the way) and times its requests. Prints confirmed, waitlisted, errors,
+so no HTTP server in the way) and times its requests; ``--processes`` forks that many
+processes (like gunicorn's workers: threads of one process share its interpreter lock).
+Prints confirmed, waitlisted, errors,
 the wall time and the p50/p95 of one request. The testing configuration is used: no CSRF,
 no rate limit, no form timing check, mail to a folder that nobody sends.
 """
@@ -14,6 +16,7 @@ no rate limit, no form timing check, mail to a folder that nobody sends.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import statistics
 import tempfile
 import threading
@@ -58,22 +61,18 @@ def _make_event(app, places: int) -> int:
         return event.id
 
 
-def run(url: str, people: int, places: int, threads: int) -> dict:
-    """Register `people` for an event with `places` from `threads` threads; return figures."""
-    app = _make_app(url, threads)
-    event_id = _make_event(app, places)
+def _rush(app, event_id: int, people: list[int], threads: int, start_at: float) -> tuple:
+    """Register `people` from `threads` threads of this process; return durations, statuses."""
     durations: list[float] = []
     statuses: list[int] = []
     lock = threading.Lock()
-    barrier = threading.Barrier(threads)
-    next_person = iter(range(people))
+    queue = iter(people)
 
     def worker() -> None:
         client = app.test_client()
-        barrier.wait()
         while True:
             with lock:
-                index = next(next_person, None)
+                index = next(queue, None)
             if index is None:
                 return
             started = time.perf_counter()
@@ -86,12 +85,44 @@ def run(url: str, people: int, places: int, threads: int) -> dict:
                 statuses.append(response.status_code)
 
     pool = [threading.Thread(target=worker) for _ in range(threads)]
-    started = time.perf_counter()
+    time.sleep(max(0.0, start_at - time.time()))
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join(timeout=600)
-    wall = time.perf_counter() - started
+    return durations, statuses
+
+
+def _process(url: str, event_id: int, people: list[int], threads: int, start_at: float,
+             results) -> None:
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, MAIL_FOLDER=tempfile.mkdtemp(),
+                     SQLALCHEMY_ENGINE_OPTIONS={"pool_size": threads, "pool_timeout": 120})
+    results.put(_rush(app, event_id, people, threads, start_at))
+
+
+def run(url: str, people: int, places: int, threads: int, processes: int = 1) -> dict:
+    """Register `people` for an event with `places` from `processes` x `threads` clients."""
+    app = _make_app(url, threads)
+    event_id = _make_event(app, places)
+    with app.app_context():
+        db.engine.dispose()  # forked processes open their own connections
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    start_at = time.time() + 2 + processes  # every process ready before the first request
+    children = [context.Process(target=_process, args=(
+        url, event_id, list(range(people))[number::processes], threads, start_at, results))
+        for number in range(processes)]
+    for child in children:
+        child.start()
+    durations: list[float] = []
+    statuses: list[int] = []
+    for _ in children:
+        more_durations, more_statuses = results.get(timeout=900)
+        durations += more_durations
+        statuses += more_statuses
+    wall = time.time() - start_at
+    for child in children:
+        child.join(timeout=60)
     with app.app_context():
         counts = dict(db.session.execute(
             select(Registration.status, func.count()).group_by(Registration.status)).all())
@@ -112,10 +143,12 @@ def main() -> None:
     parser.add_argument("url", help="database URL (its schema is dropped)")
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--places", type=int, default=50)
-    parser.add_argument("--threads", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=50, help="threads per process")
+    parser.add_argument("--processes", type=int, default=1, help="like gunicorn's workers")
     args = parser.parse_args()
-    figures = run(args.url, args.people, args.places, args.threads)
-    print(f"people={args.people} places={args.places} threads={args.threads} "
+    figures = run(args.url, args.people, args.places, args.threads, args.processes)
+    print(f"people={args.people} places={args.places} processes={args.processes} "
+          f"threads={args.threads} "
           f"confirmed={figures['confirmed']} waitlisted={figures['waitlisted']} "
           f"errors={figures['errors']} wall={figures['wall']:.2f}s "
           f"p50={figures['p50'] * 1000:.0f}ms p95={figures['p95'] * 1000:.0f}ms")

@@ -15,7 +15,7 @@ from app.events.models import (
     RegistrationStatus,
 )
 from app.extensions import db
-from app.mail.models import OutboxMessage
+from app.mail.models import DeferredMail, OutboxMessage
 from app.members.models import Person, Sector
 
 
@@ -133,14 +133,21 @@ def get_registration_for(event: Event, person: Person) -> Registration | None:
 
 def has_mail_since(reference: str, since: datetime, *, kind: str | None = None,
                    recipient: str | None = None) -> bool:
-    """Tell whether the outbox holds a mail about ``reference`` queued after ``since``."""
-    stmt = select(OutboxMessage.id).where(OutboxMessage.reference == reference,
-                                          OutboxMessage.created_at > since)
-    if kind is not None:
-        stmt = stmt.where(OutboxMessage.kind == kind)
-    if recipient is not None:
-        stmt = stmt.where(OutboxMessage.recipient == recipient)
-    return db.session.scalar(stmt.limit(1)) is not None
+    """Tell whether the outbox holds a mail about ``reference`` queued after ``since``.
+
+    A mail stored to be built after its commit (``DeferredMail``) counts as queued.
+    """
+    for model in (OutboxMessage, DeferredMail):
+        stmt = select(model.id).where(model.reference == reference, model.created_at > since)
+        if kind is not None:
+            stmt = stmt.where(model.kind == kind)
+        if recipient is not None:
+            if model is DeferredMail:
+                continue  # deferred mails go to registrations, never to a bare address
+            stmt = stmt.where(model.recipient == recipient)
+        if db.session.scalar(stmt.limit(1)) is not None:
+            return True
+    return False
 
 
 def get_waitlist(event: Event) -> list[Registration]:

@@ -12,6 +12,7 @@ from flask import Flask
 
 from app.extensions import db
 from app.jobs.services import current_job_id, fail_stale_jobs, heartbeat, run_next_job
+from app.mail.deferred import render_stale
 from app.mail.delivery import deliver_due
 from app.mail.retention import purge_expired_bodies
 
@@ -37,8 +38,9 @@ class PassResult:
 
 
 def run_once(app: Flask) -> PassResult:
-    """Do one pass: send due mail, fail jobs whose worker died, run at most one job."""
+    """Do one pass: build left-behind mail, send due mail, fail stale jobs, run one job."""
     with app.app_context():
+        render_stale()  # mail a request stored but could not build (it commits each one)
         sent = deliver_due()
         stale = fail_stale_jobs()
         db.session.commit()
