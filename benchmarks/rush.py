@@ -8,8 +8,9 @@ Run from the repository root, on a database you may empty (its schema is dropped
 Each thread posts the public registration form through the WSGI app (Flask's test client,
 so no HTTP server in the way) and times its requests; ``--processes`` forks that many
 processes (like gunicorn's workers: threads of one process share its interpreter lock).
-Prints confirmed, waitlisted, errors,
-the wall time and the p50/p95 of one request. The testing configuration is used: no CSRF,
+Prints confirmed, waitlisted, errors, the wall time, the p50/p95 of one request, and how long
+each transaction held the event's lock (from the granted SELECT ... FOR UPDATE to the commit;
+their total is time nobody else could register). The testing configuration is used: no CSRF,
 no rate limit, no form timing check, mail to a folder that nobody sends.
 """
 
@@ -23,6 +24,7 @@ import threading
 import time
 from datetime import timedelta
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select, text
 
 from app import create_app
@@ -61,10 +63,35 @@ def _make_event(app, places: int) -> int:
         return event.id
 
 
+def _watch_lock(app, held: list[float]) -> None:
+    """Append to `held` how long each transaction held the event lock (taken to commit)."""
+    taken: dict[int, float] = {}
+    with app.app_context():
+        engine = db.engine
+
+    @sa_event.listens_for(engine, "after_cursor_execute")  # after: once the lock is granted
+    def after(conn, cursor, statement, parameters, context, executemany):
+        if "FROM events" in statement and "FOR UPDATE" in statement or (
+                statement.startswith("UPDATE events SET id = id")):
+            taken.setdefault(id(conn), time.perf_counter())
+
+    @sa_event.listens_for(engine, "commit")
+    def commit(conn):
+        started = taken.pop(id(conn), None)
+        if started is not None:
+            held.append(time.perf_counter() - started)
+
+    @sa_event.listens_for(engine, "rollback")
+    def rollback(conn):
+        commit(conn)
+
+
 def _rush(app, event_id: int, people: list[int], threads: int, start_at: float) -> tuple:
-    """Register `people` from `threads` threads of this process; return durations, statuses."""
+    """Register `people` from `threads` threads; return durations, statuses, lock times."""
     durations: list[float] = []
     statuses: list[int] = []
+    held: list[float] = []
+    _watch_lock(app, held)
     lock = threading.Lock()
     queue = iter(people)
 
@@ -90,7 +117,7 @@ def _rush(app, event_id: int, people: list[int], threads: int, start_at: float) 
         thread.start()
     for thread in pool:
         thread.join(timeout=600)
-    return durations, statuses
+    return durations, statuses, held
 
 
 def _process(url: str, event_id: int, people: list[int], threads: int, start_at: float,
@@ -116,10 +143,12 @@ def run(url: str, people: int, places: int, threads: int, processes: int = 1) ->
         child.start()
     durations: list[float] = []
     statuses: list[int] = []
+    held: list[float] = []
     for _ in children:
-        more_durations, more_statuses = results.get(timeout=900)
+        more_durations, more_statuses, more_held = results.get(timeout=900)
         durations += more_durations
         statuses += more_statuses
+        held += more_held
     wall = time.time() - start_at
     for child in children:
         child.join(timeout=60)
@@ -129,7 +158,9 @@ def run(url: str, people: int, places: int, threads: int, processes: int = 1) ->
         db.session.remove()
         db.engine.dispose()
     durations.sort()
+    held.sort()
     return {
+        "lock_p50": statistics.median(held), "lock_total": sum(held),
         "confirmed": counts.get("confirmed", 0), "waitlisted": counts.get("waitlisted", 0),
         "errors": sum(1 for status in statuses if status != 302), "wall": wall,
         "p50": statistics.median(durations),
@@ -151,7 +182,9 @@ def main() -> None:
           f"threads={args.threads} "
           f"confirmed={figures['confirmed']} waitlisted={figures['waitlisted']} "
           f"errors={figures['errors']} wall={figures['wall']:.2f}s "
-          f"p50={figures['p50'] * 1000:.0f}ms p95={figures['p95'] * 1000:.0f}ms")
+          f"p50={figures['p50'] * 1000:.0f}ms p95={figures['p95'] * 1000:.0f}ms "
+          f"lock held: p50={figures['lock_p50'] * 1000:.1f}ms "
+          f"total={figures['lock_total']:.2f}s")
 
 
 if __name__ == "__main__":
