@@ -146,3 +146,22 @@ def test_a_locked_sqlite_database_gives_503(tmp_path):
     assert response.status_code == 503
     assert "De dienst is even niet beschikbaar" in response.get_data(as_text=True)
     assert app.test_client().get(f"/events/{event_id}").status_code == 200
+
+
+def test_the_503_page_never_sends_a_password_back(tmp_path):
+    path = tmp_path / "locked.sqlite"
+    app, _ = _app(f"sqlite:///{path}", tmp_path,
+                  SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 0.1}})
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        response = app.test_client().post("/auth/login", data={
+            "email": "orga@cluster.example", "password": "correct-horse-secret"})
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert 'name="email" value="orga@cluster.example"' in page
+    assert "correct-horse-secret" not in page and 'name="password"' not in page
