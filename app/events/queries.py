@@ -135,19 +135,21 @@ def has_mail_since(reference: str, since: datetime, *, kind: str | None = None,
                    recipient: str | None = None) -> bool:
     """Tell whether the outbox holds a mail about ``reference`` queued after ``since``.
 
-    A mail stored to be built after its commit (``DeferredMail``) counts as queued.
+    A mail stored to be built after its commit (``DeferredMail``) counts as queued. Both
+    tables are read in one statement (one snapshot): a mail moving from one to the other
+    meanwhile is seen in one of them, never in neither.
     """
+    found = []
     for model in (OutboxMessage, DeferredMail):
+        if recipient is not None and model is DeferredMail:
+            continue  # deferred mails go to registrations, never to a bare address
         stmt = select(model.id).where(model.reference == reference, model.created_at > since)
         if kind is not None:
             stmt = stmt.where(model.kind == kind)
         if recipient is not None:
-            if model is DeferredMail:
-                continue  # deferred mails go to registrations, never to a bare address
             stmt = stmt.where(model.recipient == recipient)
-        if db.session.scalar(stmt.limit(1)) is not None:
-            return True
-    return False
+        found.append(stmt.exists())
+    return bool(db.session.scalar(select(or_(*found))))
 
 
 def get_waitlist(event: Event) -> list[Registration]:
