@@ -69,7 +69,9 @@ class Config:
     ENV_NAME = ""
     SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", _default_sqlite_url())
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: pool_pre_ping: a connection the database dropped (restart, failover) is replaced before
+    #: use, so the first request after the database returns works.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     #: Base URL used in mails, invites and feeds (links must work outside a request).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")

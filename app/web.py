@@ -3,10 +3,11 @@
 import ipaddress
 from collections.abc import Callable
 
-from flask import Blueprint, Flask, Request, abort, current_app, render_template, request
+from flask import Blueprint, Flask, Request, abort, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -28,6 +29,7 @@ ERROR_TITLES = {
     413: _l("File too large"),
     429: _l("Too many requests"),
     500: _l("Something went wrong"),
+    503: _l("Service briefly unavailable"),
 }
 
 ERROR_TEXTS = {
@@ -38,7 +40,14 @@ ERROR_TEXTS = {
     413: _l("The uploaded file is larger than allowed."),
     429: _l("Too many attempts in a short time. Please wait a minute and try again."),
     500: _l("An unexpected error happened. The team has been told; please try again later."),
+    503: _l("The service is briefly unavailable. Please try again in a minute."),
 }
+#: Seconds a client is asked to wait while the database is unreachable (Retry-After).
+UNAVAILABLE_RETRY_SECONDS = 60
+#: Posted fields never sent back in the 503 page's form.
+_NOT_KEPT = frozenset({"password", "code", "current_password", "new_password"})
+#: Posted fields sent back but not listed on the page (tokens, stamps, buttons).
+_NOT_SHOWN = frozenset({"csrf_token", "shown_at", "submit"})
 
 
 #: The range of the database's integer columns (PostgreSQL's INTEGER, SQLite's too).
@@ -207,13 +216,48 @@ def _is_loopback(address: str | None) -> bool:
         return False
 
 
-def _render_error(code: int, detail: str | None = None):
-    wants_json = request.accept_mimetypes.best == "application/json"
+def is_database_unavailable(error: BaseException) -> bool:
+    """Tell whether a database error means the server is unreachable or busy, not a bug.
+
+    OperationalError covers a refused or lost connection (PostgreSQL down or restarting) and
+    SQLite's locked or unopenable file; other DBAPI errors count when they cut the connection.
+    """
+    return isinstance(error, OperationalError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated)
+
+
+def _render_unavailable():
+    """Render the 503 page; a posted form comes back with what was typed, ready to resend."""
+    # The page must not touch the database: no account is loaded for it.
+    g._login_user = login_manager.anonymous_user()
+    response, code = _render_error(503, kept_form=_kept_form())
+    if isinstance(response, str):
+        response = current_app.make_response(response)
+    elif isinstance(response, dict):
+        response = current_app.json.response(response)
+    response.status_code = code
+    response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_SECONDS)
+    return response
+
+
+def _kept_form() -> dict | None:
+    """Return the posted fields to send back, and the typed values to show, or None."""
+    if request.method != "POST" or not request.form:
+        return None
+    fields = [(name, value) for name, value in request.form.items(multi=True)
+              if name not in _NOT_KEPT]
+    return {"fields": fields, "shown": [value for name, value in fields
+                                        if value.strip() and name not in _NOT_SHOWN]}
+
+
+def _render_error(code: int, detail: str | None = None, kept_form=None):
+    wants_json = request.accept_mimetypes.best == "application/json" or request.is_json
     title = ERROR_TITLES.get(code, ERROR_TITLES[500])
     text = detail or ERROR_TEXTS.get(code, ERROR_TEXTS[500])
     if wants_json:
         return {"error": str(title), "reason": str(text)}, code
-    return render_template("errors/error.html", code=code, title=title, text=text), code
+    return render_template("errors/error.html", code=code, title=title, text=text,
+                           kept_form=kept_form), code
 
 
 def init_app(app: Flask) -> None:
@@ -269,6 +313,19 @@ def init_app(app: Flask) -> None:
         ):
             description = error.description
         return _render_error(error.code or 500, description)
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        """Answer 503 while the database is unreachable; any other database error is a 500."""
+        if not is_database_unavailable(error):
+            return unexpected_error(error)
+        app.logger.warning("database unavailable: %s", str(error.orig).splitlines()[0]
+                           if error.orig is not None else error)
+        try:
+            db.session.rollback()  # the pool drops the dead connection; the next one is new
+        except DBAPIError:
+            db.session.invalidate()
+        return _render_unavailable()
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -4,7 +4,8 @@ import csv
 import io
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import contains_eager
 
 from app.db import utc_now
 from app.events.models import Event, QuestionKind, Registration, RegistrationStatus
@@ -32,6 +33,8 @@ def get_registrations(event: Event, *, status: str | None = None,
         .join(Registration.person)
         .outerjoin(Organisation, Person.organisation_id == Organisation.id)
         .where(Registration.event_id == event.id)
+        # The page shows each person and organisation: load them in the same query.
+        .options(contains_eager(Registration.person).contains_eager(Person.organisation))
         .order_by(func.lower(Person.last_name), func.lower(Person.first_name), Registration.id)
     )
     if status:
@@ -54,19 +57,18 @@ def get_confirmed(event: Event) -> list[Registration]:
 
 def get_status_counts(event: Event) -> dict[str, int]:
     """Count the event's registrations per status, plus the checked-in and no-shows."""
+    # One grouped query: the checked-in and no-show figures ride along as sums.
     rows = db.session.execute(
-        select(Registration.status, func.count()).where(Registration.event_id == event.id)
-        .group_by(Registration.status)
-    )
+        select(Registration.status, func.count(),
+               func.count(Registration.attended_at),
+               func.sum(case((Registration.no_show.is_(True), 1), else_=0)))
+        .where(Registration.event_id == event.id).group_by(Registration.status))
     counts = {status.value: 0 for status in RegistrationStatus}
-    counts.update({status.value: number for status, number in rows})
-    confirmed = Registration.status == RegistrationStatus.CONFIRMED
-    counts["checked_in"] = db.session.scalar(
-        select(func.count()).where(Registration.event_id == event.id, confirmed,
-                                   Registration.attended_at.is_not(None))) or 0
-    counts["no_show"] = db.session.scalar(
-        select(func.count()).where(Registration.event_id == event.id, confirmed,
-                                   Registration.no_show.is_(True))) or 0
+    counts["checked_in"] = counts["no_show"] = 0
+    for status, number, attended, no_show in rows:
+        counts[status.value] = number
+        if status == RegistrationStatus.CONFIRMED:
+            counts["checked_in"], counts["no_show"] = attended, int(no_show or 0)
     return counts
 
 

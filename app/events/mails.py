@@ -24,12 +24,14 @@ from app.events.display import (
 )
 from app.events.models import Event, Registration, RegistrationStatus
 from app.events.queries import make_manage_token
+from app.extensions import db
 from app.i18n import in_language, language_or_default
 from app.invites.ics import Method, build_invite
 from app.invites.items import content_fingerprint
 from app.invites.messages import build_imip_message, build_plain_message
+from app.mail.deferred import defer_mail, renderer
 from app.mail.identity import cluster_domain, cluster_organizer, cluster_sender
-from app.mail.models import OutboxMessage
+from app.mail.models import DeferredMail, OutboxMessage
 from app.mail.services import get_invite_sequence, next_invite_sequence, queue_message
 from app.privacy.optional_mail import optional_mail, queue_optional_message
 from app.privacy.preferences import MailCategory
@@ -176,6 +178,33 @@ def queue_registration_mail(registration: Registration, kind: str, *,
         return queue_optional_message(message, optional, kind=f"registration.{kind}",
                                       reference=reference)
     return queue_message(message, kind=f"registration.{kind}", reference=reference)
+
+
+#: The name of registration mails built after the seat lock is released (app.mail.deferred).
+DEFERRED_REGISTRATION = "events.registration"
+
+
+def defer_registration_mail(registration: Registration, kind: str, *,
+                            by_organiser: bool = False) -> DeferredMail:
+    """Store the mail of this kind about a registration, to build after the commit.
+
+    For changes made under the event's lock: storing takes one INSERT, the building (templates,
+    invite, signed link) happens once the lock is released (``app.mail.deferred``).
+    """
+    if kind not in MAIL_KINDS:
+        raise ValueError(f"unknown registration mail {kind!r}")
+    return defer_mail(DEFERRED_REGISTRATION, kind=f"registration.{kind}",
+                      reference=f"registration:{registration.id}",
+                      registration_id=registration.id, mail_kind=kind, by_organiser=by_organiser)
+
+
+@renderer(DEFERRED_REGISTRATION)
+def _build_deferred_registration_mail(registration_id: int, mail_kind: str,
+                                      by_organiser: bool = False) -> None:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        return  # erased since: nobody to write to
+    queue_registration_mail(registration, mail_kind, by_organiser=by_organiser)
 
 
 def queue_not_member_mail(event: Event, *, email: str, name: str,

@@ -36,6 +36,7 @@ from app.events.models import EventKind
 from app.events.queries import load_manage_token
 from app.extensions import db, limiter
 from app.i18n import current_language
+from app.mail.deferred import render_own
 from app.members.queries import get_sectors
 from app.web import query_choice, query_int
 
@@ -73,7 +74,7 @@ def upcoming():
     return render_template(
         "events/public/upcoming.html", events=events, kind=kind, sector_id=sector_id,
         sectors=get_sectors(), kind_labels=KIND_LABELS, audience_labels=AUDIENCE_LABELS,
-        places={event.id: queries.places_left(event) for event in events},
+        places=queries.get_places_left(events),
         when={event.id: format_when(event) for event in events}, lang=current_language())
 
 
@@ -93,7 +94,7 @@ def detail(event_id: int):
                 event, email=form.email.data, first_name=form.first_name.data,
                 last_name=form.last_name.data, organisation=form.organisation.data or "",
                 language=form.language.data, answers=answers_from(form, event),
-                consent=form.consent.data, source="online")
+                consent=form.consent.data, source="online", defer_mail=True)
         except services.RegistrationError as error:
             db.session.rollback()
             refusal = error.code
@@ -105,7 +106,8 @@ def detail(event_id: int):
             db.session.rollback()
             flash(_("Please try again."), "warning")
         else:
-            db.session.commit()
+            db.session.commit()  # the seat is decided and the event's lock released
+            render_own()  # its mail, built outside the lock (the worker retries a failure)
             return redirect(url_for("events.registered", event_id=event.id))
     status = 200 if not form.errors and (refusal is None or request.method == "GET") else 400
     return _detail_page(event, form, lang, refusal, status)
@@ -231,8 +233,9 @@ def manage_confirm(token: str):
     registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
     if not ConfirmAddressForm().validate_on_submit():
         abort(400)
-    if services.confirm_address(registration):
+    if services.confirm_address(registration, defer_mail=True):
         db.session.commit()
+        render_own()
         flash(_("Thank you, your address is confirmed. We sent you a mail."), "success")
     return redirect(url_for("events.manage", token=token))
 

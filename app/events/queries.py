@@ -15,7 +15,7 @@ from app.events.models import (
     RegistrationStatus,
 )
 from app.extensions import db
-from app.mail.models import OutboxMessage
+from app.mail.models import DeferredMail, OutboxMessage
 from app.members.models import Person, Sector
 
 
@@ -50,17 +50,34 @@ def _count(event: Event, status: RegistrationStatus) -> int:
         Registration.event_id == event.id, Registration.status == status)) or 0
 
 
+def _holds_place(now: datetime):
+    """The condition of a registration that takes a place (see ``get_held_count``)."""
+    return or_(Registration.status == RegistrationStatus.CONFIRMED,
+               and_(Registration.status == RegistrationStatus.PENDING,
+                    Registration.offered_at.is_not(None)),
+               and_(Registration.status == RegistrationStatus.UNCONFIRMED,
+                    Registration.hold_expires_at > now))
+
+
 def get_held_count(event: Event, now: datetime | None = None) -> int:
     """Count the places taken: confirmed people, pending people offered a freed place, and
     unconfirmed people whose hold has not expired."""
-    held = db.session.scalar(
+    return db.session.scalar(
         select(func.count(Registration.id)).where(
-            Registration.event_id == event.id,
-            or_(and_(Registration.status == RegistrationStatus.PENDING,
-                     Registration.offered_at.is_not(None)),
-                and_(Registration.status == RegistrationStatus.UNCONFIRMED,
-                     Registration.hold_expires_at > (now or utc_now())))))
-    return get_confirmed_count(event) + (held or 0)
+            Registration.event_id == event.id, _holds_place(now or utc_now()))) or 0
+
+
+def get_places_left(events: list[Event], now: datetime | None = None) -> dict[int, int | None]:
+    """Return the free places of each event by id (None: no limit), counted in one query."""
+    limited = [event.id for event in events if event.capacity is not None]
+    held: dict[int, int] = {}
+    if limited:
+        held = dict(db.session.execute(
+            select(Registration.event_id, func.count(Registration.id))
+            .where(Registration.event_id.in_(limited), _holds_place(now or utc_now()))
+            .group_by(Registration.event_id)).all())
+    return {event.id: None if event.capacity is None
+            else max(0, event.capacity - held.get(event.id, 0)) for event in events}
 
 
 def get_status_counts(event: Event) -> dict[RegistrationStatus, int]:
@@ -116,14 +133,23 @@ def get_registration_for(event: Event, person: Person) -> Registration | None:
 
 def has_mail_since(reference: str, since: datetime, *, kind: str | None = None,
                    recipient: str | None = None) -> bool:
-    """Tell whether the outbox holds a mail about ``reference`` queued after ``since``."""
-    stmt = select(OutboxMessage.id).where(OutboxMessage.reference == reference,
-                                          OutboxMessage.created_at > since)
-    if kind is not None:
-        stmt = stmt.where(OutboxMessage.kind == kind)
-    if recipient is not None:
-        stmt = stmt.where(OutboxMessage.recipient == recipient)
-    return db.session.scalar(stmt.limit(1)) is not None
+    """Tell whether the outbox holds a mail about ``reference`` queued after ``since``.
+
+    A mail stored to be built after its commit (``DeferredMail``) counts as queued. Both
+    tables are read in one statement (one snapshot): a mail moving from one to the other
+    meanwhile is seen in one of them, never in neither.
+    """
+    found = []
+    for model in (OutboxMessage, DeferredMail):
+        if recipient is not None and model is DeferredMail:
+            continue  # deferred mails go to registrations, never to a bare address
+        stmt = select(model.id).where(model.reference == reference, model.created_at > since)
+        if kind is not None:
+            stmt = stmt.where(model.kind == kind)
+        if recipient is not None:
+            stmt = stmt.where(model.recipient == recipient)
+        found.append(stmt.exists())
+    return bool(db.session.scalar(select(or_(*found))))
 
 
 def get_waitlist(event: Event) -> list[Registration]:

@@ -119,7 +119,8 @@ def _clean_email(email: str) -> str:
 
 def register(event: Event, *, email: str, first_name: str, last_name: str,
              organisation: str = "", language: str = "fr", answers: dict[str, str] | None = None,
-             consent: bool = True, source: str = "online") -> tuple[Registration | None, bool]:
+             consent: bool = True, source: str = "online",
+             defer_mail: bool = False) -> tuple[Registration | None, bool]:
     """Register a person for an event; return (registration, created).
 
     Online registrations check the window, the audience, the answers and consent.
@@ -127,6 +128,10 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     made: the "how to join" mail is queued and (None, False) returned, so the page
     can answer "check your mailbox" in every case. A second registration with the
     same address creates nothing and mails the management link again.
+
+    With ``defer_mail`` the registration's mail is stored to be built after the commit
+    (``app.mail.deferred``): the caller commits, then calls ``render_own``, so the event's
+    lock is held for the seat decision only.
     """
     online = source == "online"
     email = _clean_email(email)
@@ -154,12 +159,11 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     registration = queries.get_registration_for(event, person)
     if registration is not None and registration.status != RegistrationStatus.CANCELLED:
         if online and not _mailed_recently(registration, now):
-            mails.queue_registration_mail(
-                registration, "confirm_address" if registration.status
-                == RegistrationStatus.UNCONFIRMED else "manage_link")
+            _mail(registration, "confirm_address" if registration.status
+                  == RegistrationStatus.UNCONFIRMED else "manage_link", defer=defer_mail)
         return registration, False
 
-    release_expired_holds(event, now)
+    release_expired_holds(event, now, defer_mail=defer_mail)
     hold_until = None
     if online and queries.needs_address_confirmation(event):
         # Invented addresses must not take places: hold one (if free) until the person
@@ -195,10 +199,17 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     if status == RegistrationStatus.CONFIRMED:
         registration_confirmed.send(registration)
     if event.ends_at > now:
-        mails.queue_registration_mail(
-            registration, "confirm_address" if status == RegistrationStatus.UNCONFIRMED
-            else status.value)
+        _mail(registration, "confirm_address" if status == RegistrationStatus.UNCONFIRMED
+              else status.value, defer=defer_mail)
     return registration, True
+
+
+def _mail(registration: Registration, kind: str, *, defer: bool) -> None:
+    """Queue a registration mail now, or store it to build after the commit."""
+    if defer:
+        mails.defer_registration_mail(registration, kind)
+    else:
+        mails.queue_registration_mail(registration, kind)
 
 
 def _has_free_place(event: Event) -> bool:
@@ -222,7 +233,8 @@ def _mailed_recently(registration: Registration, now: datetime) -> bool:
 # --- address confirmation -------------------------------------------------------------------
 
 
-def release_expired_holds(event: Event, now: datetime | None = None) -> int:
+def release_expired_holds(event: Event, now: datetime | None = None, *,
+                          defer_mail: bool = False) -> int:
     """Release the places held by unconfirmed registrations past their hold; return how many.
 
     Call under the event's lock. The freed places go to the waiting list as a cancellation
@@ -234,7 +246,7 @@ def release_expired_holds(event: Event, now: datetime | None = None) -> int:
         registration.hold_expires_at = None
     if expired:
         db.session.flush()
-        promote_waitlisted(event)
+        promote_waitlisted(event, defer_mail=defer_mail)
     return len(expired)
 
 
@@ -245,11 +257,12 @@ def release_all_expired_holds(now: datetime | None = None) -> int:
                for event in queries.get_events_with_expired_holds(now))
 
 
-def confirm_address(registration: Registration) -> bool:
+def confirm_address(registration: Registration, *, defer_mail: bool = False) -> bool:
     """Confirm the address of an unconfirmed registration; return False if it was not one.
 
     The registration then goes on as an online registration does: it waits for approval,
     or is confirmed (in the place it held, or in a free one), or joins the waiting list.
+    ``defer_mail`` as for ``register``.
     """
     event = lock_event(registration.event)
     db.session.refresh(registration)
@@ -259,7 +272,7 @@ def confirm_address(registration: Registration) -> bool:
     # Its own hold no longer counts, so a held place is a free place for it.
     registration.hold_expires_at = None
     db.session.flush()
-    release_expired_holds(event, now)
+    release_expired_holds(event, now, defer_mail=defer_mail)
     if event.requires_approval:
         registration.status = RegistrationStatus.PENDING
     elif _has_free_place(event):
@@ -271,7 +284,7 @@ def confirm_address(registration: Registration) -> bool:
     if registration.status == RegistrationStatus.CONFIRMED:
         registration_confirmed.send(registration)
     if event.ends_at > now:
-        mails.queue_registration_mail(registration, registration.status.value)
+        _mail(registration, registration.status.value, defer=defer_mail)
     return True
 
 
@@ -349,7 +362,7 @@ def cancel_registration(registration: Registration, *,
     return promoted[0] if promoted else None
 
 
-def promote_waitlisted(event: Event) -> list[Registration]:
+def promote_waitlisted(event: Event, *, defer_mail: bool = False) -> list[Registration]:
     """Give free places to waitlisted people in order, and mail them.
 
     With approval, the place is offered: the person becomes pending, holds the
@@ -374,7 +387,7 @@ def promote_waitlisted(event: Event) -> list[Registration]:
         db.session.flush()
         if registration.status == RegistrationStatus.CONFIRMED:
             registration_confirmed.send(registration)
-        mails.queue_registration_mail(registration, kind)
+        _mail(registration, kind, defer=defer_mail)
         promoted.append(registration)
     return promoted
 

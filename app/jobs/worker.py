@@ -13,6 +13,7 @@ from flask import Flask
 from app.extensions import db
 from app.jobs.beats import forget_silent_workers, record_beat, worker_beat_name
 from app.jobs.services import current_job_id, fail_stale_jobs, heartbeat, run_next_job
+from app.mail.deferred import render_stale
 from app.mail.delivery import deliver_due
 from app.mail.retention import purge_expired_bodies
 
@@ -38,11 +39,12 @@ class PassResult:
 
 
 def run_once(app: Flask) -> PassResult:
-    """Do one pass: record the worker's beat, send due mail, fail dead jobs, run one job."""
+    """Do one pass: beat, build left-behind mail, send due mail, fail dead jobs, run one job."""
     with app.app_context():
         record_beat(worker_beat_name())
         forget_silent_workers()
         db.session.commit()
+        render_stale()  # mail a request stored but could not build (it commits each one)
         sent = deliver_due()
         stale = fail_stale_jobs()
         db.session.commit()

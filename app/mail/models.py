@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import enum_type, utc_now
@@ -72,3 +72,27 @@ class InviteSequence(db.Model):
 
     def __repr__(self) -> str:
         return f"<InviteSequence {self.uid} {self.recipient} #{self.sequence}>"
+
+
+class DeferredMail(db.Model):
+    """A mail decided in a transaction but built after it (see ``app.mail.deferred``).
+
+    Stored with the change that calls for it, so the mail is never lost: the request renders
+    it into the outbox right after its commit, or the worker does if the request could not.
+    """
+
+    __tablename__ = "deferred_mails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    #: The renderer that builds it ("events.registration"), registered by the package above.
+    renderer: Mapped[str] = mapped_column(String(60))
+    #: The outbox kind it will have ("registration.confirmed"), for the anti-flood checks.
+    kind: Mapped[str] = mapped_column(String(60), default="")
+    #: The outbox reference it will have ("registration:12").
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    #: Plain values (ids, kinds) the renderer takes, never objects.
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    def __repr__(self) -> str:
+        return f"<DeferredMail {self.id} {self.renderer} {self.reference}>"
