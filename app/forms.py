@@ -1,8 +1,9 @@
-"""Form fields shared by every package's forms: dates within years a person can mean."""
+"""Form fields shared by every package's forms: dates a person can mean, checkbox lists."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField as _DateField
-from wtforms import ValidationError
+from wtforms import SelectMultipleField, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 #: Dates outside these years are typing mistakes or probes (year 1 overflows when shifted
 #: to UTC, year 9999 when a day is added).
@@ -17,3 +18,18 @@ class DateField(_DateField):
         if self.data is not None and not MIN_YEAR <= self.data.year <= MAX_YEAR:
             raise ValidationError(_l("Give a date between %(start)d and %(end)d.",
                                      start=MIN_YEAR, end=MAX_YEAR))
+
+
+class DistinctSelectMultipleField(SelectMultipleField):
+    """A multiple choice where a value sent twice counts once (else: a duplicate row, a 500)."""
+
+    def process_formdata(self, valuelist):
+        """Read the chosen values, each once."""
+        super().process_formdata(list(dict.fromkeys(valuelist)))
+
+
+class MultiCheckboxField(DistinctSelectMultipleField):
+    """Show a multiple choice as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -15,7 +15,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -23,13 +22,12 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.form_checks import HumanForm
 from app.b2b.models import MeetingFeedback, MeetingOutcome, SessionStatus
 from app.b2b.services import MAX_MEETINGS_LIMIT, MAX_MIN_MEETINGS, ItemData
 from app.events.admin_forms import LocalDateTimeField
-from app.forms import DateField
+from app.forms import DateField, DistinctSelectMultipleField, MultiCheckboxField
 from app.members.models import LANGUAGES
 
 LANGUAGE_LABELS = {"fr": _l("French"), "nl": _l("Dutch"), "en": _l("English"),
@@ -41,13 +39,6 @@ REQUEST_STATUS_LABELS = {"pending": _l("Pending"), "accepted": _l("Accepted"),
                          "declined": _l("Declined"), "withdrawn": _l("Withdrawn")}
 #: Languages a participant may say they speak (ISO 639-1).
 PROFILE_LANGUAGES = (*LANGUAGES, "de")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Show a multiple choice as a list of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class SessionForm(FlaskForm):
@@ -164,7 +155,7 @@ class ItemForm(Form):
 
     kind = SelectField(_l("Kind"), choices=[("offer", _l("Offer")), ("need", _l("Need"))])
     title = StringField(_l("Description"), validators=[Optional(), Length(max=200)])
-    tags = SelectMultipleField(_l("Tags"), validators=[Optional()])
+    tags = DistinctSelectMultipleField(_l("Tags"), validators=[Optional()])
 
 
 class ProfileForm(FlaskForm):

@@ -11,7 +11,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -26,7 +25,6 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.events.labels import (  # noqa: F401 (re-exported for the views)
     AUDIENCE_LABELS,
@@ -35,7 +33,7 @@ from app.events.labels import (  # noqa: F401 (re-exported for the views)
     REGISTRATION_STATUS_LABELS,
 )
 from app.events.models import Audience, EventKind, QuestionKind, RegistrationStatus
-from app.forms import DateField
+from app.forms import DateField, MultiCheckboxField
 from app.members.labels import LANGUAGE_LABELS, choices
 from app.timezone import LocalTimeError, to_form, to_utc
 
@@ -77,13 +75,6 @@ class LocalDateTimeField(DateTimeLocalField):
     def utc_data(self) -> datetime | None:
         """Return the entered Brussels time as an aware UTC datetime, or None."""
         return to_utc(self.data) if self.data is not None else None
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Show a multiple choice as a list of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _text_data(form: FlaskForm, names: tuple[str, ...]) -> dict:

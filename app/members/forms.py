@@ -9,7 +9,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -23,9 +22,8 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import DateField
+from app.forms import DateField, DistinctSelectMultipleField, MultiCheckboxField
 from app.members.labels import (
     BUSINESS_MODEL_LABELS,
     ITEM_KIND_LABELS,
@@ -36,13 +34,6 @@ from app.members.labels import (
     TAG_KIND_LABELS,
     choices,
 )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Show a multiple choice as a list of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class OrganisationForm(FlaskForm):
@@ -135,7 +126,7 @@ class ProfileItemForm(FlaskForm):
     kind = SelectField(_l("Offer or need"), choices=choices(ITEM_KIND_LABELS))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
-    tag_ids = SelectMultipleField(_l("Tags"), coerce=int, validators=[Optional()])
+    tag_ids = DistinctSelectMultipleField(_l("Tags"), coerce=int, validators=[Optional()])
     submit = SubmitField(_l("Add"))
 
 

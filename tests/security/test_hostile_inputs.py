@@ -6,9 +6,16 @@ import json
 from sqlalchemy import func, select
 
 from app.b2b.models import B2BSession
+from app.b2b.queries import make_participant_token
 from app.events.models import Registration
 from app.members.models import Organisation, Person, ProfileItem, Sector
-from tests.factories import make_event, make_organisation, make_session
+from tests.factories import (
+    make_event,
+    make_organisation,
+    make_schedule_session,
+    make_session,
+    participants_of,
+)
 
 NUL = "\x00"
 #: Beyond PostgreSQL's integer (and bigint) columns.
@@ -172,3 +179,18 @@ def test_slot_on_year_one_is_a_form_error(logged_in, db):
 
     assert response.status_code == 302
     assert db.session.get(B2BSession, session.id).slots == []
+
+
+def test_a_value_ticked_twice_counts_once(client, db):
+    session = make_schedule_session()
+    ann = participants_of(session)[0]
+    slot = session.slots[0]
+    db.session.commit()
+    url = f"/b2b/{session.id}/me/{make_participant_token(ann)}/profile"
+
+    response = client.post(url, data={"unavailable": [str(slot.id), str(slot.id)],
+                                      "languages": ["fr", "fr"], "description": "Wood"})
+
+    assert response.status_code in (200, 302)
+    db.session.expire_all()
+    assert [s.id for s in participants_of(session)[0].unavailable] == [slot.id]
