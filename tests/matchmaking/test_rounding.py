@@ -8,6 +8,7 @@ from benchmarks.generate import Size, generate
 from matchmaking import check, load_problem
 from matchmaking.assemble import build_schedule
 from matchmaking.bound import BackgroundBound, coverage_bound, solve_relaxation
+from matchmaking.budget import Budget
 from matchmaking.greedy import best_greedy, fill_greedy, locked_placements, start_board
 from matchmaking.lns import resolve_part
 from matchmaking.rounding import polish_doubtful, round_columns, round_pairs
@@ -59,7 +60,7 @@ def test_polish_never_lowers_the_value_and_stays_valid():
     before = value_of(index, board.placed)
 
     polish_doubtful(index, board, relaxation.columns, fixed=set(),
-                    deadline=time.monotonic() + 5, workers=1)
+                    budget=Budget.start(5.0, 60.0), workers=1)
 
     assert before <= value_of(index, board.placed) <= relaxation.bound
     assert check(index.problem, schedule_of(index, board)) == []

@@ -1,6 +1,5 @@
 """The window search: schedules where all but k people meet in one run, and its lower bound."""
 
-import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -8,6 +7,7 @@ from ortools.sat.python import cp_model
 
 from matchmaking import check, load_problem
 from matchmaking.assemble import build_schedule
+from matchmaking.budget import Budget
 from matchmaking.greedy import best_greedy
 from matchmaking.rules import Index, busy_slots, count_breaks
 from matchmaking.windows import WindowModel, _Race, breaks_lower_bound, search_windows
@@ -23,7 +23,8 @@ def _search(problem, placed, *, fixed=frozenset(), from_slot=0, workers=1, secon
     index = Index(problem)
     movable = {k for k, (s, _) in placed.items() if k not in fixed and s >= from_slot}
     out, lower = search_windows(index, placed, movable, from_slot=from_slot,
-                                deadline=time.monotonic() + seconds, workers=workers)
+                                budget=Budget.start(seconds, 60.0),
+                                workers=workers)
     return index, out, lower
 
 
