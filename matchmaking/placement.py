@@ -36,9 +36,9 @@ FULL_MODEL_LIMIT = 60_000
 NEIGHBOURHOOD_LIMIT = 6_000
 #: Share of the time the breaks search may use; the idle search gets the rest.
 BREAKS_SHARE = 0.85
-#: Work per neighbourhood (matchmaking.budget units), and the share of neighbourhoods over slot
-#: windows.
-NEIGHBOURHOOD_UNITS = 1.0
+#: Work per neighbourhood (matchmaking.budget units; this model does about half a unit per
+#: second of one core), and the share of neighbourhoods over slot windows.
+NEIGHBOURHOOD_UNITS = 0.5
 SLOT_WINDOW_SHARE = 0.3
 #: A break weighs as much as this many idle slots in the neighbourhoods' objective.
 IDLE_WEIGHT = 1000
@@ -51,9 +51,10 @@ CORE = True
 #: CP-SAT turns alone.
 WINDOWS_SHARE = 0.9
 WINDOWS_PEOPLE = 150
-#: Work per restart of the breaks search, in units (None: one run), and at least for the first.
-SEGMENT: float | None = 6.0
-FIRST_TURN_UNITS = 1.0
+#: Work per restart of the breaks search, in units (None: one run), and at least for the first
+#: (about 6 and 1 seconds of one core).
+SEGMENT: float | None = 3.0
+FIRST_TURN_UNITS = 0.5
 #: Below this much work left, no solve is started.
 MIN_UNITS = 0.05
 #: Share of the breaks search's time left that each anneal between two CP-SAT turns takes.

@@ -31,7 +31,8 @@ from matchmaking.rules import FREE, Index, Placements, busy_slots, count_breaks
 log = logging.getLogger(__name__)
 
 #: Deterministic work (matchmaking.budget units) for one rung of the ladder, and for the passes
-#: over single participants out of window.
+#: over single participants out of window. These SAT-style models do about one unit per second
+#: of one core.
 RUNG_UNITS = 6.0
 SINGLE_UNITS = (0.25, 1.5, 5.0)
 #: Below this much work left, no solve is started.

@@ -92,7 +92,8 @@ def test_resolve_part_prefers_more_people_met_at_equal_value():
     board.place(index.pairs[(0, 1)], 0, FREE)
     board.place(index.pairs[(0, 2)], 1, FREE)
 
-    improved = resolve_part(index, board, index.candidates, None, set(), 5.0, 1, 0)
+    budget = Budget.start(5.0, 60.0)
+    improved = resolve_part(index, board, index.candidates, None, set(), budget, 5.0, 1, 0)
 
     met = {p for k in board.placed for p in k}
     assert improved is True
@@ -121,7 +122,8 @@ def test_resolve_part_with_a_pair_listed_twice_counts_it_once():
     board.place(index.pairs[(4, 5)], 1, FREE)
     twice = [index.pairs[(2, 3)]] * 2
 
-    resolve_part(index, board, index.candidates + twice, None, set(), 5.0, 1, 0)
+    resolve_part(index, board, index.candidates + twice, None, set(), Budget.start(5.0, 60.0),
+                 5.0, 1, 0)
 
     assert len(board.placed) == 2 and (2, 3) in board.placed
     assert value_of(index, board.placed) == 5 * VALUE_SCALE
