@@ -7,9 +7,12 @@ their steps and convert them at a fixed rate. The same problem, seed and worker 
 give the same schedule on a quiet or a busy machine. The wall clock is only the outer cap: a
 run that reaches it stops wherever it is, and says so (`hit_wall`).
 
-A *unit* is one unit of CP-SAT deterministic time. Measured on the reference machine (2 cores),
-one core does about one unit a second on the window search's SAT-style models, half a unit on
-the placement and level models, 0.7 on the value neighbourhoods, and 60,000 annealing steps.
+A *unit* is about one second of one core of the reference machine (2 cores), quiet. CP-SAT's
+deterministic time runs at a different pace on different models, so each kind of model has its
+rate (deterministic time per unit, measured there, a little below what a quiet core did): about
+1.35 on the window search's SAT-style models, 0.7 on the placement model, 0.65 on the level
+models, 0.8 on the value neighbourhoods; the anneal does 65,000 steps per unit. The rates are
+constants, so the budget stays deterministic; on a busy machine a unit simply takes longer.
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ import time
 
 from ortools.sat.python import cp_model
 
-#: Deterministic units per second of time limit, when the caller gives a time limit only:
-#: measured so that a run on a quiet 2-core machine ends within its time limit (a JAIR
-#: instance takes about 1.3 s of one core per unit, model building included).
-UNITS_PER_SECOND = 0.6
+#: Units per second of time limit, when the caller gives a time limit only: the rest of the
+#: time goes to what is not budgeted (reading, greedy start, LP, building the models).
+UNITS_PER_SECOND = 0.85
+#: CP-SAT deterministic time per unit, per kind of model.
+RATE_WINDOWS, RATE_PLACEMENT, RATE_LEVELS, RATE_NEIGHBOURHOOD = 1.35, 0.7, 0.65, 0.8
 #: Annealing (and other pure-Python) steps worth one unit.
-STEPS_PER_UNIT = 60_000
+STEPS_PER_UNIT = 65_000
 
 
 class Budget:
@@ -100,14 +104,16 @@ class Budget:
             return True
         return False
 
-    def solver(self, units: float, *, workers: int, seed: int) -> cp_model.CpSolver:
+    def solver(self, units: float, *, workers: int, seed: int, rate: float) -> cp_model.CpSolver:
         """Return a CP-SAT solver limited to `units` (at most what is left) and the wall cap.
 
-        With several workers the search is interleaved, which CP-SAT keeps deterministic.
+        `rate` is the model's deterministic time per unit. With several workers the search is
+        interleaved, which CP-SAT keeps deterministic.
         """
         solver = cp_model.CpSolver()
+        solver.unit_rate = rate  # read back by charge()
         params = solver.parameters
-        params.max_deterministic_time = max(1e-3, min(units, self.left()))
+        params.max_deterministic_time = max(1e-3, min(units, self.left())) * rate
         params.max_time_in_seconds = max(1e-3, self.wall_left())
         params.num_workers = workers
         params.random_seed = seed
@@ -117,7 +123,7 @@ class Budget:
 
     def charge(self, solver: cp_model.CpSolver) -> None:
         """Charge a finished solve's deterministic time; note if the wall cap stopped it."""
-        self.spend(solver.deterministic_time)
+        self.spend(units_of(solver))
         if solver.wall_time >= solver.parameters.max_time_in_seconds - 1e-3 or self.check_wall():
             self._mark_wall()
 
@@ -127,3 +133,8 @@ class Budget:
         status = solver.solve(model, callback)
         self.charge(solver)
         return status
+
+
+def units_of(solver: cp_model.CpSolver) -> float:
+    """Return the units a finished solve of `Budget.solver` used."""
+    return solver.deterministic_time / solver.unit_rate

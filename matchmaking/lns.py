@@ -10,13 +10,13 @@ from ortools.sat.python import cp_model
 
 from matchmaking.board import Board
 from matchmaking.booking_vars import add_booking_vars
-from matchmaking.budget import Budget
+from matchmaking.budget import RATE_NEIGHBOURHOOD, Budget
 from matchmaking.rules import FREE, Index, Pair, value_of
 
 #: Free pairs per neighbourhood: small enough for CP-SAT to solve each in a fraction of a second.
 NEIGHBOURHOOD_PAIRS = 150
 #: Deterministic work at most per neighbourhood (matchmaking.budget units).
-NEIGHBOURHOOD_UNITS = 0.25
+NEIGHBOURHOOD_UNITS = 0.5
 #: Below this much work left, no neighbourhood is started.
 MIN_UNITS = 0.01
 #: People whose meetings a neighbourhood frees.
@@ -117,7 +117,7 @@ def resolve_part(index: Index, board: Board, free: list[Pair], slots: set[int] |
             model.add_hint(meets, any(person in key for key in before))
             met.append(meets)
     model.maximize(weight * value + sum(met))
-    solver = budget.solver(units, workers=workers, seed=seed)
+    solver = budget.solver(units, workers=workers, seed=seed, rate=RATE_NEIGHBOURHOOD)
     status = budget.run(solver, model)
     better = status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
         round(solver.objective_value) >= old)

@@ -23,7 +23,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from matchmaking.board import Board
-from matchmaking.budget import Budget
+from matchmaking.budget import RATE_PLACEMENT, Budget
 from matchmaking.compact import reduce_breaks
 from matchmaking.rules import Index, Placements, busy_slots, count_breaks
 from matchmaking.windows import Rows, search_windows
@@ -35,10 +35,10 @@ FULL_MODEL_LIMIT = 60_000
 #: Booleans per neighbourhood when the instance is larger than that.
 NEIGHBOURHOOD_LIMIT = 6_000
 #: Share of the time the breaks search may use; the idle search gets the rest.
-BREAKS_SHARE = 0.85
-#: Work per neighbourhood (matchmaking.budget units; this model does about half a unit per
-#: second of one core), and the share of neighbourhoods over slot windows.
-NEIGHBOURHOOD_UNITS = 0.5
+BREAKS_SHARE = 0.9
+#: Work per neighbourhood (matchmaking.budget units), and the share of neighbourhoods over slot
+#: windows.
+NEIGHBOURHOOD_UNITS = 1.0
 SLOT_WINDOW_SHARE = 0.3
 #: A break weighs as much as this many idle slots in the neighbourhoods' objective.
 IDLE_WEIGHT = 1000
@@ -51,10 +51,9 @@ CORE = True
 #: CP-SAT turns alone.
 WINDOWS_SHARE = 0.9
 WINDOWS_PEOPLE = 150
-#: Work per restart of the breaks search, in units (None: one run), and at least for the first
-#: (about 6 and 1 seconds of one core).
-SEGMENT: float | None = 3.0
-FIRST_TURN_UNITS = 0.5
+#: Work per restart of the breaks search, in units (None: one run), and at least for the first.
+SEGMENT: float | None = 6.0
+FIRST_TURN_UNITS = 1.0
 #: Below this much work left, no solve is started.
 MIN_UNITS = 0.05
 #: Share of the breaks search's time left that each anneal between two CP-SAT turns takes.
@@ -348,7 +347,7 @@ def _anneal(index: Index, placed: Placements, movable: set[tuple[int, int]], *,
 
 def _solver(budget: Budget, units: float, seed: int, workers: int,
             core: bool) -> cp_model.CpSolver:
-    solver = budget.solver(units, workers=workers, seed=seed)
+    solver = budget.solver(units, workers=workers, seed=seed, rate=RATE_PLACEMENT)
     if core:
         solver.parameters.optimize_with_core = True
     return solver

@@ -30,7 +30,7 @@ from matchmaking.bound import (
     matching_bound,
     solve_relaxation,
 )
-from matchmaking.budget import UNITS_PER_SECOND, Budget
+from matchmaking.budget import RATE_LEVELS, UNITS_PER_SECOND, Budget
 from matchmaking.compact import reduce_breaks
 from matchmaking.greedy import (
     best_greedy,
@@ -71,6 +71,9 @@ LP_WAIT_SHARE = 0.3
 #: Units at most, and share of the work left, of the anneal before the breaks level, without
 #: and with the window search.
 BREAKS_ANNEAL = {False: (4.0, 0.15), True: (1.5, 0.05)}
+#: Share of the work left that the placement model (breaks, then idle slots) may use; the idle
+#: level gets the rest.
+PLACEMENT_SHARE = 0.95
 #: Below this much work left, no solve is started.
 MIN_UNITS = 0.05
 
@@ -354,7 +357,7 @@ def _solve_level(task: _Task, full: LevelModel, level: Level, placed: Placements
     full.set_objective(level)
     full.hint(placed)
     solver = task.budget.solver(left * TIME_SHARE[level.name], workers=task.workers,
-                                seed=task.seed)
+                                seed=task.seed, rate=RATE_LEVELS)
     status = task.budget.run(solver, full.model, LevelWatcher(level, progress, bound))
     if status == cp_model.INFEASIBLE:
         raise RuntimeError(f"level {level.name}: model infeasible although hinted")
@@ -379,7 +382,7 @@ def _prepare_breaks(task: _Task, placed: Placements,
     placed = dict(board.placed)
     return place_meetings(
         index, placed, fixed=set(task.fixed) | task.kept(placed),
-        budget=task.budget.share(0.85),
+        budget=task.budget.share(PLACEMENT_SHARE),
         seed=seed, workers=task.workers, from_slot=task.from_slot)
 
 

@@ -25,15 +25,14 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from matchmaking.budget import Budget
+from matchmaking.budget import RATE_WINDOWS, Budget, units_of
 from matchmaking.rules import FREE, Index, Placements, busy_slots, count_breaks
 
 log = logging.getLogger(__name__)
 
 #: Deterministic work (matchmaking.budget units) for one rung of the ladder, and for the passes
-#: over single participants out of window. These SAT-style models do about one unit per second
-#: of one core.
-RUNG_UNITS = 6.0
+#: over single participants out of window.
+RUNG_UNITS = 8.0
 SINGLE_UNITS = (0.25, 1.5, 5.0)
 #: Below this much work left, no solve is started.
 MIN_UNITS = 0.05
@@ -325,7 +324,7 @@ class _Race:
         budget = budget or self.budget
         solvers = []
         for i in range(len(models)):
-            solver = budget.solver(units, workers=1, seed=self.seed + i)
+            solver = budget.solver(units, workers=1, seed=self.seed + i, rate=RATE_WINDOWS)
             solver.parameters.linearization_level = 0
             solvers.append(solver)
         statuses: list = [cp_model.UNKNOWN] * len(models)
@@ -355,7 +354,7 @@ class _Race:
         # their work) depend on timing, so they count as unknown.
         statuses[first + 1:] = [cp_model.UNKNOWN] * (len(models) - first - 1)
         # The models ran side by side: the race took as long as its longest counted solve.
-        budget.spend(max(solver.deterministic_time for solver in solvers[:first + 1]))
+        budget.spend(max(units_of(solver) for solver in solvers[:first + 1]))
         if any(solver.wall_time >= solver.parameters.max_time_in_seconds - 1e-3
                for solver in solvers):
             budget.note_wall()
