@@ -4,8 +4,11 @@ Every phase of the solver decides what to do next from the work it has left, nev
 clock: CP-SAT solves are limited by deterministic time (`max_deterministic_time`, a count of
 basic operations that does not depend on the machine's load), and the pure-Python loops count
 their steps and convert them at a fixed rate. The same problem, seed and worker count therefore
-give the same schedule on a quiet or a busy machine. The wall clock is only the outer cap: a
-run that reaches it stops wherever it is, and says so (`hit_wall`).
+give the same schedule on a quiet or a busy machine. The wall clock is only the outer cap, and
+it is shared like the work: a part with a fraction of the work left gets at most that fraction
+of the wall-clock time left, so that on a machine too busy for the budget every phase still
+gets its turn (as when the phases were timed). A run that reaches a cap says so (`hit_wall`):
+only such a run can depend on the machine's load.
 
 A *unit* is about one second of one core of the reference machine (2 cores), quiet. CP-SAT's
 deterministic time runs at a different pace on different models, so each kind of model has its
@@ -75,8 +78,12 @@ class Budget:
         return self.wall_deadline - time.monotonic()
 
     def part(self, units: float) -> Budget:
-        """Return a budget for a sub-phase: at most `units`, charged to this one too."""
-        return Budget(min(units, self.left()), self.wall_deadline, parent=self)
+        """Return a budget for a sub-phase: at most `units`, charged to this one too, and the
+        same fraction of the wall-clock time left."""
+        left = self.left()
+        units = min(units, left)
+        seconds = self.wall_left() * (units / left if left > 0 else 0.0)
+        return Budget(units, time.monotonic() + seconds, parent=self)
 
     def share(self, fraction: float) -> Budget:
         """Return a sub-phase budget of `fraction` of the units left."""
@@ -113,8 +120,11 @@ class Budget:
         solver = cp_model.CpSolver()
         solver.unit_rate = rate  # read back by charge()
         params = solver.parameters
-        params.max_deterministic_time = max(1e-3, min(units, self.left())) * rate
-        params.max_time_in_seconds = max(1e-3, self.wall_left())
+        left = self.left()
+        units = min(units, left)
+        params.max_deterministic_time = max(1e-3, units) * rate
+        params.max_time_in_seconds = max(1e-3, self.wall_left()
+                                         * (units / left if left > 0 else 1.0))
         params.num_workers = workers
         params.random_seed = seed
         if workers > 1:
