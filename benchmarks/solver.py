@@ -3,6 +3,7 @@
     python benchmarks/solver.py --sizes S,M        # or --all; SIZES from the environment
     python benchmarks/solver.py --jair             # the 20 JAIR 2022 instances
     python benchmarks/solver.py --jair --jair-dir DIR   # ... read from DIR
+    python benchmarks/solver.py --jair --jair-only forum-13crafb --seeds 0,1,2 --workers 1
     python benchmarks/solver.py --resolve          # re-solve after one cancellation on L
     python benchmarks/solver.py --min-meetings tight
 
@@ -56,7 +57,8 @@ def work(job: dict) -> dict:
         keys = {(c.a, c.b) for c in index.candidates}
         return {"lower": breaks_lower_bound(index, keys, seconds=job["time_limit"], workers=2)}
     if job["algo"] == "solver":
-        schedule = solve(problem, time_limit=job["time_limit"], seed=job.get("seed", 0))
+        schedule = solve(problem, time_limit=job["time_limit"], seed=job.get("seed", 0),
+                         workers=job.get("workers"))
     elif job["algo"] == "greedy":
         schedule = greedy_by_value(problem)
     elif job["algo"] == "first_come":
@@ -90,6 +92,7 @@ def work(job: dict) -> dict:
     return {**job, "value": st.value, "upper_bound": st.upper_bound, "meetings": st.meetings,
             "without": st.participants_without_meeting, "breaks": st.breaks,
             "idle": st.idle_slots, "status": st.status, "seconds": seconds, "moved": st.moved,
+            "capped": st.hit_wall_clock_limit,
             "total_requested": sum(1 for _ in {frozenset((r.frm, r.to)) for r in problem.requests}),
             # The LP bound may run in a forked child: report the larger of the two peaks.
             "peak_mb": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -105,7 +108,7 @@ def run(job: dict) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def sizes_table(sizes: list[str], seed: int, folder: Path) -> None:
+def sizes_table(sizes: list[str], seed: int, folder: Path, workers: int | None = None) -> None:
     """Print solver and baselines per size."""
     print("| size | algorithm | value | value / bound | meetings | asked, got none | breaks |"
           " idle slots | seconds | peak MB |")
@@ -114,12 +117,12 @@ def sizes_table(sizes: list[str], seed: int, folder: Path) -> None:
         path = folder / f"{size}-{seed}.json"
         path.write_text(json.dumps(generate(SIZES[size], seed)))
         rows = [run({"algo": a, "problem": str(path), "time_limit": TIME_LIMITS[size],
-                     "seed": seed}) for a in ("solver", "greedy", "first_come")]
+                     "seed": seed, "workers": workers}) for a in ("solver", "greedy", "first_come")]
         bound = rows[0]["upper_bound"]
         for r in rows:
             print(f"| {size} | {r['algo']} | {r['value']:.2f} | {100 * r['value'] / bound:.2f}% |"
                   f" {r['meetings']} | {r['without']} | {r['breaks']} | {r['idle']} |"
-                  f" {r['seconds']:.1f} | {r['peak_mb']:.0f} |", flush=True)
+                  f" {_seconds(r)} | {r['peak_mb']:.0f} |", flush=True)
         print(f"| {size} | bound ({rows[0]['status']}; target {TARGETS[size]}"
               f" in {TIME_LIMITS[size]} s) | {bound:.2f} | | | | | | | |", flush=True)
         if size == "tight":
@@ -141,22 +144,38 @@ def fewest_without(path: Path, min_value: float) -> str:
     return "?" if most is None else f">= {asked - most}"
 
 
-def jair_table(limit: float, folder: Path = JAIR_DIR) -> None:
-    """Print meetings placed and breaks against the paper's optimum for the 20 instances."""
+def _seconds(row: dict) -> str:
+    """Return the run's seconds, starred when the time limit stopped its search."""
+    return f"{row['seconds']:.1f}" + ("*" if row.get("capped") else "")
+
+
+def jair_table(limit: float, folder: Path = JAIR_DIR, *, names: list[str] | None = None,
+               seeds: list[int] | None = None, workers: int | None = None) -> None:
+    """Print meetings placed and breaks against the paper's optimum for the 20 instances
+    (or those named), one figure per seed."""
     if not folder.is_dir():
         print(f"no JAIR instances in {folder} (give --jair-dir or set CLUSTERMEET_JAIR_DIR)")
         return
+    seeds = seeds or [0]
+    print(f"{workers or 'default'} worker(s), seeds {' / '.join(map(str, seeds))}, {limit:g} s"
+          " each (*: the time limit stopped the search)")
     print("| instance | meetings placed | breaks | paper optimum | proven lower bound |"
           " idle slots | seconds |")
     print("|---|---|---|---|---|---|---|")
     for name, paper in JAIR_BREAKS.items():
+        if names and name not in names:
+            continue
         path = str(folder / f"{name}.json")
-        r = run({"algo": "solver", "problem": path, "time_limit": limit})
+        rows = [run({"algo": "solver", "problem": path, "time_limit": limit, "seed": seed,
+                     "workers": workers}) for seed in seeds]
         # Apart from the solve and not timed: the window ladder's proof for schedules that
         # place every meeting.
         lower = run({"algo": "breaks_bound", "problem": path, "time_limit": limit})["lower"]
-        print(f"| {name} | {r['meetings']}/{r['total_requested']} | {r['breaks']} | {paper} |"
-              f" {lower} | {r['idle']} | {r['seconds']:.1f} |", flush=True)
+        r = rows[0]
+        print(f"| {name} | {r['meetings']}/{r['total_requested']} |"
+              f" {' / '.join(str(x['breaks']) for x in rows)} | {paper} | {lower} |"
+              f" {' / '.join(str(x['idle']) for x in rows)} |"
+              f" {' / '.join(_seconds(x) for x in rows)} |", flush=True)
 
 
 def resolve_table(seed: int, folder: Path, size: str = "L") -> None:
@@ -201,6 +220,10 @@ def main() -> None:
     parser.add_argument("--resolve", action="store_true")
     parser.add_argument("--min-meetings", metavar="SIZE")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="CP-SAT workers (default: the solver's default)")
+    parser.add_argument("--jair-only", default="", help="comma-separated instance names")
+    parser.add_argument("--seeds", default="0", help="JAIR: comma-separated solver seeds")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -214,9 +237,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         if sizes and not only_extras:
-            sizes_table(sizes, args.seed, folder)
+            sizes_table(sizes, args.seed, folder, args.workers)
         if args.jair or args.all:
-            jair_table(args.jair_limit, args.jair_dir)
+            jair_table(args.jair_limit, args.jair_dir,
+                       names=[n for n in args.jair_only.split(",") if n],
+                       seeds=[int(x) for x in args.seeds.split(",") if x], workers=args.workers)
         if args.resolve or args.all:
             resolve_table(args.seed, folder)
         if args.min_meetings or args.all:

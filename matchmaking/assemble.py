@@ -104,6 +104,7 @@ def build_schedule(
     seconds: float = 0.0,
     moved: int = 0,
     prefer: dict[tuple[int, int], int] | None = None,
+    hit_wall_clock_limit: bool = False,
 ) -> Schedule:
     """Return the Schedule of placed pairs with tables, unscheduled reasons and stats."""
     problem = index.problem
@@ -124,5 +125,6 @@ def build_schedule(
         idle_slots=got.idle_slots,
         solve_seconds=seconds,
         moved=moved,
+        hit_wall_clock_limit=hit_wall_clock_limit,
     )
     return Schedule(meetings, tuple(explain_unscheduled(index, placed)), stats)

@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("solve", help="compute a schedule")
     p.add_argument("problem")
     p.add_argument("--time-limit", type=float, default=30.0)
+    p.add_argument("--work", type=float, default=None,
+                   help="deterministic work units (default: in proportion to the time limit)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workers", type=int, default=None)
     p.add_argument("--out")
@@ -37,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("previous")
     p.add_argument("--from", dest="from_slot")
     p.add_argument("--time-limit", type=float, default=30.0)
+    p.add_argument("--work", type=float, default=None,
+                   help="deterministic work units (default: in proportion to the time limit)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workers", type=int, default=None)
     p.add_argument("--out")
@@ -62,7 +66,8 @@ def _summary(name: str, schedule: Schedule) -> str:
     return (f"{name}: {st.meetings} meetings, value {st.value:g} of at most {st.upper_bound:g}"
             f" ({st.status}), {st.participants_without_meeting} without a meeting,"
             f" {st.breaks} breaks, {st.idle_slots} idle slots, {st.solve_seconds:.1f} s"
-            + (f", {st.moved} moved" if st.moved else ""))
+            + (f", {st.moved} moved" if st.moved else "")
+            + (", stopped by the time limit" if st.hit_wall_clock_limit else ""))
 
 
 def _write(schedule: Schedule, out: str | None) -> None:
@@ -82,6 +87,8 @@ def run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     if args.command in ("solve", "resolve") and args.time_limit <= 0:
         raise ProblemError("--time-limit", "", "must be positive")
+    if args.command in ("solve", "resolve") and args.work is not None and args.work <= 0:
+        raise ProblemError("--work", "", "must be positive")
     problem = load_problem(args.problem)
     if args.command == "bound":
         print(f"{upper_bound(problem):g}")
@@ -99,12 +106,12 @@ def run(argv: list[str]) -> int:
     started = time.monotonic()
     if args.command == "solve":
         schedule = solve(problem, time_limit=args.time_limit, seed=args.seed,
-                         progress=_progress(started), workers=args.workers)
+                         progress=_progress(started), workers=args.workers, work=args.work)
     else:
         previous = load_schedule(args.previous)
         schedule = resolve(problem, previous, from_slot=args.from_slot,
                            time_limit=args.time_limit, seed=args.seed,
-                           progress=_progress(started), workers=args.workers)
+                           progress=_progress(started), workers=args.workers, work=args.work)
     _write(schedule, args.out)
     print(_summary(args.problem, schedule), file=sys.stderr)
     return 0

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 import random
-import time
 
 from matchmaking.board import Board
+from matchmaking.budget import Budget
 from matchmaking.rules import Index
 
 #: While annealing a break weighs as much as this many idle slots; the best state kept is
@@ -47,9 +47,13 @@ class _Cost:
         return (breaks, idle)
 
 
-def reduce_breaks(index: Index, board: Board, *, fixed: set[tuple[int, int]], deadline: float,
+def reduce_breaks(index: Index, board: Board, *, fixed: set[tuple[int, int]], budget: Budget,
                   seed: int = 0) -> tuple[int, int]:
-    """Anneal the board's slots until the deadline; leave the best state found on the board."""
+    """Anneal the board's slots for the budget's steps; leave the best state found on the board.
+
+    The temperature falls with the steps taken, not with the clock, so that the same seed and
+    budget give the same schedule on any machine.
+    """
     rng = random.Random(seed)
     cost = _Cost(index)
     movable = [k for k in board.placed if k not in fixed]
@@ -59,8 +63,7 @@ def reduce_breaks(index: Index, board: Board, *, fixed: set[tuple[int, int]], de
     if not movable:
         return total
     best, best_placed = total, dict(board.placed)
-    start = time.monotonic()
-    span = max(1e-3, deadline - start)
+    span = max(1, budget.steps())
     hot, cold = HOT, COLD
     temperature = hot
     step = 0
@@ -69,11 +72,10 @@ def reduce_breaks(index: Index, board: Board, *, fixed: set[tuple[int, int]], de
     last_gain = 0
     while total[1] > 0 and step - last_gain < patience:
         step += 1
+        if step >= span or (step % 4096 == 0 and budget.check_wall()):
+            break
         if step % 256 == 0:
-            now = time.monotonic()
-            if now >= deadline:
-                break
-            temperature = hot * (cold / hot) ** ((now - start) / span)
+            temperature = hot * (cold / hot) ** (step / span)
         k = movable[rng.randrange(len(movable))]
         pair = index.pairs[k]
         s = board.placed[k][0]
@@ -128,6 +130,7 @@ def reduce_breaks(index: Index, board: Board, *, fixed: set[tuple[int, int]], de
                 board.remove(index.pairs[c])
             for key, (s_old, t_old) in saved.items():
                 board.place(index.pairs[key], s_old, t_old)
+    budget.spend_steps(step)
     if total != best:
         for key in list(board.placed):
             board.remove(index.pairs[key])

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 from matchmaking.baselines import by_value
 from matchmaking.board import Board
 from matchmaking.repair import insert_by_chains, repair
 from matchmaking.rules import Index, Placements, value_of
-
-#: Seconds for the chain insertions that fill the gaps around a given schedule.
-FILL_CHAIN_SECONDS = 2.0
 
 
 def locked_placements(index: Index) -> tuple[Placements, dict[tuple[int, int], int]]:
@@ -73,6 +68,5 @@ def fill_around(index: Index, placed: Placements, fixed: Placements, *,
     """Return the placements with still-open pairs booked greedily around them."""
     board = board_with(index, placed, lock_tables, from_slot)
     fill_greedy(index, board)
-    insert_by_chains(index, board, fixed=set(fixed), deadline=time.monotonic() + FILL_CHAIN_SECONDS,
-                     order=by_value(index))
+    insert_by_chains(index, board, fixed=set(fixed), order=by_value(index))
     return dict(board.placed)

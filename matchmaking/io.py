@@ -387,6 +387,7 @@ def schedule_to_dict(schedule: Schedule) -> dict[str, Any]:
             "idle_slots": st.idle_slots,
             "solve_seconds": round(st.solve_seconds, 2),
             "moved": st.moved,
+            "hit_wall_clock_limit": st.hit_wall_clock_limit,
         },
     }
 
@@ -436,6 +437,10 @@ def load_schedule(source: str | Path | Mapping[str, Any], name: str | None = Non
     for key in ("meetings", "participants_without_meeting", "breaks", "idle_slots", "moved"):
         v = r.int(st, key, f"stats.{key}")
         values[key] = 0 if v is None else v
+    hit_wall = st.get("hit_wall_clock_limit", False)
+    if not isinstance(hit_wall, bool):
+        raise r.fail("stats.hit_wall_clock_limit", f"expected true or false, got {hit_wall!r}")
+    values["hit_wall_clock_limit"] = hit_wall
     status = st.get("status", "feasible")
     if status not in ("optimal", "feasible"):
         raise r.fail("stats.status", f"expected 'optimal' or 'feasible', got {status!r}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -11,10 +10,15 @@ from ortools.sat.python import cp_model
 
 from matchmaking.board import Board
 from matchmaking.booking_vars import add_booking_vars
+from matchmaking.budget import RATE_NEIGHBOURHOOD, Budget
 from matchmaking.rules import FREE, Index, Pair, value_of
 
 #: Free pairs per neighbourhood: small enough for CP-SAT to solve each in a fraction of a second.
 NEIGHBOURHOOD_PAIRS = 150
+#: Deterministic work at most per neighbourhood (matchmaking.budget units).
+NEIGHBOURHOOD_UNITS = 0.5
+#: Below this much work left, no neighbourhood is started.
+MIN_UNITS = 0.01
 #: People whose meetings a neighbourhood frees.
 NEIGHBOURHOOD_PEOPLE = 10
 #: Share of neighbourhoods built around people who have no meeting yet.
@@ -70,7 +74,8 @@ def _neighbourhood_slots(index: Index, board: Board, rng: random.Random,
 
 
 def resolve_part(index: Index, board: Board, free: list[Pair], slots: set[int] | None,
-                 fixed: set[tuple[int, int]], seconds: float, workers: int, seed: int) -> bool:
+                 fixed: set[tuple[int, int]], budget: Budget, units: float, workers: int,
+                 seed: int) -> bool:
     """Re-place the free pairs optimally around the others; return whether that improved.
 
     With `slots`, a free pair may only move to those slots (or stay where it is). Among equal
@@ -112,11 +117,8 @@ def resolve_part(index: Index, board: Board, free: list[Pair], slots: set[int] |
             model.add_hint(meets, any(person in key for key in before))
             met.append(meets)
     model.maximize(weight * value + sum(met))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    status = solver.solve(model)
+    solver = budget.solver(units, workers=workers, seed=seed, rate=RATE_NEIGHBOURHOOD)
+    status = budget.run(solver, model)
     better = status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
         round(solver.objective_value) >= old)
     if better:
@@ -128,11 +130,11 @@ def resolve_part(index: Index, board: Board, free: list[Pair], slots: set[int] |
     return False
 
 
-def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], deadline: float,
+def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], budget: Budget,
                   target: int, seed: int = 0, workers: int = 1,
                   report: Callable[[int], None] | None = None,
                   stop: Callable[[], bool] | None = None) -> int:
-    """Raise the board's value by large neighbourhood search until the deadline or the target.
+    """Raise the board's value by large neighbourhood search until the budget or the target.
 
     `stop`, checked between neighbourhoods, ends the search early when it returns True.
     """
@@ -148,7 +150,7 @@ def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], de
     if len(index.candidates) <= NEIGHBOURHOOD_PAIRS:
         return value  # one neighbourhood would be the whole model: leave it to the full solve
     rounds = 0
-    while time.monotonic() < deadline - 0.05:
+    while budget.left() > MIN_UNITS:
         lonely = [pair for pair in index.candidates
                   if not board.busy[pair.a] or not board.busy[pair.b]]
         if (value >= target and not lonely) or (stop is not None and stop()):
@@ -170,8 +172,8 @@ def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], de
             free = _neighbourhood_people(index, board, rng, open_pairs, by_person, weakest)
         else:
             free, slots = _neighbourhood_slots(index, board, rng, by_slot)
-        seconds = min(0.5, max(0.05, deadline - time.monotonic()))
-        resolve_part(index, board, free, slots, fixed, seconds, workers, seed + rounds)
+        resolve_part(index, board, free, slots, fixed, budget, NEIGHBOURHOOD_UNITS, workers,
+                     seed + rounds)
         new = value_of(index, board.placed)
         if new > value and report is not None:
             report(new)

@@ -137,6 +137,9 @@ class Stats:
     idle_slots: int = 0
     solve_seconds: float = 0.0
     moved: int = 0
+    #: Whether the time limit stopped the search before its deterministic work budget was
+    #: spent: the same problem and seed may then give another schedule on a quieter machine.
+    hit_wall_clock_limit: bool = False
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import logging
 import random
-import time
 from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
 from matchmaking.board import Board
+from matchmaking.budget import RATE_PLACEMENT, Budget
 from matchmaking.compact import reduce_breaks
 from matchmaking.rules import Index, Placements, busy_slots, count_breaks
 from matchmaking.windows import Rows, search_windows
@@ -35,9 +35,10 @@ FULL_MODEL_LIMIT = 60_000
 #: Booleans per neighbourhood when the instance is larger than that.
 NEIGHBOURHOOD_LIMIT = 6_000
 #: Share of the time the breaks search may use; the idle search gets the rest.
-BREAKS_SHARE = 0.85
-#: Time per neighbourhood in seconds, and the share of neighbourhoods over slot windows.
-NEIGHBOURHOOD_SECONDS = 1.0
+BREAKS_SHARE = 0.9
+#: Work per neighbourhood (matchmaking.budget units), and the share of neighbourhoods over slot
+#: windows.
+NEIGHBOURHOOD_UNITS = 1.0
 SLOT_WINDOW_SHARE = 0.3
 #: A break weighs as much as this many idle slots in the neighbourhoods' objective.
 IDLE_WEIGHT = 1000
@@ -50,8 +51,11 @@ CORE = True
 #: CP-SAT turns alone.
 WINDOWS_SHARE = 0.9
 WINDOWS_PEOPLE = 150
-#: Seconds per restart of the breaks search (None: one run).
+#: Work per restart of the breaks search, in units (None: one run), and at least for the first.
 SEGMENT: float | None = 6.0
+FIRST_TURN_UNITS = 1.0
+#: Below this much work left, no solve is started.
+MIN_UNITS = 0.05
 #: Share of the breaks search's time left that each anneal between two CP-SAT turns takes.
 ANNEAL_SHARE = 0.15
 #: The same when the CP-SAT turn found nothing better (large instances, little time).
@@ -63,7 +67,7 @@ def place_meetings(
     placed: Placements,
     *,
     fixed: set[tuple[int, int]],
-    deadline: float,
+    budget: Budget,
     seed: int = 0,
     workers: int = 2,
     from_slot: int = 0,
@@ -71,15 +75,15 @@ def place_meetings(
     """Return the same meetings placed with fewer breaks, then fewer idle slots, if found."""
     movable = {k for k, (s, _) in placed.items() if k not in fixed and s >= from_slot}
     best = dict(placed)
-    if not movable or deadline - time.monotonic() < 0.1:
+    if not movable or budget.left() < 2 * MIN_UNITS:
         return best
     if _size(index, movable, from_slot) <= FULL_MODEL_LIMIT:
-        found = _solve(index, best, movable, from_slot=from_slot, deadline=deadline,
+        found = _solve(index, best, movable, from_slot=from_slot, budget=budget,
                        seed=seed, workers=workers)
         if found is not None and _cost(index, found) < _cost(index, best):
             best = found
         return best
-    return _lns(index, best, movable, from_slot=from_slot, deadline=deadline, seed=seed,
+    return _lns(index, best, movable, from_slot=from_slot, budget=budget, seed=seed,
                 workers=workers)
 
 
@@ -262,23 +266,24 @@ def _not(lit):
 
 
 def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, from_slot: int,
-           deadline: float, seed: int, workers: int, core: bool | None = None) -> Placements | None:
+           budget: Budget, seed: int, workers: int, core: bool | None = None
+           ) -> Placements | None:
     """Minimise breaks then idle slots of the movable meetings; None if nothing was found."""
     core = CORE if core is None else core
     model = _PlacementModel(index, placed, movable, from_slot)
     m = model.m
     start_cost = _cost(index, placed)
     best = placed
-    left = deadline - time.monotonic()
-    if left <= 0.05:
+    left = budget.left()
+    if left <= MIN_UNITS:
         return None
     breaks_expr = sum(model.breaks) + model.const_breaks
     if model.breaks:
         m.minimize(breaks_expr)
-        stop = time.monotonic() + left * BREAKS_SHARE
+        stop = budget.part(left * BREAKS_SHARE)
         if model.window_of and window_search_applies(movable):
             found, lower = search_windows(index, best, movable, from_slot=from_slot, seed=seed,
-                                          deadline=time.monotonic() + left * WINDOWS_SHARE,
+                                          budget=stop.part(left * WINDOWS_SHARE),
                                           workers=workers)
             model.lower = max(model.lower, lower)
             if _cost(index, found) < _cost(index, best):
@@ -287,15 +292,16 @@ def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, f
         # Restarts from the best schedule alternate core-based and default search: each
         # finds what the other misses, and a fresh seed leaves a stalled search behind.
         while _cost(index, best)[0] > model.lower:
-            left = stop - time.monotonic()
-            if left < 0.05:
+            left = stop.left()
+            if left < MIN_UNITS:
                 break
             model.hint(best)
             use_core = core if SEGMENT is None else (turn % 2 == 0) == core
-            seconds = min(left, SEGMENT or left, max(1.0, 0.4 * left) if turn == 0 else left)
-            solver = _solver(seconds, seed + turn, workers, use_core)
+            units = min(left, SEGMENT or left,
+                        max(FIRST_TURN_UNITS, 0.4 * left) if turn == 0 else left)
+            solver = _solver(stop, units, seed + turn, workers, use_core)
             before = _cost(index, best)
-            status = solver.solve(m)
+            status = stop.run(solver, m)
             log.debug("turn %d (core %s): %s, breaks %s", turn, use_core,
                       solver.status_name(status), solver.objective_value)
             turn += 1
@@ -309,18 +315,18 @@ def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, f
             # do: a short anneal from the best schedule often unlocks the next CP-SAT turn.
             share = ANNEAL_SHARE if _cost(index, best) < before else STALLED_ANNEAL_SHARE
             found = _anneal(index, best, movable, from_slot=from_slot, seed=seed + turn,
-                            deadline=time.monotonic() + share * (stop - time.monotonic()))
+                            budget=stop.share(share))
             log.debug("anneal: breaks %d", _cost(index, found)[0])
             if _cost(index, found) < _cost(index, best):
                 best = found
-    left = deadline - time.monotonic()
+    left = budget.left()
     b_now = _cost(index, best)[0]
-    if model.idle and left > 0.05 and _cost(index, best)[1] > 0:
+    if model.idle and left > MIN_UNITS and _cost(index, best)[1] > 0:
         m.add(breaks_expr <= b_now)
         m.minimize(sum(model.idle))
         model.hint(best)
-        solver = _solver(left, seed, workers, core=False)
-        status = solver.solve(m)
+        solver = _solver(budget, left, seed, workers, core=False)
+        status = budget.run(solver, m)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = model.read(solver, placed)
             if _cost(index, found) < _cost(index, best):
@@ -329,28 +335,26 @@ def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, f
 
 
 def _anneal(index: Index, placed: Placements, movable: set[tuple[int, int]], *,
-            from_slot: int, seed: int, deadline: float) -> Placements:
-    """Return the placements after annealing the movable meetings' slots until the deadline."""
+            from_slot: int, seed: int, budget: Budget) -> Placements:
+    """Return the placements after annealing the movable meetings' slots for the budget."""
     board = Board(index)
     for k, (s, t) in placed.items():
         board.place(index.pairs[k], s, t)
     board.from_slot = from_slot
-    reduce_breaks(index, board, fixed=set(placed) - movable, deadline=deadline, seed=seed)
+    reduce_breaks(index, board, fixed=set(placed) - movable, budget=budget, seed=seed)
     return dict(board.placed)
 
 
-def _solver(seconds: float, seed: int, workers: int, core: bool) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, seconds)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
+def _solver(budget: Budget, units: float, seed: int, workers: int,
+            core: bool) -> cp_model.CpSolver:
+    solver = budget.solver(units, workers=workers, seed=seed, rate=RATE_PLACEMENT)
     if core:
         solver.parameters.optimize_with_core = True
     return solver
 
 
 def _lns(index: Index, placed: Placements, movable: set[tuple[int, int]], *, from_slot: int,
-         deadline: float, seed: int, workers: int) -> Placements:
+         budget: Budget, seed: int, workers: int) -> Placements:
     """Re-place a few participants' meetings, or every meeting in a run of slots, repeatedly.
 
     Neighbourhoods start from a participant with a break: their meetings and those of the
@@ -366,7 +370,7 @@ def _lns(index: Index, placed: Placements, movable: set[tuple[int, int]], *, fro
         by_person[k[0]].append(k)
         by_person[k[1]].append(k)
     rounds = 0
-    while time.monotonic() < deadline - 0.1 and best_cost[1] > 0:
+    while budget.left() > 2 * MIN_UNITS and best_cost[1] > 0:
         rounds += 1
         busy = busy_slots(index, best)
         broken = [p for p in by_person if count_breaks(index, [busy[p]])[1] > 0]
@@ -395,15 +399,15 @@ def _lns(index: Index, placed: Placements, movable: set[tuple[int, int]], *, fro
                 people += partners
         if not keys:
             continue
-        seconds = min(NEIGHBOURHOOD_SECONDS, deadline - time.monotonic())
-        if seconds < 0.05:
+        units = min(NEIGHBOURHOOD_UNITS, budget.left())
+        if units < MIN_UNITS:
             break
         model = _PlacementModel(index, best, keys, from_slot, within=within)
         model.m.minimize(
             IDLE_WEIGHT * (sum(model.breaks) + model.const_breaks) + sum(model.idle))
         model.hint(best)
-        solver = _solver(seconds, seed + rounds, workers, core=False)
-        status = solver.solve(model.m)
+        solver = _solver(budget, units, seed + rounds, workers, core=False)
+        status = budget.run(solver, model.m)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = model.read(solver, best)
             cost = _cost(index, found)

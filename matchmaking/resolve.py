@@ -6,11 +6,12 @@ import time
 from dataclasses import replace
 
 from matchmaking.assemble import build_schedule
+from matchmaking.budget import Budget
 from matchmaking.greedy import best_greedy, locked_placements, start_board
 from matchmaking.io import ProblemError
 from matchmaking.model import Problem, Schedule
 from matchmaking.rules import FREE, VALUE_SCALE, Index, Placements, value_of
-from matchmaking.solver import Progress, optimise, throttled
+from matchmaking.solver import Progress, optimise, throttled, work_units
 
 
 def _option(index: Index, key: tuple[int, int], table_id: str) -> int | None:
@@ -35,9 +36,11 @@ def resolve(
     seed: int = 0,
     progress: Progress | None = None,
     workers: int | None = None,
+    work: float | None = None,
 ) -> Schedule:
     """Return a new schedule that keeps past meetings and moves others only to raise the value."""
     started = time.monotonic()
+    budget = Budget.start(work_units(time_limit, work), time_limit)
     index = Index(problem)
     if from_slot is not None and from_slot not in index.sid:
         raise ProblemError("--from", "", f"unknown slot {from_slot!r}")
@@ -71,7 +74,7 @@ def resolve(
         else:
             keep[key] = (slot, table)
     board = best_greedy(index, fixed, lock_tables, first, keep)
-    out = optimise(index, board, fixed=fixed, deadline=started + time_limit,
+    out = optimise(index, board, fixed=fixed, budget=budget,
                    seed=seed, workers=workers, progress=throttled(progress), previous=keep,
                    from_slot=first)
     if progress is not None:
@@ -81,7 +84,7 @@ def resolve(
     schedule = build_schedule(
         index, out.placed, lock_tables, upper_bound=out.bound / VALUE_SCALE,
         status="optimal" if out.value_proven else "feasible",
-        seconds=time.monotonic() - started, prefer=prefer,
+        seconds=time.monotonic() - started, prefer=prefer, hit_wall_clock_limit=out.hit_wall,
     )
     now = {(frozenset((meeting.a, meeting.b)), meeting.slot, meeting.table)
            for meeting in schedule.meetings}

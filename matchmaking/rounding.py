@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 
 from matchmaking.board import Board
 from matchmaking.bound import Relaxation
+from matchmaking.budget import Budget
 from matchmaking.greedy import fill_greedy, start_board
-from matchmaking.lns import resolve_part
+from matchmaking.lns import MIN_UNITS, resolve_part
 from matchmaking.repair import repair
 from matchmaking.rules import Index, Pair, Placements, value_of
 
@@ -17,6 +17,8 @@ Columns = dict[tuple[tuple[int, int], int, int], float]
 
 #: People per exact re-solve around the fractional part of the LP.
 GROUP_PEOPLE = 120
+#: Deterministic work (matchmaking.budget units) at least per group, when the budget allows.
+GROUP_UNITS = 0.5
 
 
 def round_columns(index: Index, board: Board, columns: Columns) -> None:
@@ -75,7 +77,7 @@ def doubtful_people(index: Index, board: Board, columns: Columns) -> list[int]:
 
 
 def polish_doubtful(index: Index, board: Board, columns: Columns, *, fixed: set[tuple[int, int]],
-                    deadline: float, workers: int = 1, seed: int = 0) -> None:
+                    budget: Budget, workers: int = 1, seed: int = 0) -> None:
     """Re-solve exactly the pairs among people on whom the LP and the board disagree.
 
     The LP is integral almost everywhere on realistic instances: the rest of the schedule
@@ -102,11 +104,11 @@ def polish_doubtful(index: Index, board: Board, columns: Columns, *, fixed: set[
             frontier += [q for pair in by_person[p] for q in (pair.a, pair.b) if q in remaining]
         groups.append(group)
     for i, group in enumerate(groups):
-        left = deadline - time.monotonic()
-        if left <= 0.05:
+        left = budget.left()
+        if left <= MIN_UNITS:
             break
         free = list({(pair.a, pair.b): pair for p in group for pair in by_person[p]
                      if (pair.a in group and pair.b in group)
                      or (pair.a, pair.b) in fractional}.values())
-        seconds = min(left, max(1.0, left / (len(groups) - i)))
-        resolve_part(index, board, free, None, fixed, seconds, workers, seed + i)
+        units = min(left, max(GROUP_UNITS, left / (len(groups) - i)))
+        resolve_part(index, board, free, None, fixed, budget, units, workers, seed + i)

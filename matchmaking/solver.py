@@ -3,6 +3,10 @@
 `optimise` runs in three phases: it bounds the value (b-matching, then the LP relaxation, now
 or on the spare core), raises the value (LP rounding and large neighbourhood search), then
 solves the full CP-SAT model one objective level after the other (matchmaking.levels).
+
+Every phase gets a share of a deterministic work budget (matchmaking.budget), never of the
+wall clock: the same problem, seed and worker count give the same schedule on a quiet or a busy
+machine. The time limit is only the outer cap; a run that reaches it says so in its stats.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from matchmaking.bound import (
     matching_bound,
     solve_relaxation,
 )
+from matchmaking.budget import RATE_LEVELS, UNITS_PER_SECOND, Budget
 from matchmaking.compact import reduce_breaks
 from matchmaking.greedy import (
     best_greedy,
@@ -44,7 +49,7 @@ Progress = Callable[[float, float], None]
 
 log = logging.getLogger(__name__)
 
-#: Share of the time left that each level may use; unused time flows to the next level.
+#: Share of the work left that each level may use; unused work flows to the next level.
 TIME_SHARE = {"min_meetings": 0.3, "value": 0.85, "kept": 0.5, "met": 0.3, "breaks": 0.7,
               "idle": 1.0}
 
@@ -58,11 +63,19 @@ FULL_MODEL_LIMIT = 60_000
 LP_NOW_LIMIT = 40_000
 #: Up to this many columns GLOP solves the LP within the time limits: on the spare core.
 LP_LATER_LIMIT = 150_000
-#: Share of the search time that may go to re-solving where the LP is fractional.
+#: Share of the search work that may go to re-solving where the LP is fractional.
 LP_POLISH_SHARE = 0.6
-#: Seconds at most, and share of the time left, of the anneal before the breaks level, without
+#: Share of the search work spent before the LP solved on the spare core is waited for and
+#: used: a fixed point of the search, so that the run does not depend on when the LP arrives.
+LP_WAIT_SHARE = 0.3
+#: Units at most, and share of the work left, of the anneal before the breaks level, without
 #: and with the window search.
 BREAKS_ANNEAL = {False: (4.0, 0.15), True: (1.5, 0.05)}
+#: Share of the work left that the placement model (breaks, then idle slots) may use; the idle
+#: level gets the rest.
+PLACEMENT_SHARE = 0.95
+#: Below this much work left, no solve is started.
+MIN_UNITS = 0.05
 
 
 def throttled(progress: Progress | None, every: float = 1.0) -> Progress | None:
@@ -95,6 +108,8 @@ class SolveOutcome:
     bound: int
     #: Whether no schedule is worth more (given the min_meetings level, when there is one).
     value_proven: bool
+    #: Whether the wall-clock cap stopped some phase (the schedule may then depend on timing).
+    hit_wall: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,7 +119,7 @@ class _Task:
     index: Index
     #: Meetings that never move: locked ones and, on a re-solve, the past.
     fixed: Placements
-    deadline: float
+    budget: Budget
     seed: int
     workers: int
     #: On a re-solve, the previous schedule's meetings that may stay (else None).
@@ -131,7 +146,7 @@ def optimise(
     board: Board,
     *,
     fixed: Placements,
-    deadline: float,
+    budget: Budget,
     seed: int = 0,
     workers: int | None = None,
     progress: Progress | None = None,
@@ -139,39 +154,59 @@ def optimise(
     from_slot: int = 0,
     bound: int | None = None,
 ) -> SolveOutcome:
-    """Improve the board's complete schedule level by level until the deadline.
+    """Improve the board's complete schedule level by level within the budget.
 
     Phases: bound the value, raise it by search, then solve the full model level by level
     (on instances too large for it, cut breaks by annealing instead).
     """
-    task = _Task(index, fixed, deadline, seed, workers or default_workers(), previous, from_slot)
-    started = time.monotonic()
+    task = _Task(index, fixed, budget, seed, workers or default_workers(), previous, from_slot)
     size = columns(index)
-    bounds = _bound_value(task, size, deadline - started, bound)
+    bounds = _bound_value(task, size, budget.wall_left(), bound)
     board, bound = _search_value(task, board, bounds, size, progress)
     if size > FULL_MODEL_LIMIT:
-        return _finish_without_model(task, board, bound, progress)
-    return _solve_levels(task, board, bound, progress)
+        out = _finish_without_model(task, board, bound, progress)
+    else:
+        out = _solve_levels(task, board, bound, progress)
+    return SolveOutcome(out.placed, out.bound, out.value_proven, budget.hit_wall)
 
 
-def _bound_value(task: _Task, size: int, budget: float, bound: int | None) -> _Bounds:
+def _bound_value(task: _Task, size: int, seconds: float, bound: int | None) -> _Bounds:
     """Bound the value: the b-matching bound, and the LP relaxation now or on the spare core.
 
-    A given bound (known from elsewhere) is used as it is.
+    A given bound (known from elsewhere) is used as it is. The LP solvers have wall-clock
+    limits only: one that runs out of time makes the run depend on timing, and says so.
     """
     if bound is not None:
         return _Bounds(bound)
     index = task.index
     bound = matching_bound(index)
+    relaxation = None
     if size <= LP_NOW_LIMIT:
-        return _Bounds(bound, relaxation=solve_relaxation(index, 0.25 * budget))
-    if size <= TIME_INDEXED_LIMIT and task.workers < 2:
-        return _Bounds(bound, relaxation=solve_relaxation(index, 0.25 * budget, lp_method(size)))
-    if size <= TIME_INDEXED_LIMIT:
+        relaxation = solve_relaxation(index, 0.25 * seconds)
+    elif size <= TIME_INDEXED_LIMIT and task.workers < 2:
+        relaxation = solve_relaxation(index, 0.25 * seconds, lp_method(size))
+    elif size <= TIME_INDEXED_LIMIT:
         # The LP takes seconds at this size: solve it on the spare core meanwhile.
-        return _Bounds(bound, pending=BackgroundBound(index, 0.8 * budget,
+        return _Bounds(bound, pending=BackgroundBound(index, 0.8 * seconds,
                                                       exact=size <= LP_LATER_LIMIT))
-    return _Bounds(bound)
+    else:
+        return _Bounds(bound)
+    if relaxation is None:
+        task.budget.note_wall()
+    return _Bounds(bound, relaxation=relaxation)
+
+
+def _wait_for(task: _Task, pending: BackgroundBound) -> list[Relaxation]:
+    """Return every relaxation the spare core sends, waiting for it up to the wall-clock cap."""
+    out: list[Relaxation] = []
+    while not pending.done:
+        left = task.budget.wall_left() - 0.5
+        if left <= 0:
+            task.budget.note_wall()
+            break
+        out += pending.arrived(timeout=left)
+    pending.close()
+    return out
 
 
 def _search_value(task: _Task, board: Board, bounds: _Bounds, size: int,
@@ -182,10 +217,9 @@ def _search_value(task: _Task, board: Board, bounds: _Bounds, size: int,
     ones large neighbourhood search raises the value faster; the full model then tries to
     prove optimality and serves the later levels, when it is not too large.
     """
-    index, fixed, deadline, seed = task.index, task.fixed, task.deadline, task.seed
+    index, fixed, seed = task.index, task.fixed, task.seed
     bound, pending = bounds.bound, bounds.pending
-    left = deadline - time.monotonic()
-    search_deadline = time.monotonic() + left * (
+    search = task.budget.share(
         TIME_SHARE["value"] * VALUE_LNS_SHARE if size <= FULL_MODEL_LIMIT else 0.85)
     search_workers = max(1, task.workers - 1) if pending is not None else task.workers
     # On a re-solve the search would shuffle meetings that should stay: the full model only.
@@ -203,44 +237,37 @@ def _search_value(task: _Task, board: Board, bounds: _Bounds, size: int,
         if index.problem.options.min_meetings or task.previous:
             return board
         board = round_relaxation(index, board, relaxation, fixed)
-        log.debug("%s relaxation %d, rounded value %d, %.1f s left",
+        log.debug("%s relaxation %d, rounded value %d, %.1f units left",
                   "exact" if relaxation.exact else "PDLP", relaxation.bound,
-                  value_of(index, board.placed), deadline - time.monotonic())
+                  value_of(index, board.placed), task.budget.left())
         if relaxation.exact:
             polish_doubtful(index, board, relaxation.columns, fixed=set(fixed),
                             workers=search_workers, seed=seed,
-                            deadline=time.monotonic()
-                            + LP_POLISH_SHARE * (search_deadline - time.monotonic()))
+                            budget=search.share(LP_POLISH_SHARE))
         if report is not None:
             report(value_of(index, board.placed))
         return board
 
     if bounds.relaxation is not None:
         board = use(board, bounds.relaxation)
+    if neighbourhood_search and pending is not None:
+        # While the LP runs on the spare core, the search goes on with a fixed share of the
+        # work, then waits for the LP and goes on from the better of the two.
+        improve_value(index, board, fixed=set(fixed), budget=search.share(LP_WAIT_SHARE),
+                      target=bound, seed=seed, workers=search_workers, report=report)
+        for relaxation in _wait_for(task, pending):
+            board = use(board, relaxation)
+        search_workers = task.workers
     if neighbourhood_search:
-        while True:
-            # While the LP runs, the search stops when it arrives, so that its schedule is
-            # used soon, then goes on from the better of the two.
-            waiting = pending is not None and not pending.done
-            improve_value(index, board, fixed=set(fixed), deadline=search_deadline,
-                          target=bound, seed=seed, workers=search_workers, report=report,
-                          stop=pending.ready if waiting else None)
-            if (not waiting or not pending.ready()
-                    or time.monotonic() >= search_deadline - 0.05):
-                break
-            for relaxation in pending.arrived():
-                board = use(board, relaxation)
-            if pending.done:
-                search_workers = task.workers
-            if value_of(index, board.placed) >= bound:
-                break
+        improve_value(index, board, fixed=set(fixed), budget=search, target=bound,
+                      seed=seed if pending is None else seed + 1, workers=search_workers,
+                      report=report)
     if pending is not None:
-        # The bound still counts at the end; the schedule has no time left to use the LP.
-        for relaxation in pending.arrived(timeout=max(0.0, deadline - time.monotonic() - 0.5)):
+        # The bound still counts at the end; the schedule has no work left to use the LP.
+        for relaxation in _wait_for(task, pending):
             bound = min(bound, relaxation.bound)
-        pending.close()
-    log.debug("bound %d, value %d, %.1f s left", bound, value_of(index, board.placed),
-              deadline - time.monotonic())
+    log.debug("bound %d, value %d, %.1f units left", bound, value_of(index, board.placed),
+              task.budget.left())
     return board, bound
 
 
@@ -251,14 +278,14 @@ def _finish_without_model(task: _Task, board: Board, bound: int,
     if progress is not None:
         progress(value / VALUE_SCALE, bound / VALUE_SCALE)
     reduce_breaks(task.index, board, fixed=set(task.fixed) | set(task.previous or ()),
-                  deadline=task.deadline, seed=task.seed)
+                  budget=task.budget, seed=task.seed)
     return SolveOutcome(dict(board.placed), bound, value >= bound)
 
 
 def _solve_levels(task: _Task, board: Board, bound: int,
                   progress: Progress | None) -> SolveOutcome:
     """Solve the full model one level after the other, each holding the earlier ones."""
-    index, deadline = task.index, task.deadline
+    index, budget = task.index, task.budget
     full = LevelModel(index, task.fixed, task.from_slot)
     least = index.problem.options.min_meetings
     value = full.value_level(bound)
@@ -278,7 +305,7 @@ def _solve_levels(task: _Task, board: Board, bound: int,
     makers += [full.met_level, breaks_with_busy_view, full.idle_level]
 
     placed = dict(board.placed)
-    log.debug("model built, %.1f s left", deadline - time.monotonic())
+    log.debug("model built, %.1f units left", budget.left())
     proven = {"value": False, "min_meetings": False}
     fallback: Placements | None = None
     cp_bound = bound
@@ -288,8 +315,8 @@ def _solve_levels(task: _Task, board: Board, bound: int,
             placed = _prepare_breaks(task, placed, board.lock_tables)
         current = level.evaluate(placed)
         reached = level.reaches(current, level.best_possible)
-        left = deadline - time.monotonic()
-        if not reached and left > 0.05:
+        left = budget.left()
+        if not reached and left > MIN_UNITS:
             status, found, objective_bound = _solve_level(task, full, level, placed, left,
                                                           progress, bound)
             if found is not None:
@@ -312,8 +339,8 @@ def _solve_levels(task: _Task, board: Board, bound: int,
             placed, current = fallback, level.evaluate(fallback)
         if level.name == "value" and progress is not None:
             progress(current / VALUE_SCALE, min(bound, cp_bound) / VALUE_SCALE)
-        log.debug("level %s: %d (value %d), %.1f s left", level.name, current,
-                  value.evaluate(placed), deadline - time.monotonic())
+        log.debug("level %s: %d (value %d), %.1f units left", level.name, current,
+                  value.evaluate(placed), budget.left())
         # Later levels only choose among schedules as good as this one on this level.
         full.hold(level, current)
     value_proven = value.evaluate(placed) >= min(bound, cp_bound) or (
@@ -323,17 +350,15 @@ def _solve_levels(task: _Task, board: Board, bound: int,
 
 def _solve_level(task: _Task, full: LevelModel, level: Level, placed: Placements, left: float,
                  progress: Progress | None, bound: int) -> tuple[int, Placements | None, float]:
-    """Solve the model on one level from the placements as hint, with its share of the time.
+    """Solve the model on one level from the placements as hint, with its share of the work.
 
     Return the solver's status, the placements found (None if none) and its objective bound.
     """
     full.set_objective(level)
     full.hint(placed)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, left * TIME_SHARE[level.name])
-    solver.parameters.num_workers = task.workers
-    solver.parameters.random_seed = task.seed
-    status = solver.solve(full.model, LevelWatcher(level, progress, bound))
+    solver = task.budget.solver(left * TIME_SHARE[level.name], workers=task.workers,
+                                seed=task.seed, rate=RATE_LEVELS)
+    status = task.budget.run(solver, full.model, LevelWatcher(level, progress, bound))
     if status == cp_model.INFEASIBLE:
         raise RuntimeError(f"level {level.name}: model infeasible although hinted")
     found = full.read(solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
@@ -350,15 +375,14 @@ def _prepare_breaks(task: _Task, placed: Placements,
     longer anneal (sizes M and tight).
     """
     index, seed = task.index, task.seed
-    seconds, share = BREAKS_ANNEAL[window_search_applies(placed)]
-    anneal_until = time.monotonic() + min(seconds, share * (task.deadline - time.monotonic()))
+    units, share = BREAKS_ANNEAL[window_search_applies(placed)]
     board = board_with(index, placed, lock_tables)
     reduce_breaks(index, board, fixed=set(task.fixed) | task.kept(placed),
-                  deadline=anneal_until, seed=seed)
+                  budget=task.budget.part(min(units, share * task.budget.left())), seed=seed)
     placed = dict(board.placed)
     return place_meetings(
         index, placed, fixed=set(task.fixed) | task.kept(placed),
-        deadline=time.monotonic() + 0.85 * (task.deadline - time.monotonic()),
+        budget=task.budget.share(PLACEMENT_SHARE),
         seed=seed, workers=task.workers, from_slot=task.from_slot)
 
 
@@ -369,20 +393,29 @@ def solve(
     seed: int = 0,
     progress: Progress | None = None,
     workers: int | None = None,
+    work: float | None = None,
 ) -> Schedule:
-    """Return the best schedule found within time_limit seconds."""
+    """Return the best schedule found with `work` units of search, within time_limit seconds.
+
+    Without `work`, the budget is in proportion to the time limit (UNITS_PER_SECOND).
+    """
     started = time.monotonic()
-    deadline = started + time_limit
+    budget = Budget.start(work_units(time_limit, work), time_limit)
     index = Index(problem)
     fixed, lock_tables = locked_placements(index)
     board = best_greedy(index, fixed, lock_tables)
     log.debug("greedy and repairs done in %.1f s", time.monotonic() - started)
-    out = optimise(index, board, fixed=fixed, deadline=deadline, seed=seed,
+    out = optimise(index, board, fixed=fixed, budget=budget, seed=seed,
                    workers=workers, progress=throttled(progress))
     if progress is not None:
         progress(value_of(index, out.placed) / VALUE_SCALE, out.bound / VALUE_SCALE)
     return build_schedule(
         index, out.placed, lock_tables, upper_bound=out.bound / VALUE_SCALE,
         status="optimal" if out.value_proven else "feasible",
-        seconds=time.monotonic() - started,
+        seconds=time.monotonic() - started, hit_wall_clock_limit=out.hit_wall,
     )
+
+
+def work_units(time_limit: float, work: float | None) -> float:
+    """Return the deterministic work budget: `work` if given, else in proportion to the limit."""
+    return UNITS_PER_SECOND * time_limit if work is None else work

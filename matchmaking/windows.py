@@ -21,18 +21,21 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
+from matchmaking.budget import RATE_WINDOWS, Budget, units_of
 from matchmaking.rules import FREE, Index, Placements, busy_slots, count_breaks
 
 log = logging.getLogger(__name__)
 
-#: Seconds for one rung of the ladder, and for the passes over single participants out of window.
-RUNG_SECONDS = 6.0
-SINGLE_SECONDS = (0.25, 1.5, 5.0)
+#: Deterministic work (matchmaking.budget units) for one rung of the ladder, and for the passes
+#: over single participants out of window.
+RUNG_UNITS = 8.0
+SINGLE_UNITS = (0.25, 1.5, 5.0)
+#: Below this much work left, no solve is started.
+MIN_UNITS = 0.05
 #: Share of the time left that holding everyone to one break with k out of window may take.
 ONE_BREAK_SHARE = 0.7
 #: Share of the time the tries of single participants may take.
@@ -295,39 +298,48 @@ class WindowModel:
 
 
 class _Race:
-    """Solve models on one thread each (CP-SAT releases the GIL); the first answer stops the
-    others. Each solver has one worker and no LP relaxation: a SAT-style search."""
+    """Solve models on one thread each (CP-SAT releases the GIL). Each solver has one worker
+    and no LP relaxation: a SAT-style search.
 
-    def __init__(self, model: WindowModel, workers: int, seed: int):
+    The answer is that of the first model, in list order, that concludes (a schedule, or a
+    proof of infeasibility where that is decisive); a conclusion stops the models after it
+    only, and their answers are dropped. Each solve is limited by deterministic time, so the
+    answer does not depend on which thread ran faster.
+    """
+
+    def __init__(self, model: WindowModel, workers: int, seed: int, budget: Budget):
         self.model = model
         self.workers = max(1, workers)
         self.seed = seed
+        self.budget = budget
 
-    def run(self, models: list[cp_model.CpModel], seconds: float,
-            decisive: set[int] | None = None) -> tuple[list, Placements | None]:
+    def run(self, models: list[cp_model.CpModel], units: float,
+            decisive: set[int] | None = None,
+            budget: Budget | None = None) -> tuple[list, Placements | None]:
         """Return each model's status and the placements of the first schedule found.
 
-        A schedule found stops the others, and so does a proof of infeasibility of a model in
-        `decisive` (all by default)."""
+        A schedule found stops the models after it, and so does a proof of infeasibility of
+        a model in `decisive` (all by default). The work is charged to `budget` (by default
+        the race's)."""
+        budget = budget or self.budget
         solvers = []
         for i in range(len(models)):
-            solver = cp_model.CpSolver()
-            solver.parameters.max_time_in_seconds = max(0.05, seconds)
-            solver.parameters.num_workers = 1
+            solver = budget.solver(units, workers=1, seed=self.seed + i, rate=RATE_WINDOWS)
             solver.parameters.linearization_level = 0
-            solver.parameters.random_seed = self.seed + i
             solvers.append(solver)
         statuses: list = [cp_model.UNKNOWN] * len(models)
         lock = threading.Lock()
 
+        def concludes(i: int) -> bool:
+            return statuses[i] in (cp_model.OPTIMAL, cp_model.FEASIBLE) or (
+                statuses[i] == cp_model.INFEASIBLE and (decisive is None or i in decisive))
+
         def one(i: int) -> None:
             statuses[i] = solvers[i].solve(models[i])
-            if statuses[i] in (cp_model.OPTIMAL, cp_model.FEASIBLE) or (
-                    statuses[i] == cp_model.INFEASIBLE and (decisive is None or i in decisive)):
+            if concludes(i):
                 with lock:
-                    for other in solvers:
-                        if other is not solvers[i]:
-                            other.stop_search()
+                    for other in solvers[i + 1:]:
+                        other.stop_search()
 
         if len(models) == 1:
             one(0)
@@ -337,37 +349,45 @@ class _Race:
                 t.start()
             for t in threads:
                 t.join()
-        for i, status in enumerate(statuses):
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                return statuses, self.model.rows.read(solvers[i], {})
+        first = next((i for i in range(len(models)) if concludes(i)), len(models) - 1)
+        # Models after the first conclusive one may have been stopped: their answers (and
+        # their work) depend on timing, so they count as unknown.
+        statuses[first + 1:] = [cp_model.UNKNOWN] * (len(models) - first - 1)
+        # The models ran side by side: the race took as long as its longest counted solve.
+        budget.spend(max(units_of(solver) for solver in solvers[:first + 1]))
+        if any(solver.wall_time >= solver.parameters.max_time_in_seconds - 1e-3
+               for solver in solvers):
+            budget.note_wall()
+        if statuses[first] in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return statuses, self.model.rows.read(solvers[first], {})
         return statuses, None
 
-    def same(self, seconds: float, **kw) -> tuple[int, Placements | None]:
+    def same(self, units: float, **kw) -> tuple[int, Placements | None]:
         """Solve one problem with as many seeds as workers: its status, and a schedule."""
-        statuses, got = self.run([self.model.constrained(**kw)] * self.workers, seconds)
+        statuses, got = self.run([self.model.constrained(**kw)] * self.workers, units)
         if got is not None:
             return cp_model.FEASIBLE, got
         return (cp_model.INFEASIBLE if cp_model.INFEASIBLE in statuses else cp_model.UNKNOWN), None
 
 
 def search_windows(index: Index, placed: Placements, movable: set[tuple[int, int]], *,
-                   from_slot: int, deadline: float, seed: int = 0,
+                   from_slot: int, budget: Budget, seed: int = 0,
                    workers: int = 1) -> tuple[Placements, int]:
     """Return the best placements found (the given ones if nothing better) and a proven lower
     bound on the breaks of the movable meetings' participants who keep to one day."""
     model = WindowModel(index, placed, movable, from_slot)
-    race = _Race(model, workers, seed)
+    race = _Race(model, workers, seed, budget)
     best, best_breaks = placed, _breaks(index, placed)
     lower = model.forced
     found: Placements | None = None
+    held_infeasible = False
     k = 0
-    while found is None and best_breaks > lower and time.monotonic() < deadline - 0.1:
+    while found is None and best_breaks > lower and budget.left() > MIN_UNITS:
         if k == 1:
-            found = _single(race, placed, deadline=time.monotonic() + SINGLE_SHARE
-                            * (deadline - time.monotonic()))
+            found = _single(race, placed, budget=budget.share(SINGLE_SHARE))
             if found is not None:
                 break
-        status, found = _rung(race, k, min(RUNG_SECONDS, deadline - time.monotonic()))
+        status, found, held_infeasible = _rung(race, k, min(RUNG_UNITS, budget.left()))
         log.debug("rung %d: %s", k, status)
         if status != cp_model.INFEASIBLE:
             break
@@ -379,9 +399,11 @@ def search_windows(index: Index, placed: Placements, movable: set[tuple[int, int
     if (breaks := _breaks(index, found)) < best_breaks:
         best, best_breaks = found, breaks
     # Now hold everyone to one break a day, from the schedule found: at most k breaks.
-    while best_breaks > model.forced + k and time.monotonic() < deadline - 0.1:
-        left = deadline - time.monotonic()
-        status, got = race.same(min(left, max(RUNG_SECONDS, ONE_BREAK_SHARE * left)),
+    if held_infeasible:
+        k += 1  # the rung proved it already
+    while best_breaks > model.forced + k and budget.left() > MIN_UNITS:
+        left = budget.left()
+        status, got = race.same(min(left, max(RUNG_UNITS, ONE_BREAK_SHARE * left)),
                                 out_of_window=k, one_break=True, hint=found)
         log.debug("one break each, %d out of window: %s", k, status)
         if got is not None:
@@ -397,35 +419,45 @@ def breaks_lower_bound(index: Index, meetings: set[tuple[int, int]], *, seconds:
                        workers: int = 1) -> int:
     """Return a proven lower bound on the breaks of any schedule holding all these meetings
     (the ladder's infeasible rungs, up to `seconds`)."""
-    deadline = time.monotonic() + seconds
+    # A bound, not a schedule: the wall clock alone limits it.
+    budget = Budget.start(1e9, seconds)
     placed = {k: (index.pairs[k].slots[0], FREE) for k in meetings}
     model = WindowModel(index, placed, set(meetings), 0)
-    race = _Race(model, workers, 0)
+    race = _Race(model, workers, 0, budget)
     k = 0
-    while time.monotonic() < deadline - 0.05:
-        status, _ = race.same(deadline - time.monotonic(), out_of_window=k)
+    while budget.wall_left() > 0.05:
+        status, _ = race.same(1e9, out_of_window=k)
         if status != cp_model.INFEASIBLE:
             break
         k += 1
     return model.forced + k
 
 
-def _rung(race: _Race, k: int, seconds: float) -> tuple[int, Placements | None]:
-    """Solve rung k; with two threads or more, the second one solves it with everyone held to
-    one break a day, which when feasible gives at most k breaks at once."""
-    if race.workers < 2:
-        return race.same(seconds, out_of_window=k)
+def _rung(race: _Race, k: int, units: float) -> tuple[int, Placements | None, bool]:
+    """Solve rung k: its status, a schedule if found, and whether the rung with everyone held
+    to one break a day is proven infeasible.
+
+    With two threads or more, the rung with everyone held to one break a day comes first,
+    beside the plain rung: when feasible it gives at most k breaks at once, which the plain
+    rung's schedule often does not (ticf-13crafb: 11 breaks at rung 3). Being first, its
+    answer counts even when the plain rung finishes sooner.
+    """
     model = race.model
-    models = [model.constrained(out_of_window=k),
-              model.constrained(out_of_window=k, one_break=True)]
-    models += [models[0]] * (race.workers - 2)
-    statuses, got = race.run(models, seconds, decisive={0})
+    if k == 0 or race.workers < 2:
+        # Nobody out of a window: no break at all, the hold changes nothing. On one thread,
+        # trying the held rung first (with half the work) gained nothing on the JAIR
+        # instances measured.
+        return (*race.same(units, out_of_window=k), False)
+    held = model.constrained(out_of_window=k, one_break=True)
+    plain = model.constrained(out_of_window=k)
+    models = [held] + [plain] * (race.workers - 1)
+    statuses, got = race.run(models, units, decisive=set(range(1, race.workers)))
     if got is not None:
-        return cp_model.FEASIBLE, got
-    return statuses[0], None
+        return cp_model.FEASIBLE, got, statuses[0] == cp_model.INFEASIBLE
+    return statuses[1], None, statuses[0] == cp_model.INFEASIBLE
 
 
-def _single(race: _Race, placed: Placements, *, deadline: float) -> Placements | None:
+def _single(race: _Race, placed: Placements, *, budget: Budget) -> Placements | None:
     """Try each participant alone out of their window, with one break a day at most."""
     model = race.model
     deg = model.rows.deg
@@ -436,22 +468,23 @@ def _single(race: _Race, placed: Placements, *, deadline: float) -> Placements |
     people = sorted(model.ok, key=lambda p: (-broken[p], -deg[p]))
     # Most tries are proven infeasible in a tenth of a second, the feasible ones take about a
     # second: a first pass with a short limit leaves few to try again with longer ones.
-    for seconds in SINGLE_SECONDS:
+    for units in SINGLE_UNITS:
         unknown = []
         for i in range(0, len(people), race.workers):
-            left = deadline - time.monotonic()
-            if left < 0.05:
+            left = budget.left()
+            if left < MIN_UNITS:
                 return None
             batch = people[i:i + race.workers]
             statuses, got = race.run(
-                [model.constrained(only={p}, one_break=True) for p in batch], min(seconds, left))
+                [model.constrained(only={p}, one_break=True) for p in batch], min(units, left),
+                budget=budget)
             if got is not None:
                 log.debug("participant out of window among %s: found", batch)
                 return got
             unknown += [p for p, st in zip(batch, statuses, strict=True)
                         if st != cp_model.INFEASIBLE]
-        log.debug("%d participants tried alone out of window in %.2f s: %d open",
-                  len(people), seconds, len(unknown))
+        log.debug("%d participants tried alone out of window with %.2f units: %d open",
+                  len(people), units, len(unknown))
         people = unknown
     return None
 

@@ -197,3 +197,24 @@ def test_cli_usage_error_exits_2_with_one_line():
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def test_cli_work_must_be_positive(tmp_path):
+    problem = write(tmp_path, "problem.json", small_problem())
+
+    result = run("solve", problem, "--work", "0")
+
+    assert result.returncode == 2
+    assert result.stderr == "--work: must be positive\n"
+
+
+def test_cli_same_work_and_seed_give_the_same_schedule(tmp_path):
+    problem = write(tmp_path, "problem.json", small_problem())
+
+    first = run("solve", problem, "--work", "1", "--seed", "4", "--workers", "1")
+    second = run("solve", problem, "--work", "1", "--seed", "4", "--workers", "1")
+
+    assert first.returncode == second.returncode == 0
+    one, two = json.loads(first.stdout), json.loads(second.stdout)
+    assert one["meetings"] == two["meetings"]
+    assert one["stats"]["hit_wall_clock_limit"] is False

@@ -166,3 +166,20 @@ def test_dump_schedule_round_trips(tmp_path):
 
     assert json.loads(path.read_text())["stats"]["value"] == 6.0
     assert load_schedule(path) == schedule
+
+
+def test_schedule_stats_say_whether_the_time_limit_stopped_the_search(tmp_path):
+    schedule = Schedule(meetings=(), stats=Stats(hit_wall_clock_limit=True))
+    path = tmp_path / "s.json"
+
+    dump_schedule(schedule, path)
+    raw = json.loads(path.read_text())
+    older = {**raw, "stats": {k: v for k, v in raw["stats"].items()
+                              if k != "hit_wall_clock_limit"}}
+    bad = {**raw, "stats": {**raw["stats"], "hit_wall_clock_limit": "yes"}}
+
+    assert raw["stats"]["hit_wall_clock_limit"] is True
+    assert load_schedule(path).stats.hit_wall_clock_limit is True
+    assert load_schedule(older).stats.hit_wall_clock_limit is False
+    with pytest.raises(ProblemError, match="hit_wall_clock_limit"):
+        load_schedule(bad)

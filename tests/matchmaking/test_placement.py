@@ -1,7 +1,6 @@
 """Re-placing a fixed set of meetings to cut breaks: validity, locks and the optimum."""
 
 import itertools
-import time
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,6 +8,7 @@ from hypothesis import strategies as st
 from matchmaking import check, load_problem, placement
 from matchmaking.assemble import build_schedule
 from matchmaking.board import Board
+from matchmaking.budget import Budget
 from matchmaking.greedy import best_greedy, locked_placements
 from matchmaking.placement import place_meetings
 from matchmaking.rules import Index, count_breaks
@@ -53,7 +53,8 @@ def _place(problem, placed=None, *, fixed=frozenset(), from_slot=0, seconds=2.0)
     if placed is None:
         placed = dict(best_greedy(index, locks, lock_tables).placed)
     out = place_meetings(index, placed, fixed=set(fixed) | set(locks),
-                         deadline=time.monotonic() + seconds, workers=1, from_slot=from_slot)
+                         budget=Budget.start(seconds, 60.0), workers=1,
+                         from_slot=from_slot)
     schedule = build_schedule(index, out, lock_tables, upper_bound=0.0)
     return index, placed, out, schedule
 
@@ -129,15 +130,28 @@ def test_place_meetings_matches_brute_force_on_two_days():
     assert check(problem, schedule) == []
 
 
-def test_place_meetings_returns_input_when_out_of_time():
+def test_place_meetings_returns_input_when_out_of_work():
     problem = load_problem(make_problem(
         people=3, slots=3, tables=1, requests=[request("P1", "P2"), request("P1", "P3")]))
     index = Index(problem)
     placed = {(0, 1): (0, -1), (0, 2): (2, -1)}
 
-    out = place_meetings(index, placed, fixed=set(), deadline=time.monotonic() - 1.0)
+    out = place_meetings(index, placed, fixed=set(), budget=Budget.start(0.0, 60.0))
 
     assert out == placed
+
+
+def test_place_meetings_past_the_wall_clock_cap_moves_nothing_and_says_so():
+    problem = load_problem(make_problem(
+        people=3, slots=3, tables=1, requests=[request("P1", "P2"), request("P1", "P3")]))
+    index = Index(problem)
+    placed = {(0, 1): (0, -1), (0, 2): (2, -1)}
+    budget = Budget.start(10.0, -1.0)
+
+    out = place_meetings(index, placed, fixed=set(), budget=budget)
+
+    assert out == placed
+    assert budget.hit_wall
 
 
 @st.composite

@@ -8,6 +8,7 @@ from benchmarks.generate import Size, generate
 from matchmaking import check, load_problem
 from matchmaking.assemble import build_schedule
 from matchmaking.bound import BackgroundBound, coverage_bound, solve_relaxation
+from matchmaking.budget import Budget
 from matchmaking.greedy import best_greedy, fill_greedy, locked_placements, start_board
 from matchmaking.lns import resolve_part
 from matchmaking.rounding import polish_doubtful, round_columns, round_pairs
@@ -59,7 +60,7 @@ def test_polish_never_lowers_the_value_and_stays_valid():
     before = value_of(index, board.placed)
 
     polish_doubtful(index, board, relaxation.columns, fixed=set(),
-                    deadline=time.monotonic() + 5, workers=1)
+                    budget=Budget.start(5.0, 60.0), workers=1)
 
     assert before <= value_of(index, board.placed) <= relaxation.bound
     assert check(index.problem, schedule_of(index, board)) == []
@@ -91,7 +92,8 @@ def test_resolve_part_prefers_more_people_met_at_equal_value():
     board.place(index.pairs[(0, 1)], 0, FREE)
     board.place(index.pairs[(0, 2)], 1, FREE)
 
-    improved = resolve_part(index, board, index.candidates, None, set(), 5.0, 1, 0)
+    budget = Budget.start(5.0, 60.0)
+    improved = resolve_part(index, board, index.candidates, None, set(), budget, 5.0, 1, 0)
 
     met = {p for k in board.placed for p in k}
     assert improved is True
@@ -120,7 +122,8 @@ def test_resolve_part_with_a_pair_listed_twice_counts_it_once():
     board.place(index.pairs[(4, 5)], 1, FREE)
     twice = [index.pairs[(2, 3)]] * 2
 
-    resolve_part(index, board, index.candidates + twice, None, set(), 5.0, 1, 0)
+    resolve_part(index, board, index.candidates + twice, None, set(), Budget.start(5.0, 60.0),
+                 5.0, 1, 0)
 
     assert len(board.placed) == 2 and (2, 3) in board.placed
     assert value_of(index, board.placed) == 5 * VALUE_SCALE
