@@ -146,6 +146,11 @@ PUBLIC_ENDPOINTS = frozenset({
     "privacy.unsubscribe_confirm", "privacy.unsubscribe",
 })
 
+def manage_rate_limit() -> str:
+    """Return the rate limit of pages opened by a personal link (read per request)."""
+    return current_app.config["MANAGE_RATE_LIMIT"]
+
+
 def organiser_pages(bp: Blueprint, prefix: str = "", *, role: Role) -> Callable:
     """Return the `organiser_page(rule, role=..., **options)` decorator of a blueprint.
 

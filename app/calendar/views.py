@@ -15,6 +15,7 @@ from app.extensions import db, limiter
 from app.invites.feeds import feed_etag, feed_last_modified
 from app.invites.ics import build_feed
 from app.urls import external_url
+from app.web import manage_rate_limit
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
@@ -54,7 +55,7 @@ def feed_urls(token: str, endpoint: str = "calendar.person_feed") -> tuple[str, 
 
 
 @bp.get("/<token>.ics")
-@limiter.limit(lambda: current_app.config["MANAGE_RATE_LIMIT"])
+@limiter.limit(manage_rate_limit)
 def person_feed(token: str):
     """Serve a person's private calendar feed, found by its secret token."""
     person = services.get_person_by_feed_token(token)
@@ -85,7 +86,7 @@ def organiser_feed(token: str):
 
 
 @bp.route("/subscribe/<manage_token>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["MANAGE_RATE_LIMIT"])
+@limiter.limit(manage_rate_limit)
 def subscribe(manage_token: str):
     """Let a person get, renew or revoke their feed, from a registration's personal link."""
     registration = load_manage_token(manage_token)  # a refused link raises LinkError (its own page)

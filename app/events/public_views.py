@@ -38,15 +38,11 @@ from app.extensions import db, limiter
 from app.i18n import current_language
 from app.mail.deferred import render_own
 from app.members.queries import get_sectors
-from app.web import query_choice, query_int
+from app.web import manage_rate_limit, query_choice, query_int
 
 
 def _registration_limit() -> str:
     return current_app.config["REGISTRATION_RATE_LIMIT"]
-
-
-def _manage_limit() -> str:
-    return current_app.config["MANAGE_RATE_LIMIT"]
 
 
 #: Shown above a registration form refused by the rate limit (the typed values stay).
@@ -166,7 +162,7 @@ def new_link_sent(event_id: int):
 
 
 @bp.route("/events/manage/<token>")
-@limiter.shared_limit(_manage_limit, scope="events-manage")
+@limiter.shared_limit(manage_rate_limit, scope="events-manage")
 def manage(token: str):
     """Show one's registration; opening the link changes nothing."""
     registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
@@ -187,7 +183,7 @@ def _manage_page(registration, token, answers_form, lang, status: int = 200):
 
 
 @bp.route("/events/manage/<token>/cancel", methods=["POST"])
-@limiter.shared_limit(_manage_limit, scope="events-manage")
+@limiter.shared_limit(manage_rate_limit, scope="events-manage")
 def manage_cancel(token: str):
     """Cancel one's registration."""
     registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
@@ -204,7 +200,7 @@ def manage_cancel(token: str):
 
 
 @bp.route("/events/manage/<token>/answers", methods=["POST"])
-@limiter.shared_limit(_manage_limit, scope="events-manage")
+@limiter.shared_limit(manage_rate_limit, scope="events-manage")
 def manage_answers(token: str):
     """Change one's answers to the event's questions."""
     registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
@@ -227,7 +223,7 @@ def manage_answers(token: str):
 
 
 @bp.route("/events/manage/<token>/confirm", methods=["POST"])
-@limiter.shared_limit(_manage_limit, scope="events-manage")
+@limiter.shared_limit(manage_rate_limit, scope="events-manage")
 def manage_confirm(token: str):
     """Confirm one's address: the registration is confirmed, waits for approval or waitlisted."""
     registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
@@ -241,7 +237,7 @@ def manage_confirm(token: str):
 
 
 @bp.route("/events/manage/<token>/new-link", methods=["POST"])
-@limiter.shared_limit(_manage_limit, scope="events-manage")
+@limiter.shared_limit(manage_rate_limit, scope="events-manage")
 def manage_new_link(token: str):
     """Mail oneself a new link; this one and every older one stop working."""
     registration = load_manage_token(token)  # a refused link raises LinkError (its own page)

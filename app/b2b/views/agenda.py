@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.auth.links import LinkError, link_refused
@@ -12,7 +12,7 @@ from app.b2b.forms import ContactForm, FeedbackForm
 from app.b2b.models import B2BSession, B2BTable, Participant, ScheduleRun
 from app.b2b.views.base import organiser_page
 from app.extensions import db, limiter
-from app.web import get_owned_or_404, query_int
+from app.web import get_owned_or_404, manage_rate_limit, query_int
 
 # --- printable sheets ----------------------------------------------------------------------
 
@@ -98,7 +98,7 @@ def agenda_feedback(token: str):
 
 
 @bp.route("/b2b/agenda/<token>/contact/<int:meeting_id>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["MANAGE_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(manage_rate_limit, methods=["POST"])
 def agenda_contact(token: str, meeting_id: int):
     """Let a participant write to someone they meet; the app forwards it by mail."""
     try:
