@@ -2,7 +2,7 @@
 
 from datetime import time, timedelta
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,7 +18,7 @@ from app.personal_data.blueprint import PERSON_PREFIX, bp, organiser_page
 from app.personal_data.erasure import ErasureError, describe_erasure, erase_person, is_erased
 from app.personal_data.forms import AuditFilterForm, EraseForm
 from app.timezone import combine
-from app.web import get_owned_or_404
+from app.web import get_owned_or_404, manage_rate_limit
 
 
 def _download(data: dict, fmt: str, name: str) -> Response:
@@ -51,6 +51,24 @@ def person_export(person_id: int, fmt: str):
     return _download(data, fmt, f"person-{person.id}")
 
 
+def _erase(form: EraseForm, person: Person, actor, **options) -> int | None:
+    """Erase once the confirmation form is sent: None when done, else the page's status.
+
+    A failure rolls everything back and says so (409); a form sent without its confirmation
+    is a 400; showing the form is a 200.
+    """
+    if not form.validate_on_submit():
+        return 400 if request.method == "POST" else 200
+    try:
+        erase_person(person, actor, **options)
+        db.session.commit()
+    except (ErasureError, SQLAlchemyError):
+        db.session.rollback()
+        flash(_("The data could not be erased; nothing was changed. Please try again."), "danger")
+        return 409
+    return None
+
+
 @organiser_page("/people/<int:person_id>/erase", methods=["GET", "POST"])
 def person_erase(person_id: int):
     """Erase a person's data after a confirmation that says what goes and what stays."""
@@ -59,21 +77,10 @@ def person_erase(person_id: int):
         flash(_("This person's data was erased already."), "info")
         return redirect(url_for(".person_data", person_id=person.id))
     form = EraseForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            erase_person(person, current_user)
-            db.session.commit()
-        except (ErasureError, SQLAlchemyError):
-            db.session.rollback()
-            flash(_("The data could not be erased; nothing was changed. Please try again."),
-                  "danger")
-            status = 409
-        else:
-            flash(_("The person's data is erased; the figures are kept."), "success")
-            return redirect(url_for(".person_data", person_id=person_id))
-    elif request.method == "POST":
-        status = 400
+    status = _erase(form, person, current_user)
+    if status is None:
+        flash(_("The person's data is erased; the figures are kept."), "success")
+        return redirect(url_for(".person_data", person_id=person_id))
     return render_template("privacy/data_erase.html", person=person, form=form,
                            counts=describe_erasure(person)), status
 
@@ -99,12 +106,8 @@ def audit_log():
 # The person, from their registration's link -------------------------------------------------
 
 
-def _manage_limit() -> str:
-    return current_app.config["MANAGE_RATE_LIMIT"]
-
-
 @bp.route(PERSON_PREFIX + "/<token>/export.json")
-@limiter.shared_limit(_manage_limit, scope="privacy-data")
+@limiter.shared_limit(manage_rate_limit, scope="privacy-data")
 def self_export(token: str):
     """Download, as JSON, everything held about the address the link was sent to."""
     registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
@@ -116,26 +119,15 @@ def self_export(token: str):
 
 
 @bp.route(PERSON_PREFIX + "/<token>/erase", methods=["GET", "POST"])
-@limiter.shared_limit(_manage_limit, scope="privacy-data")
+@limiter.shared_limit(manage_rate_limit, scope="privacy-data")
 def self_erase(token: str):
     """Erase one's own data after confirmation; every link sent so far stops working."""
     registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
     person = registration.person
     form = EraseForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            erase_person(person, PERSON, action="person.self_erase")
-            db.session.commit()
-        except (ErasureError, SQLAlchemyError):
-            db.session.rollback()
-            flash(_("The data could not be erased; nothing was changed. Please try again."),
-                  "danger")
-            status = 409
-        else:
-            return render_template("privacy/data_erased.html")
-    elif request.method == "POST":
-        status = 400
+    status = _erase(form, person, PERSON, action="person.self_erase")
+    if status is None:
+        return render_template("privacy/data_erased.html")
     return render_template("privacy/data_self_erase.html", form=form, token=token,
                            registration=registration,
                            counts=describe_erasure(person)), status
