@@ -8,6 +8,10 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, registry
 from sqlalchemy.types import TypeDecorator
 
+#: The range of the database's integer columns (PostgreSQL's INTEGER, SQLite's too): an id
+#: beyond it is no row, and PostgreSQL refuses the query.
+DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",

@@ -16,6 +16,7 @@ from app.auth.access import blueprint_role, check_rule, role_required
 from app.auth.links import LinkError, link_refused
 from app.auth.models import Role
 from app.auth.services import get_user_by_session_id
+from app.db import DB_INT_MAX, DB_INT_MIN
 from app.extensions import db, login_manager
 from app.i18n import current_language
 from app.text import strip_control_characters
@@ -48,10 +49,6 @@ UNAVAILABLE_RETRY_SECONDS = 60
 _NOT_KEPT = frozenset({"password", "code", "current_password", "new_password"})
 #: Posted fields sent back but not listed on the page (tokens, stamps, buttons).
 _NOT_SHOWN = frozenset({"csrf_token", "shown_at", "submit"})
-
-
-#: The range of the database's integer columns (PostgreSQL's INTEGER, SQLite's too).
-DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1
 
 
 class BoundedIntConverter(IntegerConverter):

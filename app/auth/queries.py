@@ -3,14 +3,12 @@
 from sqlalchemy import select
 
 from app.auth.models import EventStaff, Role, User
+from app.db import DB_INT_MAX
 from app.extensions import db
-
-#: Ids beyond the database's integer column are no row (PostgreSQL would refuse the query).
-_MAX_ID = 2**31 - 1
 
 
 def _is_id(value: int | None) -> bool:
-    return value is not None and 0 < value <= _MAX_ID
+    return value is not None and 0 < value <= DB_INT_MAX
 
 
 def get_user(user_id: int | None) -> User | None:

@@ -7,8 +7,8 @@ import math
 from typing import Any
 
 from app.b2b.problem import IMPORT_NAME
+from app.db import DB_INT_MAX, DB_INT_MIN
 from app.text import strip_control_characters
-from app.web import DB_INT_MAX, DB_INT_MIN
 from matchmaking import ProblemError
 
 #: Largest problem file accepted for import.

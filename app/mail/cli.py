@@ -4,6 +4,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.db import DB_INT_MAX
 from app.extensions import db
 from app.mail.delivery import count_by_status, deliver_due
 from app.mail.services import retry_failed
@@ -34,7 +35,7 @@ def status_command() -> None:
 
 @mail_cli.command("retry")
 @click.option("--all-failed", is_flag=True, help="Retry every failed message.")
-@click.argument("ids", nargs=-1, type=click.IntRange(min=1, max=2**31 - 1))
+@click.argument("ids", nargs=-1, type=click.IntRange(min=1, max=DB_INT_MAX))
 def retry_command(all_failed: bool, ids: tuple[int, ...]) -> None:
     """Put failed messages (by ID, or --all-failed) back in the queue with fresh attempts."""
     if all_failed == bool(ids):

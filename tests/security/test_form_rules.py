@@ -13,7 +13,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import AnyOf, Length, NumberRange
 
 import app
-from app.web import DB_INT_MAX, DB_INT_MIN
+from app.db import DB_INT_MAX, DB_INT_MIN
 
 #: Text fields that take any length on purpose, and why.
 UNBOUNDED_TEXT = {

@@ -13,9 +13,9 @@ from app.auth.models import Role
 from app.b2b.blueprint import bp
 from app.b2b.models import B2BSession, ScheduleRun
 from app.b2b.runs import RunError
-from app.db import utc_now
+from app.db import DB_INT_MAX, DB_INT_MIN, utc_now
 from app.extensions import db
-from app.web import DB_INT_MAX, DB_INT_MIN, organiser_pages
+from app.web import organiser_pages
 
 T = TypeVar("T")
 
