@@ -1,9 +1,13 @@
-"""Form fields shared by every package's forms: dates a person can mean, checkbox lists."""
+"""Form fields shared by every package's forms: dates a person can mean, whole numbers the
+database can hold, checkbox lists."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField as _DateField
+from wtforms import IntegerField as _IntegerField
 from wtforms import SelectMultipleField, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.db import DB_INT_MAX, DB_INT_MIN
 
 #: Dates outside these years are typing mistakes or probes (year 1 overflows when shifted
 #: to UTC, year 9999 when a day is added).
@@ -33,3 +37,18 @@ class MultiCheckboxField(DistinctSelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class IntegerField(_IntegerField):
+    """A whole-number input that refuses numbers beyond the database's integers with a form error.
+
+    Before any validator runs: WTForms' NumberRange turns the number into a float, which a
+    number of a thousand digits overflows (a 500 instead of a form error).
+    """
+
+    def process_formdata(self, valuelist):
+        """Read the number, refusing one the database could not hold."""
+        super().process_formdata(valuelist)
+        if self.data is not None and not DB_INT_MIN <= self.data <= DB_INT_MAX:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))

@@ -9,7 +9,6 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -33,7 +32,7 @@ from app.events.labels import (  # noqa: F401 (re-exported for the views)
     REGISTRATION_STATUS_LABELS,
 )
 from app.events.models import Audience, EventKind, QuestionKind, RegistrationStatus
-from app.forms import DateField, MultiCheckboxField
+from app.forms import DateField, IntegerField, MultiCheckboxField
 from app.members.labels import LANGUAGE_LABELS, choices
 from app.timezone import LocalTimeError, to_form, to_utc
 

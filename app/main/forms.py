@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SubmitField
+from wtforms import SelectField, SubmitField
 from wtforms.validators import NumberRange, Optional
 
+from app.forms import IntegerField
 from app.mail.models import OutboxStatus
 
 STATUS_LABELS = {

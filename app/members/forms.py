@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -23,7 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.forms import DateField, DistinctSelectMultipleField, MultiCheckboxField
+from app.forms import DateField, DistinctSelectMultipleField, IntegerField, MultiCheckboxField
 from app.members.labels import (
     BUSINESS_MODEL_LABELS,
     ITEM_KIND_LABELS,

@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, SubmitField
+from wtforms import BooleanField, SelectField, SubmitField
 from wtforms.validators import DataRequired, NumberRange, Optional
+
+from app.forms import DateField, IntegerField
 
 
 class EraseForm(FlaskForm):

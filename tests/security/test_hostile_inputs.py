@@ -140,6 +140,23 @@ def test_huge_sector_position_is_a_form_error(logged_in, db):
     assert _count(db, Sector) == 0
 
 
+def test_a_number_of_a_thousand_digits_is_a_form_error(logged_in, db):
+    # WTForms' NumberRange makes a float of it: beyond a float's range that overflowed (a 500).
+    response = logged_in.post("/admin/sectors/new", data={
+        "code": "wood", "label_fr": "Bois", "label_nl": "Hout", "label_en": "Wood",
+        "position": "9" * 1000})
+
+    assert response.status_code == 200
+    assert _count(db, Sector) == 0
+
+
+def test_audit_filter_on_the_last_day_of_year_9999_is_a_form_error(logged_in, db):
+    # The filter's end is the next day at midnight: 9999-12-31 + 1 day overflowed (a 500).
+    response = logged_in.get("/admin/privacy/audit?until=9999-12-31")
+
+    assert response.status_code == 400
+
+
 CSV_HEADER = "organisation,email,first_name,last_name,job_title,commune\n"
 
 
@@ -194,3 +211,4 @@ def test_a_value_ticked_twice_counts_once(client, db):
     assert response.status_code in (200, 302)
     db.session.expire_all()
     assert [s.id for s in participants_of(session)[0].unavailable] == [slot.id]
+
