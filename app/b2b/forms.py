@@ -12,7 +12,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -27,7 +26,7 @@ from app.auth.form_checks import HumanForm
 from app.b2b.models import MeetingFeedback, MeetingOutcome, SessionStatus
 from app.b2b.services import MAX_MEETINGS_LIMIT, MAX_MIN_MEETINGS, ItemData
 from app.events.admin_forms import LocalDateTimeField
-from app.forms import DateField, DistinctSelectMultipleField, MultiCheckboxField
+from app.forms import DateField, DistinctSelectMultipleField, IntegerField, MultiCheckboxField
 from app.members.models import LANGUAGES
 
 LANGUAGE_LABELS = {"fr": _l("French"), "nl": _l("Dutch"), "en": _l("English"),
@@ -83,10 +82,18 @@ class SlotPlanForm(FlaskForm):
         if field.data and self.first_day.data and (field.data - self.first_day.data).days > 14:
             raise ValidationError(_l("A session lasts two weeks at most."))
 
-    def validate_break_end(self, field):
-        """Require both ends of the break or neither."""
-        if bool(field.data) != bool(self.break_start.data):
-            raise ValidationError(_l("Give both ends of the break, or neither."))
+    def validate(self, extra_validators=None):
+        """Validate the fields, then require both ends of the break or neither.
+
+        Checked on the whole form: a blank end stops its own field's validators (Optional), so
+        a `validate_break_end` never saw the end that was missing.
+        """
+        valid = super().validate(extra_validators)
+        if (self.break_start.data is None) != (self.break_end.data is None):
+            self.break_end.errors = [*self.break_end.errors,
+                                     _l("Give both ends of the break, or neither.")]
+            return False
+        return valid
 
 
 class SlotForm(FlaskForm):

@@ -212,3 +212,17 @@ def test_a_value_ticked_twice_counts_once(client, db):
     db.session.expire_all()
     assert [s.id for s in participants_of(session)[0].unavailable] == [slot.id]
 
+
+def test_a_break_with_its_start_only_is_a_form_error(logged_in, db):
+    # A blank end stopped its field's own check (Optional): the plan met a None (a 500).
+    session = make_session(slots=0)
+    db.session.commit()
+
+    response = logged_in.post(f"/admin/b2b/{session.id}/slots", data={
+        "plan-first_day": "2027-05-20", "plan-start": "10:00", "plan-end": "13:00",
+        "plan-slot_minutes": "20", "plan-break_start": "11:00", "plan-break_end": " "})
+
+    assert response.status_code in (200, 400)
+    assert "Give both ends of the break, or neither." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(B2BSession, session.id).slots == []
