@@ -15,6 +15,26 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+#: Settings whose value could not be read; config_from_env() refuses to start with the first.
+_PROBLEMS: list[str] = []
+
+
+def _number(name: str, default: float, kind: type = int) -> float:
+    """Read a number >= 0 from the environment; record a problem, not a traceback, if not."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = kind(raw.strip())
+    except ValueError:
+        value = -1
+    if not value >= 0:  # also refuses nan
+        _PROBLEMS.append(f"{name} must be a {'whole ' if kind is int else ''}number "
+                         f"(0 or more), not {raw!r}")
+        return default
+    return value
+
+
 def _default_sqlite_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'clustermeet.sqlite'}"
 
@@ -99,7 +119,7 @@ class Config:
     # MAIL_TRANSPORT is "smtp" (MAIL_SERVER...) or "folder" (files in MAIL_FOLDER).
     MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "smtp")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_PORT = _number("MAIL_PORT", 25)
     MAIL_USE_TLS = _bool("MAIL_USE_TLS")
     MAIL_USE_SSL = _bool("MAIL_USE_SSL")
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
@@ -108,10 +128,10 @@ class Config:
         "MAIL_DEFAULT_SENDER", "Clustermeet <events@clustermeet.invalid>"
     )
     MAIL_FOLDER = os.environ.get("MAIL_FOLDER", str(INSTANCE_DIR / "mail"))
-    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "12"))
+    MAIL_MAX_ATTEMPTS = _number("MAIL_MAX_ATTEMPTS", 12)
     #: A worker's claim on a mail lasts this long; after it another worker may send it again
     #: (same Message-ID). Keep it above a few SMTP timeouts (10 s each).
-    MAIL_CLAIM_LEASE_SECONDS = float(os.environ.get("MAIL_CLAIM_LEASE_SECONDS", "90"))
+    MAIL_CLAIM_LEASE_SECONDS = _number("MAIL_CLAIM_LEASE_SECONDS", 90, float)
     #: Address that organises calendar invites (iTIP ORGANIZER).
     CLUSTER_NAME = os.environ.get("CLUSTER_NAME", "Clustermeet")
     CLUSTER_EMAIL = os.environ.get("CLUSTER_EMAIL", "events@clustermeet.invalid")
@@ -136,24 +156,24 @@ class Config:
 
     # Personal links and public forms.
     #: How long an unconfirmed registration holds a place (events that confirm by link).
-    CONFIRMATION_HOLD_MINUTES = int(os.environ.get("CONFIRMATION_HOLD_MINUTES", "30"))
+    CONFIRMATION_HOLD_MINUTES = _number("CONFIRMATION_HOLD_MINUTES", 30)
     #: At most one personal-link mail per address and event within this many minutes.
-    LINK_MAIL_INTERVAL_MINUTES = int(os.environ.get("LINK_MAIL_INTERVAL_MINUTES", "15"))
+    LINK_MAIL_INTERVAL_MINUTES = _number("LINK_MAIL_INTERVAL_MINUTES", 15)
     #: Public forms sent sooner than this after being shown, or later, are sent back.
-    FORM_MIN_SECONDS = float(os.environ.get("FORM_MIN_SECONDS", "2"))
-    FORM_MAX_AGE_SECONDS = int(os.environ.get("FORM_MAX_AGE_SECONDS", str(24 * 3600)))
+    FORM_MIN_SECONDS = _number("FORM_MIN_SECONDS", 2, float)
+    FORM_MAX_AGE_SECONDS = _number("FORM_MAX_AGE_SECONDS", 24 * 3600)
     FORM_TIMING_CHECK = True
 
-    REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "2"))
-    WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "2"))
+    REMINDER_DAYS_BEFORE = _number("REMINDER_DAYS_BEFORE", 2)
+    WORKER_POLL_SECONDS = _number("WORKER_POLL_SECONDS", 2, float)
     #: Threads the solver may use; leave a core to the web app on small machines.
-    SOLVER_WORKERS = int(os.environ.get("SOLVER_WORKERS", "1"))
+    SOLVER_WORKERS = _number("SOLVER_WORKERS", 1)
     #: `flask privacy purge` erases non-members whose last event ended this many days ago.
-    PRIVACY_RETENTION_DAYS = int(os.environ.get("PRIVACY_RETENTION_DAYS", "730"))
+    PRIVACY_RETENTION_DAYS = _number("PRIVACY_RETENTION_DAYS", 730)
     #: Bodies of sent mail (they hold personal links) are cleared this many days after delivery.
-    OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
+    OUTBOX_RETENTION_DAYS = _number("OUTBOX_RETENTION_DAYS", 30)
     #: The worker clears expired mail bodies this often (seconds); 0 leaves it to the command.
-    OUTBOX_PURGE_INTERVAL_SECONDS = int(os.environ.get("OUTBOX_PURGE_INTERVAL_SECONDS", "3600"))
+    OUTBOX_PURGE_INTERVAL_SECONDS = _number("OUTBOX_PURGE_INTERVAL_SECONDS", 3600)
     #: Strict-Transport-Security max-age; 0 sends none (development serves plain HTTP).
     HSTS_SECONDS = 0
 
@@ -161,11 +181,11 @@ class Config:
     #: "text" leaves logging as the host set it up.
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     # /healthz answers 503 when one of these is exceeded.
-    HEALTH_WORKER_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_WORKER_MAX_AGE_SECONDS", "120"))
-    HEALTH_OUTBOX_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_OUTBOX_MAX_AGE_SECONDS", "900"))
+    HEALTH_WORKER_MAX_AGE_SECONDS = _number("HEALTH_WORKER_MAX_AGE_SECONDS", 120)
+    HEALTH_OUTBOX_MAX_AGE_SECONDS = _number("HEALTH_OUTBOX_MAX_AGE_SECONDS", 900)
     #: 0: the age of the last reminders run is shown but never fails the check.
-    HEALTH_REMINDERS_MAX_AGE_SECONDS = int(
-        os.environ.get("HEALTH_REMINDERS_MAX_AGE_SECONDS", "7200"))
+    HEALTH_REMINDERS_MAX_AGE_SECONDS = _number(
+        "HEALTH_REMINDERS_MAX_AGE_SECONDS", 7200)
 
 
 class DevelopmentConfig(Config):
@@ -230,6 +250,8 @@ CONFIGS = {
 
 def config_from_env() -> type[Config]:
     """Return the configuration class named by CLUSTERMEET_ENV; refuse a missing or unknown name."""
+    if _PROBLEMS:
+        raise ConfigError(_PROBLEMS[0])
     name = os.environ.get(ENV_VARIABLE, "").strip()
     choices = ", ".join(CONFIGS)
     if not name:

@@ -77,6 +77,20 @@ def test_unsafe_environment_refuses_to_start(tmp_path, environment, key, message
     assert _tables(tmp_path) == set()
 
 
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("MAIL_PORT", "25x", "MAIL_PORT must be a whole number (0 or more), not '25x'"),
+    ("WORKER_POLL_SECONDS", "-1", "WORKER_POLL_SECONDS must be a number (0 or more), not '-1'"),
+    ("SOLVER_WORKERS", "two", "SOLVER_WORKERS must be a whole number (0 or more), not 'two'"),
+])
+def test_a_mistyped_number_refuses_to_start_naming_the_setting(tmp_path, name, value, message):
+    result = _flask(tmp_path, "db", "upgrade", CLUSTERMEET_ENV="development", **{name: value})
+
+    assert result.returncode == 1
+    assert f"clustermeet: refusing to start: {message}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _tables(tmp_path) == set()
+
+
 def test_config_from_env_names_the_choices(monkeypatch):
     monkeypatch.setenv("CLUSTERMEET_ENV", "staging")
 
