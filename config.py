@@ -114,6 +114,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    #: A previewed CSV import travels back in a form field: allow it the whole request size.
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
 
     # Mail: messages go to the outbox table; the worker delivers them.
     # MAIL_TRANSPORT is "smtp" (MAIL_SERVER...) or "folder" (files in MAIL_FOLDER).

@@ -126,6 +126,21 @@ def test_upload_preview_and_confirm_in_the_back_office(logged_in, db, vocabulary
     assert _count(db, Person) == 3
 
 
+def test_a_file_above_half_a_megabyte_imports_once_previewed(logged_in, db, vocabulary):
+    """The confirm form carries the file back: Werkzeug's 500 KB form limit must not refuse it."""
+    rows = "".join(f"Org {n};member;active;;yes;wood;Anderlecht;Rue de la Réparation {n};"
+                   f"https://org{n}.example;Prénom{n};Nom{n};person{n}@org{n}.example;;fr;yes;"
+                   f"Responsable de l'atelier de réparation\n" for n in range(3500))
+    big = HEADER + rows
+    assert len(big.encode()) > 600_000
+
+    confirm = logged_in.post("/admin/import/confirm", data={"content": big},
+                             content_type="multipart/form-data")
+
+    assert confirm.status_code == 302
+    assert _count(db, Person) == 3500
+
+
 def test_upload_with_errors_shows_table_and_imports_nothing(logged_in, db, vocabulary):
     bad = HEADER + "X;member;active;;yes;;;;;A;B;bad-email;;fr;yes;\n"
     page = logged_in.post(
