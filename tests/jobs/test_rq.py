@@ -1,0 +1,175 @@
+"""Jobs and mail through RQ, on a real redis-server and real `flask worker` processes.
+
+The Job rows and the outbox stay the record; Redis only carries "run job #id" and "deliver
+due mail", pushed after the commit. Workers are subprocesses on the test's file database.
+"""
+
+import signal
+import time
+
+from sqlalchemy import select
+
+from app.b2b import publication, runs
+from app.b2b.models import B2BSession, Meeting, PublishedMeeting, RunStatus, ScheduleRun
+from app.jobs.beats import WORKER_PREFIX
+from app.jobs.models import Job, JobStatus, ProcessBeat
+from app.jobs.rq_queue import DELIVERY_ID, get_queue
+from app.jobs.services import STALE_REASON
+from app.mail.models import OutboxMessage, OutboxStatus
+from tests.factories import make_run, make_schedule_session, queue_plain
+
+MAILS = 30
+
+
+def wait_for(db, condition, timeout: float, what: str, workers=()) -> None:
+    """Poll ``condition`` (reading fresh rows) until true; fail early if a worker died."""
+    deadline = time.monotonic() + timeout
+    while True:
+        db.session.expire_all()
+        done = condition()
+        db.session.rollback()  # hold no read transaction while the workers write
+        if done:
+            return
+        for worker in workers:
+            if worker.poll() is not None:
+                raise AssertionError(f"a worker exited while waiting for {what}: "
+                                     f"{worker.log_path}\n{open(worker.log_path).read()}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def worker_beats(db) -> int:
+    return len(db.session.scalars(
+        select(ProcessBeat).where(ProcessBeat.name.startswith(WORKER_PREFIX))).all())
+
+
+def test_jobs_and_mail_are_pushed_to_redis_only_after_the_commit(rq_app, db, redis_server):
+    queue = get_queue(rq_app)
+    session = make_schedule_session()
+    db.session.commit()
+
+    runs.start_run(session, time_limit=2, min_meetings=0)
+    queue_plain("ana@example.org")
+    assert queue.count == 0  # flushed, not committed: a worker could not see the rows
+    db.session.rollback()
+    assert queue.count == 0  # rolled back: nothing to run, nothing pushed
+
+    run = runs.start_run(session, time_limit=2, min_meetings=0)
+    queue_plain("ana@example.org")
+    db.session.commit()
+    queue_plain("bert@example.org")
+    db.session.commit()
+
+    pushed = queue.get_jobs()
+    assert [(job.func_name, job.args) for job in pushed if job.id != DELIVERY_ID] == [
+        ("app.jobs.rq_queue.run_job_task", (run.job_id,))]
+    # One "deliver due mail" waits, however many mails were committed meanwhile.
+    assert [job.id for job in pushed].count(DELIVERY_ID) == 1
+
+
+def test_scheduler_run_goes_through_rq_and_completes(rq_app, db, rq_workers):
+    # A beat only at start: the run can only reach the worker through Redis.
+    worker = rq_workers.start(WORKER_BEAT_SECONDS="3600")
+    session = make_schedule_session()
+    db.session.commit()
+
+    run = runs.start_run(session, time_limit=5, min_meetings=0)
+    db.session.commit()
+    run_id, job_id = run.id, run.job_id
+
+    wait_for(db, lambda: db.session.get(ScheduleRun, run_id).status == RunStatus.DONE, 120,
+             "the run to finish", [worker])
+    job = db.session.get(Job, job_id)
+    assert (job.status, job.error, job.attempts) == (JobStatus.DONE, "", 1)
+    assert db.session.scalars(select(Meeting).where(Meeting.run_id == run_id)).all()
+
+
+def test_mail_goes_out_through_rq_exactly_once(rq_app, db, smtp_server, rq_workers):
+    worker = rq_workers.start(WORKER_BEAT_SECONDS="3600")
+    wait_for(db, lambda: worker_beats(db) == 1, 60, "the worker's first beat", [worker])
+    time.sleep(1)  # its one beat is over: only the pushed task can send the mail
+
+    message_id = queue_plain("ana@example.org", subject="Welcome").id
+    db.session.commit()
+
+    [mail] = smtp_server.wait_for(1, timeout=30)
+    time.sleep(1.5)
+    assert len(smtp_server.messages) == 1
+    assert mail.rcpt_tos == ["ana@example.org"] and mail.subject == "Welcome"
+    row = db.session.get(OutboxMessage, message_id)
+    assert (row.status, row.attempts) == (OutboxStatus.SENT, 1)
+    assert mail.message["Message-ID"] == row.message_id
+    assert worker.poll() is None
+
+
+def test_two_rq_workers_never_send_a_mail_twice(rq_app, db, smtp_server, rq_workers):
+    smtp_server.delay = 0.05  # sends overlap: both workers' tasks and beats compete
+    workers = [rq_workers.start(WORKER_BEAT_SECONDS="0.2") for _ in range(2)]
+    wait_for(db, lambda: worker_beats(db) == 2, 60, "both workers' beats", workers)
+
+    addresses = [f"person{i:02d}@example.org" for i in range(MAILS)]
+    for address in addresses:
+        queue_plain(address)
+        db.session.commit()  # one push per commit, as many requests would do
+
+    smtp_server.wait_for(MAILS, timeout=60)
+    time.sleep(2)  # more beats and tasks: nothing goes out again
+    received = sorted(mail.rcpt_tos[0] for mail in smtp_server.messages)
+    assert received == addresses
+    rows = db.session.scalars(select(OutboxMessage)).all()
+    assert {(row.status, row.attempts) for row in rows} == {(OutboxStatus.SENT, 1)}
+    assert all(worker.poll() is None for worker in workers)
+
+
+def test_worker_killed_mid_solve_fails_the_run_restart_works_published_unchanged(
+        rq_app, db, rq_workers, tmp_path):
+    block = tmp_path / "hold-the-solver"
+    block.touch()
+    env = {"BLOCK_SOLVER_WHILE": str(block), "JOB_STALE_SECONDS": "6"}
+    session = make_schedule_session()
+    published_run = make_run(session)
+    db.session.commit()
+    publication.publish_run(published_run)
+    db.session.commit()
+    session_id, published_run_id = session.id, published_run.id
+
+    def published_rows():
+        return sorted((m.a_id, m.b_id, m.slot_id, m.table_id, m.uid, m.published_at)
+                      for m in db.session.scalars(select(PublishedMeeting).where(
+                          PublishedMeeting.session_id == session_id)))
+
+    before = published_rows()
+    assert before
+    first = rq_workers.start(**env)
+    run = runs.start_run(session, time_limit=5, min_meetings=0)
+    db.session.commit()
+    run_id, job_id = run.id, run.job_id
+    wait_for(db, lambda: db.session.get(ScheduleRun, run_id).status == RunStatus.RUNNING
+             and db.session.get(Job, job_id).status == JobStatus.RUNNING, 60,
+             "the solver to run", [first])
+
+    first.send_signal(signal.SIGKILL)  # mid-job: no handler, no cleanup
+    first.wait(timeout=10)
+    killed = time.monotonic()
+    second = rq_workers.start(**env)
+    wait_for(db, lambda: db.session.get(Job, job_id).status == JobStatus.FAILED, 120,
+             "the dead worker's job to be failed", [second])
+    assert time.monotonic() - killed < 120
+    assert db.session.get(Job, job_id).error == STALE_REASON
+
+    run = db.session.get(ScheduleRun, run_id)
+    assert runs.sync_run_with_job(run) is True  # what the organiser's runs page does
+    db.session.commit()
+    assert (run.status, run.error) == (RunStatus.FAILED, STALE_REASON)
+    assert published_rows() == before
+
+    block.unlink()
+    runs.restart_run(run)
+    db.session.commit()
+    new_job_id = run.job_id
+    wait_for(db, lambda: db.session.get(ScheduleRun, run_id).status == RunStatus.DONE, 120,
+             "the restarted run to finish", [second])
+    assert db.session.get(Job, new_job_id).status == JobStatus.DONE
+    assert db.session.get(B2BSession, session_id).published_run_id == published_run_id
+    assert published_rows() == before
