@@ -17,7 +17,6 @@ from datetime import timedelta
 import redis
 from flask import Flask, current_app, has_app_context
 from rq import Queue
-from rq.exceptions import DuplicateJobError
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -32,8 +31,11 @@ from app.mail.services import QUEUED_MAIL_KEY
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "clustermeet"
-#: One "deliver due mail" waits in the queue at a time; more would find nothing to send.
-DELIVERY_ID = "clustermeet-deliver-mail"
+#: Set while a "deliver due mail" task waits in the queue: one is enough, more would find
+#: nothing to send. The task clears it before it looks for due mail, so a mail committed
+#: while it runs gets a task of its own.
+DELIVERY_WAITING = "clustermeet:deliver-mail-waiting"
+DELIVERY_WAITING_SECONDS = 60
 #: A queued job row this old, with nothing waiting in Redis, lost its push (Redis was down).
 LOST_AFTER = timedelta(seconds=30)
 #: Messages per delivery batch; a full batch means more may be due.
@@ -66,13 +68,12 @@ def push_job(job_id: int) -> None:
 
 
 def push_delivery() -> None:
-    """Tell the RQ workers to deliver due mail (once, if such a task is already waiting)."""
-    try:
-        get_queue().enqueue_call(deliver_mail_task, job_id=DELIVERY_ID, unique=True,
-                                 timeout=-1, result_ttl=0, failure_ttl=3600,
-                                 description="deliver due mail")
-    except DuplicateJobError:
-        pass  # one is waiting or running; the beat covers a mail committed just after its query
+    """Tell the RQ workers to deliver due mail, unless such a task is already waiting."""
+    queue = get_queue()
+    # The mark expires: a worker killed before taking the task cannot block pushes for long.
+    if queue.connection.set(DELIVERY_WAITING, 1, nx=True, ex=DELIVERY_WAITING_SECONDS):
+        queue.enqueue_call(deliver_mail_task, timeout=-1, result_ttl=0, failure_ttl=3600,
+                           description="deliver due mail")
 
 
 def push_lost_jobs(*, now=None) -> int:
@@ -98,9 +99,14 @@ def run_job_task(job_id: int) -> None:
 
 def deliver_mail_task() -> None:
     """Deliver due mail in an RQ worker, batch after batch while full batches go out."""
+    get_queue().connection.delete(DELIVERY_WAITING)
     with current_app._get_current_object().app_context():
-        while deliver_due(limit=BATCH) >= BATCH:
-            pass
+        try:
+            while deliver_due(limit=BATCH) >= BATCH:
+                pass
+        except Exception:
+            # The outbox keeps the mail; the beat or the next task sends it.
+            log.exception("mail delivery task failed")
 
 
 @event.listens_for(Session, "after_commit")

@@ -4,19 +4,24 @@ The Job rows and the outbox stay the record; Redis only carries "run job #id" an
 due mail", pushed after the commit. Workers are subprocesses on the test's file database.
 """
 
+import logging
 import signal
 import time
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from app.b2b import publication, runs
 from app.b2b.models import B2BSession, Meeting, PublishedMeeting, RunStatus, ScheduleRun
+from app.db import utc_now
 from app.jobs.beats import WORKER_PREFIX
 from app.jobs.models import Job, JobStatus, ProcessBeat
-from app.jobs.rq_queue import DELIVERY_ID, get_queue
-from app.jobs.services import STALE_REASON
+from app.jobs.rq_queue import LOST_AFTER, get_queue, push_lost_jobs
+from app.jobs.services import STALE_REASON, fail_stale_jobs, restart_job
 from app.mail.models import OutboxMessage, OutboxStatus
+from config import rate_limit_storage
 from tests.factories import make_run, make_schedule_session, queue_plain
+from tests.fixtures.smtp import free_port
 
 MAILS = 30
 
@@ -61,11 +66,79 @@ def test_jobs_and_mail_are_pushed_to_redis_only_after_the_commit(rq_app, db, red
     queue_plain("bert@example.org")
     db.session.commit()
 
-    pushed = queue.get_jobs()
-    assert [(job.func_name, job.args) for job in pushed if job.id != DELIVERY_ID] == [
-        ("app.jobs.rq_queue.run_job_task", (run.job_id,))]
     # One "deliver due mail" waits, however many mails were committed meanwhile.
-    assert [job.id for job in pushed].count(DELIVERY_ID) == 1
+    assert sorted((job.func_name, job.args) for job in queue.get_jobs()) == [
+        ("app.jobs.rq_queue.deliver_mail_task", ()),
+        ("app.jobs.rq_queue.run_job_task", (run.job_id,))]
+
+
+def test_a_restarted_job_is_pushed_after_its_commit(rq_app, db, redis_server):
+    queue = get_queue(rq_app)
+    run = runs.start_run(make_schedule_session(), time_limit=2, min_meetings=0)
+    db.session.get(Job, run.job_id).status = JobStatus.FAILED
+    db.session.commit()
+    queue.empty()
+
+    restart_job(run.job_id)
+    assert queue.count == 0
+    db.session.commit()
+
+    assert [job.args for job in queue.get_jobs()] == [(run.job_id,)]
+
+
+def test_a_push_lost_while_redis_was_down_is_pushed_again_by_the_beat(
+        rq_app, db, redis_server, caplog):
+    url = rq_app.config["REDIS_URL"]
+    rq_app.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # nobody listens
+    rq_app.extensions.pop("clustermeet_rq", None)
+    run = runs.start_run(make_schedule_session(), time_limit=2, min_meetings=0)
+    with caplog.at_level(logging.WARNING, "app.jobs.rq_queue"):
+        db.session.commit()  # the rows are safe; only the push is lost
+    assert "could not push to RQ" in caplog.text
+    rq_app.config["REDIS_URL"] = url
+    rq_app.extensions.pop("clustermeet_rq", None)
+    queue = get_queue(rq_app)
+    assert queue.count == 0
+
+    assert push_lost_jobs() == 0  # too young to be called lost
+    assert push_lost_jobs(now=utc_now() + LOST_AFTER) == 1
+    assert [job.args for job in queue.get_jobs()] == [(run.job_id,)]
+    assert push_lost_jobs(now=utc_now() + LOST_AFTER) == 0  # waiting in Redis: not lost
+
+
+def test_a_job_silent_for_job_stale_seconds_is_failed(app, db):
+    app.config["JOB_STALE_SECONDS"] = 5
+    run = runs.start_run(make_schedule_session(), time_limit=2, min_meetings=0)
+    job = db.session.get(Job, run.job_id)
+    job.status, job.started_at = JobStatus.RUNNING, utc_now()
+    job.heartbeat_at = job.started_at
+    db.session.commit()
+
+    assert fail_stale_jobs(now=job.heartbeat_at + timedelta(seconds=4)) == 0
+    assert fail_stale_jobs(now=job.heartbeat_at + timedelta(seconds=6)) == 1
+    app.config.pop("JOB_STALE_SECONDS")
+    job.status = JobStatus.RUNNING
+    db.session.commit()
+    # The default: a minute, so with a 10 s beat a dead worker's job fails within 2 minutes.
+    assert fail_stale_jobs(now=job.heartbeat_at + timedelta(seconds=59)) == 0
+    assert fail_stale_jobs(now=job.heartbeat_at + timedelta(seconds=61)) == 1
+
+
+def test_rate_limits_count_in_redis_when_it_is_set_and_nothing_else_is():
+    assert rate_limit_storage({}) == "memory://"
+    assert rate_limit_storage({"REDIS_URL": "redis://cache:6379/0"}) == "redis://cache:6379/0"
+    assert rate_limit_storage({"REDIS_URL": "redis://cache:6379/0",
+                               "RATELIMIT_STORAGE_URI": "memcached://m:11211"}) \
+        == "memcached://m:11211"
+
+
+def test_sigterm_stops_an_rq_worker_cleanly(rq_app, db, rq_workers):
+    worker = rq_workers.start()
+    wait_for(db, lambda: worker_beats(db) == 1, 60, "the worker's first beat", [worker])
+
+    worker.send_signal(signal.SIGTERM)
+
+    assert worker.wait(timeout=30) == 0, rq_workers.log(worker)
 
 
 def test_scheduler_run_goes_through_rq_and_completes(rq_app, db, rq_workers):
