@@ -22,6 +22,7 @@ from app.db import utc_now
 from app.extensions import db
 from app.jobs import registry
 from app.jobs.models import Job, JobStatus
+from app.signals import jobs_failed
 from app.text import one_line
 
 log = logging.getLogger(__name__)
@@ -109,18 +110,21 @@ def fail_stale_jobs(max_silence: timedelta | None = None, *,
         max_silence = DEFAULT_MAX_SILENCE if seconds is None else timedelta(seconds=seconds)
     now = now or utc_now()
     cutoff = now - max_silence
-    result = db.session.execute(
+    failed = list(db.session.scalars(
         update(Job)
         .where(Job.status == JobStatus.RUNNING,
                or_(Job.heartbeat_at < cutoff,
                    and_(Job.heartbeat_at.is_(None), Job.started_at < cutoff)))
         .values(status=JobStatus.FAILED, error=STALE_REASON, finished_at=now)
+        .returning(Job.id)
         .execution_options(synchronize_session="fetch")
-    )
+    ))
     db.session.flush()
-    if result.rowcount:
-        log.warning("failed %d job(s) whose worker stopped responding", result.rowcount)
-    return result.rowcount
+    if failed:
+        log.warning("failed %d job(s) whose worker stopped responding", len(failed))
+        # What the jobs did is failed with them (a B2B run, say), in this transaction.
+        jobs_failed.send(None, job_ids=failed)
+    return len(failed)
 
 
 def restart_job(job_id: int) -> Job:
