@@ -4,6 +4,7 @@ The Job rows and the outbox stay the record; Redis only carries "run job #id" an
 due mail", pushed after the commit. Workers are subprocesses on the test's file database.
 """
 
+import json
 import logging
 import signal
 import time
@@ -193,6 +194,12 @@ def test_two_rq_workers_never_send_a_mail_twice(rq_app, db, smtp_server, rq_work
     rows = db.session.scalars(select(OutboxMessage)).all()
     assert {(row.status, row.attempts) for row in rows} == {(OutboxStatus.SENT, 1)}
     assert all(worker.poll() is None for worker in workers)
+    rq_workers.stop_all()
+    # The workers' logs: JSON lines (LOG_FORMAT=json), ids only, no address in them.
+    for worker in workers:
+        lines = [line for line in rq_workers.log(worker).splitlines() if line.strip()]
+        assert lines and all(json.loads(line)["level"] for line in lines)
+        assert "@example.org" not in rq_workers.log(worker)
 
 
 def test_worker_killed_mid_solve_fails_the_run_restart_works_published_unchanged(
