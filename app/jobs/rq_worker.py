@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 
+import redis
 from flask import Flask
 from rq import SimpleWorker
 
@@ -63,4 +64,8 @@ def beat_once(app: Flask) -> None:
     """Do the periodic duties once: beat, mail, stale jobs, lost pushes."""
     with app.app_context():
         do_duties()
-        push_lost_jobs()
+        try:
+            push_lost_jobs()
+        except redis.RedisError as exc:
+            # Redis is down: mail still goes out (above); jobs wait for it to return.
+            log.warning("could not reach Redis to push lost jobs (%s)", type(exc).__name__)
