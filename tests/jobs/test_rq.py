@@ -250,3 +250,22 @@ def test_worker_killed_mid_solve_fails_the_run_restart_works_published_unchanged
     assert db.session.get(Job, new_job_id).status == JobStatus.DONE
     assert db.session.get(B2BSession, session_id).published_run_id == published_run_id
     assert published_rows() == before
+
+
+def test_redis_down_mail_still_goes_out_and_jobs_run_once_it_returns(
+        rq_app, db, smtp_server, rq_workers, redis_server):
+    worker = rq_workers.start()
+    wait_for(db, lambda: worker_beats(db) == 1, 60, "the worker's first beat", [worker])
+    redis_server.stop()
+
+    queue_plain("ana@example.org", subject="Welcome")
+    run = runs.start_run(make_schedule_session(), time_limit=2, min_meetings=0)
+    db.session.commit()  # the rows are safe; the pushes are lost
+    run_id = run.id
+
+    [mail] = smtp_server.wait_for(1, timeout=30)  # the beat delivers without Redis
+    assert mail.subject == "Welcome"
+    redis_server.start()  # empty: the push of the run is gone
+    wait_for(db, lambda: db.session.get(ScheduleRun, run_id).status == RunStatus.DONE,
+             LOST_AFTER.total_seconds() + 90, "the run, pushed again by the beat", [worker])
+    assert len(smtp_server.messages) == 1
