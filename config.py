@@ -65,6 +65,11 @@ def count(settings, name: str) -> int | None:
     return number
 
 
+def rate_limit_storage(environ) -> str:
+    """Return the rate-limit storage: RATELIMIT_STORAGE_URI, else REDIS_URL, else memory://."""
+    return environ.get("RATELIMIT_STORAGE_URI") or environ.get("REDIS_URL") or "memory://"
+
+
 def rate_limit_storage_problem(settings, workers: int | None) -> str | None:
     """Say why the rate-limit storage cannot serve `workers` web processes, or None if it can.
 
@@ -138,9 +143,17 @@ class Config:
     CLUSTER_NAME = os.environ.get("CLUSTER_NAME", "Clustermeet")
     CLUSTER_EMAIL = os.environ.get("CLUSTER_EMAIL", "events@clustermeet.invalid")
 
+    #: Redis (redis://host:6379/0): when set, `flask worker` processes on any machine take the
+    #: jobs and mail through RQ, and the rate limits count there too. Unset: the embedded worker.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    #: RQ workers do their periodic duties (beat, due mail, stale jobs and claims) this often.
+    WORKER_BEAT_SECONDS = float(os.environ.get("WORKER_BEAT_SECONDS", "10"))
+    #: A running job silent (no heartbeat) this long is failed: its worker died.
+    JOB_STALE_SECONDS = float(os.environ.get("JOB_STALE_SECONDS", "60"))
+
     # Rate limits (Flask-Limiter). memory:// counts in each process apart; with several web
     # workers, a shared storage (redis://host:6379/0) keeps one count for everybody.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_URI = rate_limit_storage(os.environ)
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     #: While the shared storage is down, each worker counts alone instead of answering 500.

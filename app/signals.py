@@ -2,7 +2,8 @@
 
 events announces changes to registrations and asks for the links other packages add to
 them; b2b subscribes in ``app/b2b/receivers.py``, connected once by ``create_app``.
-Every signal is sent with the registration as sender. Receivers run inside the sender's
+Every registration signal is sent with the registration as sender; jobs announces the jobs a
+dead worker left (`jobs_failed`). Receivers run inside the sender's
 transaction: they may flush, never commit.
 """
 
@@ -19,6 +20,9 @@ registration_cancelled = _signals.signal("registration-cancelled")
 #: Asks for the links shown with a confirmed registration, on its page and in its mails;
 #: receivers return a :class:`Link`, or None when they have nothing to add.
 registration_links = _signals.signal("registration-links")
+#: Jobs were failed because their worker stopped responding; sent with ``job_ids`` (a list)
+#: and no sender, so the package whose work they did marks it failed too.
+jobs_failed = _signals.signal("jobs-failed")
 
 
 class Link(NamedTuple):

@@ -7,6 +7,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from app.jobs.rq_queue import rq_enabled
+from app.jobs.rq_worker import run_rq_worker
 from app.jobs.worker import install_stop_signals, run_forever, run_once
 from app.mail.cli import mail_cli
 from app.mail.transports import get_transport
@@ -28,13 +30,20 @@ def worker_command(once: bool) -> None:
         click.echo(f"sent {result.sent} message(s), failed {result.stale} stale job(s), "
                    f"ran {int(result.ran_job)} job(s)")
         return
+    if rq_enabled(app):
+        run_rq_worker(app)  # REDIS_URL: tasks from Redis, periodic duties on a beat
+        return
     stop = threading.Event()
     install_stop_signals(stop)
     run_forever(app, stop=stop)
 
 
 def init_app(app: Flask) -> None:
-    """Register `flask worker` and `flask mail ...`."""
+    """Register `flask worker` and `flask mail ...`.
+
+    Importing this module also imports `rq_queue`, whose commit hooks push committed jobs
+    and mail to RQ when REDIS_URL is set.
+    """
     app.cli.add_command(worker_command)
     app.cli.add_command(mail_cli)
 

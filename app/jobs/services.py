@@ -14,7 +14,7 @@ from contextlib import nullcontext
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -22,13 +22,14 @@ from app.db import utc_now
 from app.extensions import db
 from app.jobs import registry
 from app.jobs.models import Job, JobStatus
+from app.signals import jobs_failed
 from app.text import one_line
 
 log = logging.getLogger(__name__)
 
 #: Error of a job whose worker stopped sending heartbeats (B2B runs show it too).
 STALE_REASON = "worker stopped responding"
-DEFAULT_MAX_SILENCE = timedelta(seconds=60)
+DEFAULT_MAX_SILENCE = timedelta(seconds=60)  # JOB_STALE_SECONDS overrides it
 _current_job_id: ContextVar[int | None] = ContextVar("current_job_id", default=None)
 
 
@@ -48,6 +49,14 @@ def run_next_job(app: Flask | None = None, *, now: datetime | None = None) -> bo
                 _run_claimed(job_id)
                 return True
         return False
+
+
+def run_job(job_id: int, *, now: datetime | None = None) -> bool:
+    """Run one queued job by id (what RQ carries); False when it is not queued any more."""
+    if not _claim(job_id, now or utc_now()):
+        return False  # done, running or failed elsewhere: a second delivery of the same id
+    _run_claimed(job_id)
+    return True
 
 
 def heartbeat(job_id: int | None = None, *, now: datetime | None = None) -> bool:
@@ -90,23 +99,32 @@ def current_job_id() -> int | None:
     return _current_job_id.get()
 
 
-def fail_stale_jobs(max_silence: timedelta = DEFAULT_MAX_SILENCE, *,
+def fail_stale_jobs(max_silence: timedelta | None = None, *,
                     now: datetime | None = None) -> int:
-    """Mark running jobs silent for longer than ``max_silence`` as failed; flush only."""
+    """Mark running jobs silent for longer than ``max_silence`` as failed; flush only.
+
+    ``max_silence`` defaults to JOB_STALE_SECONDS (60 s).
+    """
+    if max_silence is None:
+        seconds = current_app.config.get("JOB_STALE_SECONDS")
+        max_silence = DEFAULT_MAX_SILENCE if seconds is None else timedelta(seconds=seconds)
     now = now or utc_now()
     cutoff = now - max_silence
-    result = db.session.execute(
+    failed = list(db.session.scalars(
         update(Job)
         .where(Job.status == JobStatus.RUNNING,
                or_(Job.heartbeat_at < cutoff,
                    and_(Job.heartbeat_at.is_(None), Job.started_at < cutoff)))
         .values(status=JobStatus.FAILED, error=STALE_REASON, finished_at=now)
+        .returning(Job.id)
         .execution_options(synchronize_session="fetch")
-    )
+    ))
     db.session.flush()
-    if result.rowcount:
-        log.warning("failed %d job(s) whose worker stopped responding", result.rowcount)
-    return result.rowcount
+    if failed:
+        log.warning("failed %d job(s) whose worker stopped responding", len(failed))
+        # What the jobs did is failed with them (a B2B run, say), in this transaction.
+        jobs_failed.send(None, job_ids=failed)
+    return len(failed)
 
 
 def restart_job(job_id: int) -> Job:
@@ -121,6 +139,7 @@ def restart_job(job_id: int) -> Job:
     job.started_at = job.heartbeat_at = job.finished_at = None
     job.error = ""
     db.session.flush()
+    registry.note_queued(job.id)
     return job
 
 

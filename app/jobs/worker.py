@@ -18,8 +18,8 @@ from app.mail.delivery import deliver_due
 from app.mail.retention import purge_expired_bodies
 
 # Handlers import these from here: what a running job may call on its worker.
-__all__ = ["PassResult", "current_job_id", "heartbeat", "install_stop_signals", "run_forever",
-           "purge_mail_bodies", "run_once"]
+__all__ = ["PassResult", "current_job_id", "do_duties", "heartbeat", "install_stop_signals",
+           "purge_mail_bodies", "purge_when_due", "run_forever", "run_once"]
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +41,24 @@ class PassResult:
 def run_once(app: Flask) -> PassResult:
     """Do one pass: beat, build left-behind mail, send due mail, fail dead jobs, run one job."""
     with app.app_context():
-        record_beat(worker_beat_name())
-        forget_silent_workers()
-        db.session.commit()
-        render_stale()  # mail a request stored but could not build (it commits each one)
-        sent = deliver_due()
-        stale = fail_stale_jobs()
-        db.session.commit()
-        ran_job = run_next_job()
-        return PassResult(sent=sent, stale=stale, ran_job=ran_job)
+        duties = do_duties()
+        return PassResult(sent=duties.sent, stale=duties.stale, ran_job=run_next_job())
+
+
+def do_duties() -> PassResult:
+    """Beat, build left-behind mail, send due mail, fail dead jobs; commit.
+
+    Every worker does these, the embedded loop and each RQ worker alike: two at once are
+    safe (each mail and each job is claimed by one atomic update).
+    """
+    record_beat(worker_beat_name())
+    forget_silent_workers()
+    db.session.commit()
+    render_stale()  # mail a request stored but could not build (it commits each one)
+    sent = deliver_due()
+    stale = fail_stale_jobs()
+    db.session.commit()
+    return PassResult(sent=sent, stale=stale)
 
 
 def purge_mail_bodies(app: Flask) -> int:
@@ -62,19 +71,26 @@ def purge_mail_bodies(app: Flask) -> int:
         return cleared
 
 
+def purge_when_due(app: Flask, next_purge: float) -> float:
+    """Clear expired mail bodies if ``next_purge`` (monotonic) has come; return the next one."""
+    purge_every = app.config.get("OUTBOX_PURGE_INTERVAL_SECONDS", 0)
+    if not purge_every or time.monotonic() < next_purge:
+        return next_purge
+    following = time.monotonic() + purge_every  # fixed first: a failing purge waits its turn
+    purge_mail_bodies(app)
+    return following
+
+
 def run_forever(app: Flask, *, stop: threading.Event | None = None,
                 poll_seconds: float | None = None) -> None:
     """Run passes until ``stop`` is set (SIGINT/SIGTERM set it when run from the CLI)."""
     stop = stop or threading.Event()
     poll = app.config["WORKER_POLL_SECONDS"] if poll_seconds is None else poll_seconds
-    purge_every = app.config.get("OUTBOX_PURGE_INTERVAL_SECONDS", 0)
     next_purge = time.monotonic()
     log.info("worker started (poll every %ss)", poll)
     while not stop.is_set():
         try:
-            if purge_every and time.monotonic() >= next_purge:
-                next_purge = time.monotonic() + purge_every
-                purge_mail_bodies(app)
+            next_purge = purge_when_due(app, next_purge)
             result = run_once(app)
         except Exception:
             # A lost database connection must not end the worker: log, wait, try again.

@@ -12,6 +12,9 @@ from app.extensions import db
 from app.mail.identity import cluster_domain
 from app.mail.models import InviteSequence, OutboxMessage, OutboxStatus
 
+#: Set in a session that queued mail: once committed, RQ workers are told to deliver it.
+QUEUED_MAIL_KEY = "outbox_queued"
+
 
 def queue_message(message: EmailMessage, *, kind: str = "", reference: str = "") -> OutboxMessage:
     """Store a ready message in the outbox, in the caller's transaction (flush only)."""
@@ -35,7 +38,13 @@ def queue_message(message: EmailMessage, *, kind: str = "", reference: str = "")
     )
     db.session.add(item)
     db.session.flush()
+    note_mail_queued()
     return item
+
+
+def note_mail_queued() -> None:
+    """Remember that this transaction made mail due, so RQ workers are told once committed."""
+    db.session.info[QUEUED_MAIL_KEY] = True
 
 
 def get_invite_sequence(uid: str, recipient: str) -> InviteSequence | None:
@@ -96,5 +105,6 @@ def retry_failed(ids: Iterable[int] | None = None, *, now=None) -> RetryResult:
             .execution_options(synchronize_session=False)
         )
         db.session.flush()
+        note_mail_queued()
     skipped = [i for i in wanted if i not in set(requeued)] if wanted is not None else []
     return RetryResult(requeued=requeued, skipped=skipped)
