@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from app.backup.errors import BackupError
 
@@ -26,7 +26,9 @@ DEBIAN_BIN_DIRS = "/usr/lib/postgresql/*/bin"
 def libpq_connection(url: str) -> tuple[str, dict[str, str]]:
     """Return a libpq URL without driver or password, and the environment that carries it."""
     parsed = make_url(url)
-    conninfo = parsed.set(drivername="postgresql", password=None)
+    # URL.set(password=None) would keep the password: build the URL without it.
+    conninfo = URL.create("postgresql", username=parsed.username, host=parsed.host,
+                          port=parsed.port, database=parsed.database, query=parsed.query)
     env = {**os.environ, "PGCONNECT_TIMEOUT": CONNECT_TIMEOUT}
     env.pop("PGPASSWORD", None)
     if parsed.password:
