@@ -4,6 +4,7 @@ The PostgreSQL round trip is the CI test of issue #15: dump the test database ho
 demo-like data, restore it into a new database, and compare the row count of every table.
 """
 
+import socket
 import stat
 import uuid
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import MetaData, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from app import create_app
 from app.auth.services import create_user
 from app.backup import postgres
 from app.backup.errors import BackupError
@@ -19,6 +21,7 @@ from app.backup.services import default_name
 from app.events.models import RegistrationStatus
 from app.extensions import db
 from app.seed.vocabulary import seed_vocabulary
+from config import TestingConfig
 from tests.external import postgres_url, require_service
 from tests.factories import (
     make_event,
@@ -289,3 +292,22 @@ def test_postgres_restore_into_a_database_that_does_not_exist_says_so(postgres_a
     assert result.output.startswith("Error: cannot reach the target database postgresql")
     assert 'database "clustermeet_no_such_db" does not exist' in result.output
 
+
+
+def test_a_server_that_does_not_answer_is_one_line_without_the_password(tmp_path):
+    try:
+        postgres.find_tool("pg_dump")
+    except BackupError as exc:
+        require_service(False, str(exc))
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=(
+        f"postgresql+psycopg://clustermeet:s3cret-pw@127.0.0.1:{port}/clustermeet"))
+
+    result = _invoke(app, "create", str(tmp_path / "x.dump"))
+
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert result.output.startswith("Error: pg_dump failed: pg_dump: error: connection to server")
+    assert "s3cret" not in result.output
+    assert list(tmp_path.iterdir()) == []  # no partial file left behind
