@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from flask import request_finished
+from sqlalchemy import create_engine, func, select, text
 
 from app import create_app
 from app.events.models import Event, Registration
@@ -266,3 +267,28 @@ def test_postgres_restarted_mid_rush_gives_no_500_and_works_again_at_once(
         db.engine.dispose()
     assert len(stored) == len(set(stored))  # nobody twice
     assert confirmed <= set(stored) <= typed  # every confirmed one kept, nothing invented
+
+
+@pytest.mark.postgres
+def test_a_connection_cut_after_the_last_query_of_a_request_is_no_500(postgres_app):
+    with postgres_app.app_context():
+        event_id = make_event().id
+        db.session.commit()
+    url = postgres_app.config["SQLALCHEMY_DATABASE_URI"]
+
+    def cut_the_connection(sender, response, **extra):
+        # The page is made; the database now drops this request's connection (a restart).
+        pid = db.session.scalar(text("SELECT pg_backend_pid()"))
+        other = create_engine(url)
+        with other.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        other.dispose()
+
+    client = postgres_app.test_client()
+    with request_finished.connected_to(cut_the_connection, postgres_app):
+        cut = client.get(f"/events/{event_id}")
+    after = client.get(f"/events/{event_id}")
+
+    assert cut.status_code == 200
+    assert "Wood circlemeet" in cut.get_data(as_text=True)
+    assert after.status_code == 200
