@@ -192,6 +192,12 @@ class Config:
     #: Strict-Transport-Security max-age; 0 sends none (development serves plain HTTP).
     HSTS_SECONDS = 0
 
+    #: `flask backup create` writes here when given no path (files readable by their owner only).
+    BACKUP_DIR = os.environ.get("BACKUP_DIR") or str(INSTANCE_DIR / "backups")
+    #: Folder of pg_dump, pg_restore and psql; unset: Debian's newest /usr/lib/postgresql/*/bin,
+    #: then PATH. They must be of the server's major version or newer.
+    PG_BIN_DIR = os.environ.get("PG_BIN_DIR") or None
+
     #: "json": one JSON object per log line (a line per request, per mail batch, per job);
     #: "text" leaves logging as the host set it up.
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")

@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.b2b.cli import b2b_cli
+    from app.backup.cli import backup_cli
     from app.events.cli import events_cli
     from app.jobs import cli as jobs_cli
     from app.personal_data.cli import privacy_cli
@@ -120,4 +121,5 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(b2b_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(backup_cli)
     jobs_cli.init_app(app)  # flask worker, flask mail ...

@@ -274,6 +274,22 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "warning"
 
+    @app.teardown_appcontext
+    def end_session(error: BaseException | None) -> None:
+        """End the request's session; a connection the database cut meanwhile is dropped.
+
+        Registered after Flask-SQLAlchemy's own teardown, so it runs first: without it, a
+        database restart between a request's last query and its end made the rollback of
+        that teardown raise after the page was made, and the server answered 500.
+        """
+        try:
+            db.session.remove()
+        except DBAPIError as exc:
+            if not is_database_unavailable(exc):
+                raise
+            db.session().invalidate()  # the scoped proxy has no invalidate()
+            db.session.remove()
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         """Explain an expired or foreign form instead of a bare 400."""
@@ -326,7 +342,7 @@ def init_app(app: Flask) -> None:
         try:
             db.session.rollback()  # the pool drops the dead connection; the next one is new
         except DBAPIError:
-            db.session.invalidate()
+            db.session().invalidate()  # the scoped proxy has no invalidate()
         return _render_unavailable()
 
     @app.errorhandler(Exception)

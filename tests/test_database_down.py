@@ -8,14 +8,18 @@ import socket
 import sqlite3
 import subprocess
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from flask import request_finished
+from sqlalchemy import create_engine, func, select, text
 
 from app import create_app
-from app.events.models import Registration
+from app.events.models import Event, Registration
 from app.extensions import db
+from app.members.models import Person
 from config import TestingConfig
 from tests.external import require_service
 from tests.factories import make_event
@@ -165,3 +169,126 @@ def test_the_503_page_never_sends_a_password_back(tmp_path):
     assert response.status_code == 503
     assert 'name="email" value="orga@cluster.example"' in page
     assert "correct-horse-secret" not in page and 'name="password"' not in page
+
+
+class _Rush:
+    """Threads posting the registration form without pause, each answer kept with its time."""
+
+    def __init__(self, app, event_id: int, threads: int = 6):
+        self.app, self.event_id = app, event_id
+        self.answers: list[tuple[float, str, int, str]] = []  # started, email, status, page
+        self.unavailable_ended: list[float] = []  # when each 503 came back
+        self.errors: list[BaseException] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._post, args=(n,)) for n in range(threads)]
+
+    def _post(self, number: int) -> None:
+        client = self.app.test_client()
+        sent = 0
+        while not self._stop.is_set():
+            email = f"rush{number}-{sent}@example.org"
+            sent += 1
+            started = time.monotonic()
+            try:
+                response = client.post(f"/events/{self.event_id}", data={**FORM, "email": email},
+                                       headers={"Accept-Language": "fr"})
+            except BaseException as exc:  # an error the app let through is a failure here
+                with self._lock:
+                    self.errors.append(exc)
+                return
+            with self._lock:
+                self.answers.append((started, email, response.status_code,
+                                     response.get_data(as_text=True)))
+                if response.status_code == 503:
+                    self.unavailable_ended.append(time.monotonic())
+            time.sleep(0.02)  # a crowd, not a busy loop, while the server is down
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+    def wait_for(self, confirmed: int, after: float = 0.0, timeout: float = 20.0) -> None:
+        """Wait until `confirmed` registrations went through since `after` (monotonic)."""
+        deadline = time.monotonic() + timeout
+        while sum(1 for started, _, status, _ in list(self.answers)
+                  if status == 302 and started >= after) < confirmed:
+            if self.errors or time.monotonic() > deadline:
+                raise AssertionError(f"rush stalled: {self.errors or 'timeout'}")
+            time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_postgres_restarted_mid_rush_gives_no_500_and_works_again_at_once(
+        throwaway_postgres, tmp_path):
+    app, event_id = _app(throwaway_postgres.url, tmp_path,
+                         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_size": 8})
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        event.capacity = 5000
+        db.session.commit()
+    rush = _Rush(app, event_id)
+    rush.start()
+    try:
+        rush.wait_for(10)
+        stopped_at = time.monotonic()
+        throwaway_postgres.stop()
+        time.sleep(1.0)  # the crowd keeps posting while the server is down
+        throwaway_postgres.start()
+        back_at = time.monotonic()
+        rush.wait_for(10, after=back_at)
+    finally:
+        rush.stop()
+
+    assert rush.errors == []
+    statuses = {status for _, _, status, _ in rush.answers}
+    assert statuses <= {302, 503}, statuses
+    unavailable = [(email, page) for started, email, status, page in rush.answers
+                   if status == 503]
+    assert unavailable, "no request met the stopped server"
+    assert min(rush.unavailable_ended) >= stopped_at  # none before the server stopped
+    for email, page in unavailable:
+        assert "Le service est brièvement indisponible" in page
+        assert f'name="email" value="{email}"' in page
+    # The first requests once the server is back all work (pool_pre_ping).
+    after = sorted((started, status) for started, _, status, _ in rush.answers
+                   if started >= back_at)
+    assert after and {status for _, status in after} == {302}
+    confirmed = {email for _, email, status, _ in rush.answers if status == 302}
+    typed = {email for _, email, _, _ in rush.answers}
+    with app.app_context():
+        stored = list(db.session.scalars(select(Person.email).join(
+            Registration, Registration.person_id == Person.id)))
+        db.engine.dispose()
+    assert len(stored) == len(set(stored))  # nobody twice
+    assert confirmed <= set(stored) <= typed  # every confirmed one kept, nothing invented
+
+
+@pytest.mark.postgres
+def test_a_connection_cut_after_the_last_query_of_a_request_is_no_500(postgres_app):
+    with postgres_app.app_context():
+        event_id = make_event().id
+        db.session.commit()
+    url = postgres_app.config["SQLALCHEMY_DATABASE_URI"]
+
+    def cut_the_connection(sender, response, **extra):
+        # The page is made; the database now drops this request's connection (a restart).
+        pid = db.session.scalar(text("SELECT pg_backend_pid()"))
+        other = create_engine(url)
+        with other.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        other.dispose()
+
+    client = postgres_app.test_client()
+    with request_finished.connected_to(cut_the_connection, postgres_app):
+        cut = client.get(f"/events/{event_id}")
+    after = client.get(f"/events/{event_id}")
+
+    assert cut.status_code == 200
+    assert "Wood circlemeet" in cut.get_data(as_text=True)
+    assert after.status_code == 200
