@@ -95,7 +95,7 @@ def test_the_environment_example_sets_what_production_checks_and_no_secret(tmp_p
                            capture_output=True, env={"PATH": "/usr/bin:/bin"})
     values = dict(item.split("=", 1) for item in shell.stdout.decode().split("\0") if item)
     config_source = (BASE_DIR / "config.py").read_text()
-    read_by_config = {ENV_VARIABLE, *re.findall(r"(?:os\.environ\.get|_bool)\(\s*\"([A-Z_]+)\"",
+    read_by_config = {ENV_VARIABLE, *re.findall(r"(?:environ\.get|_bool|_number)\(\s*\"([A-Z_]+)\"",
                                                 config_source)}
     names = {line.split("=", 1)[0] for line in example.read_text().splitlines()
              if line and not line.startswith("#")}
@@ -104,7 +104,7 @@ def test_the_environment_example_sets_what_production_checks_and_no_secret(tmp_p
     assert values["CLUSTERMEET_ENV"] == "production" and values["FLASK_APP"] == "wsgi"
     assert values["MAIL_DEFAULT_SENDER"] == "Example Cluster <events@example.org>"
     assert values["TRUSTED_PROXIES"] == "1"  # the one nginx of nginx.conf.example
-    assert values["RATELIMIT_STORAGE_URI"].startswith("redis://")
+    assert values["REDIS_URL"].startswith("redis://")  # shared limits, RQ workers
     for secret in ("SECRET_KEY", "MAIL_PASSWORD"):
         assert "CHANGE-ME" in values[secret]
     assert ":CHANGE-ME@" in values["DATABASE_URL"]
