@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from app.b2b import queries, runs
 from app.b2b.blueprint import bp
-from app.b2b.labels import run_status_label
+from app.b2b.labels import participant_label, run_status_label
 from app.b2b.models import B2BSession
 from app.b2b.views.base import flash_run_error, form_int, get_run_or_404, organiser_page
 from app.db import utc_now
@@ -29,7 +29,7 @@ def reason_label(code: str) -> str:
 @bp.app_context_processor
 def run_labels():
     """Let every page name a run's status."""
-    return {"run_status_label": run_status_label}
+    return {"run_status_label": run_status_label, "participant_label": participant_label}
 
 
 # A run whose worker died is shown failed at once; GET pages only flush that (never commit):
@@ -63,8 +63,7 @@ def schedule_run(run_id: int):
     """Show a run: status, figures and the pairs left out with their reasons."""
     run, session = get_run_or_404(run_id)
     runs.sync_run_with_job(run)
-    names = {p.code: f"{p.person.full_name} ({p.organisation_label})" if p.organisation_label
-             else p.person.full_name for p in session.participants}
+    names = {p.code: participant_label(p) for p in session.participants}
     return render_template("b2b/schedule/run.html", run=run, session=session,
                            reason_label=reason_label, names=names)
 
