@@ -9,8 +9,8 @@ from app.b2b import queries, runs
 from app.b2b.blueprint import bp
 from app.b2b.labels import participant_label, run_status_label
 from app.b2b.models import B2BSession, ScheduleRun
+from app.b2b.run_progress import run_progress
 from app.b2b.views.base import flash_run_error, form_int, get_run_or_404, organiser_page
-from app.db import utc_now
 from app.extensions import db
 
 
@@ -78,7 +78,7 @@ def schedule_run(run_id: int):
     runs.sync_run_with_job(run)
     names = {p.code: participant_label(p) for p in session.participants}
     return render_template("b2b/schedule/run.html", run=run, session=session,
-                           reason_label=reason_label, names=names)
+                           reason_label=reason_label, names=names, progress=run_progress(run))
 
 
 @organiser_page("/runs/<int:run_id>/progress")
@@ -86,16 +86,7 @@ def schedule_run_progress(run_id: int):
     """Return a run's progress as JSON for the page's polling."""
     run, _session = get_run_or_404(run_id)
     runs.sync_run_with_job(run)
-    percent = None
-    if run.best_value is not None and run.bound:
-        percent = round(100 * run.best_value / run.bound, 1)
-    elapsed = None
-    if run.started_at is not None:
-        elapsed = round(((run.finished_at or utc_now()) - run.started_at).total_seconds(), 1)
-    return jsonify(status=str(run.status), status_label=run_status_label(run.status),
-                   best_value=run.best_value, bound=run.bound,
-                   percent=percent, elapsed=elapsed, time_limit=run.time_limit,
-                   error=run.error, meetings=(run.stats or {}).get("meetings"))
+    return jsonify(run_progress(run))
 
 
 @organiser_page("/runs/<int:run_id>/restart", methods=["POST"])
