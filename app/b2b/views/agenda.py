@@ -69,6 +69,22 @@ def agenda(token: str):
                            token=token)
 
 
+@bp.route("/b2b/agenda/<token>/agenda.pdf")
+@limiter.limit(manage_rate_limit)
+def agenda_pdf(token: str):
+    """Return a participant's own printable agenda of the published schedule."""
+    try:
+        participant = queries.load_participant_token(token)
+    except LinkError as error:
+        return _agenda_link_refused(error)
+    session = db.session.get(B2BSession, participant.session_id)
+    if session.published_run_id is None:
+        abort(404)
+    run = db.session.get(ScheduleRun, session.published_run_id)
+    return pdf_response(pdf.participant_agenda_pdf(run, participant),
+                        f"agenda-{participant.code}.pdf")
+
+
 @bp.route("/b2b/agenda/<token>/feedback", methods=["GET", "POST"])
 def agenda_feedback(token: str):
     """Ask a participant how their meetings went; POST saves the answered ones."""
