@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 
 from app.b2b.labels import run_status_label
@@ -31,8 +31,9 @@ def quality_label(run: ScheduleRun) -> str:
     gap = 0.0 if run.bound <= 0 else max(0.0, (run.bound - run.best_value) / run.bound)
     if gap < 0.0005:
         return _("As good as the best possible")
-    return _("Within %(gap)s of the best possible",
-             gap=format_percent(gap, format="#,##0.#%"))
+    # The locale's own percent pattern ("25 %" in French), with one decimal.
+    pattern = get_locale().percent_formats[None].pattern.replace("#,##0", "#,##0.#")
+    return _("Within %(gap)s of the best possible", gap=format_percent(gap, format=pattern))
 
 
 def run_progress(run: ScheduleRun) -> dict:

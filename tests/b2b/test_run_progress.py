@@ -2,6 +2,9 @@
 
 from datetime import timedelta
 
+from flask_babel import refresh
+
+from app.auth.models import User
 from app.b2b import runs
 from app.b2b.models import RunStatus, ScheduleRun
 from app.db import utc_now
@@ -10,7 +13,6 @@ from app.jobs.worker import run_next_job
 from tests.factories import make_schedule_session
 
 EN = {"Accept-Language": "en"}
-FR = {"Accept-Language": "fr"}
 
 
 def _running(time_limit=10, seconds=4):
@@ -24,6 +26,7 @@ def _running(time_limit=10, seconds=4):
 
 def _progress(client, run, headers=EN):
     db.session.expire_all()
+    refresh()  # the test's app context would keep the locale of an earlier call
     return client.get(f"/b2b/runs/{run.id}/progress", headers=headers).get_json()
 
 
@@ -52,8 +55,11 @@ def test_progress_names_the_phase_time_used_and_quality(logged_in, db):
 def test_progress_is_written_in_the_organisers_language(logged_in, db):
     run = _running()
     runs.write_progress(run.id, 4.5, 6.0, phase=runs.PHASE_IMPROVING)
+    organiser = db.session.scalar(db.select(User))
+    organiser.language = "fr"
+    db.session.commit()
 
-    data = _progress(logged_in, run, FR)
+    data = _progress(logged_in, run)
 
     assert data["phase_label"] == "Amélioration du planning"
     assert data["quality_label"] == "À 25\u00a0% du meilleur possible"
