@@ -1,5 +1,8 @@
 """Printable agendas and table sheets: one or all, each agenda in its participant's language."""
 
+from pathlib import Path
+
+import pytest
 import weasyprint
 
 from app.b2b import pdf, publication
@@ -7,6 +10,7 @@ from app.extensions import db
 from tests.factories import make_run, make_schedule_session, participants_of, tables_of
 
 EN = {"Accept-Language": "en"}
+SCREENSHOTS = Path("/tmp/b2ba-screenshots")
 
 
 def page_texts(html: str) -> list[str]:
@@ -87,3 +91,22 @@ def test_printouts_of_an_unpublished_session_are_404(logged_in, db):
 
     assert logged_in.get(f"/b2b/sessions/{session.id}/agendas.pdf").status_code == 404
     assert logged_in.get(f"/b2b/sessions/{session.id}/tables.pdf").status_code == 404
+
+
+@pytest.mark.browser
+def test_all_agendas_look_right_in_print(live_server, new_page):
+    """Lay the bundle out in chromium for print and keep a picture to look at.
+
+    No PDF rasteriser is installed here (no poppler, ghostscript or ImageMagick): the
+    picture is chromium's print layout of the very HTML WeasyPrint turns into the PDF.
+    """
+    html = live_server.call(lambda: pdf.all_agendas_html(_published()[1]))
+    page = new_page(viewport={"width": 794, "height": 1123})
+
+    page.set_content(html)
+    page.emulate_media(media="print")
+
+    assert page.locator("section.page").count() == 4
+    assert "20 mai 2027" in page.locator("section.page").nth(1).inner_text()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "all-agendas.png"), full_page=True)
