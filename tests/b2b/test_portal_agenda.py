@@ -51,6 +51,15 @@ def test_portal_shows_the_published_agenda_with_pdf_and_feed(client, db):
     assert 'data-testid="agenda-feed"' in agenda and "/calendar/" in agenda
 
 
+def test_agenda_page_links_the_pdf(client, db):
+    _session, ann = _arrange()
+
+    html = client.get(f"/b2b/agenda/{make_participant_token(ann)}", headers=EN).get_data(
+        as_text=True)
+
+    assert re.search(r'href="/b2b/agenda/[^"/]+/agenda.pdf"', html)
+
+
 def test_portal_before_publication_shows_no_agenda(client, db):
     _session, ann = _arrange(publish=False)
 
