@@ -21,8 +21,10 @@ def schedule_publish(run_id: int):
         return redirect(url_for("b2b.schedule_run", run_id=run.id))
     diff = schedule_diff.diff_run(run)
     # A plan made from scratch after publication may mail many people: publishing it needs
-    # the organiser's confirmation of how many.
-    confirm = not run.keeps_published and not diff.first and bool(diff.people)
+    # the organiser's confirmation of how many. Hand edits of the published run and event-day
+    # re-plans move only what they must.
+    scratch = not (run.keeps_published or run.from_slot_id or run.id == session.published_run_id)
+    confirm = scratch and not diff.first and bool(diff.people)
     if request.method == "POST":
         if confirm and request.form.get("confirm_mail") != "1":
             flash(_("Tick the box to confirm the mails."), "danger")
