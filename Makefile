@@ -54,6 +54,7 @@ bench: translations
 	$(BIN)/python -m benchmarks.suggestions
 	$(BIN)/python benchmarks/b2b_catalogue.py
 	$(BIN)/python benchmarks/b2b_schedule.py
+	$(BIN)/python benchmarks/b2b_printouts_rerun.py
 	$(BIN)/python -m benchmarks.invites
 
 bench-jair: translations

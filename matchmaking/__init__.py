@@ -22,6 +22,7 @@ from matchmaking.io import (
     dump_schedule,
     load_problem,
     load_schedule,
+    lock_violations,
     schedule_to_dict,
 )
 from matchmaking.model import (
@@ -87,6 +88,7 @@ __all__ = [
     "greedy_by_value",
     "load_problem",
     "load_schedule",
+    "lock_violations",
     "measure",
     "problem_suggestions",
     "resolve",

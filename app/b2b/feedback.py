@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -11,8 +13,19 @@ from app.b2b.models import (
     MeetingOutcome,
     Participant,
     PublishedMeeting,
+    Slot,
 )
+from app.db import utc_now
 from app.extensions import db
+
+
+class FeedbackTooEarly(ValueError):
+    """Feedback on a meeting whose slot has not ended yet."""
+
+
+def feedback_open(slot: Slot, now: datetime | None = None) -> bool:
+    """Tell whether feedback on a meeting in this slot is open: the slot has ended."""
+    return slot.ends_at <= (now or utc_now())
 
 
 def outcome_labels() -> dict[str, str]:
@@ -24,10 +37,12 @@ def outcome_labels() -> dict[str, str]:
 
 def save_feedback(meeting: PublishedMeeting, participant: Participant, *, happened: bool,
                   usefulness: int | None, outcome: MeetingOutcome,
-                  comment: str = "") -> MeetingFeedback:
+                  comment: str = "", now: datetime | None = None) -> MeetingFeedback:
     """Record (or replace) a participant's feedback on one of their meetings; flush only."""
     if participant.id not in (meeting.a_id, meeting.b_id):
         raise ValueError("a participant gives feedback on their own meetings only")
+    if not feedback_open(db.session.get(Slot, meeting.slot_id), now):
+        raise FeedbackTooEarly("feedback opens once the meeting's slot has ended")
     if usefulness is not None and not 1 <= usefulness <= 5:
         raise ValueError("usefulness is 1 to 5")
     row = db.session.scalar(select(MeetingFeedback).where(

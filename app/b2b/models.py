@@ -317,6 +317,10 @@ class ScheduleRun(db.Model):
     base_run_id: Mapped[int | None] = mapped_column(
         ForeignKey("b2b_schedule_runs.id", ondelete="SET NULL")
     )
+    #: After publication: every published meeting still valid stays where it is.
+    keeps_published: Mapped[bool] = mapped_column(default=False)
+    #: While running: "preparing", "found" (a first schedule) or "improving".
+    phase: Mapped[str] = mapped_column(String(20), default="")
     best_value: Mapped[float | None]
     bound: Mapped[float | None]
     progress_at: Mapped[datetime | None]

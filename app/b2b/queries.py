@@ -361,6 +361,13 @@ def get_participant_meetings(run: ScheduleRun, participant: Participant) -> list
     return meetings
 
 
+def count_published_people(session: B2BSession) -> int:
+    """Return how many participants have at least one published meeting."""
+    pairs = db.session.execute(select(PublishedMeeting.a_id, PublishedMeeting.b_id).where(
+        PublishedMeeting.session_id == session.id)).all()
+    return len({person for pair in pairs for person in pair})
+
+
 def get_published_meetings(participant: Participant) -> list[PublishedMeeting]:
     """Return the published meetings of a participant (what they were told)."""
     return list(db.session.scalars(select(PublishedMeeting).where(

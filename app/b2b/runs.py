@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 
 import matchmaking
+from app.b2b.keep_published import build_keeping_problem
 from app.b2b.models import (
     B2BSession,
     Meeting,
@@ -35,6 +36,8 @@ from app.text import one_line
 from matchmaking import measure
 
 SOLVE_JOB = "b2b.solve"
+#: A running run's phases: building the problem, a first schedule found, improving it.
+PHASE_PREPARING, PHASE_FOUND, PHASE_IMPROVING = "preparing", "found", "improving"
 #: Seconds between two progress writes (and heartbeats) while the solver runs.
 PROGRESS_EVERY = 2.0
 MAX_TIME_LIMIT = 3600
@@ -46,17 +49,24 @@ class RunError(ValueError):
 
 def start_run(session: B2BSession, *, time_limit: int, min_meetings: int,
               base_run: ScheduleRun | None = None,
-              from_slot: Slot | None = None) -> ScheduleRun:
-    """Create a queued run and its solver job; flush only (the worker solves it)."""
+              from_slot: Slot | None = None, keep_published: bool = False) -> ScheduleRun:
+    """Create a queued run and its solver job; flush only (the worker solves it).
+
+    ``keep_published``: every published meeting still valid stays where it is (after
+    publication, the default of the organisers' pages).
+    """
     if not 1 <= time_limit <= MAX_TIME_LIMIT:
         raise RunError(f"time limit must be between 1 and {MAX_TIME_LIMIT} seconds")
     if min_meetings < 0:
         raise RunError("min_meetings must not be negative")
     if from_slot is not None and base_run is None:
         raise RunError("a re-plan needs the schedule it starts from")
+    if keep_published and (from_slot is not None or session.published_run_id is None):
+        raise RunError("only a run after publication keeps the published meetings")
     run = ScheduleRun(session_id=session.id, time_limit=time_limit, min_meetings=min_meetings,
                       base_run_id=base_run.id if base_run else None,
                       from_slot_id=from_slot.id if from_slot else None,
+                      keeps_published=keep_published,
                       status=RunStatus.QUEUED, stats={}, unscheduled=[])
     db.session.add(run)
     db.session.flush()
@@ -74,6 +84,7 @@ def restart_run(run: ScheduleRun) -> ScheduleRun:
     run.status = RunStatus.QUEUED
     run.error = ""
     run.best_value = run.bound = None
+    run.phase = ""
     run.progress_at = run.started_at = run.finished_at = None
     run.stats, run.unscheduled = {}, []
     run.job_id = enqueue(SOLVE_JOB, run_id=run.id).id
@@ -110,12 +121,16 @@ def solve_run_job(run_id: int) -> None:
     if run is None or run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
         return
     run.status, run.started_at, run.error = RunStatus.RUNNING, utc_now(), ""
+    run.phase = PHASE_PREPARING
     # Committed now so the organiser's page sees "running" while the solver works.
     db.session.commit()
     try:
-        problem, keep_locked = build_run_problem(run)
         previous = None
         from_code = None
+        if run.keeps_published:
+            problem, keep_locked, previous = build_keeping_problem(run)
+        else:
+            problem, keep_locked = build_run_problem(run)
         if run.from_slot_id is not None:
             previous = schedule_of(db.session.get(ScheduleRun, run.base_run_id))
             from_code = db.session.get(Slot, run.from_slot_id).code
@@ -205,18 +220,19 @@ class _ProgressTicker:
             heartbeat(self.job_id)
             if latest is None or latest == self._written:
                 return
-            write_progress(self.run_id, *latest, now=now)
+            write_progress(self.run_id, *latest, now=now,
+                           phase=PHASE_FOUND if self._written is None else PHASE_IMPROVING)
             self._written = latest
 
 
 def write_progress(run_id: int, best_value: float, bound: float, *,
-                   now: datetime | None = None) -> None:
-    """Store a run's best value and bound in a separate short transaction (best effort)."""
+                   now: datetime | None = None, phase: str = PHASE_IMPROVING) -> None:
+    """Store a run's best value, bound and phase in a separate short transaction (best effort)."""
     table = ScheduleRun.__table__
     try:
         with db.engine.begin() as connection:
             connection.execute(update(table).where(table.c.id == run_id).values(
-                best_value=round(best_value, 2), bound=round(bound, 2),
+                best_value=round(best_value, 2), bound=round(bound, 2), phase=phase,
                 progress_at=now or utc_now()))
     except Exception as exc:  # a busy database must not stop the solver
         current_app.logger.warning("progress of run %s not recorded: %s", run_id,

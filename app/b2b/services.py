@@ -67,6 +67,11 @@ def create_session(event: Event, *, title: str = "", slot_minutes: int = 20,
     """Create a B2B session for an event."""
     if slot_minutes not in SLOT_LENGTHS:
         raise B2BError("slot_length", _("A slot lasts 15, 20 or 30 minutes."))
+    # Registration pages and mails link each registration to its event's session: with two,
+    # half the participants would land in the wrong one.
+    if db.session.scalar(select(B2BSession.id).where(B2BSession.event_id == event.id)):
+        raise B2BError("one_per_event", _("This event already has a B2B session: an event "
+                                          "holds one session, edit that one instead."))
     session = B2BSession(event=event, title=title, slot_minutes=slot_minutes,
                          requires_acceptance=requires_acceptance, open_to_guests=open_to_guests)
     db.session.add(session)

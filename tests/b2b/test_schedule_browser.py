@@ -80,7 +80,7 @@ def test_organiser_runs_edits_publishes_and_republishes(live_server, smtp_server
     page.wait_for_selector("[data-testid=review]", timeout=30_000)
     worker.join(timeout=30)
     assert page.get_attribute("[data-testid=run-status]", "data-status") == "done"
-    assert page.text_content("[data-testid=progress-bar]").strip() == "100.0 %"
+    assert page.get_attribute("[data-testid=progress-bar]", "data-percent") == "100.0"
     run_id = live_server.call(_latest_run, session_id)
 
     # Edit a meeting (move it), then lock it.

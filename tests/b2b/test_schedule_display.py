@@ -20,8 +20,9 @@ def test_finished_run_page_shows_elapsed_time_and_bar_caption(logged_in, db):
 
     html = logged_in.get(f"/b2b/runs/{run.id}", headers=EN).text
 
-    assert '<span id="run-elapsed">4.6</span> / 5' in html
-    assert '<p class="small text-muted mb-1">Share of the bound reached</p>' in html
+    assert '<span id="run-time">4.6 s used of 5 s</span>' in html
+    assert 'data-testid="run-phase" data-phase="">Finished</strong>' in html
+    assert "bound" not in html.lower()
 
 
 def test_pdfs_use_a_24_hour_clock_in_english(app, db):

@@ -5,6 +5,7 @@ from app.b2b.views import (  # noqa: F401
     agenda,
     event_day,
     portal,
+    printouts,
     problem_file,
     publication,
     review,

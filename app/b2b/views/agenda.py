@@ -10,19 +10,21 @@ from app.b2b import feedback, mails, pdf, queries
 from app.b2b.blueprint import bp
 from app.b2b.forms import ContactForm, FeedbackForm
 from app.b2b.models import B2BSession, B2BTable, Participant, ScheduleRun
-from app.b2b.views.base import organiser_page
+from app.b2b.views.base import now, organiser_page
 from app.extensions import db, limiter
 from app.web import get_owned_or_404, manage_rate_limit, query_int
 
 # --- printable sheets ----------------------------------------------------------------------
 
 
-def _pdf_response(data: bytes, filename: str) -> Response:
+def pdf_response(data: bytes, filename: str) -> Response:
+    """Return PDF bytes shown in the browser under this file name."""
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
-def _published_or_404(session: B2BSession) -> ScheduleRun:
+def published_or_404(session: B2BSession) -> ScheduleRun:
+    """Return the run asked for (?run=), else the published one, or answer 404."""
     run_id = query_int("run") or session.published_run_id
     return get_owned_or_404(ScheduleRun, run_id, session_id=session.id)
 
@@ -32,8 +34,8 @@ def schedule_agenda_pdf(session_id: int, participant_id: int):
     """Return a participant's printable agenda of the published (or given) run."""
     session = db.get_or_404(B2BSession, session_id)
     participant = get_owned_or_404(Participant, participant_id, session_id=session.id)
-    run = _published_or_404(session)
-    return _pdf_response(pdf.participant_agenda_pdf(run, participant),
+    run = published_or_404(session)
+    return pdf_response(pdf.participant_agenda_pdf(run, participant),
                          f"agenda-{participant.code}.pdf")
 
 
@@ -42,8 +44,8 @@ def schedule_table_pdf(session_id: int, table_id: int):
     """Return a table's printable sheet of the published (or given) run."""
     session = db.get_or_404(B2BSession, session_id)
     table = get_owned_or_404(B2BTable, table_id, session_id=session.id)
-    run = _published_or_404(session)
-    return _pdf_response(pdf.table_sheet_pdf(run, table), f"table-{table.code}.pdf")
+    run = published_or_404(session)
+    return pdf_response(pdf.table_sheet_pdf(run, table), f"table-{table.code}.pdf")
 
 
 # --- participants' agenda and feedback (token links) ---------------------------------------
@@ -67,6 +69,22 @@ def agenda(token: str):
                            token=token)
 
 
+@bp.route("/b2b/agenda/<token>/agenda.pdf")
+@limiter.limit(manage_rate_limit)
+def agenda_pdf(token: str):
+    """Return a participant's own printable agenda of the published schedule."""
+    try:
+        participant = queries.load_participant_token(token)
+    except LinkError as error:
+        return _agenda_link_refused(error)
+    session = db.session.get(B2BSession, participant.session_id)
+    if session.published_run_id is None:
+        abort(404)
+    run = db.session.get(ScheduleRun, session.published_run_id)
+    return pdf_response(pdf.participant_agenda_pdf(run, participant),
+                        f"agenda-{participant.code}.pdf")
+
+
 @bp.route("/b2b/agenda/<token>/feedback", methods=["GET", "POST"])
 def agenda_feedback(token: str):
     """Ask a participant how their meetings went; POST saves the answered ones."""
@@ -74,7 +92,11 @@ def agenda_feedback(token: str):
         participant = queries.load_participant_token(token)
     except LinkError as error:
         return _agenda_link_refused(error)
-    lines = queries.get_agenda(participant)
+    moment = now()
+    agenda_lines = queries.get_agenda(participant)
+    # Only meetings whose slot has ended can be judged; the others are listed as upcoming.
+    lines = [line for line in agenda_lines if feedback.feedback_open(line["slot"], moment)]
+    upcoming = [line for line in agenda_lines if line not in lines]
     ids = [line["row"].id for line in lines]
     # A posted form is judged on what was sent: earlier answers only fill the empty page.
     existing = {} if request.method == "POST" else queries.get_feedback_of(participant)
@@ -84,7 +106,7 @@ def agenda_feedback(token: str):
         for line in lines:
             answers = form.answers(line["row"].id)
             if answers is not None:
-                feedback.save_feedback(line["row"], participant, **answers)
+                feedback.save_feedback(line["row"], participant, now=moment, **answers)
         db.session.commit()
         flash(_("Thank you for your feedback."), "success")
         return redirect(url_for("b2b.agenda_feedback", token=token))
@@ -93,7 +115,8 @@ def agenda_feedback(token: str):
                   if form.meeting(i).errors}
     return render_template("b2b/schedule/feedback.html", participant=participant,
                            session=participant.session, lines=lines, form=form,
-                           errors=errors, token=token, outcomes=feedback.outcome_labels()), (
+                           upcoming=upcoming, errors=errors, token=token,
+                           outcomes=feedback.outcome_labels()), (
         400 if errors else 200)
 
 

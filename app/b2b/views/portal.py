@@ -19,7 +19,7 @@ from app.b2b.forms import (
 )
 from app.b2b.models import B2BSession, MeetingRequest, Participant
 from app.b2b.queries import load_participant_token, make_participant_token
-from app.events.queries import load_manage_token
+from app.events.queries import load_manage_token, make_manage_token
 from app.extensions import db
 from app.i18n import current_language
 from app.members.queries import get_sectors, get_tags
@@ -59,6 +59,13 @@ def _others(items) -> dict[int, Participant]:
     return queries.get_participants_by_ids(items)
 
 
+def _feed_url(me: Participant) -> str | None:
+    # The person's calendar feed carries their published meetings with the event.
+    if me.registration is None:
+        return None
+    return url_for("calendar.subscribe", manage_token=make_manage_token(me.registration))
+
+
 @portal_page("/")
 def portal(me: Participant):
     """Show the participant's portal: suggestions, requests received and sent."""
@@ -68,6 +75,8 @@ def portal(me: Participant):
     people = _others(others)
     return render_template(
         "b2b/participant/portal.html", me=me, session=me.session, lang=current_language(),
+        agenda=queries.get_agenda(me) if me.session.published_at else None,
+        feed_url=_feed_url(me),
         suggestions=[(people[cache.code_to_id[s.b]], s) for s in top], action=ActionForm(),
         received=queries.get_received_requests(me), sent=queries.get_sent_requests(me),
         tags={t.code: t for t in get_tags()}, sectors={s.code: s for s in get_sectors()})

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.b2b import publication, schedule_diff
+from app.b2b import publication, queries, schedule_diff
+from app.b2b.labels import participant_label
 from app.b2b.models import RunStatus
 from app.b2b.views.base import get_run_or_404, now, organiser_page
 from app.extensions import db
@@ -18,11 +19,22 @@ def schedule_publish(run_id: int):
     if run.status != RunStatus.DONE:
         flash(_("Only a finished run can be published."), "danger")
         return redirect(url_for("b2b.schedule_run", run_id=run.id))
+    diff = schedule_diff.diff_run(run)
+    # A plan made from scratch after publication may mail many people: publishing it needs
+    # the organiser's confirmation of how many. Hand edits of the published run and event-day
+    # re-plans move only what they must.
+    scratch = not (run.keeps_published or run.from_slot_id or run.id == session.published_run_id)
+    confirm = scratch and not diff.first and bool(diff.people)
     if request.method == "POST":
+        if confirm and request.form.get("confirm_mail") != "1":
+            flash(_("Tick the box to confirm the mails."), "danger")
+            return redirect(url_for("b2b.schedule_publish", run_id=run.id))
         result = publication.publish_run(run, now=now())
         db.session.commit()
         flash(_("Schedule published: %(mails)s mail(s) to %(people)s participant(s).",
                 mails=result.mails, people=result.people), "success")
         return redirect(url_for("b2b.schedule_grid", run_id=run.id))
-    return render_template("b2b/schedule/publish.html", run=run, session=session,
-                           diff=schedule_diff.diff_run(run))
+    people = queries.get_participants_by_ids(diff.people)
+    return render_template("b2b/schedule/publish.html", run=run, session=session, diff=diff,
+                           confirm=confirm, people=sorted(
+                               (participant_label(p) for p in people.values()), key=str.casefold))

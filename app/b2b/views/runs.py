@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 
 from app.b2b import queries, runs
 from app.b2b.blueprint import bp
-from app.b2b.labels import run_status_label
-from app.b2b.models import B2BSession
+from app.b2b.labels import participant_label, run_status_label
+from app.b2b.models import B2BSession, ScheduleRun
+from app.b2b.run_progress import run_progress
 from app.b2b.views.base import flash_run_error, form_int, get_run_or_404, organiser_page
-from app.db import utc_now
 from app.extensions import db
 
 
@@ -29,7 +29,7 @@ def reason_label(code: str) -> str:
 @bp.app_context_processor
 def run_labels():
     """Let every page name a run's status."""
-    return {"run_status_label": run_status_label}
+    return {"run_status_label": run_status_label, "participant_label": participant_label}
 
 
 # A run whose worker died is shown failed at once; GET pages only flush that (never commit):
@@ -44,15 +44,28 @@ def schedule_runs(session_id: int):
         return _start_run(session)
     runs.sync_session_runs(session)
     return render_template("b2b/schedule/runs.html", session=session,
-                           runs=queries.get_runs(session), default_limit=30)
+                           runs=queries.get_runs(session), default_limit=30,
+                           published_people=queries.count_published_people(session))
 
 
 def _start_run(session: B2BSession):
     time_limit, min_meetings = form_int("time_limit"), form_int("min_meetings")
+    back = redirect(url_for("b2b.schedule_runs", session_id=session.id))
+    base, keep = None, False
+    if session.published_run_id is not None:
+        # After publication a run keeps the published meetings unless the organiser asks
+        # for a new plan and confirms it, knowing how many people may be mailed.
+        if request.form.get("mode") == "scratch":
+            if request.form.get("confirm_scratch") != "1":
+                flash(_("Tick the box to confirm a new plan from scratch."), "danger")
+                return back
+        else:
+            base, keep = db.session.get(ScheduleRun, session.published_run_id), True
     run = flash_run_error(lambda: runs.start_run(session, time_limit=time_limit,
-                                                 min_meetings=min_meetings))
+                                                 min_meetings=min_meetings, base_run=base,
+                                                 keep_published=keep))
     if run is None:
-        return redirect(url_for("b2b.schedule_runs", session_id=session.id))
+        return back
     db.session.commit()
     flash(_("The scheduler is starting."), "info")
     return redirect(url_for("b2b.schedule_run", run_id=run.id))
@@ -63,10 +76,9 @@ def schedule_run(run_id: int):
     """Show a run: status, figures and the pairs left out with their reasons."""
     run, session = get_run_or_404(run_id)
     runs.sync_run_with_job(run)
-    names = {p.code: f"{p.person.full_name} ({p.organisation_label})" if p.organisation_label
-             else p.person.full_name for p in session.participants}
+    names = {p.code: participant_label(p) for p in session.participants}
     return render_template("b2b/schedule/run.html", run=run, session=session,
-                           reason_label=reason_label, names=names)
+                           reason_label=reason_label, names=names, progress=run_progress(run))
 
 
 @organiser_page("/runs/<int:run_id>/progress")
@@ -74,16 +86,7 @@ def schedule_run_progress(run_id: int):
     """Return a run's progress as JSON for the page's polling."""
     run, _session = get_run_or_404(run_id)
     runs.sync_run_with_job(run)
-    percent = None
-    if run.best_value is not None and run.bound:
-        percent = round(100 * run.best_value / run.bound, 1)
-    elapsed = None
-    if run.started_at is not None:
-        elapsed = round(((run.finished_at or utc_now()) - run.started_at).total_seconds(), 1)
-    return jsonify(status=str(run.status), status_label=run_status_label(run.status),
-                   best_value=run.best_value, bound=run.bound,
-                   percent=percent, elapsed=elapsed, time_limit=run.time_limit,
-                   error=run.error, meetings=(run.stats or {}).get("meetings"))
+    return jsonify(run_progress(run))
 
 
 @organiser_page("/runs/<int:run_id>/restart", methods=["POST"])
@@ -98,13 +101,16 @@ def schedule_run_restart(run_id: int):
 
 @organiser_page("/runs/<int:run_id>/rerun", methods=["POST"])
 def schedule_rerun(run_id: int):
-    """Start a new run that keeps this run's locked meetings."""
+    """Start a new run that keeps this run's locked meetings (and the published ones)."""
     base, session = get_run_or_404(run_id)
     time_limit, min_meetings = form_int("time_limit"), form_int("min_meetings")
+    keep = session.published_run_id is not None
     run = flash_run_error(lambda: runs.start_run(session, time_limit=time_limit,
-                                                 min_meetings=min_meetings, base_run=base))
+                                                 min_meetings=min_meetings, base_run=base,
+                                                 keep_published=keep))
     if run is None:
         return redirect(url_for("b2b.schedule_grid", run_id=base.id))
     db.session.commit()
-    flash(_("A new run keeps the locked meetings."), "info")
+    flash(_("A new run keeps the published and locked meetings.") if keep
+          else _("A new run keeps the locked meetings."), "info")
     return redirect(url_for("b2b.schedule_run", run_id=run.id))

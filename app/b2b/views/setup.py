@@ -28,6 +28,7 @@ from app.b2b.forms import (
     profile_values,
     slot_label,
 )
+from app.b2b.labels import participant_label
 from app.b2b.links import renew_participant_links
 from app.b2b.models import (
     B2BSession,
@@ -110,11 +111,15 @@ def new_session():
         flash(_("Create an event first: a B2B session belongs to an event."), "warning")
     if form.validate_on_submit():
         event = db.get_or_404(Event, form.event_id.data)
-        session = services.create_session(event)
-        services.update_session(session, **_settings(form))
-        db.session.commit()
-        flash(_("Session created. Now plan its slots."), "success")
-        return redirect(url_for(".slots", session_id=session.id))
+        try:
+            session = services.create_session(event)
+        except services.B2BError as error:
+            form.event_id.errors.append(error.message)
+        else:
+            services.update_session(session, **_settings(form))
+            db.session.commit()
+            flash(_("Session created. Now plan its slots."), "success")
+            return redirect(url_for(".slots", session_id=session.id))
     return render_template("b2b/setup/form.html", form=form, title=_("New B2B session"),
                            back=url_for(".sessions"))
 
@@ -340,7 +345,7 @@ def revoke_participant_links(session_id: int, participant_id: int):
 
 def _pair_form(session: B2BSession) -> PairForm:
     form = PairForm(prefix="pair")
-    choices = [(p.code, f"{p.code} · {p.person.full_name} ({p.organisation_label})")
+    choices = [(p.code, f"{p.code} · {participant_label(p)}")
                for p in queries.get_participants(session)]
     form.a.choices = choices
     form.b.choices = choices

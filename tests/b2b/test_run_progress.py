@@ -1,0 +1,84 @@
+"""A run's progress in words: phase, time used of the limit, meetings placed, quality."""
+
+from datetime import timedelta
+
+from flask_babel import refresh
+
+from app.auth.models import User
+from app.b2b import runs
+from app.b2b.models import RunStatus, ScheduleRun
+from app.db import utc_now
+from app.extensions import db
+from app.jobs.worker import run_next_job
+from tests.factories import make_schedule_session
+
+EN = {"Accept-Language": "en"}
+
+
+def _running(time_limit=10, seconds=4):
+    session = make_schedule_session()
+    run = runs.start_run(session, time_limit=time_limit, min_meetings=0)
+    run.status, run.phase = RunStatus.RUNNING, runs.PHASE_PREPARING
+    run.started_at = utc_now() - timedelta(seconds=seconds)
+    db.session.commit()
+    return run
+
+
+def _progress(client, run, headers=EN):
+    db.session.expire_all()
+    refresh()  # the test's app context would keep the locale of an earlier call
+    return client.get(f"/b2b/runs/{run.id}/progress", headers=headers).get_json()
+
+
+def test_progress_names_the_phase_time_used_and_quality(logged_in, db):
+    run = _running()
+
+    preparing = _progress(logged_in, run)
+    ticker = runs._ProgressTicker(logged_in.application, run.id)
+    ticker.report(3.0, 6.0)
+    ticker.tick()
+    found = _progress(logged_in, run)
+    ticker.report(5.7, 6.0)
+    ticker.tick()
+    improving = _progress(logged_in, run)
+
+    assert (preparing["phase_label"], preparing["quality_label"]) == ("Preparing the data", "")
+    assert 40 <= preparing["time_percent"] < 60
+    assert preparing["time_label"].endswith("s used of 10 s")
+    assert (found["phase"], found["phase_label"]) == ("found", "First schedule found")
+    assert found["quality_label"] == "Within 50% of the best possible"
+    assert (improving["phase"], improving["phase_label"]) == ("improving",
+                                                              "Improving the schedule")
+    assert improving["quality_label"] == "Within 5% of the best possible"
+
+
+def test_progress_is_written_in_the_organisers_language(logged_in, db):
+    run = _running()
+    runs.write_progress(run.id, 4.5, 6.0, phase=runs.PHASE_IMPROVING)
+    organiser = db.session.scalar(db.select(User))
+    organiser.language = "fr"
+    db.session.commit()
+
+    data = _progress(logged_in, run)
+
+    assert data["phase_label"] == "Amélioration du planning"
+    assert data["quality_label"] == "À 25\u00a0% du meilleur possible"
+
+
+def test_finished_run_shows_meetings_placed_and_a_full_bar(app, logged_in, db):
+    session = make_schedule_session()
+    run = runs.start_run(session, time_limit=2, min_meetings=0)
+    db.session.commit()
+    assert run_next_job(app) is True
+
+    data = _progress(logged_in, db.session.get(ScheduleRun, run.id))
+    page = logged_in.get(f"/b2b/runs/{run.id}", headers=EN).get_data(as_text=True)
+
+    assert (data["phase_label"], data["time_percent"]) == ("Finished", 100.0)
+    assert data["meetings_label"] == "Meetings placed: 3"
+    assert data["quality_label"] == "As good as the best possible"
+    assert "Meetings placed: 3" in page and "bound" not in page.lower()
+
+
+def test_progress_is_written_at_least_every_two_seconds():
+    assert runs.PROGRESS_EVERY <= 2.0
