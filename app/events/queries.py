@@ -103,6 +103,22 @@ def needs_address_confirmation(event: Event) -> bool:
             and event.capacity is not None)
 
 
+def online_outcome(event: Event, now: datetime | None = None) -> RegistrationStatus:
+    """Return the status a new online registration gets now (the register service's rule)."""
+    if needs_address_confirmation(event):
+        return RegistrationStatus.UNCONFIRMED
+    return outcome_after_confirmation(event, now)
+
+
+def outcome_after_confirmation(event: Event, now: datetime | None = None) -> RegistrationStatus:
+    """Return the status an address confirmation leads to now (approval, a place, the list)."""
+    if event.requires_approval:
+        return RegistrationStatus.PENDING
+    left = places_left(event, now)
+    return RegistrationStatus.CONFIRMED if left is None or left > 0 else (
+        RegistrationStatus.WAITLISTED)
+
+
 def holds_place(registration: Registration, now: datetime | None = None) -> bool:
     """Tell whether an unconfirmed registration holds a place now."""
     return (registration.status == RegistrationStatus.UNCONFIRMED
