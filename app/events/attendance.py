@@ -1,18 +1,12 @@
-"""Organisers' reads: the event list, filtered registrations, check-in counts, the CSV export."""
+"""Organisers' reads: the event list, filtered registrations, check-in counts."""
 
-import csv
-import io
-
-from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from app.db import utc_now
-from app.events.models import Event, QuestionKind, Registration, RegistrationStatus
+from app.events.models import Event, Registration, RegistrationStatus
 from app.extensions import db
 from app.members.models import Organisation, Person
-from app.text import spreadsheet_cell
-from app.timezone import to_form
 
 
 def get_organiser_events(*, past: bool = False) -> list[Event]:
@@ -70,39 +64,3 @@ def get_status_counts(event: Event) -> dict[str, int]:
         if status == RegistrationStatus.CONFIRMED:
             counts["checked_in"], counts["no_show"] = attended, int(no_show or 0)
     return counts
-
-
-def _answer(question, answers: dict) -> str:
-    value = answers.get(str(question.id))
-    if value is None or value == "":
-        return ""
-    if question.kind == QuestionKind.YES_NO or isinstance(value, bool):
-        truthy = value is True or str(value).lower() in {"yes", "y", "true", "1", "on"}
-        return _("yes") if truthy else _("no")
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return str(value)
-
-
-def registrations_csv(event: Event, language: str) -> str:
-    """Write the event's registrations as CSV, one column per custom question."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    questions = list(event.questions)
-    writer.writerow(
-        [_("Name"), _("Email"), _("Organisation"), _("Status"), _("Language")]
-        + [q.label(language) for q in questions]
-        + [_("Attended"), _("No-show")]
-    )
-    for registration in get_registrations(event):
-        person = registration.person
-        attended = to_form(registration.attended_at)
-        row = [
-            person.full_name, person.email, person.organisation_label,
-            registration.status.value, registration.language,
-        ]
-        row += [_answer(q, registration.answers or {}) for q in questions]
-        row += [attended.strftime("%Y-%m-%d %H:%M") if attended else "",
-                _("yes") if registration.no_show else _("no")]
-        writer.writerow([spreadsheet_cell(value) for value in row])
-    return out.getvalue()
