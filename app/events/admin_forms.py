@@ -115,6 +115,10 @@ class EventForm(FlaskForm):
     confirm_by_link = BooleanField(
         _l("Public event with limited places: hold a place only once the person confirms "
            "their address by the link we mail (recommended)"), default=True)
+    offer_hours = IntegerField(
+        _l("With approval: hours a place offered from the waiting list is held for the "
+           "person to take it (empty: until you decide)"),
+        validators=[Optional(), NumberRange(min=1, max=24 * 60)])
     submit = SubmitField(_l("Save"))
 
     TEXT_FIELDS = ("title_fr", "title_nl", "title_en", "description_fr", "description_nl",
@@ -153,6 +157,7 @@ class EventForm(FlaskForm):
         self.capacity.data = event.capacity
         self.requires_approval.data = event.requires_approval
         self.confirm_by_link.data = event.confirm_by_link
+        self.offer_hours.data = event.offer_hours
 
     def to_data(self) -> dict:
         """Return plain values for admin_services.save_event (times in UTC)."""
@@ -171,6 +176,7 @@ class EventForm(FlaskForm):
             capacity=self.capacity.data,
             requires_approval=bool(self.requires_approval.data),
             confirm_by_link=bool(self.confirm_by_link.data),
+            offer_hours=self.offer_hours.data,
         )
         return data
 

@@ -28,7 +28,7 @@ EVENT_FIELDS = (
     "kind", "title_fr", "title_nl", "title_en", "description_fr", "description_nl",
     "description_en", "starts_at", "ends_at", "venue", "address", "audience", "capacity",
     "registration_opens_at", "registration_closes_at", "requires_approval",
-    "confirm_by_link",
+    "confirm_by_link", "offer_hours",
 )
 QUESTION_FIELDS = ("kind", "label_fr", "label_nl", "label_en", "choices", "required")
 PROGRAMME_FIELDS = ("starts_at", "ends_at", "title_fr", "title_nl", "title_en", "location")

@@ -44,6 +44,7 @@ CANCEL_KINDS = frozenset({"cancelled", "event_cancelled", "waitlisted"})
 MAIL_KINDS = frozenset({
     "confirmed", "waitlisted", "pending", "promoted", "offered", "cancelled", "reminder",
     "event_cancelled", "not_member", "manage_link", "updated", "confirm_address", "new_link",
+    "offer_expired",
 })
 #: Optional kinds, sent only to addresses that accept their category (the rest is essential).
 OPTIONAL_KINDS = {"reminder": MailCategory.REMINDERS}
@@ -59,6 +60,7 @@ def _subject(kind: str, title: str) -> str:
         "pending": _("Request received: %(title)s", title=title),
         "promoted": _("A place is yours: %(title)s", title=title),
         "offered": _("A place is available: %(title)s", title=title),
+        "offer_expired": _("Back on the waiting list: %(title)s", title=title),
         "cancelled": _("Registration cancelled: %(title)s", title=title),
         "reminder": _("Reminder: %(title)s", title=title),
         "event_cancelled": _("Event cancelled: %(title)s", title=title),
@@ -154,6 +156,7 @@ def queue_registration_mail(registration: Registration, kind: str, *,
             "links": extra_links(registration),
             "feed_url": _feed_url(registration),
             "hold_until": registration.hold_expires_at,
+            "offer_until": registration.offer_expires_at,
             "optional": optional,
         }
         text_body, html_body = _render(kind, **context)

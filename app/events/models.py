@@ -109,6 +109,9 @@ class Event(db.Model):
     requires_approval: Mapped[bool] = mapped_column(default=False)
     #: Public events with a capacity: a place is held only once the address is confirmed.
     confirm_by_link: Mapped[bool] = mapped_column(default=True)
+    #: Approval mode: hours a place offered from the waiting list waits for the person to
+    #: take it (None: held until the organisers decide).
+    offer_hours: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     cancelled_at: Mapped[datetime | None]
@@ -220,6 +223,8 @@ class Registration(db.Model):
     reminder_sent_at: Mapped[datetime | None]
     #: Set while a freed place is held for this pending person (approval mode).
     offered_at: Mapped[datetime | None]
+    #: Until when an offered place waits for the person to take it (None: no limit, or taken).
+    offer_expires_at: Mapped[datetime | None]
     #: Until when an unconfirmed registration holds a place (None: it holds none).
     hold_expires_at: Mapped[datetime | None]
 

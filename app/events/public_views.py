@@ -211,6 +211,7 @@ def _manage_page(registration, token, answers_form, lang, status: int = 200):
         confirm_form=ConfirmAddressForm(), renew_form=RenewLinkForm(),
         question_fields=[answers_form[question_field_name(q.id)] for q in event.questions],
         can_change=queries.can_change(registration), status_labels=STATUS_LABELS,
+        offer_open=queries.offer_open(registration),
         kind_labels=KIND_LABELS), status
 
 
@@ -265,6 +266,22 @@ def manage_confirm(token: str):
         db.session.commit()
         render_own()
         flash(_("Thank you, your address is confirmed. We sent you a mail."), "success")
+    return redirect(url_for("events.manage", token=token))
+
+
+@bp.route("/events/manage/<token>/take-offer", methods=["POST"])
+@limiter.shared_limit(manage_rate_limit, scope="events-manage")
+def manage_take_offer(token: str):
+    """Take the place offered from the waiting list before the offer runs out."""
+    registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
+    if not ConfirmAddressForm().validate_on_submit():
+        abort(400)
+    if services.take_offer(registration):
+        flash(_("The place is yours to keep: the organisers now confirm your registration."),
+              "success")
+    else:
+        flash(_("This offer has run out: the place went to the next person."), "warning")
+    db.session.commit()
     return redirect(url_for("events.manage", token=token))
 
 

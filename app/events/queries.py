@@ -54,7 +54,9 @@ def _holds_place(now: datetime):
     """The condition of a registration that takes a place (see ``get_held_count``)."""
     return or_(Registration.status == RegistrationStatus.CONFIRMED,
                and_(Registration.status == RegistrationStatus.PENDING,
-                    Registration.offered_at.is_not(None)),
+                    Registration.offered_at.is_not(None),
+                    or_(Registration.offer_expires_at.is_(None),
+                        Registration.offer_expires_at > now)),
                and_(Registration.status == RegistrationStatus.UNCONFIRMED,
                     Registration.hold_expires_at > now))
 
@@ -124,6 +126,33 @@ def holds_place(registration: Registration, now: datetime | None = None) -> bool
     return (registration.status == RegistrationStatus.UNCONFIRMED
             and registration.hold_expires_at is not None
             and registration.hold_expires_at > (now or utc_now()))
+
+
+def offer_open(registration: Registration, now: datetime | None = None) -> bool:
+    """Tell whether a place offered from the waiting list still waits for the person."""
+    return (registration.status == RegistrationStatus.PENDING
+            and registration.offered_at is not None
+            and registration.offer_expires_at is not None
+            and registration.offer_expires_at > (now or utc_now()))
+
+
+def get_expired_offers(event: Event, now: datetime) -> list[Registration]:
+    """Return the registrations of an event offered a place they did not take in time."""
+    return list(db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.PENDING,
+            Registration.offered_at.is_not(None),
+            Registration.offer_expires_at <= now)
+        .order_by(Registration.offer_expires_at, Registration.id)))
+
+
+def get_events_with_expired_offers(now: datetime) -> list[Event]:
+    """Return the events where an offered place was not taken in time."""
+    return list(db.session.scalars(select(Event).where(Event.registrations.any(and_(
+        Registration.status == RegistrationStatus.PENDING,
+        Registration.offered_at.is_not(None),
+        Registration.offer_expires_at <= now))).order_by(Event.id)))
 
 
 def get_expired_holds(event: Event, now: datetime) -> list[Registration]:
