@@ -1,12 +1,16 @@
-"""Organisers' reads: the event list, filtered registrations, check-in counts."""
+"""Organisers' reads: the event list, filtered registrations, check-in counts per day."""
 
-from sqlalchemy import case, func, or_, select
+from datetime import date, timedelta
+
+from sqlalchemy import case, distinct, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from app.db import utc_now
-from app.events.models import Event, Registration, RegistrationStatus
+from app.events.models import DayAttendance, Event, Registration, RegistrationStatus
 from app.extensions import db
+from app.invites.timezone import last_whole_day_end
 from app.members.models import Organisation, Person
+from app.timezone import local_day
 
 
 def get_organiser_events(*, past: bool = False) -> list[Event]:
@@ -64,3 +68,34 @@ def get_status_counts(event: Event) -> dict[str, int]:
         if status == RegistrationStatus.CONFIRMED:
             counts["checked_in"], counts["no_show"] = attended, int(no_show or 0)
     return counts
+
+
+def event_days(event: Event) -> list[date]:
+    """Return the Brussels days an event runs on (one for a single-day event)."""
+    first, last = local_day(event.starts_at), local_day(last_whole_day_end(event.ends_at))
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def default_day(event: Event) -> date:
+    """Return the day the check-in page opens on: today during the event, else the first."""
+    today = local_day(utc_now())
+    days = event_days(event)
+    return today if today in days else days[0]
+
+
+def get_checked_in_on(event: Event, day: date) -> set[int]:
+    """Return the ids of the registrations checked in on one day of a multi-day event."""
+    return set(db.session.scalars(
+        select(DayAttendance.registration_id).join(DayAttendance.registration)
+        .where(Registration.event_id == event.id, DayAttendance.day == day)))
+
+
+def day_figures(event: Event) -> tuple[list[tuple[date, int]], int]:
+    """Return the people checked in on each day of an event, and over the whole event."""
+    rows = dict(db.session.execute(
+        select(DayAttendance.day, func.count(DayAttendance.id)).join(DayAttendance.registration)
+        .where(Registration.event_id == event.id).group_by(DayAttendance.day)).all())
+    people = db.session.scalar(
+        select(func.count(distinct(DayAttendance.registration_id)))
+        .join(DayAttendance.registration).where(Registration.event_id == event.id)) or 0
+    return [(day, rows.get(day, 0)) for day in event_days(event)], people

@@ -1,10 +1,10 @@
 """Events of every kind, their programme, custom questions and registrations."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.db import enum_type, utc_now
 from app.extensions import db
@@ -240,3 +240,21 @@ class Registration(db.Model):
         return (
             f"<Registration {self.id} event={self.event_id} person={self.person_id} {self.status}>"
         )
+
+
+class DayAttendance(db.Model):
+    """A confirmed participant checked in on one day of a multi-day event."""
+
+    __tablename__ = "day_attendances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    #: The Brussels day of the check-in.
+    day: Mapped[date]
+    checked_in_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    registration: Mapped[Registration] = relationship(
+        backref=backref("days", cascade="all, delete-orphan", passive_deletes=True))
+
+    __table_args__ = (UniqueConstraint("registration_id", "day"),)

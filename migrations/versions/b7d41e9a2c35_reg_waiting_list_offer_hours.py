@@ -1,4 +1,4 @@
-"""Waiting-list offers in approval mode hold the place for the organiser's number of hours.
+"""Waiting-list offers hold the place for the organiser's hours; check-in per day.
 
 Revision ID: b7d41e9a2c35
 Revises: e5b7c3a9d1f2
@@ -21,9 +21,26 @@ def upgrade():
     with op.batch_alter_table("registrations") as batch:
         batch.add_column(sa.Column("offer_expires_at", UTCDateTime(timezone=True),
                                    nullable=True))
+    op.create_table(
+        "day_attendances",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("registration_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("checked_in_at", UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["registration_id"], ["registrations.id"],
+                                name=op.f("fk_day_attendances_registration_id_registrations"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_day_attendances")),
+        sa.UniqueConstraint("registration_id", "day",
+                            name=op.f("uq_day_attendances_registration_id_day")),
+    )
+    op.create_index(op.f("ix_day_attendances_registration_id"), "day_attendances",
+                    ["registration_id"])
 
 
 def downgrade():
+    op.drop_index(op.f("ix_day_attendances_registration_id"), table_name="day_attendances")
+    op.drop_table("day_attendances")
     with op.batch_alter_table("registrations") as batch:
         batch.drop_column("offer_expires_at")
     with op.batch_alter_table("events") as batch:
