@@ -1,0 +1,107 @@
+"""In chromium: a full event's waiting list in three languages, a two-day seminar checked in
+day by day, the XLSX export opened with openpyxl."""
+
+import io
+from datetime import UTC, datetime
+
+import openpyxl
+import pytest
+
+from app.auth.services import create_user
+from app.events.models import EventKind
+from tests.factories import make_event, make_person, make_registration
+
+WAITING_LIST = {"fr": "Rejoindre la liste d’attente", "nl": "Inschrijven op de wachtlijst",
+                "en": "Join the waiting list"}
+ON_THE_LIST = {"fr": "vous êtes sur la liste d’attente", "nl": "u staat op de wachtlijst",
+               "en": "you are on the waiting list"}
+DAY1, DAY2 = "2027-03-10", "2027-03-11"
+
+
+def _full_event() -> int:
+    event = make_event(capacity=1, confirm_by_link=False)
+    make_registration(event, make_person("first@example.org"))
+    return event.id
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_full_event_offers_the_waiting_list_and_says_so_after(live_server, new_page, lang):
+    event_id = live_server.call(_full_event)
+    page = new_page(locale=lang)
+
+    page.goto(f"{live_server.url}/events/{event_id}")
+    button = page.locator("[data-testid=registration-form] [name=submit]")
+    assert button.get_attribute("value") == WAITING_LIST[lang]
+    assert page.locator("[data-testid=waiting-list-why]").is_visible()
+    assert page.locator("[data-testid=privacy-notice-link] a").count() == 1
+    page.fill("#first_name", "Marie")
+    page.fill("#last_name", "Dubois")
+    page.fill("#email", "marie@example.org")
+    page.check("#consent")
+    button.click()
+    page.wait_for_selector("[data-testid=check-mailbox]")
+
+    outcome = page.locator("[data-testid=outcome]")
+    assert outcome.get_attribute("data-status") == "waitlisted"
+    assert ON_THE_LIST[lang] in outcome.inner_text()
+
+
+def _seminar() -> int:
+    create_user("orga@cluster.example", "correct-horse", name="Orga", is_admin=True)
+    event = make_event(kind=EventKind.SEMINAR, title_en="Two-day seminar",
+                       starts_at=datetime(2027, 3, 10, 8, tzinfo=UTC),
+                       ends_at=datetime(2027, 3, 11, 16, tzinfo=UTC))
+    for first in ("Ann", "Bram"):
+        make_registration(event, make_person(f"{first.lower()}@example.org", first_name=first,
+                                             last_name="Peeters"))
+    return event.id
+
+
+def _log_in(page, url):
+    page.goto(url + "/auth/login")
+    page.fill("input[name=email]", "orga@cluster.example")
+    page.fill("input[name=password]", "correct-horse")
+    page.click("input[type=submit], button[type=submit]")
+
+
+def _check_in(page, name):
+    page.locator("li[data-search]", has_text=name).locator("[data-testid=check-in]").click()
+    page.wait_for_selector(f"text={name} Peeters is checked in.")
+
+
+@pytest.mark.browser
+def test_two_day_seminar_checked_in_on_each_day_with_figures(live_server, new_page):
+    event_id = live_server.call(_seminar)
+    page = new_page()
+    _log_in(page, live_server.url)
+
+    page.goto(f"{live_server.url}/admin/events/{event_id}/check-in?day={DAY1}")
+    _check_in(page, "Ann")
+    page.click(f"[data-testid=day-{DAY2}]")
+    _check_in(page, "Ann")
+    _check_in(page, "Bram")
+
+    assert page.inner_text(f"[data-testid=day-{DAY1}] [data-testid=day-count]") == "1"
+    assert page.inner_text(f"[data-testid=day-{DAY2}] [data-testid=day-count]") == "2"
+    assert page.inner_text("[data-testid=checkin-counts]").split()[:3] == ["2", "/", "2"]
+    assert " 2 " in page.inner_text("[data-testid=checkin-event-total]")
+
+
+@pytest.mark.browser
+def test_xlsx_export_downloads_and_opens_with_typed_dates(live_server, new_page):
+    event_id = live_server.call(_seminar)
+    page = new_page(locale="fr")
+    _log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/admin/events/{event_id}/registrations")
+
+    with page.expect_download() as download:
+        page.click("[data-testid=export-xlsx]")
+    data = open(download.value.path(), "rb").read()
+
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][3:5] == ("Statut", "Code du statut")
+    assert {row[3:5] for row in rows[1:]} == {("Confirmé", "confirmed")}
+    assert all(isinstance(row[6], datetime) for row in rows[1:])
+    assert sheet.auto_filter.ref == "A1:I3"
