@@ -350,3 +350,29 @@ class ConfirmForm(FlaskForm):
     """A bare POST form: the CSRF token is all it carries."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class ReminderTextForm(FlaskForm):
+    """The organiser's reminder text per language (empty: the default sentence)."""
+
+    reminder_text_fr = TextAreaField(_l("Reminder text in French"),
+                                     validators=[Optional(), Length(max=5000)])
+    reminder_text_nl = TextAreaField(_l("Reminder text in Dutch"),
+                                     validators=[Optional(), Length(max=5000)])
+    reminder_text_en = TextAreaField(_l("Reminder text in English"),
+                                     validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save the reminder text"))
+
+    LANGUAGES = ("fr", "nl", "en")
+
+    def fill_from(self, event) -> None:
+        """Fill the fields from the event (on GET)."""
+        for language in self.LANGUAGES:
+            getattr(self, f"reminder_text_{language}").data = getattr(
+                event, f"reminder_text_{language}")
+
+    def to_data(self) -> dict[str, str | None]:
+        """Return the texts, None for an empty one."""
+        return {f"reminder_text_{language}":
+                (getattr(self, f"reminder_text_{language}").data or "").strip() or None
+                for language in self.LANGUAGES}

@@ -157,6 +157,8 @@ def queue_registration_mail(registration: Registration, kind: str, *,
             "feed_url": _feed_url(registration),
             "hold_until": registration.hold_expires_at,
             "offer_until": registration.offer_expires_at,
+            # The organiser's own words, in this person's language only (escaped in HTML).
+            "reminder_text": (getattr(event, f"reminder_text_{language}", None) or "").strip(),
             "optional": optional,
         }
         text_body, html_body = _render(kind, **context)

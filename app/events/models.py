@@ -112,6 +112,10 @@ class Event(db.Model):
     #: Approval mode: hours a place offered from the waiting list waits for the person to
     #: take it (None: held until the organisers decide).
     offer_hours: Mapped[int | None]
+    #: The organiser's reminder text per language (None: the default sentence).
+    reminder_text_fr: Mapped[str | None] = mapped_column(Text)
+    reminder_text_nl: Mapped[str | None] = mapped_column(Text)
+    reminder_text_en: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     cancelled_at: Mapped[datetime | None]

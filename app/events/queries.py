@@ -226,6 +226,23 @@ def get_reminder_candidates(now: datetime, until: datetime) -> list[Registration
         .order_by(Event.starts_at, Registration.id)))
 
 
+def get_unreminded(event: Event) -> list[Registration]:
+    """Return the event's confirmed registrations that got no reminder yet."""
+    return list(db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id,
+                                   Registration.status == RegistrationStatus.CONFIRMED,
+                                   Registration.reminder_sent_at.is_(None))
+        .order_by(Registration.id)))
+
+
+def get_reminders_sent(event: Event) -> list[tuple[datetime, int]]:
+    """Return when the event's reminders went, with how many at each moment, in order."""
+    return [tuple(row) for row in db.session.execute(
+        select(Registration.reminder_sent_at, func.count(Registration.id))
+        .where(Registration.event_id == event.id, Registration.reminder_sent_at.is_not(None))
+        .group_by(Registration.reminder_sent_at).order_by(Registration.reminder_sent_at))]
+
+
 def get_refusal(event: Event, now: datetime | None = None) -> str | None:
     """Return why online registration is refused now ("closed"...), or None when open."""
     now = now or utc_now()

@@ -2,6 +2,7 @@
 
 from app.events import (  # noqa: F401
     admin_registration_views,
+    admin_reminder_views,
     admin_views,
     public_views,
     staff_views,

@@ -1,4 +1,5 @@
-"""Waiting-list offers hold the place for the organiser's hours; check-in per day.
+"""Waiting-list offers hold the place for the organiser's hours; check-in per day; the
+organiser's reminder text per language.
 
 Revision ID: b7d41e9a2c35
 Revises: e5b7c3a9d1f2
@@ -18,6 +19,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("events") as batch:
         batch.add_column(sa.Column("offer_hours", sa.Integer(), nullable=True))
+        for language in ("fr", "nl", "en"):
+            batch.add_column(sa.Column(f"reminder_text_{language}", sa.Text(), nullable=True))
     with op.batch_alter_table("registrations") as batch:
         batch.add_column(sa.Column("offer_expires_at", UTCDateTime(timezone=True),
                                    nullable=True))
@@ -45,3 +48,5 @@ def downgrade():
         batch.drop_column("offer_expires_at")
     with op.batch_alter_table("events") as batch:
         batch.drop_column("offer_hours")
+        for language in ("fr", "nl", "en"):
+            batch.drop_column(f"reminder_text_{language}")
