@@ -376,3 +376,22 @@ class ReminderTextForm(FlaskForm):
         return {f"reminder_text_{language}":
                 (getattr(self, f"reminder_text_{language}").data or "").strip() or None
                 for language in self.LANGUAGES}
+
+
+#: The registration mails an organiser may rewrite, as the template page names them.
+MAIL_KIND_LABELS = {
+    "confirmed": _l("Registration confirmed"),
+    "waitlisted": _l("Waiting list"),
+    "promoted": _l("Place from the waiting list"),
+    "reminder": _l("Reminder"),
+    "cancelled": _l("Registration cancelled"),
+}
+
+
+class MailTemplateForm(FlaskForm):
+    """The organiser's subject and text for one mail, event kind and language."""
+
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=10000)])
+    save = SubmitField(_l("Save"))
+    preview = SubmitField(_l("Preview"))

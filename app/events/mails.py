@@ -12,6 +12,7 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 
 from app.db import utc_now
+from app.events import mail_templates
 from app.events.display import (
     event_location,
     extra_links,
@@ -161,8 +162,15 @@ def queue_registration_mail(registration: Registration, kind: str, *,
             "reminder_text": (getattr(event, f"reminder_text_{language}", None) or "").strip(),
             "optional": optional,
         }
-        text_body, html_body = _render(kind, **context)
         subject = _subject(kind, title)
+        custom = mail_templates.get_template(event.kind, kind, language)
+        if custom is not None and not context["reminder_text"]:  # the event's own text wins
+            values = {"name": person.full_name, "title": title, "when": format_when(event),
+                      "location": event_location(event) or "", "event_url": url,
+                      "manage_url": link}
+            subject = mail_templates.fill(custom.subject, values)
+            context["custom_body"] = mail_templates.fill(custom.body, values)
+        text_body, html_body = _render(kind, **context)
         if method is not None:
             item = registration_item(registration)
             sequence = next_invite_sequence(item.uid, person.email, method=method.value,

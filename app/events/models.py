@@ -262,3 +262,24 @@ class DayAttendance(db.Model):
         backref=backref("days", cascade="all, delete-orphan", passive_deletes=True))
 
     __table_args__ = (UniqueConstraint("registration_id", "day"),)
+
+
+class MailTemplate(db.Model):
+    """An organiser's text for one registration mail, per event kind and language.
+
+    Placeholders in braces (``{name}``...) are filled when the mail is built; the text is
+    plain text (escaped in the HTML part). No row: the built-in text.
+    """
+
+    __tablename__ = "mail_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_kind: Mapped[EventKind] = mapped_column(enum_type(EventKind))
+    #: The registration mail: "confirmed", "waitlisted", "promoted", "reminder", "cancelled".
+    mail_kind: Mapped[str] = mapped_column(String(30))
+    language: Mapped[str] = mapped_column(String(2))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+    __table_args__ = (UniqueConstraint("event_kind", "mail_kind", "language"),)

@@ -1,5 +1,5 @@
 """Waiting-list offers hold the place for the organiser's hours; check-in per day; the
-organiser's reminder text per language.
+organiser's reminder text per language; mail templates per event kind and language.
 
 Revision ID: b7d41e9a2c35
 Revises: e5b7c3a9d1f2
@@ -39,9 +39,26 @@ def upgrade():
     )
     op.create_index(op.f("ix_day_attendances_registration_id"), "day_attendances",
                     ["registration_id"])
+    op.create_table(
+        "mail_templates",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_kind", sa.Enum(
+            "circlemeet", "site_visit", "seminar", "study_trip", "afterwork",
+            "knowledge_session", "working_group", "annual_event", "brokerage",
+            name="eventkind", native_enum=False, length=32), nullable=False),
+        sa.Column("mail_kind", sa.String(length=30), nullable=False),
+        sa.Column("language", sa.String(length=2), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mail_templates")),
+        sa.UniqueConstraint("event_kind", "mail_kind", "language",
+                            name=op.f("uq_mail_templates_event_kind_mail_kind_language")),
+    )
 
 
 def downgrade():
+    op.drop_table("mail_templates")
     op.drop_index(op.f("ix_day_attendances_registration_id"), table_name="day_attendances")
     op.drop_table("day_attendances")
     with op.batch_alter_table("registrations") as batch:
