@@ -105,3 +105,70 @@ def test_xlsx_export_downloads_and_opens_with_typed_dates(live_server, new_page)
     assert {row[3:5] for row in rows[1:]} == {("Confirmé", "confirmed")}
     assert all(isinstance(row[6], datetime) for row in rows[1:])
     assert sheet.auto_filter.ref == "A1:I3"
+
+
+def _reminder_event() -> int:
+    create_user("orga@cluster.example", "correct-horse", name="Orga", is_admin=True)
+    event = make_event(title_en="Wood circlemeet", confirm_by_link=False)
+    make_registration(event, make_person("ann@example.org", first_name="Ann"))
+    return event.id
+
+
+def _mails(kind: str) -> list[tuple[str, str]]:
+    from tests.mails import outbox, parse
+
+    return [(m.recipient, parse(m.raw)["Subject"]) for m in outbox(kind)]
+
+
+@pytest.mark.browser
+def test_reminder_sent_from_the_button_once_and_not_twice(live_server, new_page):
+    event_id = live_server.call(_reminder_event)
+    page, stale = new_page(), new_page()
+    for tab in (page, stale):
+        _log_in(tab, live_server.url)
+        tab.goto(f"{live_server.url}/admin/events/{event_id}/reminders")
+
+    page.click("[data-testid=send-reminders]")
+    page.wait_for_selector("[data-testid=reminders-sent] li")
+    assert page.locator("[data-testid=send-reminders]").count() == 0
+    # A second send from a tab opened before reaches nobody again.
+    stale.click("[data-testid=send-reminders]")
+    stale.wait_for_selector("[data-testid=reminders-sent] li")
+
+    assert live_server.call(_mails, "registration.reminder") == [
+        ("ann@example.org", "Reminder: Wood circlemeet")]
+
+
+def _register_marie(event_id: int) -> None:
+    from app.events import services
+    from app.events.models import Event
+    from app.extensions import db
+    from tests.factories import registration_data
+
+    services.register(db.session.get(Event, event_id),
+                      **registration_data(email="marie@example.org"))
+
+
+@pytest.mark.browser
+def test_an_edited_confirmation_is_used_in_the_next_mail(live_server, new_page):
+    event_id = live_server.call(_reminder_event)
+    page = new_page()
+    _log_in(page, live_server.url)
+
+    page.goto(f"{live_server.url}/admin/events")
+    page.click("[data-testid=mail-texts-link]")
+    page.select_option("select[name=kind]", "circlemeet")
+    page.select_option("select[name=mail]", "confirmed")
+    page.select_option("select[name=lang]", "en")
+    page.click("[data-testid=template-choice] button")
+    page.fill("#subject", "See you soon, {name}")
+    page.fill("#body", "Bring business cards to {title}.")
+    page.click("[data-testid=template-preview]")
+    assert "Bring business cards to Circlemeet." in page.inner_text("[data-testid=preview]")
+    page.click("[data-testid=template-save]")
+    page.wait_for_selector("text=Your text is used.")
+
+    live_server.call(_register_marie, event_id)
+
+    assert live_server.call(_mails, "registration.confirmed") == [
+        ("marie@example.org", "See you soon, Marie Dubois")]
