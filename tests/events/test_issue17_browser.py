@@ -172,3 +172,22 @@ def test_an_edited_confirmation_is_used_in_the_next_mail(live_server, new_page):
 
     assert live_server.call(_mails, "registration.confirmed") == [
         ("marie@example.org", "See you soon, Marie Dubois")]
+
+
+def _organiser_with_sectors() -> None:
+    from app.seed.vocabulary import seed_vocabulary
+
+    seed_vocabulary()
+    create_user("orga@cluster.example", "correct-horse", name="Orga", is_admin=True)
+
+
+@pytest.mark.browser
+def test_checkbox_lists_show_no_bullets(live_server, new_page):
+    live_server.call(_organiser_with_sectors)
+    page = new_page()
+    _log_in(page, live_server.url)
+
+    page.goto(f"{live_server.url}/admin/events/new")
+
+    assert page.eval_on_selector("ul#sector_ids", "e => getComputedStyle(e).listStyleType") == (
+        "none")
