@@ -191,3 +191,18 @@ def test_checkbox_lists_show_no_bullets(live_server, new_page):
 
     assert page.eval_on_selector("ul#sector_ids", "e => getComputedStyle(e).listStyleType") == (
         "none")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_organiser_menu_fits_one_line_at_1280_px(live_server, new_page, lang):
+    live_server.call(_organiser_with_sectors)
+    page = new_page(locale=lang, viewport={"width": 1280, "height": 800})
+    _log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/admin/events")
+
+    heights = page.eval_on_selector_all(
+        "#mainnav > ul > li", "items => items.map(e => e.getBoundingClientRect().top)")
+    assert len(set(round(h) for h in heights)) == 1  # every item on the same line
+    page.click("[data-testid=menu-group] >> nth=0")
+    assert page.locator(".dropdown-menu.show a").count() >= 2
