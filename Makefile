@@ -8,8 +8,11 @@ export CLUSTERMEET_ENV ?= development
 SIZES ?= S,M,tight
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in mails, invites and feeds point where `make run` serves (0.0.0.0 is not an address
+# a browser opens: such links use 127.0.0.1); an explicit PUBLIC_URL wins.
+PUBLIC_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
-.PHONY: run test venv db demo translations messages lint bench bench-jair worker clean
+.PHONY: run test venv db demo translations messages lint bench bench-jair worker clean user
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,11 +39,16 @@ demo: db
 run: translations demo
 	@echo "Serving on http://$(HOST):$(PORT) (worker in the background; Ctrl-C stops both)"
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(BIN)/flask worker & \
-	  $(BIN)/flask run --host $(HOST) --port $(PORT)
+	  PUBLIC_URL=$(PUBLIC_URL) $(BIN)/flask worker & \
+	  PUBLIC_URL=$(PUBLIC_URL) $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 worker: db
-	$(BIN)/flask worker
+	PUBLIC_URL=$(PUBLIC_URL) $(BIN)/flask worker
+
+# `make user EMAIL=you@example.org ROLE=organiser`: an account (asks for its password).
+ROLE ?= organiser
+user: db
+	$(BIN)/flask users create --role $(ROLE) $(EMAIL)
 
 test: translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -31,6 +31,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     # the blueprints at module level would run before the modules they need exist (a cycle).
     from app import i18n, logs, web
     from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+    from app.forms import show_length_limits
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
@@ -41,6 +42,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     i18n.init_app(app)
     web.init_app(app)
     logs.init_app(app)
+    show_length_limits()
 
     _import_models()
     _connect_receivers()

@@ -1,10 +1,14 @@
 """Form fields shared by every package's forms: dates a person can mean, whole numbers the
-database can hold, checkbox lists."""
+database can hold, checkbox lists, and the length limit shown beside text fields."""
 
+from flask_babel import format_number, gettext
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import DateField as _DateField
+from wtforms import HiddenField, PasswordField, SelectMultipleField, StringField, ValidationError
 from wtforms import IntegerField as _IntegerField
-from wtforms import SelectMultipleField, ValidationError
+from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.db import DB_INT_MAX, DB_INT_MIN
@@ -52,3 +56,51 @@ class IntegerField(_IntegerField):
         if self.data is not None and not DB_INT_MIN <= self.data <= DB_INT_MAX:
             self.data = None
             raise ValueError(self.gettext("Not a valid integer value."))
+
+
+class LengthHint:
+    """A field's description followed by its length limit, translated when shown."""
+
+    def __init__(self, description, limit: int):
+        self.description = description
+        self.limit = limit
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        hint = gettext("%(count)s characters at most.", count=format_number(self.limit))
+        return f"{self.description} {hint}" if self.description else hint
+
+    def __html__(self) -> str:
+        # The description was written by the programmer and shown as HTML before; the hint
+        # is plain text.
+        hint = escape(gettext("%(count)s characters at most.", count=format_number(self.limit)))
+        if not self.description:
+            return str(hint)
+        return str(Markup(self.description) + Markup(" ") + hint)
+
+
+def length_limit(field) -> int | None:
+    """Return the maximum length a text field's Length validator allows, if any."""
+    if not isinstance(field, StringField) or isinstance(field, HiddenField | PasswordField):
+        return None
+    limits = [v.max for v in field.validators if isinstance(v, Length) and v.max > 0]
+    return min(limits) if limits else None
+
+
+def _bind_field_with_limit(meta, form, unbound_field, options):
+    field = unbound_field.bind(form=form, **options)
+    limit = length_limit(field)
+    if limit is not None:
+        field.description = LengthHint(field.description, limit)
+    return field
+
+
+def show_length_limits() -> None:
+    """Make every text field of every form show its length limit beside it.
+
+    The browser cuts a value at ``maxlength`` without a word; the hint goes in the field's
+    description, which the shared form rendering (Bootstrap's ``render_field``) shows.
+    """
+    FlaskForm.Meta.bind_field = _bind_field_with_limit

@@ -110,12 +110,39 @@ ORGANISER_NAV = (
     ("members.people", _l("People")),
     ("members.tags", _l("Vocabulary")),
     ("events.admin_list", _l("Manage events")),
+    ("events.admin_mail_templates", _l("Mail texts")),
     ("b2b.sessions", _l("B2B sessions")),
     ("reports.index", _l("Reports")),
     ("outbox.index", _l("Outbox")),
     ("privacy.edit_notice", _l("Privacy notice")),
     ("users.users", _l("Accounts")),
 )
+#: The organiser menu's dropdowns (so it fits on one line at 1280 px): the group of each
+#: ORGANISER_NAV entry; entries without a group stay plain links.
+ORGANISER_NAV_GROUPS = {
+    "events.staff_home": _l("Events"), "events.admin_list": _l("Events"),
+    "b2b.sessions": _l("Events"), "events.admin_mail_templates": _l("Events"),
+    "members.organisations": _l("Members"), "members.people": _l("Members"),
+    "members.tags": _l("Members"),
+    "reports.index": _l("Administration"), "outbox.index": _l("Administration"),
+    "privacy.edit_notice": _l("Administration"), "users.users": _l("Administration"),
+}
+
+
+def group_nav(entries) -> list[tuple[str | None, list]]:
+    """Group menu entries for dropdowns: (group label or None, its entries), in first order."""
+    groups: list[tuple[str | None, list]] = []
+    by_label: dict[str, list] = {}
+    for endpoint, label in entries:
+        group = ORGANISER_NAV_GROUPS.get(endpoint)
+        if group is None:
+            groups.append((None, [(endpoint, label)]))
+        elif str(group) in by_label:
+            by_label[str(group)].append((endpoint, label))
+        else:
+            by_label[str(group)] = [(endpoint, label)]
+            groups.append((group, by_label[str(group)]))
+    return groups
 
 
 #: Endpoints anyone may open, with no account: the public site, the login, files, and pages
@@ -129,7 +156,8 @@ PUBLIC_ENDPOINTS = frozenset({
     "auth.login", "auth.login_code",
     "events.upcoming", "events.detail", "events.registered",
     "events.manage", "events.manage_cancel", "events.manage_answers",
-    "events.manage_confirm", "events.manage_new_link", "events.new_link", "events.new_link_sent",
+    "events.manage_confirm", "events.manage_take_offer", "events.manage_new_link",
+    "events.new_link", "events.new_link_sent",
     "calendar.person_feed", "calendar.public_feed", "calendar.organiser_feed",
     "calendar.subscribe",
     "b2b.agenda", "b2b.agenda_feedback", "b2b.agenda_contact", "b2b.agenda_pdf", "b2b.join",
@@ -362,6 +390,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["organiser_nav"] = lambda: [
         e for e in ORGANISER_NAV if has_endpoint(e[0]) and may_open(e[0])
     ]
+    app.jinja_env.globals["organiser_menu"] = lambda: group_nav(
+        app.jinja_env.globals["organiser_nav"]())
 
     @app.context_processor
     def inject_language():

@@ -93,8 +93,12 @@ def _session_participants(session: B2BSession) -> dict[int, Participant]:
         .order_by(Participant.id))}
 
 
-def publish_run(run: ScheduleRun, *, now: datetime | None = None) -> PublicationResult:
-    """Publish a run: mail what changed (everything the first time); flush only."""
+def publish_run(run: ScheduleRun, *, now: datetime | None = None,
+                mail: bool = True) -> PublicationResult:
+    """Publish a run: mail what changed (everything the first time); flush only.
+
+    ``mail=False`` (the demo seed) records the publication as if mailed and queues nothing.
+    """
     session = db.session.get(B2BSession, run.session_id)
     if run.status != RunStatus.DONE:
         raise RunError("only a finished run can be published")
@@ -115,12 +119,12 @@ def publish_run(run: ScheduleRun, *, now: datetime | None = None) -> Publication
         for pid in pair:
             agenda[pid].append(pair)
     people = set()
-    if diff.first:
+    if diff.first and mail:
         for pid in participants:
             mailer.queue_agenda(pid, agenda[pid], new)
             result.mails += 1
             people.add(pid)
-    for invitation in invitations:
+    for invitation in invitations if mail else []:
         mailer.queue_invitation(invitation)
         result.mails += 1
         result.requests += invitation.method is Method.REQUEST

@@ -115,6 +115,10 @@ class EventForm(FlaskForm):
     confirm_by_link = BooleanField(
         _l("Public event with limited places: hold a place only once the person confirms "
            "their address by the link we mail (recommended)"), default=True)
+    offer_hours = IntegerField(
+        _l("With approval: hours a place offered from the waiting list is held for the "
+           "person to take it (empty: until you decide)"),
+        validators=[Optional(), NumberRange(min=1, max=24 * 60)])
     submit = SubmitField(_l("Save"))
 
     TEXT_FIELDS = ("title_fr", "title_nl", "title_en", "description_fr", "description_nl",
@@ -153,6 +157,7 @@ class EventForm(FlaskForm):
         self.capacity.data = event.capacity
         self.requires_approval.data = event.requires_approval
         self.confirm_by_link.data = event.confirm_by_link
+        self.offer_hours.data = event.offer_hours
 
     def to_data(self) -> dict:
         """Return plain values for admin_services.save_event (times in UTC)."""
@@ -171,6 +176,7 @@ class EventForm(FlaskForm):
             capacity=self.capacity.data,
             requires_approval=bool(self.requires_approval.data),
             confirm_by_link=bool(self.confirm_by_link.data),
+            offer_hours=self.offer_hours.data,
         )
         return data
 
@@ -344,3 +350,48 @@ class ConfirmForm(FlaskForm):
     """A bare POST form: the CSRF token is all it carries."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class ReminderTextForm(FlaskForm):
+    """The organiser's reminder text per language (empty: the default sentence)."""
+
+    reminder_text_fr = TextAreaField(_l("Reminder text in French"),
+                                     validators=[Optional(), Length(max=5000)])
+    reminder_text_nl = TextAreaField(_l("Reminder text in Dutch"),
+                                     validators=[Optional(), Length(max=5000)])
+    reminder_text_en = TextAreaField(_l("Reminder text in English"),
+                                     validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save the reminder text"))
+
+    LANGUAGES = ("fr", "nl", "en")
+
+    def fill_from(self, event) -> None:
+        """Fill the fields from the event (on GET)."""
+        for language in self.LANGUAGES:
+            getattr(self, f"reminder_text_{language}").data = getattr(
+                event, f"reminder_text_{language}")
+
+    def to_data(self) -> dict[str, str | None]:
+        """Return the texts, None for an empty one."""
+        return {f"reminder_text_{language}":
+                (getattr(self, f"reminder_text_{language}").data or "").strip() or None
+                for language in self.LANGUAGES}
+
+
+#: The registration mails an organiser may rewrite, as the template page names them.
+MAIL_KIND_LABELS = {
+    "confirmed": _l("Registration confirmed"),
+    "waitlisted": _l("Waiting list"),
+    "promoted": _l("Place from the waiting list"),
+    "reminder": _l("Reminder"),
+    "cancelled": _l("Registration cancelled"),
+}
+
+
+class MailTemplateForm(FlaskForm):
+    """The organiser's subject and text for one mail, event kind and language."""
+
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=10000)])
+    save = SubmitField(_l("Save"))
+    preview = SubmitField(_l("Preview"))

@@ -1,5 +1,7 @@
 """Organisers' registration pages: the list, approvals and moves, check-in, no-shows, exports."""
 
+from datetime import date
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -8,7 +10,7 @@ from flask_login import current_user
 from app.audit.services import record
 from app.auth.models import Role
 from app.db import utc_now
-from app.events import admin_services, attendance, services
+from app.events import admin_services, attendance, exports, services
 from app.events.admin_forms import (
     REGISTRATION_STATUS_LABELS,
     ConfirmForm,
@@ -172,9 +174,10 @@ def admin_revoke_links(event_id: int, registration_id: int):
 def admin_check_in(event_id: int, registration_id: int):
     """Check a participant in, then return to the check-in page."""
     event, registration, _form = _registration_action(event_id, registration_id)
-    return _run(lambda: admin_services.check_in(registration),
+    day = _day(event, request.form.get("day"))
+    return _run(lambda: admin_services.check_in(registration, day),
                 _("%(name)s is checked in.", name=registration.person.full_name), event,
-                url_for(".admin_check_in_page", event_id=event.id))
+                _check_in_url(event, day))
 
 
 @organiser_page("/<int:event_id>/registrations/<int:registration_id>/undo-check-in",
@@ -182,9 +185,31 @@ def admin_check_in(event_id: int, registration_id: int):
 def admin_undo_check_in(event_id: int, registration_id: int):
     """Undo a participant's check-in, then return to the check-in page."""
     event, registration, _form = _registration_action(event_id, registration_id)
-    return _run(lambda: admin_services.undo_check_in(registration),
+    day = _day(event, request.form.get("day"))
+    return _run(lambda: admin_services.undo_check_in(registration, day),
                 _("Check-in of %(name)s undone.", name=registration.person.full_name), event,
-                url_for(".admin_check_in_page", event_id=event.id))
+                _check_in_url(event, day))
+
+
+def _day(event: Event, value: str | None) -> date | None:
+    """Return the day of a multi-day event's check-in named in the request (400 if not one)."""
+    days = attendance.event_days(event)
+    if len(days) == 1:
+        return None
+    if not value:
+        return attendance.default_day(event)
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        abort(400, _("Not a day of this event."))
+    if day not in days:
+        abort(400, _("Not a day of this event."))
+    return day
+
+
+def _check_in_url(event: Event, day: date | None) -> str:
+    return url_for(".admin_check_in_page", event_id=event.id,
+                   **({"day": day.isoformat()} if day else {}))
 
 
 @organiser_page("/<int:event_id>/registrations/<int:registration_id>/no-show",
@@ -222,9 +247,13 @@ def admin_check_in_page(event_id: int):
     search = (request.args.get("q") or "").strip()
     registrations = attendance.get_registrations(
         event, status=RegistrationStatus.CONFIRMED.value, search=search)
+    day = _day(event, request.args.get("day"))
+    figures, people = attendance.day_figures(event) if day else ([], 0)
     return render_template("events/admin/check_in.html", event=event, search=search,
                            registrations=registrations, lang=current_language(),
-                           counts=attendance.get_status_counts(event))
+                           counts=attendance.get_status_counts(event), day=day,
+                           checked_in=attendance.get_checked_in_on(event, day) if day else None,
+                           figures=figures, people=people)
 
 
 @organiser_page("/<int:event_id>/attendance-sheet", role=Role.CHECKIN)
@@ -232,21 +261,33 @@ def admin_attendance_sheet(event_id: int):
     """Show the printable attendance sheet of the confirmed participants."""
     event = event_or_404(event_id)
     return render_template("events/admin/sheet.html", event=event, lang=current_language(),
-                           registrations=attendance.get_confirmed(event))
+                           registrations=attendance.get_confirmed(event),
+                           days=attendance.event_days(event))
 
 
 @organiser_page("/<int:event_id>/registrations.csv")
 def admin_export_csv(event_id: int):
     """Download the event's registrations as CSV; logged."""
+    return _export(event_id, "csv", exports.registrations_csv, "text/csv; charset=utf-8")
+
+
+@organiser_page("/<int:event_id>/registrations.xlsx")
+def admin_export_xlsx(event_id: int):
+    """Download the event's registrations as an XLSX workbook; logged."""
+    return _export(event_id, "xlsx", exports.registrations_xlsx, XLSX_MIMETYPE)
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _export(event_id: int, extension: str, write, mimetype: str) -> Response:
     event = event_or_404(event_id)
-    filename = f"event-{event.id}-registrations.csv"
-    body = attendance.registrations_csv(event, current_language())
+    body = write(event, current_language())
     record(current_user, "registrations.export", event)
     db.session.commit()
-    return Response(
-        body, mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f"attachment; filename={filename}"},
-    )
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition":
+            f"attachment; filename=event-{event.id}-registrations.{extension}"})
 
 
 @organiser_page("/<int:event_id>/message", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.db import utc_now
 from app.events import mails, services
 from app.events.models import (
+    DayAttendance,
     Event,
     EventStatus,
     ProgrammeItem,
@@ -28,7 +29,7 @@ EVENT_FIELDS = (
     "kind", "title_fr", "title_nl", "title_en", "description_fr", "description_nl",
     "description_en", "starts_at", "ends_at", "venue", "address", "audience", "capacity",
     "registration_opens_at", "registration_closes_at", "requires_approval",
-    "confirm_by_link",
+    "confirm_by_link", "offer_hours",
 )
 QUESTION_FIELDS = ("kind", "label_fr", "label_nl", "label_en", "choices", "required")
 PROGRAMME_FIELDS = ("starts_at", "ends_at", "title_fr", "title_nl", "title_en", "location")
@@ -166,18 +167,28 @@ def delete_programme_item(item: ProgrammeItem) -> None:
     db.session.flush()
 
 
-def check_in(registration: Registration) -> None:
-    """Record that a confirmed participant arrived."""
+def check_in(registration: Registration, day: date | None = None) -> None:
+    """Record that a confirmed participant arrived (on ``day`` of a multi-day event)."""
     if registration.status != RegistrationStatus.CONFIRMED:
         raise AdminError(_l("Only confirmed participants can be checked in."))
-    registration.attended_at = registration.attended_at or utc_now()
+    now = utc_now()
+    if day is not None and day not in {d.day for d in registration.days}:
+        registration.days.append(DayAttendance(day=day, checked_in_at=now))
+    # attended_at stays the first arrival: the figures over the whole event read it.
+    registration.attended_at = registration.attended_at or now
     registration.no_show = False
     db.session.flush()
 
 
-def undo_check_in(registration: Registration) -> None:
-    """Forget a check-in made by mistake."""
-    registration.attended_at = None
+def undo_check_in(registration: Registration, day: date | None = None) -> None:
+    """Forget a check-in made by mistake (on ``day`` only, for a multi-day event)."""
+    if day is None:
+        registration.days.clear()
+    else:
+        for attendance in [d for d in registration.days if d.day == day]:
+            registration.days.remove(attendance)
+    left = [d.checked_in_at for d in registration.days]
+    registration.attended_at = min(left) if left else None
     db.session.flush()
 
 
@@ -194,6 +205,7 @@ def set_no_show(registration: Registration, value: bool) -> None:
     registration.no_show = value
     if value:
         registration.attended_at = None
+        registration.days.clear()
     db.session.flush()
 
 

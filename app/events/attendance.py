@@ -1,18 +1,16 @@
-"""Organisers' reads: the event list, filtered registrations, check-in counts, the CSV export."""
+"""Organisers' reads: the event list, filtered registrations, check-in counts per day."""
 
-import csv
-import io
+from datetime import date, timedelta
 
-from flask_babel import gettext as _
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, distinct, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from app.db import utc_now
-from app.events.models import Event, QuestionKind, Registration, RegistrationStatus
+from app.events.models import DayAttendance, Event, Registration, RegistrationStatus
 from app.extensions import db
+from app.invites.timezone import last_whole_day_end
 from app.members.models import Organisation, Person
-from app.text import spreadsheet_cell
-from app.timezone import to_form
+from app.timezone import local_day
 
 
 def get_organiser_events(*, past: bool = False) -> list[Event]:
@@ -72,37 +70,32 @@ def get_status_counts(event: Event) -> dict[str, int]:
     return counts
 
 
-def _answer(question, answers: dict) -> str:
-    value = answers.get(str(question.id))
-    if value is None or value == "":
-        return ""
-    if question.kind == QuestionKind.YES_NO or isinstance(value, bool):
-        truthy = value is True or str(value).lower() in {"yes", "y", "true", "1", "on"}
-        return _("yes") if truthy else _("no")
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return str(value)
+def event_days(event: Event) -> list[date]:
+    """Return the Brussels days an event runs on (one for a single-day event)."""
+    first, last = local_day(event.starts_at), local_day(last_whole_day_end(event.ends_at))
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def registrations_csv(event: Event, language: str) -> str:
-    """Write the event's registrations as CSV, one column per custom question."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    questions = list(event.questions)
-    writer.writerow(
-        [_("Name"), _("Email"), _("Organisation"), _("Status"), _("Language")]
-        + [q.label(language) for q in questions]
-        + [_("Attended"), _("No-show")]
-    )
-    for registration in get_registrations(event):
-        person = registration.person
-        attended = to_form(registration.attended_at)
-        row = [
-            person.full_name, person.email, person.organisation_label,
-            registration.status.value, registration.language,
-        ]
-        row += [_answer(q, registration.answers or {}) for q in questions]
-        row += [attended.strftime("%Y-%m-%d %H:%M") if attended else "",
-                _("yes") if registration.no_show else _("no")]
-        writer.writerow([spreadsheet_cell(value) for value in row])
-    return out.getvalue()
+def default_day(event: Event) -> date:
+    """Return the day the check-in page opens on: today during the event, else the first."""
+    today = local_day(utc_now())
+    days = event_days(event)
+    return today if today in days else days[0]
+
+
+def get_checked_in_on(event: Event, day: date) -> set[int]:
+    """Return the ids of the registrations checked in on one day of a multi-day event."""
+    return set(db.session.scalars(
+        select(DayAttendance.registration_id).join(DayAttendance.registration)
+        .where(Registration.event_id == event.id, DayAttendance.day == day)))
+
+
+def day_figures(event: Event) -> tuple[list[tuple[date, int]], int]:
+    """Return the people checked in on each day of an event, and over the whole event."""
+    rows = dict(db.session.execute(
+        select(DayAttendance.day, func.count(DayAttendance.id)).join(DayAttendance.registration)
+        .where(Registration.event_id == event.id).group_by(DayAttendance.day)).all())
+    people = db.session.scalar(
+        select(func.count(distinct(DayAttendance.registration_id)))
+        .join(DayAttendance.registration).where(Registration.event_id == event.id)) or 0
+    return [(day, rows.get(day, 0)) for day in event_days(event)], people

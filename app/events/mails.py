@@ -12,6 +12,7 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 
 from app.db import utc_now
+from app.events import mail_templates
 from app.events.display import (
     event_location,
     extra_links,
@@ -44,6 +45,7 @@ CANCEL_KINDS = frozenset({"cancelled", "event_cancelled", "waitlisted"})
 MAIL_KINDS = frozenset({
     "confirmed", "waitlisted", "pending", "promoted", "offered", "cancelled", "reminder",
     "event_cancelled", "not_member", "manage_link", "updated", "confirm_address", "new_link",
+    "offer_expired",
 })
 #: Optional kinds, sent only to addresses that accept their category (the rest is essential).
 OPTIONAL_KINDS = {"reminder": MailCategory.REMINDERS}
@@ -59,6 +61,7 @@ def _subject(kind: str, title: str) -> str:
         "pending": _("Request received: %(title)s", title=title),
         "promoted": _("A place is yours: %(title)s", title=title),
         "offered": _("A place is available: %(title)s", title=title),
+        "offer_expired": _("Back on the waiting list: %(title)s", title=title),
         "cancelled": _("Registration cancelled: %(title)s", title=title),
         "reminder": _("Reminder: %(title)s", title=title),
         "event_cancelled": _("Event cancelled: %(title)s", title=title),
@@ -154,10 +157,20 @@ def queue_registration_mail(registration: Registration, kind: str, *,
             "links": extra_links(registration),
             "feed_url": _feed_url(registration),
             "hold_until": registration.hold_expires_at,
+            "offer_until": registration.offer_expires_at,
+            # The organiser's own words, in this person's language only (escaped in HTML).
+            "reminder_text": (getattr(event, f"reminder_text_{language}", None) or "").strip(),
             "optional": optional,
         }
-        text_body, html_body = _render(kind, **context)
         subject = _subject(kind, title)
+        custom = mail_templates.get_template(event.kind, kind, language)
+        if custom is not None and not context["reminder_text"]:  # the event's own text wins
+            values = {"name": person.full_name, "title": title, "when": format_when(event),
+                      "location": event_location(event) or "", "event_url": url,
+                      "manage_url": link}
+            subject = mail_templates.fill(custom.subject, values)
+            context["custom_body"] = mail_templates.fill(custom.body, values)
+        text_body, html_body = _render(kind, **context)
         if method is not None:
             item = registration_item(registration)
             sequence = next_invite_sequence(item.uid, person.email, method=method.value,

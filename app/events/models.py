@@ -1,10 +1,10 @@
 """Events of every kind, their programme, custom questions and registrations."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.db import enum_type, utc_now
 from app.extensions import db
@@ -109,6 +109,13 @@ class Event(db.Model):
     requires_approval: Mapped[bool] = mapped_column(default=False)
     #: Public events with a capacity: a place is held only once the address is confirmed.
     confirm_by_link: Mapped[bool] = mapped_column(default=True)
+    #: Approval mode: hours a place offered from the waiting list waits for the person to
+    #: take it (None: held until the organisers decide).
+    offer_hours: Mapped[int | None]
+    #: The organiser's reminder text per language (None: the default sentence).
+    reminder_text_fr: Mapped[str | None] = mapped_column(Text)
+    reminder_text_nl: Mapped[str | None] = mapped_column(Text)
+    reminder_text_en: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     cancelled_at: Mapped[datetime | None]
@@ -220,6 +227,8 @@ class Registration(db.Model):
     reminder_sent_at: Mapped[datetime | None]
     #: Set while a freed place is held for this pending person (approval mode).
     offered_at: Mapped[datetime | None]
+    #: Until when an offered place waits for the person to take it (None: no limit, or taken).
+    offer_expires_at: Mapped[datetime | None]
     #: Until when an unconfirmed registration holds a place (None: it holds none).
     hold_expires_at: Mapped[datetime | None]
 
@@ -235,3 +244,42 @@ class Registration(db.Model):
         return (
             f"<Registration {self.id} event={self.event_id} person={self.person_id} {self.status}>"
         )
+
+
+class DayAttendance(db.Model):
+    """A confirmed participant checked in on one day of a multi-day event."""
+
+    __tablename__ = "day_attendances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    #: The Brussels day of the check-in.
+    day: Mapped[date]
+    checked_in_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    registration: Mapped[Registration] = relationship(
+        backref=backref("days", cascade="all, delete-orphan", passive_deletes=True))
+
+    __table_args__ = (UniqueConstraint("registration_id", "day"),)
+
+
+class MailTemplate(db.Model):
+    """An organiser's text for one registration mail, per event kind and language.
+
+    Placeholders in braces (``{name}``...) are filled when the mail is built; the text is
+    plain text (escaped in the HTML part). No row: the built-in text.
+    """
+
+    __tablename__ = "mail_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_kind: Mapped[EventKind] = mapped_column(enum_type(EventKind))
+    #: The registration mail: "confirmed", "waitlisted", "promoted", "reminder", "cancelled".
+    mail_kind: Mapped[str] = mapped_column(String(30))
+    language: Mapped[str] = mapped_column(String(2))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+    __table_args__ = (UniqueConstraint("event_kind", "mail_kind", "language"),)

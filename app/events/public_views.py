@@ -8,6 +8,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -32,13 +33,16 @@ from app.events.forms import (
     question_field_name,
     show_answer_errors,
 )
-from app.events.models import EventKind
+from app.events.models import Audience, EventKind, RegistrationStatus
 from app.events.queries import load_manage_token
 from app.extensions import db, limiter
 from app.i18n import current_language
 from app.mail.deferred import render_own
 from app.members.queries import get_sectors
 from app.web import manage_rate_limit, query_choice, query_int
+
+#: The session key of the last registration's outcome (see ``_remember_outcome``).
+OUTCOME_KEY = "registration_outcome"
 
 
 def _registration_limit() -> str:
@@ -86,7 +90,7 @@ def detail(event_id: int):
     refusal = queries.get_refusal(event)
     if form.validate_on_submit() and refusal is None:
         try:
-            services.register(
+            registration, created = services.register(
                 event, email=form.email.data, first_name=form.first_name.data,
                 last_name=form.last_name.data, organisation=form.organisation.data or "",
                 language=form.language.data, answers=answers_from(form, event),
@@ -104,19 +108,43 @@ def detail(event_id: int):
         else:
             db.session.commit()  # the seat is decided and the event's lock released
             render_own()  # its mail, built outside the lock (the worker retries a failure)
+            _remember_outcome(event, registration if created else None)
             return redirect(url_for("events.registered", event_id=event.id))
     status = 200 if not form.errors and (refusal is None or request.method == "GET") else 400
     return _detail_page(event, form, lang, refusal, status)
 
 
+def _remember_outcome(event, registration) -> None:
+    """Keep, for the "check your mailbox" page, where a new registration stands.
+
+    Only for public events, and for a repeated address the outcome a new registration gets
+    now: the page must not tell whether an address was registered before, or is a member.
+    """
+    if event.audience != Audience.PUBLIC:
+        session.pop(OUTCOME_KEY, None)
+        return
+    if registration is None:
+        status = queries.online_outcome(event)
+        then = queries.outcome_after_confirmation(event)
+    else:
+        status = registration.status
+        then = (RegistrationStatus.PENDING if event.requires_approval
+                else RegistrationStatus.CONFIRMED if registration.hold_expires_at is not None
+                else RegistrationStatus.WAITLISTED)
+    session[OUTCOME_KEY] = {"event": event.id, "status": status.value, "then": then.value}
+
+
 def _detail_page(event, form, lang, refusal, status):
     message = RATE_LIMITED_MESSAGE if refusal == RATE_LIMITED else REFUSAL_MESSAGES.get(
         refusal or "", "")
+    places = queries.places_left(event)
+    if places == 0:
+        form.submit.label.text = _("Join the waiting list")
     return render_template(
         "events/public/detail.html", event=event, form=form, lang=lang,
         question_fields=[form[question_field_name(q.id)] for q in event.questions],
         refusal=refusal, refusal_message=message,
-        places=queries.places_left(event), kind_labels=KIND_LABELS,
+        places=places, kind_labels=KIND_LABELS,
         confirm_by_link=queries.needs_address_confirmation(event),
         audience_labels=AUDIENCE_LABELS, when=format_when(event),
         slots=[format_slot(item.starts_at, item.ends_at, with_day=is_multi_day(event))
@@ -129,8 +157,12 @@ def registered(event_id: int):
     event = queries.get_public_event(event_id)
     if event is None:
         abort(404)
+    outcome = session.get(OUTCOME_KEY) or {}
+    if outcome.get("event") != event.id:
+        outcome = {}
     return render_template(
         "events/public/registered.html", event=event, lang=current_language(),
+        outcome=outcome.get("status"), then=outcome.get("then"),
         confirm_by_link=queries.needs_address_confirmation(event),
         hold_minutes=current_app.config["CONFIRMATION_HOLD_MINUTES"])
 
@@ -179,6 +211,7 @@ def _manage_page(registration, token, answers_form, lang, status: int = 200):
         confirm_form=ConfirmAddressForm(), renew_form=RenewLinkForm(),
         question_fields=[answers_form[question_field_name(q.id)] for q in event.questions],
         can_change=queries.can_change(registration), status_labels=STATUS_LABELS,
+        offer_open=queries.offer_open(registration),
         kind_labels=KIND_LABELS), status
 
 
@@ -233,6 +266,22 @@ def manage_confirm(token: str):
         db.session.commit()
         render_own()
         flash(_("Thank you, your address is confirmed. We sent you a mail."), "success")
+    return redirect(url_for("events.manage", token=token))
+
+
+@bp.route("/events/manage/<token>/take-offer", methods=["POST"])
+@limiter.shared_limit(manage_rate_limit, scope="events-manage")
+def manage_take_offer(token: str):
+    """Take the place offered from the waiting list before the offer runs out."""
+    registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
+    if not ConfirmAddressForm().validate_on_submit():
+        abort(400)
+    if services.take_offer(registration):
+        flash(_("The place is yours to keep: the organisers now confirm your registration."),
+              "success")
+    else:
+        flash(_("This offer has run out: the place went to the next person."), "warning")
+    db.session.commit()
     return redirect(url_for("events.manage", token=token))
 
 

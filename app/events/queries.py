@@ -54,7 +54,9 @@ def _holds_place(now: datetime):
     """The condition of a registration that takes a place (see ``get_held_count``)."""
     return or_(Registration.status == RegistrationStatus.CONFIRMED,
                and_(Registration.status == RegistrationStatus.PENDING,
-                    Registration.offered_at.is_not(None)),
+                    Registration.offered_at.is_not(None),
+                    or_(Registration.offer_expires_at.is_(None),
+                        Registration.offer_expires_at > now)),
                and_(Registration.status == RegistrationStatus.UNCONFIRMED,
                     Registration.hold_expires_at > now))
 
@@ -103,11 +105,54 @@ def needs_address_confirmation(event: Event) -> bool:
             and event.capacity is not None)
 
 
+def online_outcome(event: Event, now: datetime | None = None) -> RegistrationStatus:
+    """Return the status a new online registration gets now (the register service's rule)."""
+    if needs_address_confirmation(event):
+        return RegistrationStatus.UNCONFIRMED
+    return outcome_after_confirmation(event, now)
+
+
+def outcome_after_confirmation(event: Event, now: datetime | None = None) -> RegistrationStatus:
+    """Return the status an address confirmation leads to now (approval, a place, the list)."""
+    if event.requires_approval:
+        return RegistrationStatus.PENDING
+    left = places_left(event, now)
+    return RegistrationStatus.CONFIRMED if left is None or left > 0 else (
+        RegistrationStatus.WAITLISTED)
+
+
 def holds_place(registration: Registration, now: datetime | None = None) -> bool:
     """Tell whether an unconfirmed registration holds a place now."""
     return (registration.status == RegistrationStatus.UNCONFIRMED
             and registration.hold_expires_at is not None
             and registration.hold_expires_at > (now or utc_now()))
+
+
+def offer_open(registration: Registration, now: datetime | None = None) -> bool:
+    """Tell whether a place offered from the waiting list still waits for the person."""
+    return (registration.status == RegistrationStatus.PENDING
+            and registration.offered_at is not None
+            and registration.offer_expires_at is not None
+            and registration.offer_expires_at > (now or utc_now()))
+
+
+def get_expired_offers(event: Event, now: datetime) -> list[Registration]:
+    """Return the registrations of an event offered a place they did not take in time."""
+    return list(db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.PENDING,
+            Registration.offered_at.is_not(None),
+            Registration.offer_expires_at <= now)
+        .order_by(Registration.offer_expires_at, Registration.id)))
+
+
+def get_events_with_expired_offers(now: datetime) -> list[Event]:
+    """Return the events where an offered place was not taken in time."""
+    return list(db.session.scalars(select(Event).where(Event.registrations.any(and_(
+        Registration.status == RegistrationStatus.PENDING,
+        Registration.offered_at.is_not(None),
+        Registration.offer_expires_at <= now))).order_by(Event.id)))
 
 
 def get_expired_holds(event: Event, now: datetime) -> list[Registration]:
@@ -179,6 +224,23 @@ def get_reminder_candidates(now: datetime, until: datetime) -> list[Registration
                Event.status == EventStatus.PUBLISHED,
                Event.starts_at > now, Event.starts_at <= until)
         .order_by(Event.starts_at, Registration.id)))
+
+
+def get_unreminded(event: Event) -> list[Registration]:
+    """Return the event's confirmed registrations that got no reminder yet."""
+    return list(db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id,
+                                   Registration.status == RegistrationStatus.CONFIRMED,
+                                   Registration.reminder_sent_at.is_(None))
+        .order_by(Registration.id)))
+
+
+def get_reminders_sent(event: Event) -> list[tuple[datetime, int]]:
+    """Return when the event's reminders went, with how many at each moment, in order."""
+    return [tuple(row) for row in db.session.execute(
+        select(Registration.reminder_sent_at, func.count(Registration.id))
+        .where(Registration.event_id == event.id, Registration.reminder_sent_at.is_not(None))
+        .group_by(Registration.reminder_sent_at).order_by(Registration.reminder_sent_at))]
 
 
 def get_refusal(event: Event, now: datetime | None = None) -> str | None:

@@ -188,7 +188,7 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     registration.created_at = now
     registration.cancelled_at = None
     registration.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
-    registration.offered_at = None
+    registration.offered_at = registration.offer_expires_at = None
     registration.hold_expires_at = hold_until
     registration.reminder_sent_at = None
     if consent:
@@ -241,20 +241,49 @@ def release_expired_holds(event: Event, now: datetime | None = None, *,
     would give them. Expired holds never count as taken (see ``queries.get_held_count``), so
     this cleanup may run late: at the next registration or confirmation, or from the cron.
     """
-    expired = queries.get_expired_holds(event, now or utc_now())
+    now = now or utc_now()
+    expired = queries.get_expired_holds(event, now)
     for registration in expired:
         registration.hold_expires_at = None
-    if expired:
+    offers = queries.get_expired_offers(event, now)
+    for registration in offers:
+        # Back to the end of the waiting list: the place goes to the next person.
+        registration.status = RegistrationStatus.WAITLISTED
+        registration.offered_at = registration.offer_expires_at = None
+        registration.created_at = now
+    if expired or offers:
         db.session.flush()
-        promote_waitlisted(event, defer_mail=defer_mail)
-    return len(expired)
+        for registration in offers:
+            _mail(registration, "offer_expired", defer=defer_mail)
+        # Those whose offer just ran out wait for the next freed place.
+        promote_waitlisted(event, defer_mail=defer_mail, now=now,
+                           skip={registration.id for registration in offers})
+    return len(expired) + len(offers)
 
 
 def release_all_expired_holds(now: datetime | None = None) -> int:
-    """Release the expired holds of every event (the cron's cleanup); return how many."""
+    """Release the expired holds and untaken offers of every event (the cron's and the
+    worker's cleanup); return how many."""
     now = now or utc_now()
-    return sum(release_expired_holds(lock_event(event), now)
-               for event in queries.get_events_with_expired_holds(now))
+    events = {event.id: event for event in queries.get_events_with_expired_holds(now)
+              + queries.get_events_with_expired_offers(now)}
+    return sum(release_expired_holds(lock_event(events[key]), now) for key in sorted(events))
+
+
+def take_offer(registration: Registration, now: datetime | None = None) -> bool:
+    """Take the place offered from the waiting list; return False if the offer is over.
+
+    The place is then held until the organisers decide.
+    """
+    event = lock_event(registration.event)
+    db.session.refresh(registration)
+    now = now or utc_now()
+    if not queries.offer_open(registration, now):
+        release_expired_holds(event, now)
+        return False
+    registration.offer_expires_at = None
+    db.session.flush()
+    return True
 
 
 def confirm_address(registration: Registration, *, defer_mail: bool = False) -> bool:
@@ -350,7 +379,7 @@ def cancel_registration(registration: Registration, *,
                   or registration.offered_at is not None or queries.holds_place(registration))
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = utc_now()
-    registration.offered_at = None
+    registration.offered_at = registration.offer_expires_at = None
     registration.hold_expires_at = None
     db.session.flush()
     registration_cancelled.send(registration)
@@ -362,23 +391,29 @@ def cancel_registration(registration: Registration, *,
     return promoted[0] if promoted else None
 
 
-def promote_waitlisted(event: Event, *, defer_mail: bool = False) -> list[Registration]:
+def promote_waitlisted(event: Event, *, defer_mail: bool = False, now: datetime | None = None,
+                       skip: set[int] = frozenset()) -> list[Registration]:
     """Give free places to waitlisted people in order, and mail them.
 
-    With approval, the place is offered: the person becomes pending, holds the
-    place and waits for the organiser.
+    With approval, the place is offered: the person becomes pending and holds the place
+    until the organiser decides; with the event's ``offer_hours``, only if they take it
+    within that time (else it goes to the next person, see ``release_expired_holds``).
     """
     lock_event(event)
-    now = utc_now()
+    now = now or utc_now()
     if event.status != EventStatus.PUBLISHED or event.ends_at <= now:
         return []
     promoted: list[Registration] = []
     for registration in queries.get_waitlist(event):
+        if registration.id in skip:
+            continue
         if not _has_free_place(event):
             break
         if event.requires_approval:
             registration.status = RegistrationStatus.PENDING
             registration.offered_at = now
+            registration.offer_expires_at = (now + timedelta(hours=event.offer_hours)
+                                             if event.offer_hours else None)
             kind = "offered"
         else:
             registration.status = RegistrationStatus.CONFIRMED
@@ -395,6 +430,7 @@ def promote_waitlisted(event: Event, *, defer_mail: bool = False) -> list[Regist
 def approve_registration(registration: Registration) -> None:
     """Approve a pending registration: confirmed when a place is free, else waitlisted."""
     event = lock_event(registration.event)
+    release_expired_holds(event)  # an offer not taken in time went to the next person
     db.session.refresh(registration)
     if registration.status != RegistrationStatus.PENDING:
         raise RegistrationError("not_pending")
@@ -403,7 +439,7 @@ def approve_registration(registration: Registration) -> None:
         registration.confirmed_at = utc_now()
     else:
         registration.status = RegistrationStatus.WAITLISTED
-    registration.offered_at = None
+    registration.offered_at = registration.offer_expires_at = None
     db.session.flush()
     if registration.status == RegistrationStatus.CONFIRMED:
         registration_confirmed.send(registration)
@@ -426,7 +462,7 @@ def move_registration(registration: Registration, status: RegistrationStatus) ->
     if registration.status == status:
         return
     registration.status = status
-    registration.offered_at = None
+    registration.offered_at = registration.offer_expires_at = None
     if status == RegistrationStatus.CONFIRMED:
         registration.confirmed_at = utc_now()
     db.session.flush()
@@ -501,21 +537,41 @@ def send_reminders(now: datetime | None = None) -> int:
     reminder window get none (their confirmation is recent).
     """
     now = now or utc_now()
-    window = timedelta(days=current_app.config["REMINDER_DAYS_BEFORE"])
+    window = reminder_window()
     sent = 0
     for registration in queries.get_reminder_candidates(now, now + window):
         confirmed_at = registration.confirmed_at or registration.created_at
         if confirmed_at > registration.event.starts_at - window:
             continue
-        claimed = db.session.execute(
-            update(Registration)
-            .where(Registration.id == registration.id, Registration.reminder_sent_at.is_(None),
-                   Registration.status == RegistrationStatus.CONFIRMED)
-            .values(reminder_sent_at=now)
-            .execution_options(synchronize_session=False))
-        if claimed.rowcount != 1:
-            continue
-        # None: the person refused reminders (the claim stays, so none is tried again).
-        if mails.queue_registration_mail(registration, "reminder") is not None:
-            sent += 1
+        sent += _send_reminder(registration, now)
     return sent
+
+
+def reminder_window() -> timedelta:
+    """Return how long before an event its reminders go (REMINDER_DAYS_BEFORE)."""
+    return timedelta(days=current_app.config["REMINDER_DAYS_BEFORE"])
+
+
+def send_event_reminders(event: Event, now: datetime | None = None) -> int:
+    """Queue the reminder now to each confirmed attendee of one event who has none yet.
+
+    The organiser's button: the same claim as the cron's, so nobody gets it twice, even
+    with the cron or a second click running at the same time.
+    """
+    now = now or utc_now()
+    return sum(_send_reminder(registration, now)
+               for registration in queries.get_unreminded(event))
+
+
+def _send_reminder(registration: Registration, now: datetime) -> int:
+    """Claim a registration's reminder with a conditional UPDATE and queue it; return 0 or 1."""
+    claimed = db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id, Registration.reminder_sent_at.is_(None),
+               Registration.status == RegistrationStatus.CONFIRMED)
+        .values(reminder_sent_at=now)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        return 0
+    # None: the person refused reminders (the claim stays, so none is tried again).
+    return int(mails.queue_registration_mail(registration, "reminder") is not None)

@@ -29,6 +29,7 @@ def seed_demo_schedule(seed: int = 2027) -> ScheduleRun | None:
     schedule = matchmaking.solve(problem, time_limit=DEMO_TIME_LIMIT, seed=seed % 1000,
                                  workers=1)
     store_run(run, schedule)
-    # Publishing queues one agenda mail per participant: the worker sends them.
-    publication.publish_run(run)
+    # Published without mail: a newcomer's first start must not fill the mail folder with
+    # agendas for invented people.
+    publication.publish_run(run, mail=False)
     return run

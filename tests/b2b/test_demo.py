@@ -1,7 +1,7 @@
 from collections import Counter
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.b2b import suggestions
 from app.b2b.models import B2BSession, MeetingRequest
@@ -53,3 +53,12 @@ def test_demo_is_deterministic(demo, db):
 
     assert data["participants"][0]["id"] == "P001"
     assert len(data["requests"]) >= 20
+
+
+def test_demo_schedule_is_published_without_queueing_mail(demo, db):
+    """A newcomer's first start leaves the demo mail folder empty."""
+    from app.b2b.models import SessionStatus
+    from app.mail.models import OutboxMessage
+
+    assert demo.status == SessionStatus.PUBLISHED and demo.published_run_id is not None
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0

@@ -404,7 +404,7 @@ def test_every_organiser_page_renders_for_a_full_event(logged_in, db):
     pages = ["", "/edit", "/duplicate", "/cancel", "/programme/new",
              f"/programme/{item.id}/edit", "/questions/new", f"/questions/{question.id}/edit",
              "/registrations", "/registrations/new", "/check-in", "/attendance-sheet",
-             "/registrations.csv", "/message"]
+             "/registrations.csv", "/registrations.xlsx", "/message"]
 
     for page in pages:
         for language in ("fr", "nl", "en"):

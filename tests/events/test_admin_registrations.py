@@ -7,6 +7,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
+import openpyxl
+import pytest
 from sqlalchemy import select
 
 from app.db import utc_now
@@ -322,13 +324,62 @@ def test_csv_export_has_header_and_answers(logged_in, db):
 
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.text)))
-    assert rows[0] == ["Name", "Email", "Organisation", "Status", "Language", "Dietary needs",
-                       "Vegetarian?", "Attended", "No-show"]
-    assert rows[2] == ["Ann Peeters", "ann.peeters@example.org", "Bois Vif", "confirmed", "nl",
-                       "'=no nuts", "yes", "2027-01-15 10:05", "no"]
-    assert rows[1][:5] == ["Bram Claes", "bram.claes@example.org", "", "waitlisted", "en"]
+    assert response.data.startswith("\ufeff".encode())  # Excel reads UTF-8 with its BOM
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0] == ["Name", "Email", "Organisation", "Status", "Status code", "Language",
+                       "Registered at", "Dietary needs", "Vegetarian?", "Attended", "No-show"]
+    assert rows[2][:6] == ["Ann Peeters", "ann.peeters@example.org", "Bois Vif", "Confirmed",
+                           "confirmed", "nl"]
+    assert rows[2][7:] == ["'=no nuts", "yes", "2027-01-15 10:05", "no"]
+    assert rows[1][:6] == ["Bram Claes", "bram.claes@example.org", "", "Waiting list",
+                           "waitlisted", "en"]
     assert len(rows) == 3
+
+
+@pytest.mark.parametrize(("language", "status"), [("fr", "Liste d'attente"),
+                                                  ("nl", "Wachtlijst")])
+def test_csv_export_for_french_and_dutch_readers_uses_semicolons(logged_in, db, language,
+                                                                 status):
+    event = make_event(starts_at=utc_now() - timedelta(hours=3))
+    register(event, "Ann", "Peeters", status=RegistrationStatus.WAITLISTED)
+
+    response = logged_in.get(f"/admin/events/{event.id}/registrations.csv",
+                             headers={"Accept-Language": language})
+
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows[0]) == 9 and rows[1][3:5] == [status, "waitlisted"]
+
+
+def test_xlsx_export_opens_with_typed_dates_filters_and_translated_statuses(logged_in, db):
+    event = make_event(starts_at=utc_now() - timedelta(hours=3))
+    veggie = Question(event=event, kind=QuestionKind.YES_NO, label_en="Vegetarian?",
+                      position=1)
+    db.session.add(veggie)
+    db.session.commit()
+    register(event, "Ann", "Peeters", answers={str(veggie.id): "yes"},
+             attended_at=datetime(2027, 1, 15, 9, 5, tzinfo=UTC))
+    register(event, "Bram", "Claes", organisation="=1+2", status=RegistrationStatus.WAITLISTED)
+
+    response = logged_in.get(f"/admin/events/{event.id}/registrations.xlsx",
+                             headers={"Accept-Language": "fr"})
+
+    assert response.status_code == 200
+    assert response.mimetype == ("application/vnd.openxmlformats-officedocument"
+                                 ".spreadsheetml.sheet")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("Nom", "E-mail", "Organisation", "Statut", "Code du statut")
+    assert sheet.auto_filter.ref == f"A1:J{len(rows)}"
+    assert sheet["A1"].font.bold
+    ann = next(row for row in rows if row[0] == "Ann Peeters")
+    bram = next(row for row in rows if row[1] == "bram.claes@example.org")
+    assert ann[3:5] == ("Confirmé", "confirmed") and bram[3:5] == ("Liste d'attente",
+                                                                  "waitlisted")
+    assert ann[8] == datetime(2027, 1, 15, 10, 5)  # a date, on the Brussels wall clock
+    assert isinstance(ann[6], datetime)
+    assert ann[7] == "oui"
+    assert bram[2] == "=1+2"  # text, never a formula
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
 # Email all ------------------------------------------------------------------------------------
