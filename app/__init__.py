@@ -63,6 +63,7 @@ def _import_models() -> None:
     import app.audit.models
     import app.auth.models
     import app.b2b.models
+    import app.cluster.models
     import app.events.models
     import app.jobs.models
     import app.mail.models
