@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, or_, select
 
 from app.cluster.models import BoardSeat, Membership
 from app.extensions import db
-from app.members.models import Organisation, OrganisationKind
+from app.members.models import Organisation, OrganisationKind, Sector, organisation_sectors
 from app.reports.period import Period, Ratio
 
 
@@ -102,3 +102,31 @@ def member_ids_during(period: Period):
         Membership.member_since <= period.end,
         or_(Membership.left_on.is_(None), Membership.left_on > period.start),
     ).distinct()
+
+
+def members_by_sector(day: date) -> list[tuple[object, int]]:
+    """Count the members of the day per sector (an organisation counts in each of its sectors).
+
+    Returns (Sector, count) pairs in the sectors' order, sectors with no member left out.
+    """
+    members = select(Membership.organisation_id).where(
+        Membership.kind == OrganisationKind.MEMBER, _in_on(day)).distinct().subquery()
+    rows = db.session.execute(
+        select(Sector, func.count())
+        .join(organisation_sectors, organisation_sectors.c.sector_id == Sector.id)
+        .join(members, members.c.organisation_id == organisation_sectors.c.organisation_id)
+        .group_by(Sector.id).order_by(Sector.position, Sector.id)).all()
+    return [(sector, n) for sector, n in rows]
+
+
+def members_by_business_model(day: date) -> dict[str, int]:
+    """Count the members of the day per circular business model (one per model they follow)."""
+    members = select(Membership.organisation_id).where(
+        Membership.kind == OrganisationKind.MEMBER, _in_on(day)).distinct().subquery()
+    counts: dict[str, int] = {}
+    for raw in db.session.scalars(
+            select(Organisation.business_models_raw)
+            .join(members, members.c.organisation_id == Organisation.id)):
+        for model in filter(None, raw.split(",")):
+            counts[model] = counts.get(model, 0) + 1
+    return counts

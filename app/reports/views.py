@@ -1,0 +1,66 @@
+"""Organisers' dashboard of the cluster's year: figures, charts and the plan, for any period."""
+
+import csv
+import io
+
+from flask import Blueprint, Response, render_template, request
+
+from app.auth.models import Role
+from app.db import utc_now
+from app.reports import dashboard, plan
+from app.reports.formatting import format_number, format_percent_value
+from app.reports.forms import PeriodForm
+from app.reports.period import Period
+from app.reports.summary import figures
+from app.text import spreadsheet_cell
+from app.timezone import local_day
+from app.web import organiser_pages
+
+bp = Blueprint("reports", __name__)
+organiser_page = organiser_pages(bp, "/admin/reports", role=Role.ORGANISER)
+
+
+@bp.context_processor
+def number_formats():
+    """Give the report templates numbers and percentages in the reader's language."""
+    return {"fmt_number": format_number, "fmt_percent": format_percent_value}
+
+
+def _period() -> tuple[PeriodForm, Period | None]:
+    """Read the period from the query string; this year when none is given."""
+    form = PeriodForm(request.args)
+    if not request.args:
+        year = local_day(utc_now()).year
+        return form, Period.year(year)
+    if not form.validate():
+        return form, None
+    return form, Period(form.start.data, form.end.data)
+
+
+@organiser_page("/")
+def dashboard_page():
+    """Show the period's figures, charts with their numbers, and the plan against actual."""
+    form, period = _period()
+    if period is None:
+        return render_template("reports/dashboard.html", form=form, period=None), 400
+    result = figures(period)
+    lines = plan.against_plan(period.end.year, result.plan_actuals())
+    return render_template("reports/dashboard.html", form=form, period=period, figures=result,
+                           lines=lines, charts=dashboard.build_charts(result, lines))
+
+
+@organiser_page("/figures.csv")
+def figures_csv():
+    """Every figure of the period and of the year before, one per row (CSV)."""
+    form, period = _period()
+    if period is None:
+        return Response("\n".join(e for f in form for e in f.errors), 400,
+                        mimetype="text/plain")
+    current, previous = figures(period).rows(), dict(figures(period.previous_year()).rows())
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["figure", f"{period.start}..{period.end}", "previous year"])
+    for key, value in current:
+        writer.writerow([spreadsheet_cell(key), value, previous.get(key)])
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="figures-{period.start}-{period.end}.csv"'})
