@@ -54,7 +54,7 @@ def figures_csv():
     """Every figure of the period and of the year before, one per row (CSV)."""
     form, period = _period()
     if period is None:
-        return Response("\n".join(e for f in form for e in f.errors), 400,
+        return Response("\n".join(str(e) for f in form for e in f.errors), 400,
                         mimetype="text/plain")
     current, previous = figures(period).rows(), dict(figures(period.previous_year()).rows())
     out = io.StringIO()
