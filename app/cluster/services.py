@@ -4,7 +4,7 @@ from sqlalchemy import delete, inspect, select
 
 from app.cluster import mails
 from app.cluster.introductions import Proposal, contact_of, reason_summary
-from app.cluster.models import Introduction, PlanTarget
+from app.cluster.models import Introduction, PlanTarget, ReportText
 from app.db import utc_now
 from app.extensions import db
 from app.i18n import current_language
@@ -75,3 +75,11 @@ def accept_proposal(proposal: Proposal, staff) -> Introduction:
             mails.queue_introduction_mail(person, proposal, other.name, introduction.id,
                                           reply_to)
     return introduction
+
+
+def set_report_texts(year: int, bodies: dict[str, str]) -> None:
+    """Store the organiser's paragraph of each section of a year's report (blank: none)."""
+    db.session.execute(delete(ReportText).where(ReportText.year == year))
+    db.session.add_all(ReportText(year=year, section=section, body=body.strip())
+                       for section, body in bodies.items() if body and body.strip())
+    db.session.flush()

@@ -7,6 +7,7 @@ test), and the script only drives tooltips. The numbers of each chart are shown 
 table, for screen readers and for anyone.
 """
 
+import functools
 import re
 
 import pygal
@@ -26,6 +27,7 @@ def _prefix_re(chart) -> re.Pattern:
     return re.compile(r"#chart-" + re.escape(chart.uuid) + r"\s*")
 
 
+@functools.cache
 def chart_css() -> str:
     """Return the charts' stylesheet: pygal's style scoped to the `pygal-chart` class."""
     sample = pygal.Bar(**_OPTIONS)
@@ -72,4 +74,8 @@ def draw(title: str, labels: list[str], series: Series, *, line: bool = False) -
 
 def svg_document(markup: Markup) -> str:
     """Return a chart as a standalone SVG with its style inside (for PDFs and downloads)."""
-    return str(markup).replace("<defs>", f"<defs><style>{chart_css()}</style>", 1)
+    style = f"<style>{chart_css()}</style>"
+    text = str(markup)
+    if re.search(r"<defs\s*/>", text):
+        return re.sub(r"<defs\s*/>", lambda _m: f"<defs>{style}</defs>", text, count=1)
+    return text.replace("<defs>", f"<defs>{style}", 1)

@@ -33,6 +33,11 @@ class Chart:
     headings: list[str]
     rows: list[list]
 
+    @property
+    def pdf_svg(self) -> Markup:
+        """Return the chart with its style inside, for WeasyPrint (no page stylesheet there)."""
+        return Markup(charts.svg_document(self.svg))
+
 
 def _chart(key, title, labels, series, line=False) -> Chart:
     names = list(series)

@@ -3,27 +3,16 @@
 import csv
 import io
 
-from flask import Blueprint, Response, render_template, request
+from flask import Response, render_template, request
 
-from app.auth.models import Role
 from app.db import utc_now
 from app.reports import dashboard, plan
-from app.reports.formatting import format_number, format_percent_value
+from app.reports.blueprint import organiser_page
 from app.reports.forms import PeriodForm
 from app.reports.period import Period
 from app.reports.summary import figures
 from app.text import spreadsheet_cell
 from app.timezone import local_day
-from app.web import organiser_pages
-
-bp = Blueprint("reports", __name__)
-organiser_page = organiser_pages(bp, "/admin/reports", role=Role.ORGANISER)
-
-
-@bp.context_processor
-def number_formats():
-    """Give the report templates numbers and percentages in the reader's language."""
-    return {"fmt_number": format_number, "fmt_percent": format_percent_value}
 
 
 def _period() -> tuple[PeriodForm, Period | None]:
