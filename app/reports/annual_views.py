@@ -10,8 +10,8 @@ from app.cluster import services
 from app.extensions import db
 from app.i18n import current_language, in_language
 from app.reports import annual, dashboard, plan
-from app.reports.formatting import format_number, format_percent_value
 from app.reports.blueprint import organiser_page
+from app.reports.formatting import format_number, format_percent_value
 from app.web import query_choice
 
 LANGUAGES = ("fr", "nl", "en")
