@@ -27,7 +27,7 @@ def _period() -> tuple[PeriodForm, Period | None]:
 
 
 @organiser_page("/")
-def dashboard_page():
+def index():
     """Show the period's figures, charts with their numbers, and the plan against actual."""
     form, period = _period()
     if period is None:
