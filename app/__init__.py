@@ -95,7 +95,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.members.views import bp as members_bp
     from app.personal_data.views import bp as privacy_data_bp
     from app.privacy.views import bp as privacy_bp
-    from app.reports.blueprint import register_pages as reports_pages
+    from app.reports import annual_views, views  # noqa: F401  (their pages join the blueprint)
+    from app.reports.blueprint import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -105,7 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(b2b_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(cluster_bp)
-    app.register_blueprint(reports_pages())
+    app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_data_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(outbox_bp)

@@ -15,9 +15,3 @@ def number_formats():
     """Give the report templates numbers and percentages in the reader's language."""
     return {"fmt_number": format_number, "fmt_percent": format_percent_value}
 
-
-def register_pages() -> Blueprint:
-    """Import the page modules (their routes join the blueprint) and return it."""
-    from app.reports import annual_views, views  # noqa: F401
-
-    return bp
