@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.cluster.labels import FOLLOW_UP_KIND_LABELS, OUTCOME_LABELS, STAGE_LABELS
+from app.db import DB_INT_MAX
 from app.extensions import db
 from app.forms import DateField, IntegerField
 from app.members.labels import KIND_LABELS, PARTNER_TYPE_LABELS, choices
@@ -185,7 +186,7 @@ class ProjectForm(_WithOrganisation):
     started_on = DateField(_l("Started on"), validators=[InputRequired()])
     break_even = BooleanField(_l("Break-even reached"))
     jobs_created = IntegerField(_l("Jobs created"), default=0,
-                                validators=[InputRequired(), NumberRange(min=0)])
+                                validators=[InputRequired(), NumberRange(min=0, max=DB_INT_MAX)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
 
 
@@ -198,12 +199,12 @@ class CommunicationForm(FlaskForm):
     starts_on = DateField(_l("From"), validators=[InputRequired()])
     ends_on = DateField(_l("To"), validators=[InputRequired(), _Ordered("starts_on", ENDS_BEFORE)])
     website_visitors = IntegerField(_l("Website unique visitors"),
-                                    validators=[Optional(), NumberRange(min=0)])
+                                    validators=[Optional(), NumberRange(min=0, max=DB_INT_MAX)])
     open_rate_fr = IntegerField(_l("Newsletter open rate, French (%)"), validators=_PERCENT)
     open_rate_nl = IntegerField(_l("Newsletter open rate, Dutch (%)"), validators=_PERCENT)
     open_rate_en = IntegerField(_l("Newsletter open rate, English (%)"), validators=_PERCENT)
     social_posts = IntegerField(_l("Social media posts"),
-                                validators=[Optional(), NumberRange(min=0)])
+                                validators=[Optional(), NumberRange(min=0, max=DB_INT_MAX)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Save"))
 
@@ -218,5 +219,5 @@ class DeleteForm(FlaskForm):
 class AcceptForm(FlaskForm):
     """Accept a proposed introduction between two organisations."""
 
-    a_id = IntegerField(validators=[InputRequired()])
-    b_id = IntegerField(validators=[InputRequired()])
+    a_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=DB_INT_MAX)])
+    b_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=DB_INT_MAX)])
