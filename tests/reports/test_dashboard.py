@@ -68,3 +68,37 @@ def test_charts_carry_no_script_or_inline_style():
     svg = str(charts.draw("T", ["a", "b"], {"x": [1, None]}))
     assert not re.search(r"<script|<style|style=|\son[a-z]+=", svg)
     assert 'role="img"' in svg and 'aria-label="T"' in svg
+
+
+def _page_statements(app, client, url) -> int:
+    from tests.events.test_query_counts import counted_statements
+
+    with counted_statements(app) as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+def test_dashboard_and_report_take_a_fixed_number_of_statements(app, logged_in, db):
+    from datetime import date
+
+    from tests.reports.builders import membership
+
+    build_2025()
+    add_b2b_meetings([("deal", None)])
+    db.session.commit()
+    urls = (f"{URL}?start=2025-01-01&end=2025-12-31", "/admin/reports/annual/2025",
+            "/admin/cluster/follow-ups/", "/admin/cluster/introductions/")
+    first = [_page_statements(app, logged_in, url) for url in urls]
+    from app.cluster.models import FollowUp, FollowUpKind, Introduction
+    from tests.factories import make_person
+
+    for i in range(6):
+        org = membership(f"More {i}", since=date(2024, 1, 1)).organisation
+        person = make_person(f"more{i}@example.org", organisation=org)
+        db.session.add_all([
+            FollowUp(kind=FollowUpKind.EXPORT, held_on=date(2025, 3, 1), organisation=org,
+                     person=person),
+            Introduction(held_on=date(2025, 3, 1), organisation=org, outside_contact="X")])
+    add_b2b_meetings([("deal", "none")] * 4, prefix="more")
+    db.session.commit()
+    assert [_page_statements(app, logged_in, url) for url in urls] == first
