@@ -87,13 +87,18 @@ def b2b_meetings(period: Period) -> dict[str, int]:
     answered for; a meeting reported as not held by both sides still counts as published.
     Returns {"meetings", "no_feedback", "none", "follow_up", "deal"}.
     """
+    return b2b_meetings_where(*_events_in(period))
+
+
+def b2b_meetings_where(*conditions) -> dict[str, int]:
+    """Count B2B meetings and outcomes of the sessions whose event meets the conditions."""
     rank = case({k.value: v for k, v in _OUTCOME_RANK.items()}, value=MeetingFeedback.outcome)
     best = (
         select(PublishedMeeting.id.label("mid"), func.max(rank).label("rank"))
         .join(B2BSession, B2BSession.id == PublishedMeeting.session_id)
         .join(Event, Event.id == B2BSession.event_id)
         .outerjoin(MeetingFeedback, MeetingFeedback.published_meeting_id == PublishedMeeting.id)
-        .where(*_events_in(period))
+        .where(*conditions)
         .group_by(PublishedMeeting.id).subquery()
     )
     rows = db.session.execute(select(best.c.rank, func.count()).group_by(best.c.rank)).all()

@@ -6,13 +6,18 @@ import io
 from flask import Response, render_template, request
 
 from app.db import utc_now
+from app.events.labels import REGISTRATION_STATUS_LABELS
+from app.events.models import Event
+from app.i18n import current_language
 from app.reports import dashboard, plan
+from app.reports import event_report as event_report_figures
 from app.reports.blueprint import organiser_page
 from app.reports.forms import PeriodForm
 from app.reports.period import Period
 from app.reports.summary import figures
 from app.text import spreadsheet_cell
 from app.timezone import local_day
+from app.web import get_owned_or_404
 
 
 def _period() -> tuple[PeriodForm, Period | None]:
@@ -53,3 +58,15 @@ def figures_csv():
         writer.writerow([spreadsheet_cell(key), value, previous.get(key)])
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="figures-{period.start}-{period.end}.csv"'})
+
+
+@organiser_page("/events/<int:event_id>")
+def event_report(event_id: int):
+    """Show one event's report: registrations, attendance, answers and B2B figures."""
+    event = get_owned_or_404(Event, event_id)
+    return render_template("reports/event.html", event=event, lang=current_language(),
+                           counts=event_report_figures.registration_counts(event),
+                           answers=event_report_figures.answers(event),
+                           b2b=event_report_figures.b2b_figures(event),
+                           outcome_labels=dashboard.B2B_OUTCOME_LABELS,
+                           status_labels=REGISTRATION_STATUS_LABELS)
