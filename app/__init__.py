@@ -65,6 +65,7 @@ def _import_models() -> None:
     import app.audit.models
     import app.auth.models
     import app.b2b.models
+    import app.cluster.models
     import app.events.models
     import app.jobs.models
     import app.mail.models
@@ -88,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.views import users_bp
     from app.b2b.views import bp as b2b_bp
     from app.calendar.views import bp as calendar_bp
+    from app.cluster.views import bp as cluster_bp
     from app.events.views import bp as events_bp
     from app.main.health import bp as health_bp
     from app.main.outbox_views import bp as outbox_bp
@@ -95,6 +97,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.members.views import bp as members_bp
     from app.personal_data.views import bp as privacy_data_bp
     from app.privacy.views import bp as privacy_bp
+    from app.reports import annual_views, views  # noqa: F401  (their pages join the blueprint)
+    from app.reports.blueprint import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -103,6 +107,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(b2b_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(cluster_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_data_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(outbox_bp)

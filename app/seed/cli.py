@@ -13,6 +13,7 @@ from app.seed.demo_members import (
     seed_demo_members,
 )
 from app.seed.demo_schedule import seed_demo_schedule
+from app.seed.demo_year import seed_demo_year
 from app.seed.vocabulary import seed_vocabulary
 
 seed_cli = AppGroup("seed", help="Load reference and demo data.")
@@ -21,7 +22,7 @@ seed_cli = AppGroup("seed", help="Load reference and demo data.")
 DEMO_ENVIRONMENTS = ("development", "testing")
 
 #: Further demo steps (events, B2B) register here: callables taking the seed.
-DEMO_STEPS: list = [seed_demo_events, seed_demo_b2b, seed_demo_schedule]
+DEMO_STEPS: list = [seed_demo_events, seed_demo_b2b, seed_demo_schedule, seed_demo_year]
 
 
 @seed_cli.command("vocabulary")

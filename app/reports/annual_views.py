@@ -1,0 +1,71 @@
+"""The annual report pages: the web page, its PDF, and the organisers' paragraphs."""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import Length, Optional
+
+from app.cluster import services
+from app.extensions import db
+from app.i18n import current_language, in_language
+from app.reports import annual, dashboard, plan
+from app.reports.blueprint import organiser_page
+from app.reports.formatting import format_number, format_percent_value
+from app.web import query_choice
+
+LANGUAGES = ("fr", "nl", "en")
+
+
+def _texts_form(year: int):
+    class TextsForm(FlaskForm):
+        pass
+
+    for key, title in annual.SECTIONS.items():
+        setattr(TextsForm, key, TextAreaField(title, validators=[Optional(), Length(max=10000)]))
+    return TextsForm(data=annual.texts(year))
+
+
+def _year(year: int) -> int:
+    if not 1900 <= year <= 2200:
+        abort(404)
+    return year
+
+
+def _report_context(year: int) -> dict:
+    figures, sections = annual.annual_report(year)
+    lines = plan.against_plan(year, figures.plan_actuals())
+    # The number formats too: the PDF's HTML is also rendered outside the blueprint's pages.
+    return {"year": year, "sections": sections, "lines": lines,
+            "charts": dashboard.build_charts(figures, lines), "fmt_number": format_number,
+            "fmt_percent": format_percent_value}
+
+
+@organiser_page("/annual/<int:year>", methods=["GET", "POST"])
+def annual_report(year: int):
+    """Show the year's report in a language, and let organisers write each section's text."""
+    year = _year(year)
+    lang = query_choice("lang", LANGUAGES) or current_language()
+    form = _texts_form(year)
+    if form.validate_on_submit():
+        services.set_report_texts(year, {key: form[key].data for key in annual.SECTIONS})
+        db.session.commit()
+        flash(_("The report's texts are saved."), "success")
+        return redirect(url_for(".annual_report", year=year, lang=lang))
+    with in_language(lang):
+        page = render_template("reports/annual.html", form=form, lang=lang,
+                               languages=LANGUAGES, **_report_context(year))
+    return page, 400 if request.method == "POST" else 200
+
+
+@organiser_page("/annual/<int:year>.pdf")
+def annual_report_pdf(year: int):
+    """Return the year's report as a PDF, with its charts, in a language."""
+    from app.b2b.pdf import to_pdf
+
+    year = _year(year)
+    lang = query_choice("lang", LANGUAGES) or current_language()
+    with in_language(lang):
+        html = render_template("reports/annual_pdf.html", lang=lang, **_report_context(year))
+    return Response(to_pdf(html), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="annual-report-{year}-{lang}.pdf"'})
