@@ -144,6 +144,10 @@ class Config:
     FORM_MAX_AGE_SECONDS = int(os.environ.get("FORM_MAX_AGE_SECONDS", str(24 * 3600)))
     FORM_TIMING_CHECK = True
 
+    #: Public event pages seen by anonymous visitors are kept this many seconds at most (and
+    #: dropped at once when event data change, see app/events/page_cache.py); 0 keeps none.
+    EVENTS_PAGE_CACHE_SECONDS = float(os.environ.get("EVENTS_PAGE_CACHE_SECONDS", "5"))
+
     REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "2"))
     WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "2"))
     #: Threads the solver may use; leave a core to the web app on small machines.
@@ -189,6 +193,8 @@ class TestingConfig(Config):
     #: Like CSRF: the tests of the timing check turn it on.
     FORM_TIMING_CHECK = False
     RATELIMIT_ENABLED = False
+    #: The page cache's own tests turn it on (the other tests roll back under it).
+    EVENTS_PAGE_CACHE_SECONDS = 0
     MAIL_TRANSPORT = "folder"
     PUBLIC_URL = "http://localhost"
     SERVER_NAME = None
