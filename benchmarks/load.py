@@ -15,6 +15,7 @@ asyncio HTTP/1.1 client on loopback) drives each server. Prints one table.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import multiprocessing
 import os
 import re
@@ -69,26 +70,27 @@ def server_environment(database_url: str, mail_folder: str) -> dict:
 class Server:
     """A gunicorn with WORKERS workers serving `app_path`, its log in a file; a context."""
 
-    def __init__(self, app_path: str, environment: dict, log_path: Path) -> None:
+    def __init__(self, app_path: str, environment: dict, log_path: Path, ready_path: str) -> None:
         self.port = free_port()
+        self.ready_path = ready_path
         self.log = open(log_path, "wb")  # noqa: SIM115 (closed in __exit__)
         self.process = subprocess.Popen(
             [GUNICORN, "-c", "gunicorn.conf.py", "-w", str(WORKERS),
-             "-b", f"127.0.0.1:{self.port}", app_path],
+             "-b", f"127.0.0.1:{self.port}",
+             "--control-socket", str(log_path.with_suffix(".ctl")), app_path],
             cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True)
 
     def __enter__(self) -> Server:
-        deadline = time.monotonic() + 60
+        """Wait until a worker answers `ready_path` (workers import the app after the bind)."""
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.log.name}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not listen within 60 s; see {self.log.name}")
+            if asyncio.run(load_client.request(self.port, "GET", self.ready_path)).status:
+                return self
+            time.sleep(0.5)
+        raise RuntimeError(f"gunicorn did not answer within 120 s; see {self.log.name}")
 
     def __exit__(self, *exc) -> None:
         self.process.send_signal(signal.SIGTERM)
@@ -181,7 +183,7 @@ def measure_database(name: str, url: str, hello_port: int, work: Path) -> list[d
     flush_redis()
     environment = server_environment(url, str(work / f"mail-{name}"))
     rows = []
-    with Server("wsgi:app", environment, work / f"gunicorn-{name}.log") as server:
+    with Server("wsgi:app", environment, work / f"gunicorn-{name}.log", "/events/") as server:
         page = _first_event_page(server.port, rush_events)
         hello = drive("hammer", hello_port, "/", concurrency=CONCURRENCY, seconds=DURATION,
                       max_requests=MAX_REQUESTS)
@@ -204,8 +206,6 @@ def measure_database(name: str, url: str, hello_port: int, work: Path) -> list[d
 
 def _first_event_page(port: int, skip: tuple[int, ...]) -> str:
     """Return the path of the first demo event listed on /events/ (not a rush event)."""
-    import asyncio
-
     answer = asyncio.run(load_client.request(port, "GET", "/events/"))
     for match in re.finditer(rb'href="/events/(\d+)"', answer.body):
         if int(match.group(1)) not in skip:
@@ -246,8 +246,8 @@ def main() -> None:
     rows: list[dict] = []
     load_before = os.getloadavg()
     hello_environment = server_environment("sqlite://", str(work / "mail-hello"))
-    with Server("benchmarks.hello_app:app", hello_environment, work / "gunicorn-hello.log") as (
-            hello):
+    with Server("benchmarks.hello_app:app", hello_environment, work / "gunicorn-hello.log",
+                "/") as hello:
         for name, url in databases:
             rows += measure_database(name, url, hello.port, work)
     load_after = os.getloadavg()

@@ -14,8 +14,9 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-#: One request waits at most this long (connect, send, read the whole answer).
-REQUEST_TIMEOUT = 20.0
+#: One request waits at most this long (connect, send, read the whole answer); a rush on a
+#: busy machine queues for long, and a timed-out registration counts as an error.
+REQUEST_TIMEOUT = 60.0
 _HIDDEN_INPUT = re.compile(rb"<input[^>]*type=\"hidden\"[^>]*>")
 _ATTRIBUTE = re.compile(rb"(name|value)=\"([^\"]*)\"")
 

@@ -145,8 +145,12 @@ def _after_commit(session: Session) -> None:
 
 def _note_statement(state) -> None:
     # A statement run through the session (UPDATE, DELETE, text) skips the flush: any that
-    # is not an ORM query counts as a change (one version too many costs one rendering).
-    if not state.is_select:
+    # is not a query counts as a change (one version too many costs one rendering), except
+    # an ORM statement on another model (the deferred mail a registration leaves).
+    if state.is_select:
+        return
+    mapper = state.bind_mapper
+    if mapper is None or mapper.class_ in _WATCHED:
         state.session.info[_CHANGED] = True
 
 
