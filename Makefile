@@ -9,7 +9,7 @@ SIZES ?= S,M,tight
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test venv db demo translations messages lint bench bench-jair worker clean
+.PHONY: run test venv db demo translations messages lint bench bench-jair bench-load worker clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ bench: translations
 	$(BIN)/python benchmarks/b2b_catalogue.py
 	$(BIN)/python benchmarks/b2b_schedule.py
 	$(BIN)/python -m benchmarks.invites
+
+# gunicorn (4 workers) on SQLite, and on PostgreSQL when LOAD_POSTGRES_URL names a database
+# it may empty; rate limits in Redis (LOAD_REDIS_URL, default redis://127.0.0.1:6379/13).
+# Three to six minutes, so not part of `make bench`.
+bench-load: translations
+	$(BIN)/python -m benchmarks.load
 
 bench-jair: translations
 	$(BIN)/python benchmarks/solver.py --jair --resolve $(if $(JAIR_DIR),--jair-dir "$(JAIR_DIR)")
