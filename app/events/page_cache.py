@@ -107,7 +107,8 @@ def cached_page(render: Callable[[], tuple], key: tuple, *,
     version = cache.version()
     if version is None:
         return render()[:2]
-    key = (request.endpoint, *key, current_language(), version)
+    # The path with its query string too: the page's language links carry it back.
+    key = (request.endpoint, request.full_path, *key, current_language(), version)
     now = time.monotonic()
     kept = cache.pages.get(key)
     if kept is not None and kept[0] > now:

@@ -9,7 +9,7 @@ from app import create_app
 from app.auth.services import create_user
 from app.extensions import db
 from config import TestingConfig
-from tests.external import redis_url, require_service
+from tests.external import postgres_url, redis_url, require_service
 from tests.factories import make_event
 
 EN = {"Accept-Language": "en"}
@@ -22,10 +22,15 @@ def _app(url: str, **overrides):
 
 @pytest.fixture
 def database(tmp_path):
-    """A SQLite file with one public event of three places; yields (url, event id)."""
-    url = f"sqlite:///{tmp_path / 'cache.sqlite'}"
+    """The emptied PostgreSQL test database (when given), else a SQLite file, with one public
+    event of three places; returns (url, event id)."""
+    url = postgres_url() or f"sqlite:///{tmp_path / 'cache.sqlite'}"
     app = _app(url, MAIL_FOLDER=str(tmp_path))
     with app.app_context():
+        if url.startswith("postgresql"):
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
         db.create_all()
         event_id = make_event(capacity=3, confirm_by_link=False).id
         db.session.commit()
@@ -119,3 +124,15 @@ def test_a_kept_page_is_not_used_when_the_version_cannot_be_read(database, tmp_p
     assert _places(visitor, "/events/") == "3 places left"
     assert _register(app.test_client(), event_id, "marie@example.org").status_code == 302
     assert _places(visitor, "/events/") == "2 places left"
+
+
+def test_a_page_kept_for_one_address_is_not_shown_for_another(database, tmp_path):
+    """The language links carry the page's own address back (a query string stays its own)."""
+    url, event_id = database
+    app = _app(url, MAIL_FOLDER=str(tmp_path))
+    visitor = app.test_client()
+    assert "planted" in visitor.get("/events/?kind=planted", headers=EN).get_data(as_text=True)
+    assert "planted" not in visitor.get("/events/", headers=EN).get_data(as_text=True)
+    assert "planted" in visitor.get(f"/events/{event_id}?x=planted",
+                                    headers=EN).get_data(as_text=True)
+    assert "planted" not in visitor.get(f"/events/{event_id}", headers=EN).get_data(as_text=True)
