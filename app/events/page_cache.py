@@ -2,7 +2,7 @@
 
 A page is kept per worker process, keyed by the page (endpoint, arguments, language) and a
 data version. The version changes with every committed change to an event, its programme,
-questions or registrations (from any process): it lives in Redis when the app has one
+questions, registrations or a sector (from any process): it lives in Redis when the app has one
 (``REDIS_URL``, else a ``redis://`` rate-limit storage), so every web worker sees a change at
 once; without Redis the app runs one web worker (config.py insists) and counts in memory.
 A kept page also expires after ``EVENTS_PAGE_CACHE_SECONDS`` (places held by an unconfirmed
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.events import models
 from app.i18n import current_language
+from app.members.models import Sector
 
 log = logging.getLogger(__name__)
 VERSION_KEY = "clustermeet:events-data-version"
@@ -32,8 +33,8 @@ MAX_PAGES = 512
 #: Redis answers this fast or the page is rendered (a slow cache must not slow the site).
 REDIS_TIMEOUT_SECONDS = 0.25
 _CHANGED = "events_page_cache_changed"
-#: The models whose rows show on the public event pages.
-_WATCHED = (models.Event, models.ProgrammeItem, models.Question, models.Registration)
+#: The models whose rows show on the public event pages (the sectors fill the list's filter).
+_WATCHED = (models.Event, models.ProgrammeItem, models.Question, models.Registration, Sector)
 
 
 class PageCache:
