@@ -12,7 +12,7 @@ PORT ?= 5000
 # a browser opens: such links use 127.0.0.1); an explicit PUBLIC_URL wins.
 PUBLIC_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
-.PHONY: run test venv db demo translations messages lint bench bench-jair worker clean user
+.PHONY: run test venv db demo translations messages lint bench bench-jair bench-load worker clean user
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,12 @@ bench: translations
 	$(BIN)/python benchmarks/b2b_schedule.py
 	$(BIN)/python benchmarks/b2b_printouts_rerun.py
 	$(BIN)/python -m benchmarks.invites
+
+# gunicorn (4 workers) on SQLite, and on PostgreSQL when LOAD_POSTGRES_URL names a database
+# it may empty; rate limits in Redis (LOAD_REDIS_URL, default redis://127.0.0.1:6379/13).
+# Three to six minutes, so not part of `make bench`.
+bench-load: translations
+	$(BIN)/python -m benchmarks.load
 
 bench-jair: translations
 	$(BIN)/python benchmarks/solver.py --jair --resolve $(if $(JAIR_DIR),--jair-dir "$(JAIR_DIR)")

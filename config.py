@@ -147,9 +147,9 @@ class Config:
     #: jobs and mail through RQ, and the rate limits count there too. Unset: the embedded worker.
     REDIS_URL = os.environ.get("REDIS_URL") or None
     #: RQ workers do their periodic duties (beat, due mail, stale jobs and claims) this often.
-    WORKER_BEAT_SECONDS = float(os.environ.get("WORKER_BEAT_SECONDS", "10"))
+    WORKER_BEAT_SECONDS = _number("WORKER_BEAT_SECONDS", 10, float)
     #: A running job silent (no heartbeat) this long is failed: its worker died.
-    JOB_STALE_SECONDS = float(os.environ.get("JOB_STALE_SECONDS", "60"))
+    JOB_STALE_SECONDS = _number("JOB_STALE_SECONDS", 60, float)
 
     # Rate limits (Flask-Limiter). memory:// counts in each process apart; with several web
     # workers, a shared storage (redis://host:6379/0) keeps one count for everybody.
@@ -178,6 +178,10 @@ class Config:
     FORM_MIN_SECONDS = _number("FORM_MIN_SECONDS", 2, float)
     FORM_MAX_AGE_SECONDS = _number("FORM_MAX_AGE_SECONDS", 24 * 3600)
     FORM_TIMING_CHECK = True
+
+    #: Public event pages seen by anonymous visitors are kept this many seconds at most (and
+    #: dropped at once when event data change, see app/events/page_cache.py); 0 keeps none.
+    EVENTS_PAGE_CACHE_SECONDS = _number("EVENTS_PAGE_CACHE_SECONDS", 5, float)
 
     REMINDER_DAYS_BEFORE = _number("REMINDER_DAYS_BEFORE", 2)
     WORKER_POLL_SECONDS = _number("WORKER_POLL_SECONDS", 2, float)
@@ -230,6 +234,8 @@ class TestingConfig(Config):
     #: Like CSRF: the tests of the timing check turn it on.
     FORM_TIMING_CHECK = False
     RATELIMIT_ENABLED = False
+    #: The page cache's own tests turn it on (the other tests roll back under it).
+    EVENTS_PAGE_CACHE_SECONDS = 0
     MAIL_TRANSPORT = "folder"
     PUBLIC_URL = "http://localhost"
     SERVER_NAME = None

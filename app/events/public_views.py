@@ -13,8 +13,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
+from app.auth.form_checks import form_stamp
 from app.events import queries, services
 from app.events.blueprint import bp
 from app.events.display import extra_links, format_slot, format_when, is_multi_day
@@ -34,6 +36,7 @@ from app.events.forms import (
     show_answer_errors,
 )
 from app.events.models import Audience, EventKind, RegistrationStatus
+from app.events.page_cache import cached_page
 from app.events.queries import load_manage_token
 from app.extensions import db, limiter
 from app.i18n import current_language
@@ -70,18 +73,26 @@ def upcoming():
     """List the upcoming events, filtered by kind and sector."""
     kind = query_choice("kind", EventKind) or ""
     sector_id = query_int("sector")
-    events = queries.get_upcoming_events(kind or None, sector_id)
-    return render_template(
-        "events/public/upcoming.html", events=events, kind=kind, sector_id=sector_id,
-        sectors=get_sectors(), kind_labels=KIND_LABELS, audience_labels=AUDIENCE_LABELS,
-        places=queries.get_places_left(events),
-        when={event.id: format_when(event) for event in events}, lang=current_language())
+
+    def render():
+        events = queries.get_upcoming_events(kind or None, sector_id)
+        return render_template(
+            "events/public/upcoming.html", events=events, kind=kind, sector_id=sector_id,
+            sectors=get_sectors(), kind_labels=KIND_LABELS, audience_labels=AUDIENCE_LABELS,
+            places=queries.get_places_left(events),
+            when={event.id: format_when(event) for event in events},
+            lang=current_language()), 200, {}
+
+    return cached_page(render, (kind, sector_id))
 
 
 @bp.route("/events/<int:event_id>", methods=["GET", "POST"])
 @limiter.limit(_registration_limit, methods=["POST"], on_breach=_registration_rate_limited)
 def detail(event_id: int):
     """Show an event with its programme and register for it."""
+    if request.method == "GET":
+        return cached_page(lambda: _blank_detail_page(event_id), (event_id,),
+                           personal={"csrf": generate_csrf, "stamp": form_stamp})
     event = queries.get_public_event(event_id)
     if event is None:
         abort(404)
@@ -109,7 +120,7 @@ def detail(event_id: int):
             db.session.commit()  # the seat is decided and the event's lock released
             render_own()  # its mail, built outside the lock (the worker retries a failure)
             _remember_outcome(event, registration if created else None)
-            return redirect(url_for("events.registered", event_id=event.id))
+            return redirect(url_for("events.registered", event_id=event_id))
     status = 200 if not form.errors and (refusal is None or request.method == "GET") else 400
     return _detail_page(event, form, lang, refusal, status)
 
@@ -132,6 +143,17 @@ def _remember_outcome(event, registration) -> None:
                 else RegistrationStatus.CONFIRMED if registration.hold_expires_at is not None
                 else RegistrationStatus.WAITLISTED)
     session[OUTCOME_KEY] = {"event": event.id, "status": status.value, "then": then.value}
+
+
+def _blank_detail_page(event_id: int) -> tuple:
+    """Render the event page with an empty form: (html, status, the visitor's own values)."""
+    event = queries.get_public_event(event_id)
+    if event is None:
+        abort(404)
+    lang = current_language()
+    form = make_registration_form(event, lang)
+    html, status = _detail_page(event, form, lang, queries.get_refusal(event), 200)
+    return html, status, {"csrf": generate_csrf(), "stamp": form.shown_at.data}
 
 
 def _detail_page(event, form, lang, refusal, status):

@@ -138,6 +138,12 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     language = language if language in LANGUAGES else "fr"
     if online and not consent:
         raise RegistrationError("consent", errors={"consent": "required"})
+    # The person is found (or, for a public event, created) before the lock: the lock is
+    # for the seat decision. A refusal below rolls a created person back with the rest.
+    person = get_person_by_email(email)
+    if person is None and event.audience == Audience.PUBLIC:
+        person = find_or_create_person(email, first_name=first_name, last_name=last_name,
+                                       language=language, organisation_name=organisation)
     lock_event(event)
     now = utc_now()
     if online:
@@ -146,7 +152,6 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
         raise RegistrationError("cancelled")
     cleaned = clean_answers(event, answers, enforce_required=online)
 
-    person = get_person_by_email(email)
     if online and not is_eligible(event, person):
         if not queries.has_mail_since(f"event:{event.id}", _link_mail_window(now),
                                       kind="registration.not_member", recipient=email):
@@ -191,10 +196,11 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     registration.offered_at = registration.offer_expires_at = None
     registration.hold_expires_at = hold_until
     registration.reminder_sent_at = None
-    if consent:
-        record_consent(registration, now)
-    else:
-        clear_consent(registration)
+    with db.session.no_autoflush:  # one INSERT with the notice's version, not an UPDATE
+        if consent:
+            record_consent(registration, now)
+        else:
+            clear_consent(registration)
     db.session.flush()
     if status == RegistrationStatus.CONFIRMED:
         registration_confirmed.send(registration)
