@@ -31,6 +31,7 @@ NO_PERSONAL_DATA = {
     "calendar.subscribe": "renews a feed address",
     "auth.login_code": "organisers' own second factor",
     "events.manage_confirm": "a button",
+    "events.manage_take_offer": "a button",
     "events.manage_new_link": "a button",
     "privacy_data.self_erase": "a button (the person's own erasure)",
     "privacy.unsubscribe": "a button, or the mail client's one-click POST",
