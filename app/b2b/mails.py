@@ -137,7 +137,7 @@ def queue_digest(person: Person, notifications: list[B2BNotification], now: date
         if not by_participant:
             return None
         sections = [
-            {"title": p.session.title or p.session.event.title(language),
+            {"title": p.session.title_in(language) or p.session.event.title(language),
              "event": p.session.event.title(language), "lines": by_participant[pid],
              "url": participant_portal_url(p)}
             for pid, p in sorted(participants.items())]

@@ -37,6 +37,7 @@ from app.b2b.models import (
     Participant,
     RequestStatus,
     SessionStatus,
+    TITLE_LANGUAGES,
     Slot,
 )
 from app.b2b.queries import participant_portal_url
@@ -91,7 +92,8 @@ def _session_form(session: B2BSession | None) -> SessionForm:
 
 def _settings(form: SessionForm) -> dict:
     return {
-        "title": (form.title.data or "").strip(),
+        **{f"title_{language}": (getattr(form, f"title_{language}").data or "").strip()
+           for language in TITLE_LANGUAGES},
         "status": SessionStatus(form.status.data),
         "open_to_guests": form.open_to_guests.data,
         "requires_acceptance": form.requires_acceptance.data,
