@@ -139,6 +139,8 @@ class PairForm(FlaskForm):
 
     a = SelectField(_l("Participant"), validators=[DataRequired()])
     b = SelectField(_l("Meets"), validators=[DataRequired()])
+    #: Lifts the language rule for a must-meet pair with no language in common.
+    interpreter = BooleanField(_l("An interpreter will be present"))
     submit = SubmitField(_l("Add"))
 
 

@@ -148,7 +148,8 @@ def build_problem_dict(session: B2BSession, *, include_suggestions: bool = True,
         participant_rows.append(row)
 
     requests = sorted(
-        ({"from": by_id[r.from_id].code, "to": by_id[r.to_id].code, "priority": r.priority}
+        ({"from": by_id[r.from_id].code, "to": by_id[r.to_id].code, "priority": r.priority,
+          **({"interpreter": True} if r.interpreter else {})}
          for r in queries.get_scheduled_requests(session)),
         key=lambda r: (r["from"], r["to"]))
 

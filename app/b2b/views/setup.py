@@ -127,6 +127,7 @@ def session_detail(session_id: int):
     session = _session(session_id)
     return render_template(
         "b2b/setup/session.html", session=session, lang=current_language(), action=ActionForm(),
+        no_language=meeting_requests.share_no_language,
         pair_form=_pair_form(session), forbidden=queries.get_forbidden(session),
         requests=queries.get_requests(session), participants=queries.get_participants(session))
 
@@ -367,14 +368,35 @@ def add_pair(session_id: int):
     session = _session(session_id)
     pair = _pair(session)
     if pair is not None:
+        interpreter = bool(request.form.get("pair-interpreter"))
         try:
-            meeting_requests.add_pair(*pair)
+            meeting_requests.add_pair(*pair, interpreter=interpreter)
         except services.B2BError as error:
             flash(error.message, "error")
         else:
             db.session.commit()
             flash(_("Must-meet pair added."), "success")
+            if not interpreter and meeting_requests.share_no_language(*pair):
+                flash(_("%(a)s and %(b)s share no language: the schedule will leave them out "
+                        "unless you mark an interpreter as present.",
+                        a=pair[0].person.full_name, b=pair[1].person.full_name), "warning")
     return redirect(url_for(".session_detail", session_id=session.id) + "#pairs")
+
+
+@setup_page("/<int:session_id>/requests/<int:request_id>/interpreter", methods=["POST"])
+def set_interpreter(session_id: int, request_id: int):
+    """Mark an interpreter present (or not) for an organisers' must-meet pair."""
+    session = _session(session_id)
+    item = get_owned_or_404(MeetingRequest, request_id, session_id=session.id)
+    if ActionForm().validate_on_submit():
+        try:
+            meeting_requests.set_interpreter(item, request.form.get("present") == "1")
+        except services.B2BError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Request updated."), "success")
+    return redirect(url_for(".session_detail", session_id=session.id) + "#requests")
 
 
 @setup_page("/<int:session_id>/forbidden", methods=["POST"])
