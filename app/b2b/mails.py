@@ -62,7 +62,7 @@ def add_deadline_reminders(now: datetime) -> int:
             select(B2BNotification.participant_id).join(Participant)
             .where(Participant.session_id == session.id, B2BNotification.kind == "deadline")))
         for participant in session.participants:
-            if participant.id not in reminded and not participant.absent:
+            if participant.id not in reminded and not participant.is_absent:
                 db.session.add(B2BNotification(participant=participant, kind="deadline",
                                                created_at=now))
                 added += 1

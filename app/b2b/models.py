@@ -21,7 +21,6 @@ from app.extensions import db
 from app.i18n import current_language
 from app.members.models import Person, ProfileItemKind, Tag
 
-
 #: Languages a session's title is written in.
 TITLE_LANGUAGES = ("fr", "nl", "en")
 
@@ -234,6 +233,11 @@ class Participant(db.Model):
         UniqueConstraint("session_id", "person_id"),
         UniqueConstraint("session_id", "code"),
     )
+
+    @property
+    def is_absent(self) -> bool:
+        """Tell whether the participant is away: marked absent, or a no-show at the event."""
+        return self.absent or (self.registration is not None and self.registration.no_show)
 
     @property
     def languages(self) -> list[str]:

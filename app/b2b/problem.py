@@ -67,15 +67,17 @@ def automatic_unavailable(participant: Participant, slots: list[Slot],
                           from_index: int = 0) -> set[int]:
     """Return ids of slots a participant cannot attend because of event-day facts.
 
-    Absent: every slot; arriving late: the slots starting before arrival; with a re-plan from
-    a slot, every earlier slot (it is past). Slots holding one of their locked meetings stay.
+    Absent (or a no-show at the event's check-in): every slot; arriving late: the slots
+    starting before arrival; left early: the slots starting from then; with a re-plan from a
+    slot, every earlier slot (it is past). Slots holding one of their locked meetings stay.
     """
     out = set()
     for position, slot in enumerate(slots):
         if slot.id in locked_slots:
             continue
         late = participant.arrives_at is not None and slot.starts_at < participant.arrives_at
-        if participant.absent or position < from_index or late:
+        gone = participant.left_at is not None and slot.starts_at >= participant.left_at
+        if participant.is_absent or position < from_index or late or gone:
             out.add(slot.id)
     return out
 

@@ -30,6 +30,7 @@ from app.b2b.forms import (
 )
 from app.b2b.links import renew_participant_links
 from app.b2b.models import (
+    TITLE_LANGUAGES,
     B2BSession,
     B2BTable,
     ForbiddenPair,
@@ -37,7 +38,6 @@ from app.b2b.models import (
     Participant,
     RequestStatus,
     SessionStatus,
-    TITLE_LANGUAGES,
     Slot,
 )
 from app.b2b.queries import participant_portal_url
