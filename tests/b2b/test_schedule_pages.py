@@ -85,7 +85,7 @@ def test_grid_shows_every_meeting_in_its_cell(logged_in, db):
     html = logged_in.get(f"/b2b/runs/{run.id}/grid", headers=EN).get_data(as_text=True)
 
     assert html.count('data-testid="meeting-') == 3
-    assert "Ann Test – Bert Test" in html and "Chloe Test – Dirk Test" in html
+    assert "Ann Test<br>Bert Test" in html and "Chloe Test<br>Dirk Test" in html
 
 
 def test_participant_view_lists_their_meetings(logged_in, db):
