@@ -54,6 +54,7 @@ bench: translations
 	$(BIN)/python -m benchmarks.suggestions
 	$(BIN)/python benchmarks/b2b_catalogue.py
 	$(BIN)/python benchmarks/b2b_schedule.py
+	$(BIN)/python benchmarks/b2b_schedule.py --participants 200 --slots 10 --tables 60 --requests 1500 --grid-target 0.5
 	$(BIN)/python -m benchmarks.invites
 
 bench-jair: translations

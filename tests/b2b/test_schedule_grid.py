@@ -6,7 +6,7 @@ from sqlalchemy import event
 
 from app.b2b import publication
 from app.extensions import db
-from tests.factories import make_run, make_schedule_session, participants_of, slots_of
+from tests.factories import make_run, make_schedule_session, participants_of
 
 EN = {"Accept-Language": "en"}
 
