@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.audit.services import record
@@ -166,7 +167,8 @@ def slots(session_id: int):
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(_("%(count)s slots generated.", count=len(made)), "success")
+            flash(ngettext("%(num)d slot generated.", "%(num)d slots generated.", len(made)),
+                  "success")
             return redirect(url_for(".slots", session_id=session.id))
     return render_template("b2b/setup/slots.html", session=session, plan=plan,
                            slot_form=SlotForm(prefix="slot"), action=ActionForm())
@@ -272,7 +274,8 @@ def import_registrations(session_id: int):
         added = services.import_registrations(session)
         record(current_user, "b2b.import_registrations", session, f"participants={len(added)}")
         db.session.commit()
-        flash(_("%(count)s participants added from the registrations.", count=len(added)),
+        flash(ngettext("%(num)d participant added from the registrations.",
+                       "%(num)d participants added from the registrations.", len(added)),
               "success")
     return redirect(url_for(".participants", session_id=session.id))
 
