@@ -69,3 +69,22 @@ def test_a_count_of_one_is_singular_in_french(logged_in, db):
     assert p[0].person.full_name in grid
     logged_in.get("/lang/en")
     refresh()
+
+
+def test_french_decimals_use_a_comma(logged_in, db):
+    session = make_schedule_session()
+    run = make_run(session)
+    run.stats = {"value": 145.31, "meetings": 3, "breaks": 1, "solve_seconds": 1.5}
+    run.best_value, run.bound = 145.31, 150.0
+    db.session.commit()
+    logged_in.get("/lang/fr")
+    refresh()
+
+    runs_page = logged_in.get(f"/b2b/sessions/{session.id}/runs").get_data(as_text=True)
+    grid = logged_in.get(f"/b2b/runs/{run.id}/grid").get_data(as_text=True)
+
+    assert "145,31" in runs_page and "145.31" not in runs_page
+    assert "<td>1,5</td>" in runs_page
+    assert "Valeur\u00a0: 145,31" in grid and "1 temps mort" in grid
+    logged_in.get("/lang/en")
+    refresh()
