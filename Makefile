@@ -63,6 +63,7 @@ bench: translations
 	$(BIN)/python benchmarks/b2b_catalogue.py
 	$(BIN)/python benchmarks/b2b_schedule.py
 	$(BIN)/python benchmarks/b2b_printouts_rerun.py
+	$(BIN)/python benchmarks/b2b_schedule.py --participants 200 --slots 10 --tables 60 --requests 1500 --grid-target 0.5
 	$(BIN)/python -m benchmarks.invites
 
 # gunicorn (4 workers) on SQLite, and on PostgreSQL when LOAD_POSTGRES_URL names a database

@@ -229,7 +229,10 @@ def _parse_problem(r: _Reader, raw: Any) -> Problem:
                 if s not in slot_ids:
                     raise r.fail(f"{f}.slots[{j}]", f"unknown slot {s!r}")
             rslots = tuple(rslots)
-        requests.append(Request(a, b, priority, rslots))
+        interpreter = q.get("interpreter", False)
+        if not isinstance(interpreter, bool):
+            raise r.fail(f + ".interpreter", f"expected true or false, got {interpreter!r}")
+        requests.append(Request(a, b, priority, rslots, interpreter))
 
     suggestions: list[Suggestion] = []
     pairs: set[frozenset[str]] = set()

@@ -54,6 +54,8 @@ class Request:
     to: str
     priority: int
     slots: tuple[str, ...] | None = None  #: None means any slot
+    #: An interpreter attends: the pair meets even without a shared language.
+    interpreter: bool = False
 
 
 @dataclass(frozen=True)

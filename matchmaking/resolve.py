@@ -37,8 +37,14 @@ def resolve(
     progress: Progress | None = None,
     workers: int | None = None,
     work: float | None = None,
+    keep_valid: bool = False,
 ) -> Schedule:
-    """Return a new schedule that keeps past meetings and moves others only to raise the value."""
+    """Return a new schedule that keeps past meetings and moves others only to raise the value.
+
+    ``keep_valid``: every previous meeting still possible stays exactly where it was, and
+    only the places freed (an absentee's, say) are filled: the event day, where people
+    already hold their agendas and a move costs more than any gain in value.
+    """
     started = time.monotonic()
     budget = Budget.start(work_units(time_limit, work), time_limit)
     index = Index(problem)
@@ -68,7 +74,7 @@ def resolve(
         board.place(pair, slot, table)
         if table == FREE:
             prefer[key] = index.tid[meeting.table]
-        if slot < first:
+        if slot < first or keep_valid:
             fixed[key] = (slot, table)
             lock_tables[key] = index.tid[meeting.table] if table == FREE else table
         else:

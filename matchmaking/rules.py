@@ -89,8 +89,11 @@ class Index:
         problem = self.problem
         value: dict[tuple[int, int], int] = {}
         restrict: dict[tuple[int, int], frozenset[int]] = {}
+        interpreted: set[tuple[int, int]] = set()
         for r in problem.requests:
             k = self.key(r.frm, r.to)
+            if r.interpreter:
+                interpreted.add(k)
             self.has_request[k[0]] = self.has_request[k[1]] = True
             value[k] = value.get(k, 0) + r.priority * VALUE_SCALE
             if r.slots is not None:
@@ -111,7 +114,8 @@ class Index:
             reason = None
             if (a, b) in forbidden:
                 reason = "forbidden"
-            elif pa.languages and pb.languages and not set(pa.languages) & set(pb.languages):
+            elif ((a, b) not in interpreted and pa.languages and pb.languages
+                  and not set(pa.languages) & set(pb.languages)):
                 reason = "language"
             elif not slots:
                 reason = "no_common_slot"

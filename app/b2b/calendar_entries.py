@@ -24,7 +24,7 @@ from app.urls import external_url
 
 def session_title(session: B2BSession, language: str) -> str:
     """Return the name participants know a session by: its event's title, else its own."""
-    return (session.event.title(language) if session.event else "") or session.title
+    return (session.event.title(language) if session.event else "") or session.title_in(language)
 
 
 def pair_uid(session: B2BSession, a: Participant, b: Participant) -> str:

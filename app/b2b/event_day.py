@@ -14,15 +14,66 @@ from app.db import utc_now
 from app.extensions import db
 from app.timezone import LocalTimeError, combine, local_day
 
-#: Seconds the solver gets for an event-day re-plan (people are waiting).
-REPLAN_TIME_LIMIT = 20
+#: Seconds the solver gets for an event-day re-plan: people are waiting, so the whole re-plan
+#: (problem, solve, storing) stays under 5 s for a session of some 60 people.
+REPLAN_TIME_LIMIT = 4
+
+
+#: Filters of the event-day list: presence as the event's check-in records it.
+PRESENCE_FILTERS = ("not_arrived", "arrived", "left")
 
 
 def set_absent(participant: Participant, absent: bool) -> Participant:
-    """Mark a participant as a no-show (or present again); flush only."""
-    participant.absent = absent
+    """Mark a participant as a no-show (or present again); flush only.
+
+    A registered participant's absence is the event's no-show mark, so the event's check-in
+    and this page read and write one fact: checking the person in makes them present here.
+    """
+    registration = participant.registration
+    if registration is None:
+        participant.absent = absent
+    else:
+        participant.absent = False
+        registration.no_show = absent
+        if absent:
+            registration.attended_at = None
     db.session.flush()
     return participant
+
+
+def set_left(participant: Participant, left: bool, *, now: datetime | None = None) -> Participant:
+    """Record that a participant left early (now), or came back; flush only."""
+    participant.left_at = (now or utc_now()) if left else None
+    db.session.flush()
+    return participant
+
+
+def presence(participant: Participant) -> str:
+    """Return where a participant stands today: left, absent, arrived or expected."""
+    if participant.left_at is not None:
+        return "left"
+    if participant.is_absent:
+        return "absent"
+    registration = participant.registration
+    if registration is not None and registration.attended_at is not None:
+        return "arrived"
+    return "expected"
+
+
+def filter_participants(participants: list[Participant], *, search: str = "",
+                        state: str | None = None) -> list[Participant]:
+    """Keep the participants matching a name, organisation or code, and a presence filter."""
+    words = search.casefold().split()
+    wanted = {"not_arrived": {"expected", "absent"}, "arrived": {"arrived"},
+              "left": {"left"}}.get(state or "")
+    out = []
+    for participant in participants:
+        text = " ".join((participant.code, participant.person.full_name,
+                         participant.organisation_label)).casefold()
+        if all(word in text for word in words) and (
+                wanted is None or presence(participant) in wanted):
+            out.append(participant)
+    return out
 
 
 def set_arrival(participant: Participant, arrives_at: datetime | None) -> Participant:

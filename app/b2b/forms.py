@@ -44,7 +44,9 @@ class SessionForm(FlaskForm):
     """Edit a B2B session: its event, title, status and matchmaking settings."""
 
     event_id = SelectField(_l("Event"), coerce=int)
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    title_fr = StringField(_l("Title (French)"), validators=[Optional(), Length(max=200)])
+    title_nl = StringField(_l("Title (Dutch)"), validators=[Optional(), Length(max=200)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
     status = SelectField(_l("Status"), choices=[(s.value, STATUS_LABELS[s.value])
                                                 for s in SessionStatus])
     open_to_guests = BooleanField(_l("Open to guests from outside the cluster"), default=True)
@@ -137,6 +139,8 @@ class PairForm(FlaskForm):
 
     a = SelectField(_l("Participant"), validators=[DataRequired()])
     b = SelectField(_l("Meets"), validators=[DataRequired()])
+    #: Lifts the language rule for a must-meet pair with no language in common.
+    interpreter = BooleanField(_l("An interpreter will be present"))
     submit = SubmitField(_l("Add"))
 
 

@@ -26,7 +26,7 @@ def queue_portal_link_mail(participant: Participant) -> OutboxMessage:
     person, session = participant.person, participant.session
     language = language_or_default(person.language)
     with in_language(language):
-        title = session.title or session.event.title(language)
+        title = session.title_in(language) or session.event.title(language)
         context = {"name": person.full_name, "title": title, "language": language,
                    "url": participant_portal_url(participant),
                    "cluster_name": current_app.config["CLUSTER_NAME"]}

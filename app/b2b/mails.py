@@ -62,7 +62,7 @@ def add_deadline_reminders(now: datetime) -> int:
             select(B2BNotification.participant_id).join(Participant)
             .where(Participant.session_id == session.id, B2BNotification.kind == "deadline")))
         for participant in session.participants:
-            if participant.id not in reminded and not participant.absent:
+            if participant.id not in reminded and not participant.is_absent:
                 db.session.add(B2BNotification(participant=participant, kind="deadline",
                                                created_at=now))
                 added += 1
@@ -137,7 +137,7 @@ def queue_digest(person: Person, notifications: list[B2BNotification], now: date
         if not by_participant:
             return None
         sections = [
-            {"title": p.session.title or p.session.event.title(language),
+            {"title": p.session.title_in(language) or p.session.event.title(language),
              "event": p.session.event.title(language), "lines": by_participant[pid],
              "url": participant_portal_url(p)}
             for pid, p in sorted(participants.items())]

@@ -105,8 +105,17 @@ def withdraw_request(request: MeetingRequest, participant: Participant) -> None:
     bump_profiles_version(participant.session)
 
 
-def add_pair(a: Participant, b: Participant) -> MeetingRequest:
-    """Add a must-meet pair by hand: an accepted priority-3 request made by the organisers."""
+def share_no_language(a: Participant, b: Participant) -> bool:
+    """Tell whether two participants both name their languages and have none in common."""
+    return bool(a.languages and b.languages and not set(a.languages) & set(b.languages))
+
+
+def add_pair(a: Participant, b: Participant, *, interpreter: bool = False) -> MeetingRequest:
+    """Add a must-meet pair by hand: an accepted priority-3 request made by the organisers.
+
+    ``interpreter``: one will be present, so the scheduler keeps the pair without a shared
+    language.
+    """
     _check_pair(a, b)
     for forbidden in queries.get_forbidden_rows(a, b):
         db.session.delete(forbidden)
@@ -117,10 +126,20 @@ def add_pair(a: Participant, b: Participant) -> MeetingRequest:
     request.priority = 3
     request.status = RequestStatus.ACCEPTED
     request.by_organiser = True
+    request.interpreter = interpreter
     request.responded_at = utc_now()
     db.session.flush()
     bump_profiles_version(a.session)
     return request
+
+
+def set_interpreter(request: MeetingRequest, present: bool) -> None:
+    """Record whether an interpreter attends an organisers' pair (the language rule is lifted)."""
+    if not request.by_organiser:
+        raise B2BError("not_organiser", _("Only the organisers' pairs can have an interpreter."))
+    request.interpreter = present
+    db.session.flush()
+    bump_profiles_version(request.requester.session)
 
 
 def forbid_pair(a: Participant, b: Participant) -> ForbiddenPair:

@@ -18,7 +18,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import enum_type, utc_now
 from app.events.models import Event, Registration
 from app.extensions import db
+from app.i18n import current_language
 from app.members.models import Person, ProfileItemKind, Tag
+
+#: Languages a session's title is written in.
+TITLE_LANGUAGES = ("fr", "nl", "en")
 
 
 class SessionStatus(enum.StrEnum):
@@ -82,7 +86,10 @@ class B2BSession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
-    title: Mapped[str] = mapped_column(String(200), default="")
+    #: The session's own title in each language (empty: the event's title stands for it).
+    title_fr: Mapped[str] = mapped_column(String(200), default="")
+    title_nl: Mapped[str] = mapped_column(String(200), default="")
+    title_en: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[SessionStatus] = mapped_column(
         enum_type(SessionStatus), default=SessionStatus.DRAFT
     )
@@ -114,6 +121,21 @@ class B2BSession(db.Model):
     participants: Mapped[list["Participant"]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Participant.id"
     )
+
+    def title_in(self, language: str) -> str:
+        """Return the title in the language, or in another one when missing."""
+        own = getattr(self, f"title_{language}", "") if language in TITLE_LANGUAGES else ""
+        return own or self.title_en or self.title_fr or self.title_nl
+
+    @property
+    def title(self) -> str:
+        """Return the title in the language pages and mails are being written in."""
+        return self.title_in(current_language())
+
+    @title.setter
+    def title(self, value: str) -> None:
+        """Use one title for every language (scripts and benchmarks name a session once)."""
+        self.title_fr = self.title_nl = self.title_en = value
 
     def __repr__(self) -> str:
         return f"<B2BSession {self.id} of event {self.event_id}>"
@@ -194,6 +216,8 @@ class Participant(db.Model):
     #: Event day: marked absent (no-show) or arriving late.
     absent: Mapped[bool] = mapped_column(default=False)
     arrives_at: Mapped[datetime | None]
+    #: Event day: left before the end; slots starting from then are not theirs any more.
+    left_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     session: Mapped[B2BSession] = relationship(back_populates="participants")
@@ -209,6 +233,11 @@ class Participant(db.Model):
         UniqueConstraint("session_id", "person_id"),
         UniqueConstraint("session_id", "code"),
     )
+
+    @property
+    def is_absent(self) -> bool:
+        """Tell whether the participant is away: marked absent, or a no-show at the event."""
+        return self.absent or (self.registration is not None and self.registration.no_show)
 
     @property
     def languages(self) -> list[str]:
@@ -268,6 +297,8 @@ class MeetingRequest(db.Model):
     )
     #: Added by an organiser (a must-meet pair set by hand).
     by_organiser: Mapped[bool] = mapped_column(default=False)
+    #: The organiser brings an interpreter: the pair meets without a common language.
+    interpreter: Mapped[bool] = mapped_column(default=False)
     message: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     responded_at: Mapped[datetime | None]

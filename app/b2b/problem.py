@@ -67,15 +67,17 @@ def automatic_unavailable(participant: Participant, slots: list[Slot],
                           from_index: int = 0) -> set[int]:
     """Return ids of slots a participant cannot attend because of event-day facts.
 
-    Absent: every slot; arriving late: the slots starting before arrival; with a re-plan from
-    a slot, every earlier slot (it is past). Slots holding one of their locked meetings stay.
+    Absent (or a no-show at the event's check-in): every slot; arriving late: the slots
+    starting before arrival; left early: the slots starting from then; with a re-plan from a
+    slot, every earlier slot (it is past). Slots holding one of their locked meetings stay.
     """
     out = set()
     for position, slot in enumerate(slots):
         if slot.id in locked_slots:
             continue
         late = participant.arrives_at is not None and slot.starts_at < participant.arrives_at
-        if participant.absent or position < from_index or late:
+        gone = participant.left_at is not None and slot.starts_at >= participant.left_at
+        if participant.is_absent or position < from_index or late or gone:
             out.add(slot.id)
     return out
 
@@ -148,7 +150,8 @@ def build_problem_dict(session: B2BSession, *, include_suggestions: bool = True,
         participant_rows.append(row)
 
     requests = sorted(
-        ({"from": by_id[r.from_id].code, "to": by_id[r.to_id].code, "priority": r.priority}
+        ({"from": by_id[r.from_id].code, "to": by_id[r.to_id].code, "priority": r.priority,
+          **({"interpreter": True} if r.interpreter else {})}
          for r in queries.get_scheduled_requests(session)),
         key=lambda r: (r["from"], r["to"]))
 

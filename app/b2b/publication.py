@@ -304,7 +304,8 @@ class _Mailer:
             context["meetings"] = [self._line(pid, pr, new[pr]) for pr in agenda]
             text = render_template("b2b/mail/schedule_agenda.txt", **context)
             html = render_template("b2b/mail/schedule_agenda.html", **context)
-            subject = _("Your B2B meetings: %(title)s", title=context["title"])
+            # Sent once, at the first publication: it is the agenda, not a change.
+            subject = _("Your B2B agenda: %(title)s", title=context["title"])
             message = build_plain_message(
                 sender=self.sender, to=(person.full_name, person.email), subject=subject,
                 text_body=text, html_body=html, reply_to=self.organizer,

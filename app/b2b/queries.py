@@ -95,7 +95,8 @@ def get_participant_by_code(session: B2BSession, code: str) -> Participant | Non
 def get_participants(session: B2BSession, *, with_items: bool = True) -> list[Participant]:
     """Return the participants with what their profiles show, by code."""
     options = [selectinload(Participant.person).selectinload(Person.organisation),
-               selectinload(Participant.unavailable), selectinload(Participant.table)]
+               selectinload(Participant.unavailable), selectinload(Participant.table),
+               selectinload(Participant.registration)]
     if with_items:
         options.append(selectinload(Participant.items).selectinload(ParticipantItem.tags))
     return list(db.session.scalars(
@@ -333,10 +334,11 @@ def get_tables(session: B2BSession) -> list[B2BTable]:
 
 
 def get_participants_with_people(session: B2BSession) -> list[Participant]:
-    """Return the session's participants with their people loaded, by code."""
+    """Return the session's participants with their people and registrations loaded, by code."""
     return list(db.session.scalars(
         select(Participant).where(Participant.session_id == session.id)
-        .options(selectinload(Participant.person)).order_by(Participant.code)))
+        .options(selectinload(Participant.person), selectinload(Participant.registration))
+        .order_by(Participant.code)))
 
 
 def get_run_meetings(run: ScheduleRun) -> list[Meeting]:

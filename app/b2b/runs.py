@@ -141,6 +141,7 @@ def solve_run_job(run_id: int) -> None:
             workers = current_app.config.get("SOLVER_WORKERS") or 1
             if previous is not None:
                 schedule = matchmaking.resolve(problem, previous, from_slot=from_code,
+                                               keep_valid=True,
                                                time_limit=run.time_limit,
                                                progress=ticker.report, workers=workers)
             else:

@@ -81,8 +81,9 @@ def create_session(event: Event, *, title: str = "", slot_minutes: int = 20,
 
 def update_session(session: B2BSession, **fields) -> None:
     """Change the session's settings (title, limits, deadlines, acceptance, guests)."""
-    allowed = {"title", "open_to_guests", "max_meetings_default", "min_meetings",
-               "profile_deadline_at", "request_deadline_at", "requires_acceptance", "status"}
+    allowed = {"title", "title_fr", "title_nl", "title_en", "open_to_guests",
+               "max_meetings_default", "min_meetings", "profile_deadline_at", "request_deadline_at",
+               "requires_acceptance", "status"}
     for name, value in fields.items():
         if name not in allowed:
             raise TypeError(f"unknown session field {name!r}")

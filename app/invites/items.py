@@ -18,7 +18,8 @@ from typing import NamedTuple
 from .timezone import BRUSSELS
 
 _EMAIL_RE = re.compile(r"^[^@\s\"<>()\[\]\\,;:]+@[^@\s\"<>()\[\]\\,;:]+$")
-_SPACES_RE = re.compile(r"\s+")
+# Runs of white space, but not the non-breaking spaces French puts before : ; ? !
+_SPACES_RE = re.compile("[^\\S\u00a0\u202f]+")
 # Unicode categories Cc (C0 and C1 controls, CR/LF/NEL included), Zl and Zp.
 _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 

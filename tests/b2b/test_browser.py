@@ -56,7 +56,7 @@ def test_session_set_up_profiles_suggestion_request_accept(live_server, smtp_ser
     orga.click("[type=submit]")
     orga.goto(f"{url}/admin/b2b/")
     orga.click("[data-testid=new-session]")
-    orga.fill("#title", "Matchmaking")
+    orga.fill("#title_en", "Matchmaking")
     orga.select_option("#status", "open")
     orga.click("#submit")
     orga.fill("#plan-first_day", "2027-05-20")

@@ -112,6 +112,6 @@ def test_event_day_page_marks_absent_and_late(app, db, logged_in):
                          headers={"Accept-Language": "en"})
 
     db.session.expire_all()
-    assert p[1].absent is True
+    assert p[1].is_absent is True
     assert p[2].arrives_at == datetime(2027, 5, 20, 12, 30, tzinfo=UTC)
     assert 'data-testid="attendance"' in page.get_data(as_text=True)

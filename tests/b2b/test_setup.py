@@ -163,11 +163,21 @@ def test_organiser_creates_session_and_plans_slots(logged_in, db):
     db.session.commit()
 
     response = logged_in.post("/admin/b2b/new", data={
-        "event_id": event.id, "title": "Matchmaking", "status": "open", "min_meetings": 0,
+        "event_id": event.id, "title_fr": "Rendez-vous d'affaires", "title_nl": "Zakenafspraken",
+        "title_en": "Matchmaking", "status": "open", "min_meetings": 0,
         "requires_acceptance": "y"})
     session = db.session.scalar(db.select(B2BSession))
     assert response.status_code == 302
-    assert (session.title, session.requires_acceptance) == ("Matchmaking", True)
+    assert (session.title_in("en"), session.requires_acceptance) == ("Matchmaking", True)
+    # The title is kept in each language and shown in the reader's.
+    assert session.title_in("fr") == "Rendez-vous d'affaires"
+    assert session.title_in("nl") == "Zakenafspraken"
+    logged_in.get("/lang/nl")
+    refresh()
+    page = logged_in.get(f"/admin/b2b/{session.id}")
+    assert "Zakenafspraken" in page.get_data(as_text=True)
+    logged_in.get("/lang/en")
+    refresh()
 
     response = logged_in.post(f"/admin/b2b/{session.id}/slots", data={
         "plan-first_day": "2027-05-20", "plan-start": "10:00", "plan-end": "13:00",
@@ -238,7 +248,7 @@ def test_session_deadline_at_skipped_time_is_a_form_error(logged_in, db):
 
     response = logged_in.post(f"/admin/b2b/{session.id}/settings",
                               headers={"Accept-Language": "en"}, data={
-                                  "title": "Matchmaking", "status": "open", "min_meetings": 0,
+                                  "title_en": "Matchmaking", "status": "open", "min_meetings": 0,
                                   "profile_deadline_at": "2027-03-28T02:30"})
 
     assert response.status_code == 200

@@ -84,3 +84,20 @@ def test_resolve_moves_a_meeting_when_that_raises_the_value():
     assert set(schedule.meetings) == {Meeting("P7", "P8", "S01", "T1"),
                                       Meeting("P1", "P2", "S02", "T1")}
     assert schedule.stats.moved == 1
+
+
+def test_keep_valid_holds_every_meeting_still_possible_even_against_value():
+    # One table, two slots; a must-meet P5-P6 could only take P3-P4's place in S02.
+    raw = make_problem(people=6, slots=2, tables=1,
+                       requests=[request("P1", "P2", 1), request("P3", "P4", 1),
+                                 request("P5", "P6")])
+    raw["participants"][4]["unavailable"] = ["S01"]
+    problem = load_problem(raw)
+    previous = Schedule(meetings=(Meeting("P1", "P2", "S01", "T1"),
+                                  Meeting("P3", "P4", "S02", "T1")))
+
+    free = resolve(problem, previous, time_limit=5, workers=1)
+    kept = resolve(problem, previous, time_limit=5, workers=1, keep_valid=True)
+
+    assert Meeting("P5", "P6", "S02", "T1") in free.meetings  # worth more: moves one out
+    assert set(kept.meetings) == set(previous.meetings) and kept.stats.moved == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.b2b import publication, queries, schedule_diff
 from app.b2b.labels import participant_label
@@ -31,8 +32,10 @@ def schedule_publish(run_id: int):
             return redirect(url_for("b2b.schedule_publish", run_id=run.id))
         result = publication.publish_run(run, now=now())
         db.session.commit()
-        flash(_("Schedule published: %(mails)s mail(s) to %(people)s participant(s).",
-                mails=result.mails, people=result.people), "success")
+        flash(_("Schedule published: %(mails)s to %(people)s.",
+                mails=ngettext("%(num)d mail", "%(num)d mails", result.mails),
+                people=ngettext("%(num)d participant", "%(num)d participants", result.people)),
+              "success")
         return redirect(url_for("b2b.schedule_grid", run_id=run.id))
     people = queries.get_participants_by_ids(diff.people)
     return render_template("b2b/schedule/publish.html", run=run, session=session, diff=diff,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.b2b import editing, queries, runs
+from app.b2b import editing, grid, queries, runs
 from app.b2b.models import B2BTable, Meeting, Participant, RunStatus, ScheduleRun, Slot
 from app.b2b.views.base import form_int, get_run_or_404, organiser_page
 from app.extensions import db
@@ -18,15 +18,16 @@ def schedule_grid(run_id: int):
     run, session = get_run_or_404(run_id)
     if run.status != RunStatus.DONE:
         return redirect(url_for("b2b.schedule_run", run_id=run.id))
-    meetings = queries.get_run_meetings(run)
+    who, table = request.args.get("who", "")[:100], request.args.get("table", "")[:100]
+    layout = grid.build_grid(run, session, who=who, table=table)
     selected = None
     if request.args.get("meeting", "").isdigit():
-        selected = next((m for m in meetings if m.id == int(request.args["meeting"])), None)
+        selected = next((m for m in layout.meetings if m.id == int(request.args["meeting"])),
+                        None)
     return render_template(
-        "b2b/schedule/grid.html", run=run, session=session, slots=queries.get_slots(session),
-        tables=queries.get_tables(session), cells={(m.slot_id, m.table_id): m for m in meetings},
-        meetings=meetings, selected=selected,
-        participants=queries.get_participants_with_people(session))
+        "b2b/schedule/grid.html", run=run, session=session, grid=layout, who=who, table=table,
+        slots=layout.slots, tables=queries.get_tables(session), meetings=layout.meetings,
+        selected=selected, participants=queries.get_participants_with_people(session))
 
 
 @organiser_page("/runs/<int:run_id>/participants/<int:participant_id>")
@@ -54,6 +55,9 @@ def _edit(run: ScheduleRun, action, success: str, meeting_id: int | None = None)
         db.session.commit()
         flash(success, "success")
     args = {"meeting": meeting_id} if meeting_id else {}
+    # The grid's filter stays as the organiser set it (drag and drop posts it along).
+    args.update({name: request.form[name][:100] for name in ("who", "table")
+                 if request.form.get(name)})
     return redirect(url_for("b2b.schedule_grid", run_id=run.id, **args))
 
 

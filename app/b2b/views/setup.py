@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.audit.services import record
@@ -31,6 +32,7 @@ from app.b2b.forms import (
 from app.b2b.labels import participant_label
 from app.b2b.links import renew_participant_links
 from app.b2b.models import (
+    TITLE_LANGUAGES,
     B2BSession,
     B2BTable,
     ForbiddenPair,
@@ -92,7 +94,8 @@ def _session_form(session: B2BSession | None) -> SessionForm:
 
 def _settings(form: SessionForm) -> dict:
     return {
-        "title": (form.title.data or "").strip(),
+        **{f"title_{language}": (getattr(form, f"title_{language}").data or "").strip()
+           for language in TITLE_LANGUAGES},
         "status": SessionStatus(form.status.data),
         "open_to_guests": form.open_to_guests.data,
         "requires_acceptance": form.requires_acceptance.data,
@@ -130,6 +133,7 @@ def session_detail(session_id: int):
     session = _session(session_id)
     return render_template(
         "b2b/setup/session.html", session=session, lang=current_language(), action=ActionForm(),
+        no_language=meeting_requests.share_no_language,
         pair_form=_pair_form(session), forbidden=queries.get_forbidden(session),
         requests=queries.get_requests(session), participants=queries.get_participants(session))
 
@@ -168,7 +172,8 @@ def slots(session_id: int):
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(_("%(count)s slots generated.", count=len(made)), "success")
+            flash(ngettext("%(num)d slot generated.", "%(num)d slots generated.", len(made)),
+                  "success")
             return redirect(url_for(".slots", session_id=session.id))
     return render_template("b2b/setup/slots.html", session=session, plan=plan,
                            slot_form=SlotForm(prefix="slot"), action=ActionForm())
@@ -274,7 +279,8 @@ def import_registrations(session_id: int):
         added = services.import_registrations(session)
         record(current_user, "b2b.import_registrations", session, f"participants={len(added)}")
         db.session.commit()
-        flash(_("%(count)s participants added from the registrations.", count=len(added)),
+        flash(ngettext("%(num)d participant added from the registrations.",
+                       "%(num)d participants added from the registrations.", len(added)),
               "success")
     return redirect(url_for(".participants", session_id=session.id))
 
@@ -370,14 +376,35 @@ def add_pair(session_id: int):
     session = _session(session_id)
     pair = _pair(session)
     if pair is not None:
+        interpreter = bool(request.form.get("pair-interpreter"))
         try:
-            meeting_requests.add_pair(*pair)
+            meeting_requests.add_pair(*pair, interpreter=interpreter)
         except services.B2BError as error:
             flash(error.message, "error")
         else:
             db.session.commit()
             flash(_("Must-meet pair added."), "success")
+            if not interpreter and meeting_requests.share_no_language(*pair):
+                flash(_("%(a)s and %(b)s share no language: the schedule will leave them out "
+                        "unless you mark an interpreter as present.",
+                        a=pair[0].person.full_name, b=pair[1].person.full_name), "warning")
     return redirect(url_for(".session_detail", session_id=session.id) + "#pairs")
+
+
+@setup_page("/<int:session_id>/requests/<int:request_id>/interpreter", methods=["POST"])
+def set_interpreter(session_id: int, request_id: int):
+    """Mark an interpreter present (or not) for an organisers' must-meet pair."""
+    session = _session(session_id)
+    item = get_owned_or_404(MeetingRequest, request_id, session_id=session.id)
+    if ActionForm().validate_on_submit():
+        try:
+            meeting_requests.set_interpreter(item, request.form.get("present") == "1")
+        except services.B2BError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Request updated."), "success")
+    return redirect(url_for(".session_detail", session_id=session.id) + "#requests")
 
 
 @setup_page("/<int:session_id>/forbidden", methods=["POST"])
