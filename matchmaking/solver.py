@@ -227,6 +227,8 @@ def _wait_for(task: _Task, pending: BackgroundBound) -> list[Relaxation]:
             task.budget.note_wall()
             break
         out += pending.arrived(timeout=left)
+    if pending.timed_out:
+        task.budget.note_wall()
     pending.close()
     return out
 
