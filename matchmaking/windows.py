@@ -491,6 +491,8 @@ def _candidates(race: _Race, k: int, out: set[int], found: Placements,
     model = race.model
     master = model.constrained(out_of_window=k)
     candidates = set(out)
+    # A schedule with k + 1 out of window and one break each, kept while k is tried on.
+    fallback: Placements | None = None
     while budget.left() > MIN_UNITS:
         status, got = race.same(min(CHECK_UNITS, budget.left()), budget, out_of_window=k,
                                 only=candidates, one_break=True, hint=found)
@@ -498,15 +500,22 @@ def _candidates(race: _Race, k: int, out: set[int], found: Placements,
         if got is not None:
             return got
         if status != cp_model.INFEASIBLE or budget.left() < MIN_UNITS:
-            return None
+            break
+        if fallback is None and len(candidates) > k:
+            # The optimum may be above the rung (forum-13crafb: 6 breaks, rung 5 feasible).
+            _, fallback = race.same(min(CHECK_UNITS, budget.left()), budget,
+                                    out_of_window=k + 1, only=candidates, one_break=True,
+                                    hint=found)
+            log.debug("%d candidates, %d out of window: %s", len(candidates), k + 1,
+                      fallback is not None)
         master.add(sum(ok.Not() for p, ok in model.ok.items() if p not in candidates) >= 1)
         _, got = race.run([master] * race.workers, min(RUNG_UNITS, budget.left()),
                           budget=budget)
         if got is None:
-            return None
+            break
         found = got
         candidates |= race.out
-    return None
+    return fallback
 
 
 def _single(race: _Race, placed: Placements, *, budget: Budget) -> Placements | None:
