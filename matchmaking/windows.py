@@ -44,6 +44,9 @@ SINGLE_SHARE = 0.5
 #: check of a candidate set.
 CANDIDATES_SHARE = 0.8
 CHECK_UNITS = 4.0
+#: Work for each master solve: ticf-13crafb's took 2 to 4.4 units; forum-13crafb's (optimum
+#: four breaks above the rung) found nothing in 8, work the later searches then missed.
+MASTER_UNITS = 4.5
 
 
 class Rows:
@@ -412,7 +415,15 @@ def search_windows(index: Index, placed: Placements, movable: set[tuple[int, int
     if (breaks := _breaks(index, found)) < best_breaks:
         best, best_breaks = found, breaks
     if best_breaks > model.forced + k and not held_infeasible:
-        got = _candidates(race, k, race.out, found, budget.share(CANDIDATES_SHARE))
+        # The candidate search restricts the hold at k: first a short try of the hold itself,
+        # which often proves it infeasible (forum-13crafb: optimum 6, rung 2 feasible), and
+        # then the work goes to the holds at k + 1, ... below.
+        out = race.out
+        status, got = race.same(min(CHECK_UNITS, budget.left()), out_of_window=k,
+                                one_break=True, hint=found)
+        held_infeasible = status == cp_model.INFEASIBLE
+        if got is None and not held_infeasible:
+            got = _candidates(race, k, out, found, budget.share(CANDIDATES_SHARE))
         if got is not None:
             got = {**placed, **got}
             if (breaks := _breaks(index, got)) < best_breaks:
@@ -509,7 +520,7 @@ def _candidates(race: _Race, k: int, out: set[int], found: Placements,
             log.debug("%d candidates, %d out of window: %s", len(candidates), k + 1,
                       fallback is not None)
         master.add(sum(ok.Not() for p, ok in model.ok.items() if p not in candidates) >= 1)
-        _, got = race.run([master] * race.workers, min(RUNG_UNITS, budget.left()),
+        _, got = race.run([master] * race.workers, min(MASTER_UNITS, budget.left()),
                           budget=budget)
         if got is None:
             break
