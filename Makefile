@@ -58,7 +58,8 @@ lint: venv
 	$(BIN)/lint-imports --no-logo
 
 bench: translations
-	$(BIN)/python benchmarks/solver.py --sizes $(SIZES)
+	$(BIN)/python benchmarks/solver.py --sizes $(SIZES) --workers 1 $(if $(CAP),--cap $(CAP))
+	$(BIN)/python benchmarks/solver.py --sizes $(SIZES) --workers 2 $(if $(CAP),--cap $(CAP))
 	$(BIN)/python -m benchmarks.suggestions
 	$(BIN)/python benchmarks/b2b_catalogue.py
 	$(BIN)/python benchmarks/b2b_schedule.py
@@ -73,7 +74,8 @@ bench-load: translations
 	$(BIN)/python -m benchmarks.load
 
 bench-jair: translations
-	$(BIN)/python benchmarks/solver.py --jair --resolve $(if $(JAIR_DIR),--jair-dir "$(JAIR_DIR)")
+	$(BIN)/python benchmarks/solver.py --jair --workers 1,2 --seeds 0,1,2 --resolve \
+		$(if $(JAIR_DIR),--jair-dir "$(JAIR_DIR)") $(if $(CAP),--cap $(CAP))
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -3,7 +3,8 @@
     python benchmarks/solver.py --sizes S,M        # or --all; SIZES from the environment
     python benchmarks/solver.py --jair             # the 20 JAIR 2022 instances
     python benchmarks/solver.py --jair --jair-dir DIR   # ... read from DIR
-    python benchmarks/solver.py --jair --jair-only forum-13crafb --seeds 0,1,2 --workers 1
+    python benchmarks/solver.py --jair --jair-only forum-13crafb --seeds 0,1,2 --workers 1,2
+    python benchmarks/solver.py --jair --cap 300   # a busy machine: the same budget, cap 300 s
     python benchmarks/solver.py --resolve          # re-solve after one cancellation on L
     python benchmarks/solver.py --min-meetings tight
 
@@ -27,6 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.generate import SIZES, generate  # noqa: E402
+from matchmaking.budget import UNITS_PER_SECOND  # noqa: E402
 
 #: Time limit per size: the targets of issue 4.
 TIME_LIMITS = {"S": 2, "M": 10, "tight": 20, "L": 30, "XL": 60, "XXL": 300}
@@ -49,16 +51,11 @@ def work(job: dict) -> dict:
 
     problem = load_problem(job["problem"])
     started = time.monotonic()
-    if job["algo"] == "breaks_bound":
-        from matchmaking.rules import Index
-        from matchmaking.windows import breaks_lower_bound
-
-        index = Index(problem)
-        keys = {(c.a, c.b) for c in index.candidates}
-        return {"lower": breaks_lower_bound(index, keys, seconds=job["time_limit"], workers=2)}
     if job["algo"] == "solver":
-        schedule = solve(problem, time_limit=job["time_limit"], seed=job.get("seed", 0),
-                         workers=job.get("workers"))
+        # The default budget of the time limit; `cap` (when given) only moves the outer cap.
+        schedule = solve(problem, time_limit=job.get("cap") or job["time_limit"],
+                         seed=job.get("seed", 0), workers=job.get("workers"),
+                         work=UNITS_PER_SECOND * job["time_limit"])
     elif job["algo"] == "greedy":
         schedule = greedy_by_value(problem)
     elif job["algo"] == "first_come":
@@ -92,7 +89,9 @@ def work(job: dict) -> dict:
     return {**job, "value": st.value, "upper_bound": st.upper_bound, "meetings": st.meetings,
             "without": st.participants_without_meeting, "breaks": st.breaks,
             "idle": st.idle_slots, "status": st.status, "seconds": seconds, "moved": st.moved,
-            "capped": st.hit_wall_clock_limit,
+            "capped": st.hit_wall_clock_limit, "lower": st.breaks_lower_bound,
+            "cpu": resource.getrusage(resource.RUSAGE_SELF).ru_utime
+            + resource.getrusage(resource.RUSAGE_SELF).ru_stime,
             "total_requested": sum(1 for _ in {frozenset((r.frm, r.to)) for r in problem.requests}),
             # The LP bound may run in a forked child: report the larger of the two peaks.
             "peak_mb": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -108,23 +107,29 @@ def run(job: dict) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def sizes_table(sizes: list[str], seed: int, folder: Path, workers: int | None = None) -> None:
+def sizes_table(sizes: list[str], seed: int, folder: Path, workers: int | None = None,
+                cap: float | None = None) -> None:
     """Print solver and baselines per size."""
+    print(f"{workers or 'default'} worker(s), seed {seed} (*: the time limit stopped the search)")
     print("| size | algorithm | value | value / bound | meetings | asked, got none | breaks |"
-          " idle slots | seconds | peak MB |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          " breaks lower bound | breaks gap | idle slots | seconds | peak MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for size in sizes:
         path = folder / f"{size}-{seed}.json"
         path.write_text(json.dumps(generate(SIZES[size], seed)))
         rows = [run({"algo": a, "problem": str(path), "time_limit": TIME_LIMITS[size],
-                     "seed": seed, "workers": workers}) for a in ("solver", "greedy", "first_come")]
+                     "seed": seed, "workers": workers, "cap": cap})
+                for a in ("solver", "greedy", "first_come")]
         bound = rows[0]["upper_bound"]
         for r in rows:
+            lower = r.get("lower") if r["algo"] == "solver" else None
+            gap = "" if lower is None else r["breaks"] - lower
             print(f"| {size} | {r['algo']} | {r['value']:.2f} | {100 * r['value'] / bound:.2f}% |"
-                  f" {r['meetings']} | {r['without']} | {r['breaks']} | {r['idle']} |"
+                  f" {r['meetings']} | {r['without']} | {r['breaks']} |"
+                  f" {'' if lower is None else lower} | {gap} | {r['idle']} |"
                   f" {_seconds(r)} | {r['peak_mb']:.0f} |", flush=True)
         print(f"| {size} | bound ({rows[0]['status']}; target {TARGETS[size]}"
-              f" in {TIME_LIMITS[size]} s) | {bound:.2f} | | | | | | | |", flush=True)
+              f" in {TIME_LIMITS[size]} s) | {bound:.2f} | | | | | | | | | |", flush=True)
         if size == "tight":
             fewest = fewest_without(path, 0.999 * bound)
             print(f"| {size} | fewest possible without a meeting at >= 99.9% of the bound"
@@ -150,32 +155,34 @@ def _seconds(row: dict) -> str:
 
 
 def jair_table(limit: float, folder: Path = JAIR_DIR, *, names: list[str] | None = None,
-               seeds: list[int] | None = None, workers: int | None = None) -> None:
+               seeds: list[int] | None = None, workers: list[int] | None = None,
+               cap: float | None = None) -> None:
     """Print meetings placed and breaks against the paper's optimum for the 20 instances
-    (or those named), one figure per seed."""
+    (or those named): one row per instance and worker count, one figure per seed."""
     if not folder.is_dir():
         print(f"no JAIR instances in {folder} (give --jair-dir or set CLUSTERMEET_JAIR_DIR)")
         return
     seeds = seeds or [0]
-    print(f"{workers or 'default'} worker(s), seeds {' / '.join(map(str, seeds))}, {limit:g} s"
-          " each (*: the time limit stopped the search)")
-    print("| instance | meetings placed | breaks | paper optimum | proven lower bound |"
-          " idle slots | seconds |")
-    print("|---|---|---|---|---|---|---|")
+    print(f"seeds {' / '.join(map(str, seeds))}, the default budget of {limit:g} s each"
+          f" ({UNITS_PER_SECOND * limit:g} units), wall-clock cap {cap or limit:g} s"
+          " (*: the cap stopped the search); lower bound: the best stats.breaks_lower_bound")
+    print("| instance | workers | meetings placed | breaks | paper optimum |"
+          " proven lower bound | idle slots | seconds | CPU seconds |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, paper in JAIR_BREAKS.items():
         if names and name not in names:
             continue
         path = str(folder / f"{name}.json")
-        rows = [run({"algo": "solver", "problem": path, "time_limit": limit, "seed": seed,
-                     "workers": workers}) for seed in seeds]
-        # Apart from the solve and not timed: the window ladder's proof for schedules that
-        # place every meeting.
-        lower = run({"algo": "breaks_bound", "problem": path, "time_limit": limit})["lower"]
-        r = rows[0]
-        print(f"| {name} | {r['meetings']}/{r['total_requested']} |"
-              f" {' / '.join(str(x['breaks']) for x in rows)} | {paper} | {lower} |"
-              f" {' / '.join(str(x['idle']) for x in rows)} |"
-              f" {' / '.join(_seconds(x) for x in rows)} |", flush=True)
+        for count in workers or [None]:
+            rows = [run({"algo": "solver", "problem": path, "time_limit": limit, "seed": seed,
+                         "workers": count, "cap": cap}) for seed in seeds]
+            r = rows[0]
+            print(f"| {name} | {count or 'default'} | {r['meetings']}/{r['total_requested']} |"
+                  f" {' / '.join(str(x['breaks']) for x in rows)} | {paper} |"
+                  f" {max(x['lower'] for x in rows)} |"
+                  f" {' / '.join(str(x['idle']) for x in rows)} |"
+                  f" {' / '.join(_seconds(x) for x in rows)} |"
+                  f" {' / '.join(str(round(x['cpu'])) for x in rows)} |", flush=True)
 
 
 def resolve_table(seed: int, folder: Path, size: str = "L") -> None:
@@ -220,8 +227,11 @@ def main() -> None:
     parser.add_argument("--resolve", action="store_true")
     parser.add_argument("--min-meetings", metavar="SIZE")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=None,
-                        help="CP-SAT workers (default: the solver's default)")
+    parser.add_argument("--workers", default="",
+                        help="CP-SAT workers, comma-separated for JAIR (default: the solver's)")
+    parser.add_argument("--cap", type=float, default=None,
+                        help="wall-clock cap in seconds instead of the time limit (the work"
+                        " budget stays that of the time limit): for a busy machine")
     parser.add_argument("--jair-only", default="", help="comma-separated instance names")
     parser.add_argument("--seeds", default="0", help="JAIR: comma-separated solver seeds")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -229,6 +239,7 @@ def main() -> None:
     if args.worker:
         print(json.dumps(work(json.loads(args.worker))))
         return
+    workers = [int(x) for x in args.workers.split(",") if x]
     sizes = list(SIZES) if args.all else [s for s in args.sizes.split(",") if s]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
@@ -237,11 +248,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         if sizes and not only_extras:
-            sizes_table(sizes, args.seed, folder, args.workers)
+            sizes_table(sizes, args.seed, folder, workers[0] if workers else None, args.cap)
         if args.jair or args.all:
             jair_table(args.jair_limit, args.jair_dir,
                        names=[n for n in args.jair_only.split(",") if n],
-                       seeds=[int(x) for x in args.seeds.split(",") if x], workers=args.workers)
+                       seeds=[int(x) for x in args.seeds.split(",") if x], workers=workers,
+                       cap=args.cap)
         if args.resolve or args.all:
             resolve_table(args.seed, folder)
         if args.min_meetings or args.all:

@@ -105,6 +105,7 @@ def build_schedule(
     moved: int = 0,
     prefer: dict[tuple[int, int], int] | None = None,
     hit_wall_clock_limit: bool = False,
+    breaks_lower_bound: int = 0,
 ) -> Schedule:
     """Return the Schedule of placed pairs with tables, unscheduled reasons and stats."""
     problem = index.problem
@@ -126,5 +127,6 @@ def build_schedule(
         solve_seconds=seconds,
         moved=moved,
         hit_wall_clock_limit=hit_wall_clock_limit,
+        breaks_lower_bound=breaks_lower_bound,
     )
     return Schedule(meetings, tuple(explain_unscheduled(index, placed)), stats)

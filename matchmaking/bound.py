@@ -263,6 +263,9 @@ class BackgroundBound:
         self._process.start()
         send.close()
         self.done = False
+        #: Whether the child's time ran out before an LP it meant to solve was solved: the
+        #: search then depends on the machine's load.
+        self.timed_out = False
 
     def ready(self) -> bool:
         """Return whether something has arrived to collect (or the child has ended)."""
@@ -279,6 +282,8 @@ class BackgroundBound:
                 got = self._receive.recv()
                 if got is None:
                     self.close()
+                elif got == TIMED_OUT:
+                    self.timed_out = True
                 else:
                     out.append(got)
         except (EOFError, OSError):
@@ -295,18 +300,24 @@ class BackgroundBound:
             self._receive.close()
 
 
+#: Sent by the child when its time ran out before an LP was solved.
+TIMED_OUT = "timed out"
+
+
 def _send_relaxations(index: Index, seconds: float, exact: bool, send) -> None:
+    # The LPs are limited by the wall clock, not by deterministic work: GLOP and PDLP through
+    # pywraplp take a time limit, and their own work limits (GLOP's deterministic time, PDLP's
+    # iterations) are not calibrated here. When the time runs out, the child says so and the
+    # run reports it (stats.hit_wall_clock_limit), as any phase stopped by the wall clock.
     deadline = time.monotonic() + seconds
     size = columns(index)
     if size > GLOP_LIMIT:
         got = solve_relaxation(index, seconds, "PDLP")
-        if got is not None:
-            send.send(got)
+        send.send(TIMED_OUT if got is None else got)
     left = deadline - time.monotonic()
-    if (exact or size <= GLOP_LIMIT) and left > 0.5:
-        got = solve_relaxation(index, left, "GLOP")
-        if got is not None:
-            send.send(got)
+    if exact or size <= GLOP_LIMIT:
+        got = solve_relaxation(index, left, "GLOP") if left > 0.5 else None
+        send.send(TIMED_OUT if got is None else got)
     send.send(None)
     send.close()
 

@@ -391,6 +391,7 @@ def schedule_to_dict(schedule: Schedule) -> dict[str, Any]:
             "solve_seconds": round(st.solve_seconds, 2),
             "moved": st.moved,
             "hit_wall_clock_limit": st.hit_wall_clock_limit,
+            "breaks_lower_bound": st.breaks_lower_bound,
         },
     }
 
@@ -437,7 +438,8 @@ def load_schedule(source: str | Path | Mapping[str, Any], name: str | None = Non
         if isinstance(v, bool) or not isinstance(v, int | float):
             raise r.fail(f"stats.{key}", f"expected a number, got {v!r}")
         values[key] = float(v)
-    for key in ("meetings", "participants_without_meeting", "breaks", "idle_slots", "moved"):
+    for key in ("meetings", "participants_without_meeting", "breaks", "idle_slots", "moved",
+                "breaks_lower_bound"):
         v = r.int(st, key, f"stats.{key}")
         values[key] = 0 if v is None else v
     hit_wall = st.get("hit_wall_clock_limit", False)

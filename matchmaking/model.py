@@ -142,6 +142,9 @@ class Stats:
     #: Whether the time limit stopped the search before its deterministic work budget was
     #: spent: the same problem and seed may then give another schedule on a quieter machine.
     hit_wall_clock_limit: bool = False
+    #: A proven lower bound on the breaks of any schedule of the same meetings (locked and past
+    #: ones where they are): how far from compact the schedule can be at most.
+    breaks_lower_bound: int = 0
 
 
 @dataclass(frozen=True)

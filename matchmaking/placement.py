@@ -17,6 +17,7 @@ improved by re-placing the meetings of a few participants at a time around the o
 from __future__ import annotations
 
 import logging
+import math
 import random
 from collections import defaultdict
 
@@ -71,15 +72,20 @@ def place_meetings(
     seed: int = 0,
     workers: int = 2,
     from_slot: int = 0,
+    proven: dict | None = None,
 ) -> Placements:
-    """Return the same meetings placed with fewer breaks, then fewer idle slots, if found."""
+    """Return the same meetings placed with fewer breaks, then fewer idle slots, if found.
+
+    A given `proven` dict receives what the search proved: a lower bound on the breaks of any
+    placement ("breaks") of these meetings ("meetings").
+    """
     movable = {k for k, (s, _) in placed.items() if k not in fixed and s >= from_slot}
     best = dict(placed)
     if not movable or budget.left() < 2 * MIN_UNITS:
         return best
     if _size(index, movable, from_slot) <= FULL_MODEL_LIMIT:
         found = _solve(index, best, movable, from_slot=from_slot, budget=budget,
-                       seed=seed, workers=workers)
+                       seed=seed, workers=workers, proven=proven)
         if found is not None and _cost(index, found) < _cost(index, best):
             best = found
         return best
@@ -266,8 +272,8 @@ def _not(lit):
 
 
 def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, from_slot: int,
-           budget: Budget, seed: int, workers: int, core: bool | None = None
-           ) -> Placements | None:
+           budget: Budget, seed: int, workers: int, core: bool | None = None,
+           proven: dict | None = None) -> Placements | None:
     """Minimise breaks then idle slots of the movable meetings; None if nothing was found."""
     core = CORE if core is None else core
     model = _PlacementModel(index, placed, movable, from_slot)
@@ -309,6 +315,7 @@ def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, f
                 found = model.read(solver, placed)
                 if _cost(index, found) < _cost(index, best):
                     best = found
+                model.lower = max(model.lower, math.ceil(solver.best_objective_bound - 1e-6))
             if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
                 break
             # Annealing moves whole chains of meetings, which CP-SAT's neighbourhoods rarely
@@ -319,6 +326,8 @@ def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, f
             log.debug("anneal: breaks %d", _cost(index, found)[0])
             if _cost(index, found) < _cost(index, best):
                 best = found
+    if proven is not None:
+        proven.update(breaks=model.lower, meetings=frozenset(placed))
     left = budget.left()
     b_now = _cost(index, best)[0]
     if model.idle and left > MIN_UNITS and _cost(index, best)[1] > 0:

@@ -91,6 +91,7 @@ def resolve(
         index, out.placed, lock_tables, upper_bound=out.bound / VALUE_SCALE,
         status="optimal" if out.value_proven else "feasible",
         seconds=time.monotonic() - started, prefer=prefer, hit_wall_clock_limit=out.hit_wall,
+        breaks_lower_bound=out.breaks_lower,
     )
     now = {(frozenset((meeting.a, meeting.b)), meeting.slot, meeting.table)
            for meeting in schedule.meetings}

@@ -15,7 +15,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -44,6 +44,7 @@ from matchmaking.model import Problem, Schedule
 from matchmaking.placement import place_meetings, window_search_applies
 from matchmaking.rounding import polish_doubtful, round_relaxation
 from matchmaking.rules import VALUE_SCALE, Index, Placements, value_of
+from matchmaking.windows import forced_breaks
 
 Progress = Callable[[float, float], None]
 
@@ -110,6 +111,8 @@ class SolveOutcome:
     value_proven: bool
     #: Whether the wall-clock cap stopped some phase (the schedule may then depend on timing).
     hit_wall: bool = False
+    #: A proven lower bound on the breaks of any schedule of the same meetings.
+    breaks_lower: int = 0
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,8 @@ class _Task:
     previous: Placements | None
     #: Slots before this one are past: nothing new is booked there.
     from_slot: int
+    #: What the breaks search proved: "breaks", a lower bound for the set of "meetings".
+    proven: dict = field(default_factory=dict)
 
     def kept(self, placed: Placements) -> set[tuple[int, int]]:
         """Return the previous meetings that the placements keep where they were."""
@@ -160,6 +165,7 @@ def optimise(
     (on instances too large for it, cut breaks by annealing instead).
     """
     task = _Task(index, fixed, budget, seed, workers or default_workers(), previous, from_slot)
+    task.proven.clear()
     size = columns(index)
     bounds = _bound_value(task, size, budget.wall_left(), bound)
     board, bound = _search_value(task, board, bounds, size, progress)
@@ -167,7 +173,23 @@ def optimise(
         out = _finish_without_model(task, board, bound, progress)
     else:
         out = _solve_levels(task, board, bound, progress)
-    return SolveOutcome(out.placed, out.bound, out.value_proven, budget.hit_wall)
+    return SolveOutcome(out.placed, out.bound, out.value_proven, budget.hit_wall,
+                        _breaks_lower(task, out.placed))
+
+
+def _breaks_lower(task: _Task, placed: Placements) -> int:
+    """Return a proven lower bound on the breaks of any schedule of these meetings.
+
+    The larger of the participants who have a break in any placement, each looked at alone
+    (every size), and what the breaks search proved (window ladder, CP-SAT's bound), when it
+    worked on these same meetings.
+    """
+    lower = forced_breaks(task.index, placed, set(task.fixed), task.from_slot)
+    # On a re-solve the search kept the previous meetings where they were: what it proved
+    # holds for those placements only.
+    if not task.previous and task.proven.get("meetings") == frozenset(placed):
+        lower = max(lower, task.proven["breaks"])
+    return lower
 
 
 def _bound_value(task: _Task, size: int, seconds: float, bound: int | None) -> _Bounds:
@@ -205,6 +227,8 @@ def _wait_for(task: _Task, pending: BackgroundBound) -> list[Relaxation]:
             task.budget.note_wall()
             break
         out += pending.arrived(timeout=left)
+    if pending.timed_out:
+        task.budget.note_wall()
     pending.close()
     return out
 
@@ -383,7 +407,7 @@ def _prepare_breaks(task: _Task, placed: Placements,
     return place_meetings(
         index, placed, fixed=set(task.fixed) | task.kept(placed),
         budget=task.budget.share(PLACEMENT_SHARE),
-        seed=seed, workers=task.workers, from_slot=task.from_slot)
+        seed=seed, workers=task.workers, from_slot=task.from_slot, proven=task.proven)
 
 
 def solve(
@@ -413,6 +437,7 @@ def solve(
         index, out.placed, lock_tables, upper_bound=out.bound / VALUE_SCALE,
         status="optimal" if out.value_proven else "feasible",
         seconds=time.monotonic() - started, hit_wall_clock_limit=out.hit_wall,
+        breaks_lower_bound=out.breaks_lower,
     )
 
 

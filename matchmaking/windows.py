@@ -40,6 +40,13 @@ MIN_UNITS = 0.05
 ONE_BREAK_SHARE = 0.7
 #: Share of the time the tries of single participants may take.
 SINGLE_SHARE = 0.5
+#: Share of the time left for the search over candidates out of window, and the work of each
+#: check of a candidate set.
+CANDIDATES_SHARE = 0.8
+CHECK_UNITS = 4.0
+#: Work for each master solve: ticf-13crafb's took 2 to 4.4 units; forum-13crafb's (optimum
+#: four breaks above the rung) found nothing in 8, work the later searches then missed.
+MASTER_UNITS = 4.5
 
 
 class Rows:
@@ -278,6 +285,10 @@ class WindowModel:
         if sum(1 for x in lits if not isinstance(x, int) or x) >= 2:
             self.runs.append(sum(starts))
 
+    def out_of_window(self, solver: cp_model.CpSolver) -> set[int]:
+        """Return the participants out of their window in the solver's schedule."""
+        return {p for p, ok in self.ok.items() if not solver.boolean_value(ok)}
+
     def constrained(self, *, out_of_window: int | None = None, only: set[int] | None = None,
                     one_break: bool = False, hint: Placements | None = None) -> cp_model.CpModel:
         """Return the model with at most `out_of_window` participants out of their window (or
@@ -312,6 +323,8 @@ class _Race:
         self.workers = max(1, workers)
         self.seed = seed
         self.budget = budget
+        #: Participants out of their window in the last schedule found.
+        self.out: set[int] = set()
 
     def run(self, models: list[cp_model.CpModel], units: float,
             decisive: set[int] | None = None,
@@ -359,12 +372,15 @@ class _Race:
                for solver in solvers):
             budget.note_wall()
         if statuses[first] in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            self.out = self.model.out_of_window(solvers[first])
             return statuses, self.model.rows.read(solvers[first], {})
         return statuses, None
 
-    def same(self, units: float, **kw) -> tuple[int, Placements | None]:
+    def same(self, units: float, budget: Budget | None = None,
+             **kw) -> tuple[int, Placements | None]:
         """Solve one problem with as many seeds as workers: its status, and a schedule."""
-        statuses, got = self.run([self.model.constrained(**kw)] * self.workers, units)
+        statuses, got = self.run([self.model.constrained(**kw)] * self.workers, units,
+                                 budget=budget)
         if got is not None:
             return cp_model.FEASIBLE, got
         return (cp_model.INFEASIBLE if cp_model.INFEASIBLE in statuses else cp_model.UNKNOWN), None
@@ -398,6 +414,20 @@ def search_windows(index: Index, placed: Placements, movable: set[tuple[int, int
     found = {**placed, **found}
     if (breaks := _breaks(index, found)) < best_breaks:
         best, best_breaks = found, breaks
+    if best_breaks > model.forced + k and not held_infeasible:
+        # The candidate search restricts the hold at k: first a short try of the hold itself,
+        # which often proves it infeasible (forum-13crafb: optimum 6, rung 2 feasible), and
+        # then the work goes to the holds at k + 1, ... below.
+        out = race.out
+        status, got = race.same(min(CHECK_UNITS, budget.left()), out_of_window=k,
+                                one_break=True, hint=found)
+        held_infeasible = status == cp_model.INFEASIBLE
+        if got is None and not held_infeasible:
+            got = _candidates(race, k, out, found, budget.share(CANDIDATES_SHARE))
+        if got is not None:
+            got = {**placed, **got}
+            if (breaks := _breaks(index, got)) < best_breaks:
+                best, best_breaks = got, breaks
     # Now hold everyone to one break a day, from the schedule found: at most k breaks.
     if held_infeasible:
         k += 1  # the rung proved it already
@@ -457,6 +487,48 @@ def _rung(race: _Race, k: int, units: float) -> tuple[int, Placements | None, bo
     return statuses[1], None, statuses[0] == cp_model.INFEASIBLE
 
 
+def _candidates(race: _Race, k: int, out: set[int], found: Placements,
+                budget: Budget) -> Placements | None:
+    """Look for a schedule with k participants out of their window and one break each.
+
+    The rung's schedule names who leaves their window: the *candidates*. Holding everyone to
+    one break with only candidates allowed out is a small search, quickly solved or proven
+    infeasible (measured on ticf-13crafb: a tenth of a unit to a few units, where the same
+    search over everyone took 8 to 22). When infeasible, the rung is solved again with at least
+    one participant outside the candidates out of window (a cut: no schedule of the hold has
+    them all in), and its schedule's out-of-window participants join the candidates. The loop
+    of a master and a check of Benders decompositions, over who may leave their window.
+    """
+    model = race.model
+    master = model.constrained(out_of_window=k)
+    candidates = set(out)
+    # A schedule with k + 1 out of window and one break each, kept while k is tried on.
+    fallback: Placements | None = None
+    while budget.left() > MIN_UNITS:
+        status, got = race.same(min(CHECK_UNITS, budget.left()), budget, out_of_window=k,
+                                only=candidates, one_break=True, hint=found)
+        log.debug("%d candidates out of window: %s", len(candidates), status)
+        if got is not None:
+            return got
+        if status != cp_model.INFEASIBLE or budget.left() < MIN_UNITS:
+            break
+        if fallback is None and len(candidates) > k:
+            # The optimum may be above the rung (forum-13crafb: 6 breaks, rung 5 feasible).
+            _, fallback = race.same(min(CHECK_UNITS, budget.left()), budget,
+                                    out_of_window=k + 1, only=candidates, one_break=True,
+                                    hint=found)
+            log.debug("%d candidates, %d out of window: %s", len(candidates), k + 1,
+                      fallback is not None)
+        master.add(sum(ok.Not() for p, ok in model.ok.items() if p not in candidates) >= 1)
+        _, got = race.run([master] * race.workers, min(MASTER_UNITS, budget.left()),
+                          budget=budget)
+        if got is None:
+            break
+        found = got
+        candidates |= race.out
+    return fallback
+
+
 def _single(race: _Race, placed: Placements, *, budget: Budget) -> Placements | None:
     """Try each participant alone out of their window, with one break a day at most."""
     model = race.model
@@ -495,3 +567,49 @@ def _is_zero(lit) -> bool:
 
 def _breaks(index: Index, placed: Placements) -> int:
     return count_breaks(index, busy_slots(index, placed))[0]
+
+
+def forced_breaks(index: Index, placed: Placements, fixed: set[tuple[int, int]],
+                  from_slot: int = 0) -> int:
+    """Return the participants who have a break in any placement of these meetings.
+
+    Each participant is looked at alone: the meetings that stay (fixed ones, and those before
+    `from_slot`) where they are, each other meeting anywhere in its own slots. When all of a
+    participant's meetings of one day (those whose slots all lie in that day) fit in no run of
+    consecutive slots as long as they are, that participant has a break that day. One break
+    per participant and day at most is counted, so the sum bounds the breaks of any schedule
+    of the same meetings, at every size, in a fraction of a second. A participant with a
+    meeting that may take place on several days is left out (it may fill any gap).
+    """
+    mine: dict[tuple[int, int], list[set[int]]] = defaultdict(list)
+    stay: dict[tuple[int, int], set[int]] = defaultdict(set)
+    loose: set[int] = set()
+    for k, (s, _) in placed.items():
+        if k in fixed or s < from_slot:
+            for p in k:
+                stay[(p, index.day_of[s])].add(s)
+            continue
+        slots = {x for x in index.pairs[k].slots if x >= from_slot}
+        days = {index.day_of[x] for x in slots}
+        if len(days) != 1:
+            # It may fill a gap of any of its days: its participants are not looked at.
+            loose.update(k)
+            continue
+        day = days.pop()
+        for p in k:
+            mine[(p, day)].append(slots)
+    total = 0
+    for key in set(mine) | set(stay):
+        p, day = key
+        if p in loose:
+            continue
+        slots = index.day_slots[day]
+        meetings, kept = mine.get(key, []), stay.get(key, set())
+        length = len(meetings) + len(kept)
+        if length < 2:
+            continue
+        fits = any(
+            kept <= set(window) and _matches(meetings, [s for s in window if s not in kept])
+            for window in (slots[i:i + length] for i in range(len(slots) - length + 1)))
+        total += not fits
+    return total

@@ -25,3 +25,21 @@ def test_solve_jair_tic12_places_every_meeting():
     assert schedule.stats.status == "optimal"
     assert schedule.unscheduled == ()
     assert check(problem, schedule) == []
+
+
+@pytest.mark.slow
+def test_ticf13crafb_one_thread_reaches_the_papers_optimum():
+    # Seed 1 ended at 10 breaks with one thread: the rung's schedule has the right number of
+    # people out of their window, but not the right ones.
+    path = JAIR_DIR / "ticf-13crafb.json"
+    if not path.is_file():
+        pytest.skip(f"optional data set absent: {path}")
+    problem = load_problem(path)
+
+    # The default budget of a 30 s run, under a generous cap for a busy machine.
+    schedule = solve(problem, time_limit=900, work=25.5, seed=1, workers=1)
+
+    assert not schedule.stats.hit_wall_clock_limit
+    assert schedule.stats.meetings == 194
+    assert schedule.stats.breaks <= 3
+    assert schedule.stats.breaks_lower_bound == 3
