@@ -67,14 +67,14 @@ class Counts:
     introductions: int
 
     @classmethod
-    def at(cls, scale: float) -> "Counts":
+    def at(cls, scale: float) -> Counts:
         """Return the counts for a scale (1 = the full ten years)."""
 
         def n(full: int, least: int) -> int:
             return max(int(full * scale), least)
 
         return cls(organisations=n(200, 4), people=n(3000, 20), events=n(600, 2 * YEARS),
-                   registrations_each=n(50, 4), b2b_participants=n(200, 4) // 2 * 2,
+                   registrations_each=n(50, 4), b2b_participants=n(200, SLOTS + 2) // 2 * 2,
                    follow_ups=n(5000, YEARS), introductions=n(1000, YEARS))
 
 
@@ -117,7 +117,8 @@ def _people(rng: random.Random, counts: Counts, org_ids: list[int]) -> list[int]
     return _ids(Person)
 
 
-def _events(rng: random.Random, counts: Counts, first_year: int) -> list[tuple[int, datetime, bool]]:
+def _events(rng: random.Random, counts: Counts,
+            first_year: int) -> list[tuple[int, datetime, bool]]:
     """Insert the events (brokerage ones first each year); return (id, start, is_b2b)."""
     kinds = [k for k in EventKind if k != EventKind.BROKERAGE]
     rows = []
