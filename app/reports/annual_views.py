@@ -13,6 +13,7 @@ from app.i18n import current_language, in_language
 from app.reports import annual, dashboard, infographic, plan
 from app.reports.blueprint import organiser_page
 from app.reports.formatting import format_number, format_percent_value
+from app.reports.working_groups import attendance as working_group_attendance
 from app.web import query_choice
 
 LANGUAGES = ("fr", "nl", "en")
@@ -101,3 +102,11 @@ def infographic_pdf(year: int):
     html = render_template("reports/infographic_pdf.html", lang=lang, year=year, svg=Markup(svg))
     return Response(to_pdf(html), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="infographic-{year}-{lang}.pdf"'})
+
+
+@organiser_page("/working-groups/<int:year>")
+def working_groups(year: int):
+    """List the year's working groups with who came to each meeting."""
+    year = _year(year)
+    return render_template("reports/working_groups.html", year=year, lang=current_language(),
+                           groups=working_group_attendance(year))
