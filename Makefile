@@ -66,6 +66,7 @@ bench: translations
 	$(BIN)/python benchmarks/b2b_printouts_rerun.py
 	$(BIN)/python benchmarks/b2b_schedule.py --participants 200 --slots 10 --tables 60 --requests 1500 --grid-target 0.5
 	$(BIN)/python -m benchmarks.invites
+	$(BIN)/python -m benchmarks.reports
 
 # gunicorn (4 workers) on SQLite, and on PostgreSQL when LOAD_POSTGRES_URL names a database
 # it may empty; rate limits in Redis (LOAD_REDIS_URL, default redis://127.0.0.1:6379/13).

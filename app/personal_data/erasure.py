@@ -2,10 +2,12 @@
 
 What goes: names, address, phone, job title, typed organisation, answers, B2B profile texts,
 offers and needs, request messages, feedback comments, pending digest items, calendar feed,
-personal links (their version is raised), invite records and the bodies of mails sent to the
-address. What stays: the person row (anonymous), past registrations with their status and
-dates, B2B participations, requests and meetings, so attendance and participation figures
-and meeting counts do not change. Registrations for events not over yet are cancelled first
+personal links (their version is raised), invite records, the bodies of mails sent to the
+address, and the person's name and notes on the team's records (follow-ups, advices,
+introductions, board seats: see team_records). What stays: the person row (anonymous), past
+registrations with their status and dates, B2B participations, requests and meetings, and
+the team's records without the person, so attendance, participation, follow-up and meeting
+figures do not change. Registrations for events not over yet are cancelled first
 (the seat goes to the waiting list; the cancellation mail is cleared, never sent), and
 participations in B2B sessions to come are marked absent. The
 organisation link of a directory contact stays (it is the company's figure, not the
@@ -35,6 +37,7 @@ from app.extensions import db
 from app.mail.models import InviteSequence, OutboxMessage
 from app.mail.retention import clear_bodies
 from app.members.models import Person
+from app.personal_data import team_records
 from app.privacy.preferences import get_preference
 
 #: Addresses of erased people: unique per row, and never deliverable (RFC 2606).
@@ -53,11 +56,13 @@ class ErasureResult:
     cancelled: int = 0
     participations: int = 0
     mails: int = 0
+    team_records: int = 0
 
     def detail(self) -> str:
         """Return the counts as a short note for the audit log."""
         return (f"registrations={self.registrations} cancelled={self.cancelled} "
-                f"participations={self.participations} mails={self.mails}")
+                f"participations={self.participations} mails={self.mails} "
+                f"team_records={self.team_records}")
 
 
 def erased_email(person: Person) -> str:
@@ -142,7 +147,8 @@ def erase_person(person: Person, actor, *, action: str = "person.erase") -> Eras
     cancelled = _cancel_upcoming(person)  # first: its mails are cleared below, never sent
     result = ErasureResult(registrations=_erase_registrations(person), cancelled=cancelled,
                            participations=_erase_participations(person),
-                           mails=_erase_mail(address))
+                           mails=_erase_mail(address),
+                           team_records=team_records.erase(person))
     _erase_preferences(address)
     # Last: the address is the key of the steps above.
     _erase_person_row(person)
@@ -160,4 +166,5 @@ def describe_erasure(person: Person) -> dict:
         "mails": db.session.scalar(
             select(db.func.count(OutboxMessage.id)).where(
                 OutboxMessage.recipient == person.email)),
+        "team_records": team_records.count(person),
     }

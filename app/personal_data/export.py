@@ -1,7 +1,8 @@
 """What the app holds about one e-mail address, as a dict, JSON or CSV (the right of access).
 
 A person is one `Person` row (addresses are unique and normalised); their registrations,
-B2B participations, requests, meetings and feedback hang from it, and the outbox holds the
+B2B participations, requests, meetings and feedback hang from it, so do the team's records
+naming them (follow-ups, advices, introductions, board seats), and the outbox holds the
 mails sent to the address. Other people appear only as a participant code, never by name.
 """
 
@@ -26,6 +27,7 @@ from app.mail.models import OutboxMessage
 from app.mail.retention import recipient_hash
 from app.members.models import Person
 from app.members.queries import get_person_by_email, normalise_email
+from app.personal_data import team_records
 from app.privacy.preferences import MailCategory, get_preference
 from app.text import spreadsheet_cell
 
@@ -138,7 +140,8 @@ def collect(email: str) -> dict:
     address = normalise_email(email)
     person = get_person_by_email(address)
     data = {"format": FORMAT_VERSION, "email": address, "exported_at": _when(utc_now()),
-            "person": None, "registrations": [], "b2b": [], "mails": _mails(address),
+            "person": None, "registrations": [], "b2b": [], "team_records": None,
+            "mails": _mails(address),
             "mail_preferences": _preferences(address)}
     if person is None:
         return data
@@ -149,6 +152,7 @@ def collect(email: str) -> dict:
     participants = db.session.scalars(select(Participant).where(
         Participant.person_id == person.id).order_by(Participant.id))
     data["b2b"] = [_participation(p) for p in participants]
+    data["team_records"] = team_records.collect(person)
     return data
 
 

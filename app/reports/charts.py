@@ -31,7 +31,8 @@ def _prefix_re(chart) -> re.Pattern:
 def chart_css() -> str:
     """Return the charts' stylesheet: pygal's style scoped to the `pygal-chart` class."""
     sample = pygal.Bar(**_OPTIONS)
-    sample.add("a", [1])
+    for number in range(len(STYLE.colors)):  # a rule per series colour: one series gives one
+        sample.add(str(number), [1])
     tree = sample.render_tree()
     style = tree.find("defs/style")
     return _prefix_re(sample).sub(".pygal-chart ", style.text) + "\n"
@@ -63,9 +64,20 @@ def _clean(chart, label: str) -> Markup:
 Series = dict[str, list[float | int | None]]
 
 
+#: More labels than this under a chart overlap: only every n-th is written then.
+X_LABELS_SHOWN = 12
+
+
 def draw(title: str, labels: list[str], series: Series, *, line: bool = False) -> Markup:
-    """Return a bar chart (or a line chart) of the series over the labels, as inline SVG."""
-    chart = (pygal.Line if line else pygal.Bar)(title=title, **_OPTIONS)
+    """Return a bar chart (or a line chart) of the series over the labels, as inline SVG.
+
+    The title names the chart for screen readers only: pages show it as a heading above.
+    """
+    thin = {}
+    if len(labels) > X_LABELS_SHOWN:
+        thin = dict(x_labels_major_every=-(-len(labels) // X_LABELS_SHOWN),
+                    show_minor_x_labels=False)
+    chart = (pygal.Line if line else pygal.Bar)(**_OPTIONS, **thin)
     chart.x_labels = labels
     for name, values in series.items():
         chart.add(name, values)
