@@ -185,6 +185,9 @@ class Config:
 
     REMINDER_DAYS_BEFORE = _number("REMINDER_DAYS_BEFORE", 2)
     WORKER_POLL_SECONDS = _number("WORKER_POLL_SECONDS", 2, float)
+    #: Registration mails are built by the worker (its next poll, or a pushed RQ task), not in
+    #: the request: building one (templates, invite, signed links) costs more than the seat.
+    DEFERRED_MAIL_BY_WORKER = _bool("DEFERRED_MAIL_BY_WORKER", True)
     #: Threads the solver may use; leave a core to the web app on small machines.
     SOLVER_WORKERS = _number("SOLVER_WORKERS", 1)
     #: `flask privacy purge` erases non-members whose last event ended this many days ago.
@@ -236,6 +239,8 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     #: The page cache's own tests turn it on (the other tests roll back under it).
     EVENTS_PAGE_CACHE_SECONDS = 0
+    #: Most tests read the outbox right after a POST; the worker's own tests turn it on.
+    DEFERRED_MAIL_BY_WORKER = False
     MAIL_TRANSPORT = "folder"
     PUBLIC_URL = "http://localhost"
     SERVER_NAME = None

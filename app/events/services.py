@@ -130,8 +130,8 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     same address creates nothing and mails the management link again.
 
     With ``defer_mail`` the registration's mail is stored to be built after the commit
-    (``app.mail.deferred``): the caller commits, then calls ``render_own``, so the event's
-    lock is held for the seat decision only.
+    (``app.mail.deferred``): the caller commits, then calls ``deferred.after_commit``, so
+    the event's lock is held for the seat decision only.
     """
     online = source == "online"
     email = _clean_email(email)
