@@ -1,8 +1,9 @@
-"""The registration request stores its mail; the worker builds and sends it (DEFERRED_MAIL_BY_WORKER).
+"""Registration mail is stored by the request, built and sent by the worker.
 
-Building a mail (templates, invite, signed links) cost a third of a registration POST; with the
-worker building it the request only inserts one row, and the mail still always goes out: the
-embedded worker builds it on its next poll, an RQ worker in the task pushed after the commit.
+With DEFERRED_MAIL_BY_WORKER (the default outside tests) the request only inserts one row:
+building the mail (templates, invite, signed links) cost a third of a registration POST. The
+mail still always goes out: the embedded worker builds it on its next poll, an RQ worker in
+the task pushed after the commit.
 """
 
 import time
