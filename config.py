@@ -155,7 +155,9 @@ class Config:
     # workers, a shared storage (redis://host:6379/0) keeps one count for everybody.
     RATELIMIT_STORAGE_URI = rate_limit_storage(os.environ)
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
-    RATELIMIT_HEADERS_ENABLED = True
+    #: No X-RateLimit-* headers: each would cost every limited request one more Redis round
+    #: trip (re-reading the window); a refusal says "wait a minute" in its page.
+    RATELIMIT_HEADERS_ENABLED = False
     #: While the shared storage is down, each worker counts alone instead of answering 500.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     #: Number of web worker processes (gunicorn.conf.py starts that many); text, see count().

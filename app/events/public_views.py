@@ -117,9 +117,12 @@ def detail(event_id: int):
             db.session.rollback()
             flash(_("Please try again."), "warning")
         else:
+            if created:  # from the rows in hand: after the commit they would be read again
+                _remember_outcome(event, registration)
             db.session.commit()  # the seat is decided and the event's lock released
             deferred.after_commit()  # its mail, built outside the lock (mostly by the worker)
-            _remember_outcome(event, registration if created else None)
+            if not created:  # its queries wait until the lock is released
+                _remember_outcome(event, None)
             return redirect(url_for("events.registered", event_id=event_id))
     status = 200 if not form.errors and (refusal is None or request.method == "GET") else 400
     return _detail_page(event, form, lang, refusal, status)
