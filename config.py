@@ -155,7 +155,9 @@ class Config:
     # workers, a shared storage (redis://host:6379/0) keeps one count for everybody.
     RATELIMIT_STORAGE_URI = rate_limit_storage(os.environ)
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
-    RATELIMIT_HEADERS_ENABLED = True
+    #: No X-RateLimit-* headers: each would cost every limited request one more Redis round
+    #: trip (re-reading the window); a refusal says "wait a minute" in its page.
+    RATELIMIT_HEADERS_ENABLED = False
     #: While the shared storage is down, each worker counts alone instead of answering 500.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     #: Number of web worker processes (gunicorn.conf.py starts that many); text, see count().
@@ -185,6 +187,9 @@ class Config:
 
     REMINDER_DAYS_BEFORE = _number("REMINDER_DAYS_BEFORE", 2)
     WORKER_POLL_SECONDS = _number("WORKER_POLL_SECONDS", 2, float)
+    #: Registration mails are built by the worker (its next poll, or a pushed RQ task), not in
+    #: the request: building one (templates, invite, signed links) costs more than the seat.
+    DEFERRED_MAIL_BY_WORKER = _bool("DEFERRED_MAIL_BY_WORKER", True)
     #: Threads the solver may use; leave a core to the web app on small machines.
     SOLVER_WORKERS = _number("SOLVER_WORKERS", 1)
     #: `flask privacy purge` erases non-members whose last event ended this many days ago.
@@ -236,6 +241,8 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     #: The page cache's own tests turn it on (the other tests roll back under it).
     EVENTS_PAGE_CACHE_SECONDS = 0
+    #: Most tests read the outbox right after a POST; the worker's own tests turn it on.
+    DEFERRED_MAIL_BY_WORKER = False
     MAIL_TRANSPORT = "folder"
     PUBLIC_URL = "http://localhost"
     SERVER_NAME = None

@@ -40,7 +40,7 @@ from app.events.page_cache import cached_page
 from app.events.queries import load_manage_token
 from app.extensions import db, limiter
 from app.i18n import current_language
-from app.mail.deferred import render_own
+from app.mail import deferred
 from app.members.queries import get_sectors
 from app.web import manage_rate_limit, query_choice, query_int
 
@@ -117,9 +117,12 @@ def detail(event_id: int):
             db.session.rollback()
             flash(_("Please try again."), "warning")
         else:
+            if created:  # from the rows in hand: after the commit they would be read again
+                _remember_outcome(event, registration)
             db.session.commit()  # the seat is decided and the event's lock released
-            render_own()  # its mail, built outside the lock (the worker retries a failure)
-            _remember_outcome(event, registration if created else None)
+            deferred.after_commit()  # its mail, built outside the lock (mostly by the worker)
+            if not created:  # its queries wait until the lock is released
+                _remember_outcome(event, None)
             return redirect(url_for("events.registered", event_id=event_id))
     status = 200 if not form.errors and (refusal is None or request.method == "GET") else 400
     return _detail_page(event, form, lang, refusal, status)
@@ -286,7 +289,7 @@ def manage_confirm(token: str):
         abort(400)
     if services.confirm_address(registration, defer_mail=True):
         db.session.commit()
-        render_own()
+        deferred.after_commit()
         flash(_("Thank you, your address is confirmed. We sent you a mail."), "success")
     return redirect(url_for("events.manage", token=token))
 

@@ -130,8 +130,8 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     same address creates nothing and mails the management link again.
 
     With ``defer_mail`` the registration's mail is stored to be built after the commit
-    (``app.mail.deferred``): the caller commits, then calls ``render_own``, so the event's
-    lock is held for the seat decision only.
+    (``app.mail.deferred``): the caller commits, then calls ``deferred.after_commit``, so
+    the event's lock is held for the seat decision only.
     """
     online = source == "online"
     email = _clean_email(email)
@@ -140,10 +140,11 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
         raise RegistrationError("consent", errors={"consent": "required"})
     # The person is found (or, for a public event, created) before the lock: the lock is
     # for the seat decision. A refusal below rolls a created person back with the rest.
-    person = get_person_by_email(email)
-    if person is None and event.audience == Audience.PUBLIC:
+    if event.audience == Audience.PUBLIC:  # one lookup: it finds or creates
         person = find_or_create_person(email, first_name=first_name, last_name=last_name,
                                        language=language, organisation_name=organisation)
+    else:
+        person = get_person_by_email(email)
     lock_event(event)
     now = utc_now()
     if online:

@@ -25,6 +25,7 @@ from app.extensions import db
 from app.jobs.models import Job, JobStatus
 from app.jobs.registry import QUEUED_JOBS_KEY
 from app.jobs.services import run_job
+from app.mail.deferred import render_for_worker
 from app.mail.delivery import deliver_due
 from app.mail.services import QUEUED_MAIL_KEY
 
@@ -98,10 +99,11 @@ def run_job_task(job_id: int) -> None:
 
 
 def deliver_mail_task() -> None:
-    """Deliver due mail in an RQ worker, batch after batch while full batches go out."""
+    """Build deferred mail, then deliver due mail, batch after batch while full batches go out."""
     get_queue().connection.delete(DELIVERY_WAITING)
     with current_app._get_current_object().app_context():
         try:
+            render_for_worker()  # registrations leave their mail to build here (commits each)
             while deliver_due(limit=BATCH) >= BATCH:
                 pass
         except Exception:

@@ -13,7 +13,7 @@ from flask import Flask
 from app.extensions import db
 from app.jobs.beats import forget_silent_workers, record_beat, worker_beat_name
 from app.jobs.services import current_job_id, fail_stale_jobs, heartbeat, run_next_job
-from app.mail.deferred import render_stale
+from app.mail.deferred import render_for_worker
 from app.mail.delivery import deliver_due
 from app.mail.retention import purge_expired_bodies
 
@@ -54,7 +54,7 @@ def do_duties() -> PassResult:
     record_beat(worker_beat_name())
     forget_silent_workers()
     db.session.commit()
-    render_stale()  # mail a request stored but could not build (it commits each one)
+    render_for_worker()  # mail a request stored but did not build (it commits each one)
     sent = deliver_due()
     stale = fail_stale_jobs()
     db.session.commit()

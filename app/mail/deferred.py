@@ -3,9 +3,12 @@
 A registration decides a seat while it holds the event's lock; building its mail (templates,
 invite, signed links) takes longer than the decision. So the service stores a small
 ``DeferredMail`` row in the same transaction (the decision and its mail commit together, or
-neither does), the request commits, which releases the lock, and then renders the row into
-the outbox with ``render_deferred``. If the request dies in between, the worker renders the
-rows left behind (``render_stale``): a confirmed registration always gets its mail.
+neither does), the request commits, which releases the lock, and ``after_commit`` leaves the
+row to the worker: with DEFERRED_MAIL_BY_WORKER (the default) the worker builds every row on
+its next poll, or at once in an RQ task pushed after the commit (the row notes mail as queued),
+so the request stays short. Without it the request renders its own rows (``render_own``) and
+the worker only those left behind (``render_stale``). Either way a confirmed registration
+always gets its mail.
 
 Packages above mail register their builders with ``renderer(name)``; a builder takes the
 row's payload (plain values) and queues its message with ``queue_message``.
@@ -15,11 +18,13 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import delete, select
 
 from app.db import utc_now
 from app.extensions import db
 from app.mail.models import DeferredMail
+from app.mail.services import note_mail_queued
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +53,21 @@ def defer_mail(name: str, *, kind: str = "", reference: str = "", **payload) -> 
     db.session.add(item)
     db.session.flush()
     db.session.info.setdefault(_SESSION_KEY, []).append(item.id)
+    note_mail_queued()  # in RQ mode the commit pushes a task that builds and sends it
     return item
+
+
+def by_worker() -> bool:
+    """Return whether the worker builds deferred mails (else their request does)."""
+    return bool(current_app.config.get("DEFERRED_MAIL_BY_WORKER", True))
+
+
+def after_commit() -> int:
+    """Build this session's deferred mails now, or leave them to the worker; return how many."""
+    if by_worker():
+        db.session.info.pop(_SESSION_KEY, None)
+        return 0
+    return render_own()
 
 
 def render_own() -> int:
@@ -88,5 +107,10 @@ def render_deferred(ids: list[int] | None = None, *, older_than: timedelta | Non
 
 
 def render_stale() -> int:
-    """Build the deferred mails their request left behind (the worker calls this)."""
+    """Build the deferred mails their request left behind."""
     return render_deferred(older_than=STALE_AFTER)
+
+
+def render_for_worker() -> int:
+    """Build the deferred mails the worker owns: all of them, or those left behind."""
+    return render_deferred() if by_worker() else render_stale()

@@ -1,0 +1,57 @@
+"""A registration post does only the work its answer needs (issue #15: the rush of posts)."""
+
+from sqlalchemy import event as sa_event
+
+from app.extensions import db, limiter
+from tests.factories import make_event
+from tests.test_rate_limits import _limited_app, _register, event_id  # noqa: F401 (fixture)
+
+FORM = {"first_name": "Marie", "last_name": "Dubois", "email": "marie@example.org",
+        "language": "en", "consent": "y"}
+
+
+def _post_and_watch(app) -> tuple[list[str], list[str], object]:
+    """Post the public form; return the statements before and after the first commit."""
+    app.config["DEFERRED_MAIL_BY_WORKER"] = True
+    page = f"/events/{make_event(capacity=3, confirm_by_link=False).id}"
+    db.session.commit()
+    before: list[str] = []
+    after: list[str] = []
+    committed = []
+
+    def statement(conn, cursor, text, params, context, executemany):
+        (after if committed else before).append(" ".join(text.split()))
+
+    def commit(conn):
+        committed.append(True)
+
+    engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", statement)
+    sa_event.listen(engine, "commit", commit)
+    try:
+        response = app.test_client().post(page, data=FORM)
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", statement)
+        sa_event.remove(engine, "commit", commit)
+    assert response.status_code == 302 and "/registered" in response.location
+    return before, after, response
+
+
+def test_a_new_registration_reads_nothing_after_its_commit(app, db):
+    before, after, _ = _post_and_watch(app)
+
+    # The outcome shown next comes from the rows in hand, the mail is the worker's.
+    assert after == []
+    assert sum(text.startswith("SELECT people.") for text in before) == 1
+    assert not any("outbox" in text for text in before)
+
+
+def test_limited_posts_carry_no_rate_limit_headers(tmp_path, event_id):  # noqa: F811
+    # Each X-RateLimit-* header costs the request another read of its window in Redis.
+    app = _limited_app(tmp_path / "shared.sqlite")
+    limiter.reset()
+
+    response = _register(app, event_id, "203.0.113.9")
+
+    assert response.status_code == 302
+    assert [name for name in response.headers.keys() if name.startswith("X-RateLimit")] == []
