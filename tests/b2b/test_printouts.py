@@ -87,3 +87,21 @@ def test_printouts_of_an_unpublished_session_are_404(logged_in, db):
 
     assert logged_in.get(f"/b2b/sessions/{session.id}/agendas.pdf").status_code == 404
     assert logged_in.get(f"/b2b/sessions/{session.id}/tables.pdf").status_code == 404
+
+
+def test_tables_page_links_the_table_sheets_once_published(logged_in, db):
+    session = make_schedule_session()
+    db.session.commit()
+    url = f"/admin/b2b/{session.id}/tables"
+    sheet = f"/b2b/sessions/{session.id}/tables/{tables_of(session)[0].id}.pdf"
+
+    before = logged_in.get(url, headers=EN).get_data(as_text=True)
+    run = make_run(session)
+    db.session.commit()
+    publication.publish_run(run)
+    db.session.commit()
+    after = logged_in.get(url, headers=EN).get_data(as_text=True)
+
+    assert sheet not in before and f"/b2b/sessions/{session.id}/tables.pdf" not in before
+    assert sheet in after and f"/b2b/sessions/{session.id}/tables.pdf" in after
+    assert logged_in.get(sheet).mimetype == "application/pdf"
