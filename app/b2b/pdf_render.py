@@ -2,8 +2,8 @@
 
 WeasyPrint is pure Python (one core per document) and costs about 0.03 s of CPU a page, so a
 bundle of 200 agendas is cut into chunks of pages rendered by a small pool of processes. The
-processes are forked after WeasyPrint is imported (loading it and Pango takes seconds) and get
-plain HTML strings: they never touch the database or the app.
+processes are forked once WeasyPrint, Pango and the fonts are loaded (that takes seconds) and
+get plain HTML strings: they never touch the database or the app.
 """
 
 from __future__ import annotations
@@ -57,9 +57,10 @@ def pages_to_pdf(pages: list[str], title: str, *, chunk_pages: int | None = None
         return html_to_pdf(document_html(pages, title))
     documents = [document_html(pages[start:start + chunk_pages], title)
                  for start in range(0, len(pages), chunk_pages)]
-    import weasyprint  # noqa: F401 (imported before the fork, so each process inherits it)
-
-    # Fork, not spawn: a spawned process would import WeasyPrint again (seconds each).
+    # A first small document loads WeasyPrint, Pango and the fonts before the fork: each
+    # process inherits them instead of loading them again.
+    html_to_pdf(document_html(pages[:1], title))
+    # Fork, not spawn: a spawned process would load all of that again (seconds each).
     with ProcessPoolExecutor(max_workers=min(processes, len(documents)),
                              mp_context=multiprocessing.get_context("fork")) as pool:
         parts = list(pool.map(html_to_pdf, documents))
