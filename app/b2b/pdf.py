@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask import render_template
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.b2b.calendar_entries import session_title
 from app.b2b.models import B2BSession, B2BTable, Meeting, Participant, ScheduleRun
+from app.b2b.pdf_render import document_html, html_to_pdf, pages_to_pdf
 from app.events.display import event_location
 from app.extensions import db
 from app.i18n import current_language, in_language, language_or_default, local_date
@@ -42,11 +42,6 @@ def _heading(session: B2BSession, meetings: list[Meeting], language: str) -> dic
             "venue": event_location(session.event)}
 
 
-def _document(pages: list[str], title: str) -> str:
-    return render_template("b2b/schedule/pdf_document.html", title=title,
-                           pages=[Markup(page) for page in pages])  # noqa: S704 (our templates)
-
-
 def _agenda_page(session: B2BSession, participant: Participant,
                  meetings: list[Meeting]) -> str:
     language = language_or_default(participant.person.language)
@@ -60,12 +55,11 @@ def participant_agenda_html(run: ScheduleRun, participant: Participant) -> str:
     """Return the HTML of a participant's printable agenda, in their language."""
     session = db.session.get(B2BSession, run.session_id)
     meetings = _meetings(run, (Meeting.a_id == participant.id) | (Meeting.b_id == participant.id))
-    return _document([_agenda_page(session, participant, meetings)],
-                     participant.person.full_name)
+    return document_html([_agenda_page(session, participant, meetings)],
+                         participant.person.full_name)
 
 
-def all_agendas_html(run: ScheduleRun) -> str:
-    """Return every participant's agenda, a page each, sorted by name, in one document."""
+def _all_agenda_pages(run: ScheduleRun) -> list[str]:
     session = db.session.get(B2BSession, run.session_id)
     by_person: dict[int, list[Meeting]] = defaultdict(list)
     for meeting in _meetings(run):
@@ -76,8 +70,16 @@ def all_agendas_html(run: ScheduleRun) -> str:
         .options(selectinload(Participant.person))).all()
     participants = sorted(participants, key=lambda p: (
         p.person.last_name.casefold(), p.person.first_name.casefold(), p.code))
-    pages = [_agenda_page(session, p, by_person.get(p.id, [])) for p in participants]
-    return _document(pages, session_title(session, current_language()))
+    return [_agenda_page(session, p, by_person.get(p.id, [])) for p in participants]
+
+
+def _bundle_title(run: ScheduleRun) -> str:
+    return session_title(db.session.get(B2BSession, run.session_id), current_language())
+
+
+def all_agendas_html(run: ScheduleRun) -> str:
+    """Return every participant's agenda, a page each, sorted by name, in one document."""
+    return document_html(_all_agenda_pages(run), _bundle_title(run))
 
 
 def _table_page(session: B2BSession, table: B2BTable, meetings: list[Meeting]) -> str:
@@ -89,44 +91,44 @@ def _table_page(session: B2BSession, table: B2BTable, meetings: list[Meeting]) -
 def table_sheet_html(run: ScheduleRun, table: B2BTable) -> str:
     """Return the HTML of a table's sheet for the welcome desk."""
     session = db.session.get(B2BSession, run.session_id)
-    return _document([_table_page(session, table, _meetings(run, Meeting.table_id == table.id))],
-                     table.name)
+    meetings = _meetings(run, Meeting.table_id == table.id)
+    return document_html([_table_page(session, table, meetings)], table.name)
 
 
-def all_table_sheets_html(run: ScheduleRun) -> str:
-    """Return every table's sheet, a page each, in the tables' order, in one document."""
+def _all_table_pages(run: ScheduleRun) -> list[str]:
     session = db.session.get(B2BSession, run.session_id)
     by_table: dict[int, list[Meeting]] = defaultdict(list)
     for meeting in _meetings(run):
         by_table[meeting.table_id].append(meeting)
     tables = db.session.scalars(select(B2BTable).where(B2BTable.session_id == session.id)
                                 .order_by(B2BTable.position, B2BTable.code)).all()
-    pages = [_table_page(session, table, by_table.get(table.id, [])) for table in tables]
-    return _document(pages, session_title(session, current_language()))
+    return [_table_page(session, table, by_table.get(table.id, [])) for table in tables]
 
 
-def to_pdf(html: str) -> bytes:
-    """Render HTML to PDF bytes with WeasyPrint (no network: only inline styles)."""
-    import weasyprint  # slow import (about 3 s, Pango): only when a PDF is asked for
+def all_table_sheets_html(run: ScheduleRun) -> str:
+    """Return every table's sheet, a page each, in the tables' order, in one document."""
+    return document_html(_all_table_pages(run), _bundle_title(run))
 
-    return weasyprint.HTML(string=html).write_pdf()
+
+#: Other modules (the annual report) render their own HTML with it.
+to_pdf = html_to_pdf
 
 
 def participant_agenda_pdf(run: ScheduleRun, participant: Participant) -> bytes:
     """Return a participant's agenda as a PDF."""
-    return to_pdf(participant_agenda_html(run, participant))
+    return html_to_pdf(participant_agenda_html(run, participant))
 
 
 def table_sheet_pdf(run: ScheduleRun, table: B2BTable) -> bytes:
     """Return a table's desk sheet as a PDF."""
-    return to_pdf(table_sheet_html(run, table))
+    return html_to_pdf(table_sheet_html(run, table))
 
 
 def all_agendas_pdf(run: ScheduleRun) -> bytes:
-    """Return all agendas as one PDF."""
-    return to_pdf(all_agendas_html(run))
+    """Return all agendas as one PDF, rendered in parallel chunks."""
+    return pages_to_pdf(_all_agenda_pages(run), _bundle_title(run))
 
 
 def all_table_sheets_pdf(run: ScheduleRun) -> bytes:
-    """Return all table sheets as one PDF."""
-    return to_pdf(all_table_sheets_html(run))
+    """Return all table sheets as one PDF, rendered in parallel chunks."""
+    return pages_to_pdf(_all_table_pages(run), _bundle_title(run))
