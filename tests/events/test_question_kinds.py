@@ -273,3 +273,16 @@ def test_trigger_changes_keep_conditions_sound(db):
     admin_services.delete_question(copied_diet)
     db.session.commit()
     assert copied_meat.condition_question_id is None
+
+
+def test_organiser_adds_someone_with_every_kind_of_answer(logged_in, db):
+    event, workshops, guests, car, plate, seats = _trip(db)
+
+    response = logged_in.post(f"/admin/events/{event.id}/registrations/new", headers=EN, data={
+        "email": "bob@example.org", "first_name": "Bob", "last_name": "Smet", "language": "en",
+        f"q_{workshops.id}": ["Bikes"], f"q_{car.id}": "no", f"q_{plate.id}": "ignored",
+        f"q_{seats.id}": "x"})
+
+    assert response.status_code == 302  # the organiser may leave required answers blank
+    assert _answers() == [{str(workshops.id): ["Bikes"], str(car.id): "no"}]
+    assert str(guests.id) not in _answers()[0]
