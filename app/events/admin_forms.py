@@ -271,6 +271,7 @@ class ProgrammeItemForm(FlaskForm):
     title_nl = StringField(_l("Title (Dutch)"), validators=[Optional(), Length(max=200)])
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
     location = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    check_in = BooleanField(_l("Check people in at this item (a visit of a study trip)"))
     submit = SubmitField(_l("Save"))
 
     def validate_title_fr(self, field):
@@ -285,7 +286,7 @@ class ProgrammeItemForm(FlaskForm):
 
     def fill_from(self, item) -> None:
         """Fill the fields from an existing item (on GET)."""
-        for name in ("title_fr", "title_nl", "title_en", "location"):
+        for name in ("title_fr", "title_nl", "title_en", "location", "check_in"):
             getattr(self, name).data = getattr(item, name)
         self.starts_at.set_utc(item.starts_at)
         self.ends_at.set_utc(item.ends_at)
@@ -293,7 +294,8 @@ class ProgrammeItemForm(FlaskForm):
     def to_data(self) -> dict:
         """Return plain values for admin_services.save_programme_item (times in UTC)."""
         data = _text_data(self, ("title_fr", "title_nl", "title_en", "location"))
-        data.update(starts_at=self.starts_at.utc_data, ends_at=self.ends_at.utc_data)
+        data.update(starts_at=self.starts_at.utc_data, ends_at=self.ends_at.utc_data,
+                    check_in=bool(self.check_in.data))
         return data
 
 

@@ -16,6 +16,7 @@ from app.events.models import (
     DayAttendance,
     Event,
     EventStatus,
+    ItemAttendance,
     ProgrammeItem,
     Question,
     Registration,
@@ -33,7 +34,8 @@ EVENT_FIELDS = (
 )
 QUESTION_FIELDS = ("kind", "label_fr", "label_nl", "label_en", "choices", "required",
                    "min_value", "max_value", "condition_values")
-PROGRAMME_FIELDS = ("starts_at", "ends_at", "title_fr", "title_nl", "title_en", "location")
+PROGRAMME_FIELDS = ("starts_at", "ends_at", "title_fr", "title_nl", "title_en", "location",
+                    "check_in")
 
 
 class AdminError(ValueError):
@@ -202,6 +204,32 @@ def check_in(registration: Registration, day: date | None = None) -> None:
     # attended_at stays the first arrival: the figures over the whole event read it.
     registration.attended_at = registration.attended_at or now
     registration.no_show = False
+    db.session.flush()
+
+
+def check_in_at_item(registration: Registration, item: ProgrammeItem) -> None:
+    """Record that a confirmed participant came to one programme item (a visit)."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise AdminError(_l("Only confirmed participants can be checked in."))
+    now = utc_now()
+    if item.id not in {a.item_id for a in registration.items}:
+        registration.items.append(ItemAttendance(item=item, checked_in_at=now))
+    registration.attended_at = registration.attended_at or now
+    registration.no_show = False
+    db.session.flush()
+
+
+def undo_item_check_in(registration: Registration, item: ProgrammeItem) -> None:
+    """Forget a check-in at one programme item made by mistake."""
+    removed = [a for a in registration.items if a.item_id == item.id]
+    for attendance in removed:
+        registration.items.remove(attendance)
+    left = [d.checked_in_at for d in registration.days] + [
+        a.checked_in_at for a in registration.items]
+    if left:
+        registration.attended_at = min(left)
+    elif registration.attended_at in {a.checked_in_at for a in removed}:
+        registration.attended_at = None  # this item was all the person came to
     db.session.flush()
 
 

@@ -168,6 +168,8 @@ class ProgrammeItem(db.Model):
     title_nl: Mapped[str] = mapped_column(String(200), default="")
     title_en: Mapped[str] = mapped_column(String(200), default="")
     location: Mapped[str] = mapped_column(String(200), default="")
+    #: People are checked in at this item (a visit of a study trip), not only at the event.
+    check_in: Mapped[bool] = mapped_column(default=False)
 
     event: Mapped[Event] = relationship(back_populates="programme")
 
@@ -304,6 +306,26 @@ class DayAttendance(db.Model):
         backref=backref("days", cascade="all, delete-orphan", passive_deletes=True))
 
     __table_args__ = (UniqueConstraint("registration_id", "day"),)
+
+
+class ItemAttendance(db.Model):
+    """A confirmed participant checked in at one programme item (a study trip's visit)."""
+
+    __tablename__ = "item_attendances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_items.id", ondelete="CASCADE"), index=True)
+    checked_in_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    registration: Mapped[Registration] = relationship(
+        backref=backref("items", cascade="all, delete-orphan", passive_deletes=True))
+    item: Mapped[ProgrammeItem] = relationship(
+        backref=backref("attendances", cascade="all, delete-orphan", passive_deletes=True))
+
+    __table_args__ = (UniqueConstraint("registration_id", "item_id"),)
 
 
 class MailTemplate(db.Model):
