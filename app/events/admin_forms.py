@@ -25,6 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.db import DB_INT_MAX, DB_INT_MIN
 from app.events.forms import YES_NO_LABELS, answers_from, with_questions  # noqa: F401
 from app.events.labels import (  # noqa: F401 (re-exported for the views)
     AUDIENCE_LABELS,
@@ -196,13 +197,12 @@ class QuestionForm(FlaskForm):
     choices = TextAreaField(_l("Options, one per line (choice questions)"),
                             validators=[Length(max=4000)])
     min_value = IntegerField(_l("Smallest number allowed (number questions)"),
-                             validators=[Optional()])
+                             validators=[Optional(), NumberRange(DB_INT_MIN, DB_INT_MAX)])
     max_value = IntegerField(_l("Largest number allowed (number questions)"),
-                             validators=[Optional()])
+                             validators=[Optional(), NumberRange(DB_INT_MIN, DB_INT_MAX)])
     required = BooleanField(_l("An answer is required"))
     condition = MultiCheckboxField(
-        _l("Ask only when the answer to another question is one of these (none: always ask)"),
-        validators=[Optional()])
+        _l("Ask only when the answer to another question is one of these (none: always ask)"))
     submit = SubmitField(_l("Save"))
 
     def set_conditions(self, event, question, language: str) -> None:

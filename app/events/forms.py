@@ -7,6 +7,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitFi
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.auth.form_checks import HumanForm
+from app.db import DB_INT_MAX, DB_INT_MIN
 from app.events.labels import (  # noqa: F401
     ATTENDEE_STATUS_LABELS,
     AUDIENCE_LABELS,
@@ -132,14 +133,17 @@ def question_field(question: Question, language: str, *, enforce_required: bool 
     if question.kind == QuestionKind.NUMBER:
         return IntegerField(label, validators=[
             InputRequired(message=ANSWER_ERRORS["required"]) if required else Optional(),
-            NumberRange(question.min_value, question.max_value, message=_range_message(question)),
+            NumberRange(DB_INT_MIN if question.min_value is None else question.min_value,
+                        DB_INT_MAX if question.max_value is None else question.max_value,
+                        message=_range_message(question)),
         ], render_kw={k: v for k, v in (("min", question.min_value), ("max", question.max_value))
                       if v is not None}, **extra)
     validators = [DataRequired(message=ANSWER_ERRORS["required"]) if required else Optional()]
     if question.kind == QuestionKind.TEXT:
         return StringField(label, validators=[*validators, Length(max=2000)], **extra)
     if question.kind == QuestionKind.MULTIPLE:
-        return MultiCheckboxField(label, validators=validators,
+        # No Optional(): it would wipe the refusal of an unknown option sent as blank.
+        return MultiCheckboxField(label, validators=validators[:1] if required else [],
                                   choices=[(c, c) for c in question.choice_list], **extra)
     options = ([(c, c) for c in question.choice_list] if question.kind == QuestionKind.CHOICE
                else list(YES_NO_LABELS.items()))

@@ -62,6 +62,7 @@ def test_bad_answers_are_form_errors_never_500(db, client):
 
     for values, message in [
             ({f"q_{workshops.id}": "Metal", f"q_{guests.id}": "1"}, "not a valid choice"),
+            ({f"q_{workshops.id}": " ", f"q_{guests.id}": "1"}, "not a valid choice"),
             ({f"q_{guests.id}": "4"}, "Please give a number between 0 and 3."),
             ({f"q_{guests.id}": "-1"}, "Please give a number between 0 and 3."),
             ({f"q_{guests.id}": "9" * 400}, "Not a valid integer value."),
@@ -240,12 +241,14 @@ def test_conditional_question_from_the_organiser_page(logged_in, db):
         "kind": "text", "label_en": "Plate", "condition": [f"{car.id}:yes", f"{diet.id}:Meat"]})
     unknown = logged_in.post(url, headers=EN, data={
         "kind": "text", "label_en": "Plate", "condition": [f"{car.id}:maybe"]})
+    blank = logged_in.post(url, headers=EN, data={
+        "kind": "text", "label_en": "Plate", "condition": [" "]})
     good = logged_in.post(url, headers=EN, data={
         "kind": "text", "label_en": "Plate", "condition": [f"{car.id}:yes"]})
 
     assert f'value="{car.id}:yes"' in form and "By car? — Yes" in form
     assert two.status_code == 400 and "Pick answers of one question only." in two.text
-    assert unknown.status_code == 400
+    assert unknown.status_code == 400 and blank.status_code == 400
     assert good.status_code == 302
     plate = db.session.scalars(select(Question).where(Question.label_en == "Plate")).one()
     assert (plate.condition_question_id, plate.condition_value_list) == (car.id, ["yes"])
