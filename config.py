@@ -108,6 +108,9 @@ class Config:
     DISPLAY_TIMEZONE = "Europe/Brussels"
 
     BOOTSTRAP_SERVE_LOCAL = True
+    #: Buttons Bootstrap-Flask renders are primary actions: the one scheme's green (see
+    #: tests/test_button_scheme.py for the classes templates may use).
+    BOOTSTRAP_BTN_STYLE = "success"
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
     SESSION_COOKIE_HTTPONLY = True

@@ -128,10 +128,11 @@ def make_b2b_event(**values) -> Event:
 
 
 def make_question(event: Event, kind: QuestionKind = QuestionKind.TEXT, *, required=False,
-                  choices: str = "", label: str = "Dietary needs") -> Question:
+                  choices: str = "", label: str = "Dietary needs", **values) -> Question:
     """Add a question, labelled alike in every language, after the event's others."""
     question = Question(event=event, kind=kind, label_en=label, label_fr=label, label_nl=label,
-                        choices=choices, required=required, position=len(event.questions))
+                        choices=choices, required=required, position=len(event.questions),
+                        **values)
     db.session.add(question)
     db.session.flush()
     return question

@@ -25,6 +25,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.db import DB_INT_MAX, DB_INT_MIN
+from app.events.forms import YES_NO_LABELS, answers_from, with_questions  # noqa: F401
 from app.events.labels import (  # noqa: F401 (re-exported for the views)
     AUDIENCE_LABELS,
     KIND_LABELS,
@@ -181,8 +183,12 @@ class EventForm(FlaskForm):
         return data
 
 
+#: Kinds of question answered from a list of options (the options textarea).
+OPTION_KINDS = (QuestionKind.CHOICE.value, QuestionKind.MULTIPLE.value)
+
+
 class QuestionForm(FlaskForm):
-    """Edit a registration question: its kind, its wording in each language and its options."""
+    """Edit a registration question: kind, wording per language, options, bounds, condition."""
 
     kind = SelectField(_l("Kind of answer"), choices=choices(QUESTION_KIND_LABELS))
     label_fr = StringField(_l("Question (French)"), validators=[Length(max=200)])
@@ -190,8 +196,33 @@ class QuestionForm(FlaskForm):
     label_en = StringField(_l("Question (English)"), validators=[Optional(), Length(max=200)])
     choices = TextAreaField(_l("Options, one per line (choice questions)"),
                             validators=[Length(max=4000)])
+    min_value = IntegerField(_l("Smallest number allowed (number questions)"),
+                             validators=[Optional(), NumberRange(DB_INT_MIN, DB_INT_MAX)])
+    max_value = IntegerField(_l("Largest number allowed (number questions)"),
+                             validators=[Optional(), NumberRange(DB_INT_MIN, DB_INT_MAX)])
     required = BooleanField(_l("An answer is required"))
+    condition = MultiCheckboxField(
+        _l("Ask only when the answer to another question is one of these (none: always ask)"))
     submit = SubmitField(_l("Save"))
+
+    def set_conditions(self, event, question, language: str) -> None:
+        """Offer as conditions the answers of the event's other unconditional option questions."""
+        if question is not None and any(q.condition_question_id == question.id
+                                        for q in event.questions):
+            self.condition.description = _l("Other questions are asked only for some answers "
+                                             "to this one, so it is always asked.")
+            triggers = []
+        else:
+            triggers = [q for q in event.questions
+                        if q is not question and q.condition_question_id is None
+                        and q.option_values]
+        self.condition.choices = [
+            (f"{q.id}:{value}", f"{q.label(language)} — {YES_NO_LABELS.get(value, value)}"
+             if q.kind == QuestionKind.YES_NO else f"{q.label(language)} — {value}")
+            for q in triggers for value in q.option_values]
+        if question is not None and not self.is_submitted():
+            self.condition.data = [f"{question.condition_question_id}:{value}"
+                                   for value in question.condition_value_list]
 
     def validate_label_fr(self, field):
         """Require the question in at least one language."""
@@ -201,16 +232,33 @@ class QuestionForm(FlaskForm):
     def validate_choices(self, field):
         """Require at least one option for a choice question."""
         options = [line for line in (field.data or "").splitlines() if line.strip()]
-        if self.kind.data == QuestionKind.CHOICE.value and not options:
+        if self.kind.data in OPTION_KINDS and not options:
             raise ValidationError(_l("A choice question needs at least one option."))
+
+    def validate_max_value(self, field):
+        """Refuse bounds the wrong way round."""
+        if (field.data is not None and self.min_value.data is not None
+                and field.data < self.min_value.data):
+            raise ValidationError(_l("The largest number is smaller than the smallest."))
+
+    def validate_condition(self, field):
+        """Take the answers of one question only."""
+        if len({value.split(":", 1)[0] for value in field.data or []}) > 1:
+            raise ValidationError(_l("Pick answers of one question only."))
 
     def to_data(self) -> dict:
         """Return plain values for admin_services.save_question."""
         data = _text_data(self, ("label_fr", "label_nl", "label_en"))
         kind = QuestionKind(self.kind.data)
         options = [line.strip() for line in (self.choices.data or "").splitlines() if line.strip()]
+        picked = [value.split(":", 1) for value in self.condition.data or []]
+        number = kind == QuestionKind.NUMBER
         data.update(kind=kind, required=bool(self.required.data),
-                    choices="\n".join(options) if kind == QuestionKind.CHOICE else "")
+                    choices="\n".join(options) if kind.value in OPTION_KINDS else "",
+                    min_value=self.min_value.data if number else None,
+                    max_value=self.max_value.data if number else None,
+                    condition_question_id=int(picked[0][0]) if picked else None,
+                    condition_values="\n".join(value for _id, value in picked))
         return data
 
 
@@ -223,6 +271,7 @@ class ProgrammeItemForm(FlaskForm):
     title_nl = StringField(_l("Title (Dutch)"), validators=[Optional(), Length(max=200)])
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
     location = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    check_in = BooleanField(_l("Check people in at this item (a visit of a study trip)"))
     submit = SubmitField(_l("Save"))
 
     def validate_title_fr(self, field):
@@ -237,7 +286,7 @@ class ProgrammeItemForm(FlaskForm):
 
     def fill_from(self, item) -> None:
         """Fill the fields from an existing item (on GET)."""
-        for name in ("title_fr", "title_nl", "title_en", "location"):
+        for name in ("title_fr", "title_nl", "title_en", "location", "check_in"):
             getattr(self, name).data = getattr(item, name)
         self.starts_at.set_utc(item.starts_at)
         self.ends_at.set_utc(item.ends_at)
@@ -245,7 +294,8 @@ class ProgrammeItemForm(FlaskForm):
     def to_data(self) -> dict:
         """Return plain values for admin_services.save_programme_item (times in UTC)."""
         data = _text_data(self, ("title_fr", "title_nl", "title_en", "location"))
-        data.update(starts_at=self.starts_at.utc_data, ends_at=self.ends_at.utc_data)
+        data.update(starts_at=self.starts_at.utc_data, ends_at=self.ends_at.utc_data,
+                    check_in=bool(self.check_in.data))
         return data
 
 
@@ -283,34 +333,12 @@ class RegistrationForm(FlaskForm):
         }
 
 
-def answer_field_name(question_id: int) -> str:
-    """Return the name of the form field holding the answer to a question."""
-    return f"q_{question_id}"
-
-
 def make_registration_form(event, language: str) -> RegistrationForm:
     """Build the add-by-hand form with one optional field per question of the event."""
-    fields = {}
-    for question in event.questions:
-        label = question.label(language)
-        if question.kind == QuestionKind.TEXT:
-            field = StringField(label, validators=[Optional(), Length(max=2000)])
-        else:
-            options = ([(c, c) for c in question.choice_list]
-                       if question.kind == QuestionKind.CHOICE
-                       else [("yes", _l("Yes")), ("no", _l("No"))])
-            field = SelectField(label, choices=[("", "—"), *options], validators=[Optional()])
-        fields[answer_field_name(question.id)] = field
+    form = with_questions(RegistrationForm, event, language, enforce_required=False)()
     # The questions come after the person's details, before the button.
-    form = type("EventRegistrationForm", (RegistrationForm,), fields)()
     form._fields.move_to_end("submit")
     return form
-
-
-def answers_from(form: FlaskForm, event) -> dict[str, str]:
-    """Read the answers of the add-by-hand form, keyed by question id."""
-    return {str(q.id): (form[answer_field_name(q.id)].data or "").strip()
-            for q in event.questions}
 
 
 class RevokeLinksForm(FlaskForm):

@@ -22,7 +22,7 @@ from app.events.admin_forms import (
     make_registration_form,
 )
 from app.events.admin_views import event_or_404, organiser_page
-from app.events.models import Event, Registration, RegistrationStatus
+from app.events.models import Event, ProgrammeItem, Registration, RegistrationStatus
 from app.extensions import db
 from app.i18n import current_language
 from app.urls import safe_next
@@ -174,9 +174,13 @@ def admin_revoke_links(event_id: int, registration_id: int):
 def admin_check_in(event_id: int, registration_id: int):
     """Check a participant in, then return to the check-in page."""
     event, registration, _form = _registration_action(event_id, registration_id)
+    message = _("%(name)s is checked in.", name=registration.person.full_name)
+    item = _item(event, request.form.get("item"))
+    if item is not None:
+        return _run(lambda: admin_services.check_in_at_item(registration, item), message,
+                    event, _check_in_url(event, None, item))
     day = _day(event, request.form.get("day"))
-    return _run(lambda: admin_services.check_in(registration, day),
-                _("%(name)s is checked in.", name=registration.person.full_name), event,
+    return _run(lambda: admin_services.check_in(registration, day), message, event,
                 _check_in_url(event, day))
 
 
@@ -185,9 +189,13 @@ def admin_check_in(event_id: int, registration_id: int):
 def admin_undo_check_in(event_id: int, registration_id: int):
     """Undo a participant's check-in, then return to the check-in page."""
     event, registration, _form = _registration_action(event_id, registration_id)
+    message = _("Check-in of %(name)s undone.", name=registration.person.full_name)
+    item = _item(event, request.form.get("item"))
+    if item is not None:
+        return _run(lambda: admin_services.undo_item_check_in(registration, item), message,
+                    event, _check_in_url(event, None, item))
     day = _day(event, request.form.get("day"))
-    return _run(lambda: admin_services.undo_check_in(registration, day),
-                _("Check-in of %(name)s undone.", name=registration.person.full_name), event,
+    return _run(lambda: admin_services.undo_check_in(registration, day), message, event,
                 _check_in_url(event, day))
 
 
@@ -207,9 +215,19 @@ def _day(event: Event, value: str | None) -> date | None:
     return day
 
 
-def _check_in_url(event: Event, day: date | None) -> str:
-    return url_for(".admin_check_in_page", event_id=event.id,
-                   **({"day": day.isoformat()} if day else {}))
+def _item(event: Event, value: str | None) -> ProgrammeItem | None:
+    """Return the check-in item named in the request, if any (400 if not one of the event's)."""
+    if not value:
+        return None
+    item = next((i for i in attendance.check_in_items(event) if str(i.id) == value), None)
+    if item is None:
+        abort(400, _("Not a programme item with a check-in."))
+    return item
+
+
+def _check_in_url(event: Event, day: date | None, item: ProgrammeItem | None = None) -> str:
+    place = {"item": item.id} if item else {"day": day.isoformat()} if day else {}
+    return url_for(".admin_check_in_page", event_id=event.id, **place)
 
 
 @organiser_page("/<int:event_id>/registrations/<int:registration_id>/no-show",
@@ -247,13 +265,17 @@ def admin_check_in_page(event_id: int):
     search = (request.args.get("q") or "").strip()
     registrations = attendance.get_registrations(
         event, status=RegistrationStatus.CONFIRMED.value, search=search)
-    day = _day(event, request.args.get("day"))
-    figures, people = attendance.day_figures(event) if day else ([], 0)
+    item = _item(event, request.args.get("item"))
+    day = None if item else _day(event, request.args.get("day"))
+    days = len(attendance.event_days(event)) > 1
+    figures, people = attendance.day_figures(event) if days else ([], 0)
+    checked_in = (attendance.get_checked_in_at(item) if item
+                  else attendance.get_checked_in_on(event, day) if day else None)
     return render_template("events/admin/check_in.html", event=event, search=search,
                            registrations=registrations, lang=current_language(),
-                           counts=attendance.get_status_counts(event), day=day,
-                           checked_in=attendance.get_checked_in_on(event, day) if day else None,
-                           figures=figures, people=people)
+                           counts=attendance.get_status_counts(event), day=day, item=item,
+                           checked_in=checked_in, figures=figures, people=people,
+                           items=attendance.item_figures(event))
 
 
 @organiser_page("/<int:event_id>/attendance-sheet", role=Role.CHECKIN)

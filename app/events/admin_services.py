@@ -16,6 +16,7 @@ from app.events.models import (
     DayAttendance,
     Event,
     EventStatus,
+    ItemAttendance,
     ProgrammeItem,
     Question,
     Registration,
@@ -31,8 +32,10 @@ EVENT_FIELDS = (
     "registration_opens_at", "registration_closes_at", "requires_approval",
     "confirm_by_link", "offer_hours",
 )
-QUESTION_FIELDS = ("kind", "label_fr", "label_nl", "label_en", "choices", "required")
-PROGRAMME_FIELDS = ("starts_at", "ends_at", "title_fr", "title_nl", "title_en", "location")
+QUESTION_FIELDS = ("kind", "label_fr", "label_nl", "label_en", "choices", "required",
+                   "min_value", "max_value", "condition_values")
+PROGRAMME_FIELDS = ("starts_at", "ends_at", "title_fr", "title_nl", "title_en", "location",
+                    "check_in")
 
 
 class AdminError(ValueError):
@@ -96,10 +99,11 @@ def duplicate_event(event: Event, starts_on: date) -> Event:
         setattr(copy, field, getattr(event, field))
     for field in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
         setattr(copy, field, shift_days(getattr(event, field), days))
-    copy.questions = [
-        Question(position=q.position, **{f: getattr(q, f) for f in QUESTION_FIELDS})
-        for q in event.questions
-    ]
+    copies = {q.id: Question(position=q.position, **{f: getattr(q, f) for f in QUESTION_FIELDS})
+              for q in event.questions}
+    for q in event.questions:
+        copies[q.id].condition_question = copies.get(q.condition_question_id)
+    copy.questions = list(copies.values())
     copy.programme = [
         ProgrammeItem(**{f: getattr(item, f) for f in PROGRAMME_FIELDS})
         for item in event.programme
@@ -121,13 +125,36 @@ def save_question(event: Event, question: Question | None, data: dict) -> Questi
     for field in QUESTION_FIELDS:
         if field in data:
             setattr(question, field, data[field])
+    if "condition_question_id" in data:
+        question.condition_question = next(
+            (q for q in event.questions if q.id == data["condition_question_id"]), None)
+    _check_conditions(event)
     db.session.flush()
     return question
+
+
+def _check_conditions(event: Event) -> None:
+    """Keep each condition to answers its question still offers, one level deep.
+
+    A condition left with no answer (its question lost those options, or became conditional
+    itself) is dropped: the question is then always asked.
+    """
+    for question in event.questions:
+        trigger = question.condition_question
+        values = [] if trigger is None or trigger.condition_question is not None else [
+            v for v in question.condition_value_list if v in trigger.option_values]
+        if not values:
+            question.condition_question = None
+        question.condition_values = "\n".join(values)
 
 
 def delete_question(question: Question) -> None:
     """Remove a question; answers already given stay in the registrations."""
     event = question.event
+    for other in event.questions:
+        if other.condition_question is question:
+            other.condition_question = None  # asked always from now on
+    _check_conditions(event)
     event.questions.remove(question)
     _renumber(event.questions)
     db.session.flush()
@@ -177,6 +204,32 @@ def check_in(registration: Registration, day: date | None = None) -> None:
     # attended_at stays the first arrival: the figures over the whole event read it.
     registration.attended_at = registration.attended_at or now
     registration.no_show = False
+    db.session.flush()
+
+
+def check_in_at_item(registration: Registration, item: ProgrammeItem) -> None:
+    """Record that a confirmed participant came to one programme item (a visit)."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise AdminError(_l("Only confirmed participants can be checked in."))
+    now = utc_now()
+    if item.id not in {a.item_id for a in registration.items}:
+        registration.items.append(ItemAttendance(item=item, checked_in_at=now))
+    registration.attended_at = registration.attended_at or now
+    registration.no_show = False
+    db.session.flush()
+
+
+def undo_item_check_in(registration: Registration, item: ProgrammeItem) -> None:
+    """Forget a check-in at one programme item made by mistake."""
+    removed = [a for a in registration.items if a.item_id == item.id]
+    for attendance in removed:
+        registration.items.remove(attendance)
+    left = [d.checked_in_at for d in registration.days] + [
+        a.checked_in_at for a in registration.items]
+    if left:
+        registration.attended_at = min(left)
+    elif registration.attended_at in {a.checked_in_at for a in removed}:
+        registration.attended_at = None  # this item was all the person came to
     db.session.flush()
 
 

@@ -228,6 +228,7 @@ def admin_edit_question(event_id: int, question_id: int):
 
 def _edit_question(event: Event, question: Question | None):
     form = QuestionForm(obj=question)
+    form.set_conditions(event, question, current_language())
     if question is not None and request.method == "GET":
         form.kind.data = question.kind.value
     if form.validate_on_submit():

@@ -6,7 +6,14 @@ from sqlalchemy import case, distinct, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from app.db import utc_now
-from app.events.models import DayAttendance, Event, Registration, RegistrationStatus
+from app.events.models import (
+    DayAttendance,
+    Event,
+    ItemAttendance,
+    ProgrammeItem,
+    Registration,
+    RegistrationStatus,
+)
 from app.extensions import db
 from app.invites.timezone import last_whole_day_end
 from app.members.models import Organisation, Person
@@ -99,3 +106,23 @@ def day_figures(event: Event) -> tuple[list[tuple[date, int]], int]:
         select(func.count(distinct(DayAttendance.registration_id)))
         .join(DayAttendance.registration).where(Registration.event_id == event.id)) or 0
     return [(day, rows.get(day, 0)) for day in event_days(event)], people
+
+
+def check_in_items(event: Event) -> list[ProgrammeItem]:
+    """Return the programme items people are checked in at, in programme order."""
+    return [item for item in event.programme if item.check_in]
+
+
+def get_checked_in_at(item: ProgrammeItem) -> set[int]:
+    """Return the ids of the registrations checked in at one programme item."""
+    return set(db.session.scalars(
+        select(ItemAttendance.registration_id).where(ItemAttendance.item_id == item.id)))
+
+
+def item_figures(event: Event) -> list[tuple[ProgrammeItem, int]]:
+    """Return the people checked in at each check-in item of the event (one query)."""
+    rows = dict(db.session.execute(
+        select(ItemAttendance.item_id, func.count(ItemAttendance.id))
+        .join(ItemAttendance.item).where(ProgrammeItem.event_id == event.id)
+        .group_by(ItemAttendance.item_id)).all())
+    return [(item, rows.get(item.id, 0)) for item in check_in_items(event)]

@@ -26,11 +26,13 @@ XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 CSV_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
-def answer_text(question: Question, answers: dict) -> str:
-    """Return a registration's answer to a question as a person reads it."""
+def answer_text(question: Question, answers: dict) -> str | int:
+    """Return a registration's answer to a question as a person reads it (numbers stay int)."""
     value = answers.get(str(question.id))
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return ""
+    if question.kind == QuestionKind.NUMBER and isinstance(value, int):
+        return value
     if question.kind == QuestionKind.YES_NO or isinstance(value, bool):
         truthy = value is True or str(value).lower() in {"yes", "y", "true", "1", "on"}
         return _("yes") if truthy else _("no")

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from pygal.etree import etree
 from pygal.style import Style
 
-from app.events.attendance import get_registrations, get_status_counts
+from app.events.attendance import get_registrations, get_status_counts, item_figures
 from app.events.models import Event, RegistrationStatus
 from app.members.labels import KIND_LABELS as ORGANISATION_KIND_LABELS
 from app.timezone import local_day
@@ -29,6 +29,8 @@ class Figures:
     #: Checked in / confirmed, once anybody is checked in (None before).
     show_rate: float | None
     per_day: list[tuple[str, int]]
+    #: People checked in at each programme item with a check-in (a study trip's visits).
+    per_item: list[tuple[str, int]]
 
 
 def event_figures(event: Event, language: str) -> Figures:
@@ -54,7 +56,9 @@ def event_figures(event: Event, language: str) -> Figures:
         running += days[day]
         per_day.append((format_date(day, "d MMM"), running))
     return Figures(statuses=counts, by_kind=kinds.most_common(), by_sector=sectors.most_common(),
-                   show_rate=show_rate, per_day=per_day)
+                   show_rate=show_rate, per_day=per_day,
+                   per_item=[(item.title(language), number)
+                             for item, number in item_figures(event)])
 
 
 def registrations_chart(figures: Figures) -> bytes:

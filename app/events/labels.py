@@ -23,6 +23,8 @@ AUDIENCE_LABELS = {
 QUESTION_KIND_LABELS = {
     QuestionKind.TEXT: _l("Text"),
     QuestionKind.CHOICE: _l("Choice (one option per line)"),
+    QuestionKind.MULTIPLE: _l("Multiple choice (several answers)"),
+    QuestionKind.NUMBER: _l("Number"),
     QuestionKind.YES_NO: _l("Yes or no"),
 }
 #: Registration statuses as organisers read them.
@@ -41,3 +43,5 @@ ATTENDEE_STATUS_LABELS = {
     RegistrationStatus.WAITLISTED: _l("On the waiting list"),
     RegistrationStatus.CANCELLED: _l("Cancelled"),
 }
+#: The answers of a yes/no question as people read them.
+YES_NO_LABELS = {"yes": _l("Yes"), "no": _l("No")}

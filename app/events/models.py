@@ -45,8 +45,17 @@ class QuestionKind(enum.StrEnum):
     """How a registration question is answered."""
 
     TEXT = "text"
+    #: One option of a list.
     CHOICE = "choice"
+    #: Any number of options of a list (the answer is a list).
+    MULTIPLE = "multiple"
+    #: A whole number, between the organiser's bounds if any (the answer is an int).
+    NUMBER = "number"
     YES_NO = "yes_no"
+
+
+#: The answers a yes/no question takes.
+YES_NO_VALUES = ("yes", "no")
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -159,6 +168,8 @@ class ProgrammeItem(db.Model):
     title_nl: Mapped[str] = mapped_column(String(200), default="")
     title_en: Mapped[str] = mapped_column(String(200), default="")
     location: Mapped[str] = mapped_column(String(200), default="")
+    #: People are checked in at this item (a visit of a study trip), not only at the event.
+    check_in: Mapped[bool] = mapped_column(default=False)
 
     event: Mapped[Event] = relationship(back_populates="programme")
 
@@ -181,12 +192,22 @@ class Question(db.Model):
     label_fr: Mapped[str] = mapped_column(String(200), default="")
     label_nl: Mapped[str] = mapped_column(String(200), default="")
     label_en: Mapped[str] = mapped_column(String(200), default="")
-    #: For choice questions: one option per line.
+    #: For choice and multiple-choice questions: one option per line.
     choices: Mapped[str] = mapped_column(Text, default="")
     required: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
+    #: Number questions: the smallest and the largest answer allowed (None: no bound).
+    min_value: Mapped[int | None]
+    max_value: Mapped[int | None]
+    #: Conditional questions: asked only when the answer to this other question of the event
+    #: (itself unconditional: one level) is one of condition_values.
+    condition_question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questions.id", ondelete="SET NULL"))
+    #: The answers of the condition question that make this one asked, one per line.
+    condition_values: Mapped[str] = mapped_column(Text, default="")
 
     event: Mapped[Event] = relationship(back_populates="questions")
+    condition_question: Mapped["Question | None"] = relationship(remote_side="Question.id")
 
     def label(self, language: str) -> str:
         """Return the label in the language, or in another one when missing."""
@@ -196,6 +217,29 @@ class Question(db.Model):
     def choice_list(self) -> list[str]:
         """Return the options of a choice question, blank lines left out."""
         return [c.strip() for c in self.choices.splitlines() if c.strip()]
+
+    @property
+    def option_values(self) -> list[str]:
+        """Return the answers a question with options takes (none for text and numbers)."""
+        if self.kind == QuestionKind.YES_NO:
+            return list(YES_NO_VALUES)
+        if self.kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE):
+            return self.choice_list
+        return []
+
+    @property
+    def condition_value_list(self) -> list[str]:
+        """Return the answers of the condition question that make this one asked."""
+        return [v for v in self.condition_values.splitlines() if v]
+
+    def asked_for(self, answers: dict) -> bool:
+        """Tell whether the question is asked, given the answers to the other questions."""
+        if self.condition_question_id is None:
+            return True
+        given = answers.get(str(self.condition_question_id))
+        given = given if isinstance(given, list) else [given]
+        wanted = self.condition_value_list
+        return any(value in wanted for value in given if isinstance(value, str))
 
     def __repr__(self) -> str:
         return f"<Question {self.id} {self.kind}>"
@@ -262,6 +306,26 @@ class DayAttendance(db.Model):
         backref=backref("days", cascade="all, delete-orphan", passive_deletes=True))
 
     __table_args__ = (UniqueConstraint("registration_id", "day"),)
+
+
+class ItemAttendance(db.Model):
+    """A confirmed participant checked in at one programme item (a study trip's visit)."""
+
+    __tablename__ = "item_attendances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_items.id", ondelete="CASCADE"), index=True)
+    checked_in_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    registration: Mapped[Registration] = relationship(
+        backref=backref("items", cascade="all, delete-orphan", passive_deletes=True))
+    item: Mapped[ProgrammeItem] = relationship(
+        backref=backref("attendances", cascade="all, delete-orphan", passive_deletes=True))
+
+    __table_args__ = (UniqueConstraint("registration_id", "item_id"),)
 
 
 class MailTemplate(db.Model):

@@ -32,7 +32,6 @@ from app.events.forms import (
     answers_from,
     make_answers_form,
     make_registration_form,
-    question_field_name,
     show_answer_errors,
 )
 from app.events.models import Audience, EventKind, RegistrationStatus
@@ -167,7 +166,6 @@ def _detail_page(event, form, lang, refusal, status):
         form.submit.label.text = _("Join the waiting list")
     return render_template(
         "events/public/detail.html", event=event, form=form, lang=lang,
-        question_fields=[form[question_field_name(q.id)] for q in event.questions],
         refusal=refusal, refusal_message=message,
         places=places, kind_labels=KIND_LABELS,
         confirm_by_link=queries.needs_address_confirmation(event),
@@ -234,7 +232,6 @@ def _manage_page(registration, token, answers_form, lang, status: int = 200):
         when=format_when(event), links=extra_links(registration),
         answers_form=answers_form, cancel_form=CancelForm(), lang=lang,
         confirm_form=ConfirmAddressForm(), renew_form=RenewLinkForm(),
-        question_fields=[answers_form[question_field_name(q.id)] for q in event.questions],
         can_change=queries.can_change(registration), status_labels=STATUS_LABELS,
         offer_open=queries.offer_open(registration),
         kind_labels=KIND_LABELS), status

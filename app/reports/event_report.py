@@ -12,11 +12,13 @@ from app.reports.activity import b2b_meetings_where
 
 @dataclass
 class QuestionAnswers:
-    """The answers to one question: counts per choice, or the texts typed."""
+    """The answers to one question: counts per choice or number, or the texts typed."""
 
     question: Question
     counts: list[tuple[str, int]]
     texts: list[str]
+    #: Number questions: the sum of the answers (None for other kinds).
+    total: int | None = None
 
 
 def registration_counts(event: Event) -> dict[str, int]:
@@ -42,8 +44,9 @@ def registration_counts(event: Event) -> dict[str, int]:
 def answers(event: Event) -> list[QuestionAnswers]:
     """Tally the answers of confirmed registrations to each question (two queries).
 
-    Choice and yes/no questions: how many gave each answer (blank answers left out); text
-    questions: the non-empty texts, in registration order.
+    Choice and yes/no questions: how many gave each answer (blank answers left out), each
+    option ticked for multiple choices; numbers: how many gave each, smallest first, and
+    their sum; text questions: the non-empty texts, in registration order.
     """
     questions = list(db.session.scalars(select(Question).where(Question.event_id == event.id)
                                         .order_by(Question.position, Question.id)))
@@ -54,6 +57,13 @@ def answers(event: Event) -> list[QuestionAnswers]:
     result = []
     for question in questions:
         values = [(a or {}).get(str(question.id), "") for a in given]
+        if question.kind == QuestionKind.NUMBER:
+            numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+            result.append(QuestionAnswers(question, sorted(Counter(numbers).items()), [],
+                                          total=sum(numbers)))
+            continue
+        if question.kind == QuestionKind.MULTIPLE:
+            values = [v for picked in values if isinstance(picked, list) for v in picked]
         values = [v for v in values if isinstance(v, str) and v.strip()]
         if question.kind == QuestionKind.TEXT:
             result.append(QuestionAnswers(question, [], values))

@@ -6,7 +6,7 @@ import io
 from flask import Response, render_template, request
 
 from app.db import utc_now
-from app.events.labels import REGISTRATION_STATUS_LABELS
+from app.events.labels import REGISTRATION_STATUS_LABELS, YES_NO_LABELS
 from app.events.models import Event
 from app.i18n import current_language
 from app.reports import dashboard, plan
@@ -69,4 +69,5 @@ def event_report(event_id: int):
                            answers=event_report_figures.answers(event),
                            b2b=event_report_figures.b2b_figures(event),
                            outcome_labels=dashboard.B2B_OUTCOME_LABELS,
-                           status_labels=REGISTRATION_STATUS_LABELS)
+                           status_labels=REGISTRATION_STATUS_LABELS,
+                           yes_no_labels=YES_NO_LABELS)

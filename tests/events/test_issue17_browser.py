@@ -206,3 +206,66 @@ def test_organiser_menu_fits_one_line_at_1280_px(live_server, new_page, lang):
     assert len(set(round(h) for h in heights)) == 1  # every item on the same line
     page.click("[data-testid=menu-group] >> nth=0")
     assert page.locator(".dropdown-menu.show a").count() >= 2
+
+
+def _trip_with_car_question() -> int:
+    from app.events.models import QuestionKind
+    from tests.factories import make_question
+
+    create_user("orga@cluster.example", "correct-horse", name="Orga", is_admin=True)
+    event = make_event(kind=EventKind.STUDY_TRIP, title_en="Study trip", confirm_by_link=False)
+    make_question(event, QuestionKind.YES_NO, label="By car?")
+    make_question(event, QuestionKind.MULTIPLE, choices="Wood\nBikes", label="Visits")
+    return event.id
+
+
+def _answers_given() -> list[dict]:
+    from sqlalchemy import select
+
+    from app.events.models import Question, Registration
+    from app.extensions import db
+
+    labels = {str(q.id): q.label_en for q in db.session.scalars(select(Question))}
+    return [{labels[k]: v for k, v in answers.items()}
+            for answers in db.session.scalars(select(Registration.answers))]
+
+
+@pytest.mark.browser
+def test_conditional_question_shown_when_its_answer_is_picked(live_server, new_page):
+    event_id = live_server.call(_trip_with_car_question)
+    page = new_page()
+    _log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/admin/events/{event_id}/questions/new")
+    page.select_option("select[name=kind]", "number")
+    page.fill("#label_en", "Seats offered")
+    page.fill("#min_value", "1")
+    page.fill("#max_value", "8")
+    page.get_by_label("By car? — Yes").check()
+    page.click("#submit")
+    page.wait_for_selector("text=Question saved.")
+
+    visitor = new_page()
+    visitor.goto(f"{live_server.url}/events/{event_id}")
+    seats = visitor.locator("[data-testid^=conditional-]")
+    assert seats.is_hidden()
+    visitor.select_option("select[id^=q_]", "yes")
+    assert seats.is_visible()
+    visitor.select_option("select[id^=q_]", "no")
+    assert seats.is_hidden()
+    visitor.select_option("select[id^=q_]", "yes")
+    seats.locator("input").fill("12")
+    visitor.get_by_label("Bikes").check()
+    visitor.fill("#first_name", "Marie")
+    visitor.fill("#last_name", "Dubois")
+    visitor.fill("#email", "marie@example.org")
+    visitor.check("#consent")
+    visitor.click("[data-testid=registration-form] [name=submit]")
+    assert "Please give a number between 1 and 8." in visitor.inner_text(
+        "[data-testid^=conditional-]")  # shown again after the refusal, with its error
+    seats.locator("input").fill("3")
+    visitor.check("#consent")
+    visitor.click("[data-testid=registration-form] [name=submit]")
+    visitor.wait_for_selector("[data-testid=check-mailbox]")
+
+    assert live_server.call(_answers_given) == [
+        {"By car?": "yes", "Visits": ["Bikes"], "Seats offered": 3}]
