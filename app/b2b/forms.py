@@ -305,3 +305,7 @@ def slot_label(slot) -> str:
     """Return "S01 · Thu 20 May 14:00–14:20" in Brussels time and the current locale."""
     return (f"{slot.code} · {format_datetime(slot.starts_at, 'EEE d MMM HH:mm')}"
             f"–{format_time(slot.ends_at, 'HH:mm')}")
+
+
+class OutcomeSurveyForm(FlaskForm):
+    """The outcomes survey: the CSRF token; one radio group per meeting, read by the view."""
