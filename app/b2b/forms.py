@@ -60,6 +60,9 @@ class SessionForm(FlaskForm):
     # Typed in Brussels time; a time skipped by the clock change is refused by the field.
     profile_deadline_at = LocalDateTimeField(_l("Profiles deadline"), validators=[Optional()])
     request_deadline_at = LocalDateTimeField(_l("Requests deadline"), validators=[Optional()])
+    outcome_survey_months = IntegerField(
+        _l("Months after the event before the outcomes survey is mailed"), default=6,
+        validators=[Optional(), NumberRange(min=1, max=60)])
     submit = SubmitField(_l("Save"))
 
 

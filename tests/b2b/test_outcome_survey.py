@@ -143,3 +143,17 @@ def test_answer_on_another_persons_meeting_is_refused_by_the_service(db):
     p = participants_of(session)
     with pytest.raises(ValueError):
         save_survey_answer(_row(p[2], p[3]), p[0], SurveyResult.CONTACT)
+
+
+def test_organiser_sets_the_survey_delay_in_the_session_settings(logged_in, db):
+    session = _published()
+    url = f"/admin/b2b/{session.id}/settings"
+    data = {"title_en": "Matchmaking", "status": "open", "min_meetings": 0}
+
+    assert 'value="6"' in logged_in.get(url, headers=EN).get_data(as_text=True)
+    saved = logged_in.post(url, headers=EN, data={**data, "outcome_survey_months": 3})
+    refused = logged_in.post(url, headers=EN, data={**data, "outcome_survey_months": 0})
+
+    assert saved.status_code == 302 and refused.status_code == 200
+    db.session.expire_all()
+    assert session.outcome_survey_months == 3
