@@ -11,6 +11,7 @@ from app.b2b.outcome_survey import add_months, save_survey_answer, send_outcome_
 from app.b2b.queries import make_participant_token
 from app.extensions import db
 from app.mail.models import OutboxMessage
+from app.personal_data import export
 from app.reports.activity import b2b_survey_results
 from app.reports.period import Period
 from tests.factories import make_run, make_schedule_session, participants_of
@@ -157,3 +158,15 @@ def test_organiser_sets_the_survey_delay_in_the_session_settings(logged_in, db):
     assert saved.status_code == 302 and refused.status_code == 200
     db.session.expire_all()
     assert session.outcome_survey_months == 3
+
+
+def test_survey_answers_are_in_the_persons_data_export(db):
+    session = _published()
+    p = participants_of(session)
+    save_survey_answer(_row(p[0], p[1]), p[0], SurveyResult.CONTACT)
+    db.session.commit()
+
+    [b2b] = export.collect(p[0].person.email)["b2b"]
+
+    assert [a["result"] for a in b2b["outcome_survey"]] == ["contact"]
+    assert b2b["outcome_survey_sent_at"] is None
