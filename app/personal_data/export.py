@@ -16,8 +16,8 @@ from sqlalchemy import func, or_, select
 from app.b2b.models import (
     B2BNotification,
     MeetingFeedback,
-    MeetingSurveyAnswer,
     MeetingRequest,
+    MeetingSurveyAnswer,
     Participant,
     PublishedMeeting,
 )
