@@ -170,3 +170,18 @@ def test_survey_answers_are_in_the_persons_data_export(db):
 
     assert [a["result"] for a in b2b["outcome_survey"]] == ["contact"]
     assert b2b["outcome_survey_sent_at"] is None
+
+
+def test_dashboard_and_annual_report_show_the_survey_figure(logged_in, db):
+    session = _published()
+    p = participants_of(session)
+    save_survey_answer(_row(p[0], p[1]), p[0], SurveyResult.AGREEMENT)
+    db.session.commit()
+
+    dashboard = logged_in.get("/admin/reports/?start=2027-01-01&end=2027-12-31",
+                              headers=EN).get_data(as_text=True)
+    annual = logged_in.get("/admin/reports/annual/2027", headers=EN).get_data(as_text=True)
+
+    assert 'data-testid="b2b-survey">1 (1)<' in dashboard
+    section = annual[annual.index('data-testid="section-b2b"'):]
+    assert "Meetings that led to an agreement (survey)</th><td>1<" in section
