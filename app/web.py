@@ -161,6 +161,7 @@ PUBLIC_ENDPOINTS = frozenset({
     "calendar.person_feed", "calendar.public_feed", "calendar.organiser_feed",
     "calendar.subscribe",
     "b2b.agenda", "b2b.agenda_feedback", "b2b.agenda_contact", "b2b.agenda_pdf", "b2b.join",
+    "b2b.agenda_outcomes",
     # The participant's B2B portal (b2b/views/portal.py: its token opens a participant).
     "b2b.portal", "b2b.profile", "b2b.catalogue", "b2b.suggested", "b2b.other",
     "b2b.make_request", "b2b.accept_request", "b2b.decline_request", "b2b.withdraw_request",

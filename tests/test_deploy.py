@@ -56,7 +56,7 @@ def test_every_flask_command_of_the_units_and_cron_lines_exists(app):
         checked.add(" ".join(argv[1:]))
 
     assert checked == {"worker", "events send-reminders", "events release-holds",
-                       "privacy purge", "backup create"}
+                       "privacy purge", "backup create", "b2b send-outcome-surveys"}
 
 
 def test_the_web_unit_runs_gunicorn_with_the_repository_config_on_the_wsgi_app():

@@ -60,6 +60,9 @@ class SessionForm(FlaskForm):
     # Typed in Brussels time; a time skipped by the clock change is refused by the field.
     profile_deadline_at = LocalDateTimeField(_l("Profiles deadline"), validators=[Optional()])
     request_deadline_at = LocalDateTimeField(_l("Requests deadline"), validators=[Optional()])
+    outcome_survey_months = IntegerField(
+        _l("Months after the event before the outcomes survey is mailed"), default=6,
+        validators=[Optional(), NumberRange(min=1, max=60)])
     submit = SubmitField(_l("Save"))
 
 
@@ -305,3 +308,7 @@ def slot_label(slot) -> str:
     """Return "S01 · Thu 20 May 14:00–14:20" in Brussels time and the current locale."""
     return (f"{slot.code} · {format_datetime(slot.starts_at, 'EEE d MMM HH:mm')}"
             f"–{format_time(slot.ends_at, 'HH:mm')}")
+
+
+class OutcomeSurveyForm(FlaskForm):
+    """The outcomes survey: the CSRF token; one radio group per meeting, read by the view."""

@@ -62,6 +62,16 @@ class MeetingOutcome(enum.StrEnum):
     DEAL = "deal"
 
 
+class SurveyResult(enum.StrEnum):
+    """What came of a meeting, months later, in the outcomes survey."""
+
+    NO_CONTACT = "no_contact"
+    KNOWLEDGE = "knowledge"
+    CONTACT = "contact"
+    NEGOTIATION = "negotiation"
+    AGREEMENT = "agreement"
+
+
 participant_unavailable = Table(
     "b2b_participant_unavailable",
     db.metadata,
@@ -109,6 +119,8 @@ class B2BSession(db.Model):
     published_at: Mapped[datetime | None]
     #: Raised by every profile or request change; keys the suggestion cache.
     profiles_version: Mapped[int] = mapped_column(default=0)
+    #: Months after the event's end when participants get the outcomes survey.
+    outcome_survey_months: Mapped[int] = mapped_column(default=6)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     event: Mapped[Event] = relationship()
@@ -218,6 +230,8 @@ class Participant(db.Model):
     arrives_at: Mapped[datetime | None]
     #: Event day: left before the end; slots starting from then are not theirs any more.
     left_at: Mapped[datetime | None]
+    #: When the outcomes survey was mailed (once per participant).
+    outcome_survey_sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     session: Mapped[B2BSession] = relationship(back_populates="participants")
@@ -447,6 +461,27 @@ class MeetingFeedback(db.Model):
 
     def __repr__(self) -> str:
         return f"<MeetingFeedback meeting={self.published_meeting_id} p={self.participant_id}>"
+
+
+class MeetingSurveyAnswer(db.Model):
+    """A participant's answer, months later, on what came of one published meeting."""
+
+    __tablename__ = "b2b_meeting_survey_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    published_meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("b2b_published_meetings.id", ondelete="CASCADE")
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("b2b_participants.id", ondelete="CASCADE")
+    )
+    result: Mapped[SurveyResult] = mapped_column(enum_type(SurveyResult))
+    answered_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    __table_args__ = (UniqueConstraint("published_meeting_id", "participant_id"),)
+
+    def __repr__(self) -> str:
+        return f"<MeetingSurveyAnswer meeting={self.published_meeting_id} p={self.participant_id}>"
 
 
 class B2BNotification(db.Model):

@@ -83,7 +83,7 @@ def update_session(session: B2BSession, **fields) -> None:
     """Change the session's settings (title, limits, deadlines, acceptance, guests)."""
     allowed = {"title", "title_fr", "title_nl", "title_en", "open_to_guests",
                "max_meetings_default", "min_meetings", "profile_deadline_at", "request_deadline_at",
-               "requires_acceptance", "status"}
+               "requires_acceptance", "status", "outcome_survey_months"}
     for name, value in fields.items():
         if name not in allowed:
             raise TypeError(f"unknown session field {name!r}")

@@ -17,6 +17,7 @@ from app.b2b.models import (
     B2BNotification,
     MeetingFeedback,
     MeetingRequest,
+    MeetingSurveyAnswer,
     Participant,
     PublishedMeeting,
 )
@@ -113,6 +114,13 @@ def _participation(participant: Participant) -> dict:
             {"meeting": f.published_meeting_id, "happened": f.happened,
              "usefulness": f.usefulness, "outcome": f.outcome.value, "comment": f.comment}
             for f in feedback],
+        "outcome_survey_sent_at": _when(participant.outcome_survey_sent_at),
+        "outcome_survey": [
+            {"meeting": a.published_meeting_id, "result": a.result.value,
+             "answered_at": _when(a.answered_at)}
+            for a in db.session.scalars(select(MeetingSurveyAnswer).where(
+                MeetingSurveyAnswer.participant_id == participant.id)
+                .order_by(MeetingSurveyAnswer.id))],
         "pending_notifications": db.session.scalar(select(func.count(B2BNotification.id)).where(
             B2BNotification.participant_id == participant.id,
             B2BNotification.sent_at.is_(None))),

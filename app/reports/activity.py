@@ -7,7 +7,14 @@ An *activity* is an event that starts within the period (Brussels days) and is n
 
 from sqlalchemy import case, func, select
 
-from app.b2b.models import B2BSession, MeetingFeedback, MeetingOutcome, PublishedMeeting
+from app.b2b.models import (
+    B2BSession,
+    MeetingFeedback,
+    MeetingOutcome,
+    MeetingSurveyAnswer,
+    PublishedMeeting,
+    SurveyResult,
+)
 from app.events.models import Event, EventKind, EventStatus, Registration
 from app.extensions import db
 from app.members.models import Person
@@ -105,5 +112,41 @@ def b2b_meetings_where(*conditions) -> dict[str, int]:
     by_rank = {rank: n for rank, n in rows}
     result = {"meetings": sum(by_rank.values()), "no_feedback": by_rank.get(None, 0)}
     for outcome, value in _OUTCOME_RANK.items():
+        result[outcome.value] = by_rank.get(value, 0)
+    return result
+
+
+#: Order of survey results, best last: a meeting takes the best result either side reported.
+_SURVEY_RANK = {result: rank for rank, result in enumerate(SurveyResult, start=1)}
+
+
+def b2b_survey_results(period: Period) -> dict[str, int]:
+    """Count what came of the period's B2B meetings, from the outcomes survey, in one query.
+
+    Over published meetings of sessions whose event is an activity of the period, counts the
+    meetings at least one participant answered for in the outcomes survey (`answered`), and
+    per result the meetings whose best answer, either side, is that result (agreement reached >
+    negotiation started > valuable contact > knowledge gained > no further contact).
+    Returns {"answered", "no_contact", "knowledge", "contact", "negotiation", "agreement"}.
+    """
+    return b2b_survey_results_where(*_events_in(period))
+
+
+def b2b_survey_results_where(*conditions) -> dict[str, int]:
+    """Count survey results of meetings of the sessions whose event meets the conditions."""
+    rank = case({k.value: v for k, v in _SURVEY_RANK.items()}, value=MeetingSurveyAnswer.result)
+    best = (
+        select(PublishedMeeting.id.label("mid"), func.max(rank).label("rank"))
+        .join(B2BSession, B2BSession.id == PublishedMeeting.session_id)
+        .join(Event, Event.id == B2BSession.event_id)
+        .join(MeetingSurveyAnswer,
+              MeetingSurveyAnswer.published_meeting_id == PublishedMeeting.id)
+        .where(*conditions)
+        .group_by(PublishedMeeting.id).subquery()
+    )
+    by_rank = dict(db.session.execute(
+        select(best.c.rank, func.count()).group_by(best.c.rank)).all())
+    result = {"answered": sum(by_rank.values())}
+    for outcome, value in _SURVEY_RANK.items():
         result[outcome.value] = by_rank.get(value, 0)
     return result

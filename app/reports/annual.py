@@ -90,6 +90,12 @@ def _rows(now: Figures, before: Figures) -> dict[str, list[Row]]:
             row(_l("Meetings followed up"), lambda f: f.b2b["follow_up"]),
             row(_l("Meetings that led to a deal"), lambda f: f.b2b["deal"]),
             row(_l("Meetings without feedback"), lambda f: f.b2b["no_feedback"]),
+            row(_l("Meetings answered for in the outcomes survey"),
+                lambda f: f.b2b_survey["answered"]),
+            row(_l("Meetings that led to a valuable contact or more (survey)"),
+                lambda f: sum(f.b2b_survey[k] for k in ("contact", "negotiation", "agreement"))),
+            row(_l("Meetings that led to an agreement (survey)"),
+                lambda f: f.b2b_survey["agreement"]),
         ],
         "communication": [
             row(_l("Website unique visitors"), lambda f: f.communication["website_visitors"]),

@@ -21,6 +21,7 @@ class Figures:
     events: dict[EventKind, int]
     attendance: list = field(repr=False)
     b2b: dict[str, int] = field(default_factory=dict)
+    b2b_survey: dict[str, int] = field(default_factory=dict)
     follow_ups: dict[FollowUpKind, int] = field(default_factory=dict)
     advices: dict[str, int] = field(default_factory=dict)
     introductions: dict[IntroductionOutcome, int] = field(default_factory=dict)
@@ -53,6 +54,7 @@ class Figures:
         out += [(f"events.{k.value}", v) for k, v in self.events.items()]
         out.append(("events.check_ins", sum(a for _, _, a in self.attendance)))
         out += [(f"b2b.{k}", v) for k, v in self.b2b.items()]
+        out += [(f"b2b_survey.{k}", v) for k, v in self.b2b_survey.items()]
         out += [(f"follow_ups.{k.value}", v) for k, v in self.follow_ups.items()]
         out += [(f"advices.{k}", v) for k, v in self.advices.items()]
         out += [(f"introductions.{k.value}", v) for k, v in self.introductions.items()]
@@ -74,6 +76,7 @@ def figures(period: Period) -> Figures:
         events=activity.events_by_kind(period),
         attendance=activity.attendance_by_event(period),
         b2b=activity.b2b_meetings(period),
+        b2b_survey=activity.b2b_survey_results(period),
         follow_ups=work.follow_ups_by_kind(period),
         advices=work.simple_advices(period),
         introductions=work.introductions_by_outcome(period),

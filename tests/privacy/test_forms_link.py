@@ -63,6 +63,8 @@ def pages(db, vocabulary):
         "b2b.make_request": (f"{me}/participants/{dirk.code}", "request-form"),
         "b2b.agenda_feedback": (f"/b2b/agenda/{make_participant_token(ann)}/feedback",
                                 "feedback-form"),
+        "b2b.agenda_outcomes": (f"/b2b/agenda/{make_participant_token(ann)}/outcomes",
+                                "outcomes-form"),
         "events.new_link": (f"/events/{event.id}/new-link", "new-link-form"),
         "b2b.agenda_contact": (f"/b2b/agenda/{make_participant_token(ann)}/contact/"
                                f"{get_agenda(ann)[0]['row'].id}", "contact-form"),

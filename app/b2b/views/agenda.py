@@ -6,9 +6,9 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 
 from app.auth.links import LinkError, link_refused
-from app.b2b import feedback, mails, pdf, queries
+from app.b2b import feedback, mails, outcome_survey, pdf, queries
 from app.b2b.blueprint import bp
-from app.b2b.forms import ContactForm, FeedbackForm
+from app.b2b.forms import ContactForm, FeedbackForm, OutcomeSurveyForm
 from app.b2b.models import B2BSession, B2BTable, Participant, ScheduleRun
 from app.b2b.views.base import now, organiser_page
 from app.extensions import db, limiter
@@ -118,6 +118,49 @@ def agenda_feedback(token: str):
                            upcoming=upcoming, errors=errors, token=token,
                            outcomes=feedback.outcome_labels()), (
         400 if errors else 200)
+
+
+def _posted_results(ids: set[int]) -> dict[int, str] | None:
+    """Return the posted result per meeting (fields m<id>); None if one is not offered."""
+    offered = outcome_survey.result_labels()
+    answers: dict[int, str] = {}
+    for key, value in request.form.items():
+        if key == "csrf_token" or not value:
+            continue
+        number = key[1:] if key.startswith("m") else ""
+        if not number.isdigit() or int(number) not in ids or value not in offered:
+            return None
+        answers[int(number)] = value
+    return answers
+
+
+@bp.route("/b2b/agenda/<token>/outcomes", methods=["GET", "POST"])
+def agenda_outcomes(token: str):
+    """Ask a participant, months later, what came of each meeting; POST saves the answers."""
+    try:
+        participant = queries.load_participant_token(token)
+    except LinkError as error:
+        return _agenda_link_refused(error)
+    lines = queries.get_agenda(participant)
+    rows = {line["row"].id: line["row"] for line in lines}
+    form = OutcomeSurveyForm()
+    error = ""
+    if form.validate_on_submit():
+        answers = _posted_results(set(rows))
+        if answers is None:
+            error = _("Choose one of the answers offered, for your own meetings.")
+        else:
+            for meeting_id, result in answers.items():
+                outcome_survey.save_survey_answer(rows[meeting_id], participant, result)
+            db.session.commit()
+            flash(_("Thank you for your answers."), "success")
+            return redirect(url_for("b2b.agenda_outcomes", token=token))
+    elif form.is_submitted():
+        error = _("The form has expired; please send it again.")
+    return render_template("b2b/schedule/outcomes.html", participant=participant, lines=lines,
+                           form=form, token=token, error=error,
+                           answers=outcome_survey.get_survey_answers(participant),
+                           results=outcome_survey.result_labels()), 400 if error else 200
 
 
 @bp.route("/b2b/agenda/<token>/contact/<int:meeting_id>", methods=["GET", "POST"])

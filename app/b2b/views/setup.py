@@ -103,6 +103,7 @@ def _settings(form: SessionForm) -> dict:
         "min_meetings": form.min_meetings.data or 0,
         "profile_deadline_at": form.profile_deadline_at.utc_data,
         "request_deadline_at": form.request_deadline_at.utc_data,
+        "outcome_survey_months": form.outcome_survey_months.data or 6,
     }
 
 
