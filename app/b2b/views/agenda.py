@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.links import LinkError, link_refused
 from app.b2b import feedback, mails, outcome_survey, pdf, queries
@@ -150,9 +151,7 @@ def agenda_outcomes(token: str):
         if answers is None:
             error = _("Choose one of the answers offered, for your own meetings.")
         else:
-            for meeting_id, result in answers.items():
-                outcome_survey.save_survey_answer(rows[meeting_id], participant, result)
-            db.session.commit()
+            _save_answers(rows, participant, answers)
             flash(_("Thank you for your answers."), "success")
             return redirect(url_for("b2b.agenda_outcomes", token=token))
     elif form.is_submitted():
@@ -161,6 +160,20 @@ def agenda_outcomes(token: str):
                            form=form, token=token, error=error,
                            answers=outcome_survey.get_survey_answers(participant),
                            results=outcome_survey.result_labels()), 400 if error else 200
+
+
+def _save_answers(rows, participant, answers) -> None:
+    """Save and commit the answers; a twin request that inserted first is simply updated."""
+    for attempt in (1, 2):
+        try:
+            for meeting_id, result in answers.items():
+                outcome_survey.save_survey_answer(rows[meeting_id], participant, result)
+            db.session.commit()
+            return
+        except IntegrityError:
+            db.session.rollback()  # the same form sent twice at once: the rows exist now
+            if attempt == 2:
+                raise
 
 
 @bp.route("/b2b/agenda/<token>/contact/<int:meeting_id>", methods=["GET", "POST"])
