@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from app.auth.services import create_user
 from app.b2b.models import B2BSession, MeetingRequest, RequestStatus, ScheduleRun
@@ -30,7 +29,7 @@ OUT = Path("/tmp/whole-session")
 
 def _arrange() -> int:
     create_user("orga@cluster.example", "correct-horse", name="Orga", is_admin=True)
-    session = make_schedule_session(people=8, slots=6, tables=3, requests=REQUESTS)
+    session = make_schedule_session(people=8, slots=6, tables=2, requests=REQUESTS)
     for i, participant in enumerate(participants_of(session)):
         participant.person.language = ("fr", "nl")[i % 2]
         participant.registration = make_registration(session.event, participant.person)
@@ -61,9 +60,11 @@ def _published(session_id: int) -> int:
 
 
 def _portal(session_id: int, position: int) -> tuple[str, int]:
-    participant = participants_of(db.session.get(B2BSession, session_id))[position]
-    run = db.session.get(ScheduleRun, db.session.get(B2BSession, session_id).published_run_id)
-    count = sum(participant.id in (m.a_id, m.b_id) for m in run.meetings)
+    """Return a participant's portal path and how many published meetings they have."""
+    session = db.session.get(B2BSession, session_id)
+    participant = participants_of(session)[position]
+    run = db.session.get(ScheduleRun, session.published_run_id or 0)
+    count = sum(participant.id in (m.a_id, m.b_id) for m in run.meetings) if run else 0
     return f"/b2b/{session_id}/me/{make_participant_token(participant)}/", count
 
 
@@ -103,6 +104,8 @@ def _people_of(places) -> set[str]:
 @pytest.mark.browser
 @pytest.mark.slow
 def test_whole_session_from_set_up_to_event_day(live_server, smtp_server, new_page):
+    from playwright.sync_api import expect  # optional: the new_page fixture skips without it
+
     session_id = live_server.call(_arrange)
     url = live_server.url
     OUT.mkdir(exist_ok=True)
@@ -112,12 +115,36 @@ def test_whole_session_from_set_up_to_event_day(live_server, smtp_server, new_pa
     orga.fill("#password", "correct-horse")
     orga.click("[type=submit]")
 
+    # Set-up: the organiser adds a third table, in the Horta room.
+    orga.goto(f"{url}/admin/b2b/{session_id}/tables")
+    assert orga.get_attribute("html", "lang") == "fr"
+    orga.fill("#count", "1")
+    orga.fill("#location", "Salle Horta")
+    orga.click("#submit")
+    expect(orga.locator("[data-testid=table-row]")).to_have_count(3)
+
+    # Requests: Chloe (French) asks to meet Farid (Dutch), who accepts in the portal.
+    chloe_path, _ = live_server.call(_portal, session_id, 2)
+    farid_path, _ = live_server.call(_portal, session_id, 5)
+    chloe = new_page(locale="fr")
+    chloe.goto(f"{url}{chloe_path}participants/P006")
+    chloe.select_option("#priority", "3")
+    chloe.click("[data-testid=request]")
+    expect(chloe.locator("[data-testid=sent][data-code=P006]")).to_have_count(1)
+    farid = new_page(locale="nl")
+    farid.goto(url + farid_path)
+    assert farid.get_attribute("html", "lang") == "nl"
+    farid.click("[data-testid=received][data-code=P003] [data-testid=accept]")
+    expect(farid.locator("[data-testid=received][data-code=P003] [data-testid=accept]")
+           ).to_have_count(0)
+
     # Run and publish: everyone with a meeting gets their agenda, in French or Dutch.
     orga.goto(f"{url}/b2b/sessions/{session_id}/runs")
     assert orga.get_attribute("html", "lang") == "fr"
     first = _solve(orga, live_server)
     first_places = live_server.call(_places, first)
     mailed = _publish(orga, live_server, smtp_server, first)
+    assert frozenset(("chloe@example.org", "farid@example.org")) in first_places
     assert mailed == _people_of(first_places)
     assert live_server.call(_published, session_id) == first
 
@@ -152,7 +179,13 @@ def test_whole_session_from_set_up_to_event_day(live_server, smtp_server, new_pa
                     str(OUT / "agendas")], check=True, timeout=60)
     pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                            check=True, timeout=60).stdout.split("\f")
-    assert len([p for p in pages if p.strip()]) == 9
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) == 9
+    names = [re.search(r"Agenda B2B · (.+)|B2B-agenda · (.+)", p).group(0) for p in pages]
+    assert names[:2] == ["Agenda B2B · Ann Test", "B2B-agenda · Bert Test"]
+    assert "20 mai 2027" in pages[0] and "Avec Bert Test" in pages[0]
+    assert "20 mei 2027" in pages[1] and "Met " in pages[1]
+    assert [n.split(" · ")[1] for n in names] == sorted(n.split(" · ")[1] for n in names)
 
     # The event day: everyone but Hugo checks in at the event; Hugo is marked absent.
     live_server.app.config["B2B_CLOCK"] = lambda: DURING_FIRST_SLOT
@@ -168,7 +201,8 @@ def test_whole_session_from_set_up_to_event_day(live_server, smtp_server, new_pa
     assert orga.locator("[data-testid=participant-row][data-presence=arrived]").count() == 8
     row = orga.locator("[data-testid=participant-row]", has_text="Hugo")
     row.locator("button", has_text="Marquer absent").click()
-    assert orga.locator("[data-testid=participant-row][data-presence=absent]").count() == 1
+    expect(orga.locator("[data-testid=participant-row][data-presence=absent]")).to_have_count(1)
+    assert "Hugo" in orga.inner_text("[data-testid=participant-row][data-presence=absent]")
 
     # A re-plan of the rest of the day: only Hugo's meetings go, and only their people hear.
     orga.click("[data-testid=replan]")
