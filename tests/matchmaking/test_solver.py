@@ -154,9 +154,10 @@ def test_solve_reports_progress():
     calls = []
     raw = make_problem(people=4, requests=[request("P1", "P2"), request("P3", "P4")])
 
-    solve(load_problem(raw), time_limit=2, workers=1, progress=lambda v, b: calls.append((v, b)))
+    solve(load_problem(raw), time_limit=2, workers=1,
+          progress=lambda value, bound, placed: calls.append((value, bound, placed)))
 
-    assert calls[-1] == (6.0, 6.0)
+    assert calls[-1] == (6.0, 6.0, 2)
 
 
 def test_lagrangian_bound_from_pdlp_duals_valid_and_tight():
