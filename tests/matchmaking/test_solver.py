@@ -1,7 +1,10 @@
 """Solver behaviour on small fixed instances."""
 
+from ortools.sat.python import cp_model
+
 from matchmaking import check, load_problem, solve, upper_bound
 from matchmaking.bound import time_indexed_bound
+from matchmaking.levels import LevelModel, LevelWatcher
 from matchmaking.rules import Index
 from tests.matchmaking.builders import brute_force, make_problem, request
 
@@ -174,3 +177,18 @@ def test_lagrangian_bound_from_pdlp_duals_valid_and_tight():
 
     assert exact == 800  # hundredths: three table-slots, the best three meetings 3 + 3 + 2
     assert exact <= lagrangian <= exact + 1
+
+
+def test_level_watcher_reports_the_meetings_of_each_solution():
+    raw = make_problem(people=4, requests=[request("P1", "P2"), request("P3", "P4")])
+    index = Index(load_problem(raw))
+    full = LevelModel(index, {}, 0)
+    level = full.value_level(10**9)
+    full.set_objective(level)
+    calls = []
+
+    cp_model.CpSolver().solve(full.model, LevelWatcher(
+        level, lambda value, bound, placed: calls.append(placed), 10**9,
+        count=full.count_placed))
+
+    assert calls and calls[0] in (1, 2) and calls[-1] == 2
