@@ -53,9 +53,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _progress(started: float):
-    def report(value: float, bound: float) -> None:
+    def report(value: float, bound: float, placed: int) -> None:
         seconds = time.monotonic() - started
-        print(f"progress: value {value:.2f}, bound {bound:.2f}, {seconds:.1f} s",
+        print(f"progress: value {value:.2f}, bound {bound:.2f}, {placed} meetings,"
+              f" {seconds:.1f} s",
               file=sys.stderr, flush=True)
 
     return report

@@ -50,9 +50,10 @@ class Level:
 class LevelWatcher(cp_model.CpSolverSolutionCallback):
     """Report progress at most once a second and stop when the level cannot improve."""
 
-    def __init__(self, level: Level, progress: Callable[[float, float], None] | None, bound: int):
+    def __init__(self, level: Level, progress: Callable[[float, float, int], None] | None,
+                 bound: int, *, count: Callable[[cp_model.CpSolverSolutionCallback], int]):
         super().__init__()
-        self.level, self.progress, self.bound = level, progress, bound
+        self.level, self.progress, self.bound, self.count = level, progress, bound, count
         self.last = 0.0
 
     def on_solution_callback(self) -> None:
@@ -63,7 +64,7 @@ class LevelWatcher(cp_model.CpSolverSolutionCallback):
             if now - self.last >= 1.0:
                 self.last = now
                 bound = min(self.bound, self.best_objective_bound)
-                self.progress(found / VALUE_SCALE, bound / VALUE_SCALE)
+                self.progress(found / VALUE_SCALE, bound / VALUE_SCALE, self.count(self))
         if self.level.reaches(found, self.level.best_possible):
             self.stop_search()
 
@@ -297,3 +298,7 @@ class LevelModel:
     def read(self, solver: cp_model.CpSolver) -> Placements:
         """Return the placements of the solver's solution."""
         return self.booking.read(solver)
+
+    def count_placed(self, solver) -> int:
+        """Return how many meetings the solver's solution (or callback) places."""
+        return len(self.booking.read(solver))

@@ -132,7 +132,7 @@ def resolve_part(index: Index, board: Board, free: list[Pair], slots: set[int] |
 
 def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], budget: Budget,
                   target: int, seed: int = 0, workers: int = 1,
-                  report: Callable[[int], None] | None = None,
+                  report: Callable[[int, int], None] | None = None,
                   stop: Callable[[], bool] | None = None) -> int:
     """Raise the board's value by large neighbourhood search until the budget or the target.
 
@@ -176,6 +176,6 @@ def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], bu
                      seed + rounds)
         new = value_of(index, board.placed)
         if new > value and report is not None:
-            report(new)
+            report(new, len(board.placed))
         value = new
     return value

@@ -84,7 +84,8 @@ def resolve(
                    seed=seed, workers=workers, progress=throttled(progress), previous=keep,
                    from_slot=first)
     if progress is not None:
-        progress(value_of(index, out.placed) / VALUE_SCALE, out.bound / VALUE_SCALE)
+        progress(value_of(index, out.placed) / VALUE_SCALE, out.bound / VALUE_SCALE,
+                 len(out.placed))
     lock_tables = {key: table for key, table in lock_tables.items()
                    if table in index.free_tables}
     schedule = build_schedule(

@@ -46,7 +46,7 @@ from matchmaking.rounding import polish_doubtful, round_relaxation
 from matchmaking.rules import VALUE_SCALE, Index, Placements, value_of
 from matchmaking.windows import forced_breaks
 
-Progress = Callable[[float, float], None]
+Progress = Callable[[float, float, int], None]
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +85,11 @@ def throttled(progress: Progress | None, every: float = 1.0) -> Progress | None:
         return None
     last = [float("-inf")]
 
-    def report(value: float, bound: float) -> None:
+    def report(value: float, bound: float, placed: int) -> None:
         now = time.monotonic()
         if now - last[0] >= every:
             last[0] = now
-            progress(value, bound)
+            progress(value, bound, placed)
 
     return report
 
@@ -251,8 +251,8 @@ def _search_value(task: _Task, board: Board, bounds: _Bounds, size: int,
               and not task.previous)
     report = None
     if progress is not None:
-        def report(value: int) -> None:
-            progress(value / VALUE_SCALE, bound / VALUE_SCALE)
+        def report(value: int, placed: int) -> None:
+            progress(value / VALUE_SCALE, bound / VALUE_SCALE, placed)
 
     def use(board: Board, relaxation: Relaxation) -> Board:
         """Lower the bound to the LP's; return the better of the board and the LP rounded."""
@@ -269,7 +269,7 @@ def _search_value(task: _Task, board: Board, bounds: _Bounds, size: int,
                             workers=search_workers, seed=seed,
                             budget=search.share(LP_POLISH_SHARE))
         if report is not None:
-            report(value_of(index, board.placed))
+            report(value_of(index, board.placed), len(board.placed))
         return board
 
     if bounds.relaxation is not None:
@@ -300,7 +300,7 @@ def _finish_without_model(task: _Task, board: Board, bound: int,
     """Cut breaks by annealing alone, for instances too large for the full model."""
     value = value_of(task.index, board.placed)
     if progress is not None:
-        progress(value / VALUE_SCALE, bound / VALUE_SCALE)
+        progress(value / VALUE_SCALE, bound / VALUE_SCALE, len(board.placed))
     reduce_breaks(task.index, board, fixed=set(task.fixed) | set(task.previous or ()),
                   budget=task.budget, seed=task.seed)
     return SolveOutcome(dict(board.placed), bound, value >= bound)
@@ -362,7 +362,7 @@ def _solve_levels(task: _Task, board: Board, bound: int,
         if level.name == "value" and fallback is not None and level.evaluate(fallback) > current:
             placed, current = fallback, level.evaluate(fallback)
         if level.name == "value" and progress is not None:
-            progress(current / VALUE_SCALE, min(bound, cp_bound) / VALUE_SCALE)
+            progress(current / VALUE_SCALE, min(bound, cp_bound) / VALUE_SCALE, len(placed))
         log.debug("level %s: %d (value %d), %.1f units left", level.name, current,
                   value.evaluate(placed), budget.left())
         # Later levels only choose among schedules as good as this one on this level.
@@ -382,7 +382,8 @@ def _solve_level(task: _Task, full: LevelModel, level: Level, placed: Placements
     full.hint(placed)
     solver = task.budget.solver(left * TIME_SHARE[level.name], workers=task.workers,
                                 seed=task.seed, rate=RATE_LEVELS)
-    status = task.budget.run(solver, full.model, LevelWatcher(level, progress, bound))
+    status = task.budget.run(solver, full.model, LevelWatcher(level, progress, bound,
+                                                                  count=full.count_placed))
     if status == cp_model.INFEASIBLE:
         raise RuntimeError(f"level {level.name}: model infeasible although hinted")
     found = full.read(solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
@@ -432,7 +433,8 @@ def solve(
     out = optimise(index, board, fixed=fixed, budget=budget, seed=seed,
                    workers=workers, progress=throttled(progress))
     if progress is not None:
-        progress(value_of(index, out.placed) / VALUE_SCALE, out.bound / VALUE_SCALE)
+        progress(value_of(index, out.placed) / VALUE_SCALE, out.bound / VALUE_SCALE,
+                 len(out.placed))
     return build_schedule(
         index, out.placed, lock_tables, upper_bound=out.bound / VALUE_SCALE,
         status="optimal" if out.value_proven else "feasible",

@@ -368,6 +368,8 @@ class ScheduleRun(db.Model):
     phase: Mapped[str] = mapped_column(String(20), default="")
     best_value: Mapped[float | None]
     bound: Mapped[float | None]
+    #: Meetings in the best schedule so far, while the run goes on.
+    placed: Mapped[int | None]
     progress_at: Mapped[datetime | None]
     #: The schedule's `stats` as the solver reported them.
     stats: Mapped[dict] = mapped_column(JSON, default=dict)

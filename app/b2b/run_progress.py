@@ -44,7 +44,7 @@ def run_progress(run: ScheduleRun) -> dict:
     finished = run.status in (RunStatus.DONE, RunStatus.FAILED)
     share = 1.0 if run.status == RunStatus.DONE else (
         min(1.0, elapsed / run.time_limit) if elapsed is not None and run.time_limit else 0.0)
-    meetings = (run.stats or {}).get("meetings") if finished else None
+    meetings = (run.stats or {}).get("meetings") if finished else run.placed
     return {
         "status": str(run.status),
         "status_label": run_status_label(run.status),

@@ -83,7 +83,7 @@ def restart_run(run: ScheduleRun) -> ScheduleRun:
     db.session.execute(delete(Meeting).where(Meeting.run_id == run.id))
     run.status = RunStatus.QUEUED
     run.error = ""
-    run.best_value = run.bound = None
+    run.best_value = run.bound = run.placed = None
     run.phase = ""
     run.progress_at = run.started_at = run.finished_at = None
     run.stats, run.unscheduled = {}, []
@@ -187,17 +187,17 @@ class _ProgressTicker:
     def __init__(self, app, run_id: int, every: float = PROGRESS_EVERY):
         self.app, self.run_id, self.every = app, run_id, every
         self.job_id = _current_job_id()
-        self._latest: tuple[float, float] | None = None
-        self._written: tuple[float, float] | None = None
+        self._latest: tuple[float, float, int] | None = None
+        self._written: tuple[float, float, int] | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"run-{run_id}-progress",
                                         daemon=True)
 
-    def report(self, best_value: float, bound: float) -> None:
-        """Remember the best value and bound so far (called by the solver)."""
+    def report(self, best_value: float, bound: float, placed: int) -> None:
+        """Remember the best value, bound and meetings placed so far (called by the solver)."""
         with self._lock:
-            self._latest = (float(best_value), float(bound))
+            self._latest = (float(best_value), float(bound), int(placed))
 
     def start(self) -> None:
         """Start writing the reported progress to the run in the background."""
@@ -226,16 +226,20 @@ class _ProgressTicker:
             self._written = latest
 
 
-def write_progress(run_id: int, best_value: float, bound: float, *,
+def write_progress(run_id: int, best_value: float, bound: float, placed: int | None = None, *,
                    now: datetime | None = None, phase: str = PHASE_IMPROVING) -> None:
-    """Store a run's best value, bound and phase in a separate short transaction (best effort)."""
+    """Store a run's best value, bound, meetings placed and phase in a short transaction of its own.
+
+    Best effort: a busy database must not stop the solver.
+    """
     table = ScheduleRun.__table__
     try:
         with db.engine.begin() as connection:
             connection.execute(update(table).where(table.c.id == run_id).values(
-                best_value=round(best_value, 2), bound=round(bound, 2), phase=phase,
+                best_value=round(best_value, 2), bound=round(bound, 2), placed=placed,
+                phase=phase,
                 progress_at=now or utc_now()))
-    except Exception as exc:  # a busy database must not stop the solver
+    except Exception as exc:
         current_app.logger.warning("progress of run %s not recorded: %s", run_id,
                                    _run_error(exc))
 

@@ -35,10 +35,10 @@ def test_progress_names_the_phase_time_used_and_quality(logged_in, db):
 
     preparing = _progress(logged_in, run)
     ticker = runs._ProgressTicker(logged_in.application, run.id)
-    ticker.report(3.0, 6.0)
+    ticker.report(3.0, 6.0, 2)
     ticker.tick()
     found = _progress(logged_in, run)
-    ticker.report(5.7, 6.0)
+    ticker.report(5.7, 6.0, 3)
     ticker.tick()
     improving = _progress(logged_in, run)
 
@@ -47,6 +47,10 @@ def test_progress_names_the_phase_time_used_and_quality(logged_in, db):
     assert preparing["time_label"].endswith("s used of 10 s")
     assert (found["phase"], found["phase_label"]) == ("found", "First schedule found")
     assert found["quality_label"] == "Within 50% of the best possible"
+    # Meetings placed show during the run, not only at its end.
+    assert preparing["meetings_label"] == ""
+    assert (found["meetings"], found["meetings_label"]) == (2, "Meetings placed: 2")
+    assert improving["meetings_label"] == "Meetings placed: 3"
     assert (improving["phase"], improving["phase_label"]) == ("improving",
                                                               "Improving the schedule")
     assert improving["quality_label"] == "Within 5% of the best possible"

@@ -123,7 +123,7 @@ def test_progress_ticker_writes_figures_and_the_job_heartbeat(app, db):
     ticker = runs._ProgressTicker(app, run.id)
     ticker.job_id = job.id
 
-    ticker.report(2.0, 6.0)
+    ticker.report(2.0, 6.0, 1)
     ticker.tick()
 
     db.session.expire_all()

@@ -1,7 +1,10 @@
 """Solver behaviour on small fixed instances."""
 
+from ortools.sat.python import cp_model
+
 from matchmaking import check, load_problem, solve, upper_bound
 from matchmaking.bound import time_indexed_bound
+from matchmaking.levels import LevelModel, LevelWatcher
 from matchmaking.rules import Index
 from tests.matchmaking.builders import brute_force, make_problem, request
 
@@ -154,9 +157,10 @@ def test_solve_reports_progress():
     calls = []
     raw = make_problem(people=4, requests=[request("P1", "P2"), request("P3", "P4")])
 
-    solve(load_problem(raw), time_limit=2, workers=1, progress=lambda v, b: calls.append((v, b)))
+    solve(load_problem(raw), time_limit=2, workers=1,
+          progress=lambda value, bound, placed: calls.append((value, bound, placed)))
 
-    assert calls[-1] == (6.0, 6.0)
+    assert calls[-1] == (6.0, 6.0, 2)
 
 
 def test_lagrangian_bound_from_pdlp_duals_valid_and_tight():
@@ -173,3 +177,18 @@ def test_lagrangian_bound_from_pdlp_duals_valid_and_tight():
 
     assert exact == 800  # hundredths: three table-slots, the best three meetings 3 + 3 + 2
     assert exact <= lagrangian <= exact + 1
+
+
+def test_level_watcher_reports_the_meetings_of_each_solution():
+    raw = make_problem(people=4, requests=[request("P1", "P2"), request("P3", "P4")])
+    index = Index(load_problem(raw))
+    full = LevelModel(index, {}, 0)
+    level = full.value_level(10**9)
+    full.set_objective(level)
+    calls = []
+
+    cp_model.CpSolver().solve(full.model, LevelWatcher(
+        level, lambda value, bound, placed: calls.append(placed), 10**9,
+        count=full.count_placed))
+
+    assert calls and calls[0] in (1, 2) and calls[-1] == 2
