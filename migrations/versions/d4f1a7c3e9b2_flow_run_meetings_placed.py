@@ -1,14 +1,14 @@
 """B2B: meetings placed so far in a running schedule run.
 
 Revision ID: d4f1a7c3e9b2
-Revises: b7d2e4f6a8c1
+Revises: e5a1c3b7d9f2
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "d4f1a7c3e9b2"
-down_revision = "b7d2e4f6a8c1"
+down_revision = "e5a1c3b7d9f2"
 branch_labels = None
 depends_on = None
 
