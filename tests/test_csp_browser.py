@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.services import create_user
+from app.b2b.models import RunStatus
 from app.db import utc_now
 from app.events.models import EventKind, Registration, RegistrationStatus
 from app.extensions import db
@@ -36,6 +37,10 @@ def _arrange() -> dict[str, int]:
     session = make_schedule_session()
     run = make_schedule_run(session)
     run.best_value, run.bound = 3, 4
+    # The bar shows the time used of the limit: 15 s of 20 (a run that stopped there).
+    run.status, run.time_limit = RunStatus.FAILED, 20
+    run.started_at = utc_now().replace(microsecond=0) - timedelta(seconds=15)
+    run.finished_at = run.started_at + timedelta(seconds=15)
     return {"event": event.id, "session": session.id, "run": run.id}
 
 
@@ -95,7 +100,7 @@ def test_main_pages_raise_no_csp_violation(live_server, new_page):
     ]:
         orga.visit(url_for(endpoint, **values))
 
-    # The run page draws its progress bar from data-percent (3 of a bound of 4: 75 %).
+    # The run page draws its progress bar from data-percent (15 s used of 20: 75 %).
     orga.visit(url_for("b2b.schedule_run", run_id=ids["run"]))
     bar = orga.page.locator("#run-bar")
     ratio = bar.evaluate("e => e.getBoundingClientRect().width / e.parentElement"
