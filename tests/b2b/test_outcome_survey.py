@@ -65,7 +65,9 @@ def test_command_mails_each_participant_once_in_their_language(app, db):
     bert, chloe = mails["bert@example.org"], mails["chloe@example.org"]  # fr, nl
     assert "rencontres B2B" in str(bert["Subject"])
     assert "B2B-gesprekken" in str(chloe["Subject"])
-    assert f"/b2b/agenda/{make_participant_token(people[1])}/outcomes" in text_body(bert)
+    # The link's token names Bert (its signed time stamp may differ by a second from ours).
+    payload = make_participant_token(people[1]).split(".")[0]
+    assert f"/b2b/agenda/{payload}." in text_body(bert) and "/outcomes" in text_body(bert)
     assert all(p.outcome_survey_sent_at is not None for p in people)
 
 
