@@ -11,11 +11,11 @@ from __future__ import annotations
 import calendar
 from datetime import datetime
 
-from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
+from app.b2b.links import queue_participant_mail
 from app.b2b.models import (
     B2BSession,
     MeetingSurveyAnswer,
@@ -27,11 +27,7 @@ from app.b2b.queries import make_participant_token
 from app.db import utc_now
 from app.events.models import Event, EventStatus
 from app.extensions import db
-from app.i18n import in_language, language_or_default
-from app.invites.messages import build_plain_message
-from app.mail.identity import cluster_domain, cluster_organizer, cluster_sender
 from app.mail.models import OutboxMessage
-from app.mail.services import queue_message
 from app.urls import external_url
 
 
@@ -92,21 +88,10 @@ def send_outcome_surveys(now: datetime | None = None) -> int:
 
 def queue_survey_mail(participant: Participant) -> OutboxMessage:
     """Queue the mail asking a participant what came of their meetings, in their language."""
-    person, session = participant.person, participant.session
-    language = language_or_default(person.language)
-    with in_language(language):
-        title = session.title_in(language) or session.event.title(language)
-        context = {"name": person.full_name, "title": title, "language": language,
-                   "url": survey_url(participant),
-                   "cluster_name": current_app.config["CLUSTER_NAME"]}
-        message = build_plain_message(
-            sender=cluster_sender(), to=(person.full_name, person.email),
-            subject=_("What came of your B2B meetings at %(title)s?", title=title),
-            text_body=render_template("b2b/mail/outcome_survey.txt", **context),
-            html_body=render_template("b2b/mail/outcome_survey.html", **context),
-            reply_to=cluster_organizer(), message_id_domain=cluster_domain(), sent_at=utc_now())
-    return queue_message(message, kind="b2b.outcome_survey",
-                         reference=f"participant:{participant.id}")
+    return queue_participant_mail(
+        participant, url=survey_url(participant), template="b2b/mail/outcome_survey",
+        subject=lambda title: _("What came of your B2B meetings at %(title)s?", title=title),
+        kind="b2b.outcome_survey")
 
 
 def get_survey_answers(participant: Participant) -> dict[int, str]:
