@@ -173,30 +173,28 @@ def admin_revoke_links(event_id: int, registration_id: int):
                 methods=["POST"], role=Role.CHECKIN)
 def admin_check_in(event_id: int, registration_id: int):
     """Check a participant in, then return to the check-in page."""
-    event, registration, _form = _registration_action(event_id, registration_id)
-    message = _("%(name)s is checked in.", name=registration.person.full_name)
-    item = _item(event, request.form.get("item"))
-    if item is not None:
-        return _run(lambda: admin_services.check_in_at_item(registration, item), message,
-                    event, _check_in_url(event, None, item))
-    day = _day(event, request.form.get("day"))
-    return _run(lambda: admin_services.check_in(registration, day), message, event,
-                _check_in_url(event, day))
+    return _check_in_action(event_id, registration_id, _("%(name)s is checked in."),
+                            admin_services.check_in_at_item, admin_services.check_in)
 
 
 @organiser_page("/<int:event_id>/registrations/<int:registration_id>/undo-check-in",
                 methods=["POST"], role=Role.CHECKIN)
 def admin_undo_check_in(event_id: int, registration_id: int):
     """Undo a participant's check-in, then return to the check-in page."""
+    return _check_in_action(event_id, registration_id, _("Check-in of %(name)s undone."),
+                            admin_services.undo_item_check_in, admin_services.undo_check_in)
+
+
+def _check_in_action(event_id: int, registration_id: int, message: str, at_item, on_day):
+    """Apply a check-in change at the posted programme item, else on the posted day."""
     event, registration, _form = _registration_action(event_id, registration_id)
-    message = _("Check-in of %(name)s undone.", name=registration.person.full_name)
+    message = message % {"name": registration.person.full_name}
     item = _item(event, request.form.get("item"))
     if item is not None:
-        return _run(lambda: admin_services.undo_item_check_in(registration, item), message,
-                    event, _check_in_url(event, None, item))
+        return _run(lambda: at_item(registration, item), message, event,
+                    _check_in_url(event, None, item))
     day = _day(event, request.form.get("day"))
-    return _run(lambda: admin_services.undo_check_in(registration, day), message, event,
-                _check_in_url(event, day))
+    return _run(lambda: on_day(registration, day), message, event, _check_in_url(event, day))
 
 
 def _day(event: Event, value: str | None) -> date | None:
