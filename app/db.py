@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, select, text
 from sqlalchemy import Enum as SAEnum
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, registry
 from sqlalchemy.types import TypeDecorator
@@ -84,18 +85,25 @@ def enum_type(enum_cls: type, name: str | None = None) -> "SAEnum":
     )
 
 
-def lock_row(session: Session, obj):
+def lock_row(session: Session, obj, *, columns_only: bool = False):
     """Take the row lock of a model object for the rest of the transaction; return it reloaded.
 
     PostgreSQL locks the row (SELECT ... FOR UPDATE). SQLite has no row locks: a no-op UPDATE
     takes the database's write lock first (pysqlite opens the transaction at the first write,
     so this acts as BEGIN IMMEDIATE and no earlier read can go stale). The reload
     (populate_existing) picks up what a transaction that held the lock meanwhile changed.
+    With ``columns_only`` only the row's own columns are read again, and the relationships
+    already loaded are kept: for a caller that checked them before taking the lock.
     """
     model = type(obj)
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text(f"UPDATE {model.__table__.name} SET id = id WHERE id = :id"),
                         {"id": obj.id})
+    if columns_only:
+        session.refresh(obj, attribute_names=[column.key for column in
+                                              sa_inspect(model).column_attrs],
+                        with_for_update=True)
+        return obj
     return session.execute(
         select(model).where(model.id == obj.id).with_for_update()
         .execution_options(populate_existing=True)).scalar_one()

@@ -136,17 +136,6 @@ def offer_open(registration: Registration, now: datetime | None = None) -> bool:
             and registration.offer_expires_at > (now or utc_now()))
 
 
-def get_expired_offers(event: Event, now: datetime) -> list[Registration]:
-    """Return the registrations of an event offered a place they did not take in time."""
-    return list(db.session.scalars(
-        select(Registration).where(
-            Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.PENDING,
-            Registration.offered_at.is_not(None),
-            Registration.offer_expires_at <= now)
-        .order_by(Registration.offer_expires_at, Registration.id)))
-
-
 def get_events_with_expired_offers(now: datetime) -> list[Event]:
     """Return the events where an offered place was not taken in time."""
     return list(db.session.scalars(select(Event).where(Event.registrations.any(and_(
@@ -155,12 +144,21 @@ def get_events_with_expired_offers(now: datetime) -> list[Event]:
         Registration.offer_expires_at <= now))).order_by(Event.id)))
 
 
-def get_expired_holds(event: Event, now: datetime) -> list[Registration]:
-    """Return the unconfirmed registrations of an event whose hold has expired."""
-    return list(db.session.scalars(select(Registration).where(
+def get_expired_claims(event: Event,
+                       now: datetime) -> tuple[list[Registration], list[Registration]]:
+    """Return an event's expired claims on a place, read in one statement: (the unconfirmed
+    registrations whose hold has expired, the offers from the waiting list not taken in time,
+    oldest offer first)."""
+    rows = db.session.scalars(select(Registration).where(
         Registration.event_id == event.id,
-        Registration.status == RegistrationStatus.UNCONFIRMED,
-        Registration.hold_expires_at <= now)))
+        or_(and_(Registration.status == RegistrationStatus.UNCONFIRMED,
+                 Registration.hold_expires_at <= now),
+            and_(Registration.status == RegistrationStatus.PENDING,
+                 Registration.offered_at.is_not(None),
+                 Registration.offer_expires_at <= now)))
+        .order_by(Registration.offer_expires_at, Registration.id)).all()
+    holds = [row for row in rows if row.status == RegistrationStatus.UNCONFIRMED]
+    return holds, [row for row in rows if row.status == RegistrationStatus.PENDING]
 
 
 def get_events_with_expired_holds(now: datetime) -> list[Event]:

@@ -34,8 +34,9 @@ from app.invites.items import content_fingerprint
 from app.mail.services import get_invite_sequence, next_invite_sequence
 from app.members.models import LANGUAGES, MemberStatus, OrganisationKind, Person
 from app.members.queries import get_person_by_email, normalise_email
-from app.members.services import find_or_create_person
+from app.members.services import get_or_create_person
 from app.privacy.consent import clear_consent, record_consent
+from app.privacy.notice import current_version
 from app.signals import registration_cancelled, registration_confirmed
 
 places_left = queries.places_left
@@ -188,20 +189,26 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     language = language if language in LANGUAGES else "fr"
     if online and not consent:
         raise RegistrationError("consent", errors={"consent": "required"})
-    # The person is found (or, for a public event, created) before the lock: the lock is
-    # for the seat decision. A refusal below rolls a created person back with the rest.
+    if online:
+        check_open(event)
+    # What needs no lock is done before it: the event's lock is for the seat decision. The
+    # person is found (or, for a public event, created) and the answers checked against the
+    # questions the form showed; a refusal below rolls a created person back with the rest.
+    created = False
     if event.audience == Audience.PUBLIC:  # one lookup: it finds or creates
-        person = find_or_create_person(email, first_name=first_name, last_name=last_name,
-                                       language=language, organisation_name=organisation)
+        person, created = get_or_create_person(
+            email, first_name=first_name, last_name=last_name, language=language,
+            organisation_name=organisation)
     else:
         person = get_person_by_email(email)
-    lock_event(event)
+    cleaned = clean_answers(event, answers, enforce_required=online)
+    notice_version = current_version() if consent else None
+    lock_row(db.session, event, columns_only=True)
     now = utc_now()
     if online:
-        check_open(event, now)
+        check_open(event, now)  # again: the event may have changed while we waited
     elif event.status == EventStatus.CANCELLED:
         raise RegistrationError("cancelled")
-    cleaned = clean_answers(event, answers, enforce_required=online)
 
     if online and not is_eligible(event, person):
         if not queries.has_mail_since(f"event:{event.id}", _link_mail_window(now),
@@ -210,9 +217,12 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
             mails.queue_not_member_mail(event, email=email, name=name, language=language)
         return None, False
     if person is None:
-        person = find_or_create_person(email, first_name=first_name, last_name=last_name,
-                                       language=language, organisation_name=organisation)
-    registration = queries.get_registration_for(event, person)
+        person, created = get_or_create_person(
+            email, first_name=first_name, last_name=last_name, language=language,
+            organisation_name=organisation)
+    # Read under the lock: the same person's other request may have just registered. Someone
+    # created by this transaction has no registration (nobody else sees them yet).
+    registration = None if created else queries.get_registration_for(event, person)
     if registration is not None and registration.status != RegistrationStatus.CANCELLED:
         if online and not _mailed_recently(registration, now):
             _mail(registration, "confirm_address" if registration.status
@@ -249,7 +259,7 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     registration.reminder_sent_at = None
     with db.session.no_autoflush:  # one INSERT with the notice's version, not an UPDATE
         if consent:
-            record_consent(registration, now)
+            record_consent(registration, now, version=notice_version)
         else:
             clear_consent(registration)
     db.session.flush()
@@ -299,10 +309,9 @@ def release_expired_holds(event: Event, now: datetime | None = None, *,
     this cleanup may run late: at the next registration or confirmation, or from the cron.
     """
     now = now or utc_now()
-    expired = queries.get_expired_holds(event, now)
+    expired, offers = queries.get_expired_claims(event, now)
     for registration in expired:
         registration.hold_expires_at = None
-    offers = queries.get_expired_offers(event, now)
     for registration in offers:
         # Back to the end of the waiting list: the place goes to the next person.
         registration.status = RegistrationStatus.WAITLISTED

@@ -183,9 +183,36 @@ def find_or_create_person(
     organisation_name: str = "",
 ) -> Person:
     """Return the person with this email, creating them (and linking a known organisation)."""
+    return get_or_create_person(email, first_name=first_name, last_name=last_name,
+                                language=language, organisation_name=organisation_name)[0]
+
+
+def get_or_create_person(
+    email: str,
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "fr",
+    organisation_name: str = "",
+) -> tuple[Person, bool]:
+    """Return (the person with this email, whether they were created now)."""
     person = queries.get_person_by_email(email)
     if person is not None:
-        return person
+        return person, False
+    organisation = (
+        queries.get_organisation_by_name(organisation_name) if organisation_name else None
+    )
+    person = Person(
+        email=queries.normalise_email(email),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        language=language,
+        organisation=organisation,
+        organisation_name="" if organisation else organisation_name.strip(),
+    )
+    db.session.add(person)
+    db.session.flush()
+    return person, True
     organisation = (
         queries.get_organisation_by_name(organisation_name) if organisation_name else None
     )

@@ -6,10 +6,13 @@ from app.db import utc_now
 from app.privacy.notice import current_version
 
 
-def record_consent(record, now: datetime | None = None) -> None:
-    """Stamp a registration or participant with the consent time (UTC) and notice version."""
+def record_consent(record, now: datetime | None = None, *, version: int | None = None) -> None:
+    """Stamp a registration or participant with the consent time (UTC) and notice version.
+
+    ``version`` is the notice in force read earlier in the transaction (by default: now).
+    """
     record.consent_at = now or utc_now()
-    record.consent_notice_version = current_version()
+    record.consent_notice_version = version if version is not None else current_version()
 
 
 def clear_consent(record) -> None:

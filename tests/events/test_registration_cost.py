@@ -55,3 +55,18 @@ def test_limited_posts_carry_no_rate_limit_headers(tmp_path, event_id):  # noqa:
 
     assert response.status_code == 302
     assert [name for name in response.headers.keys() if name.startswith("X-RateLimit")] == []
+
+
+def test_the_seat_lock_covers_only_the_seat_decision(app, db):
+    before, _, _ = _post_and_watch(app)
+
+    taken = next(index for index, text in enumerate(before)
+                 if text.startswith("UPDATE events SET id = id") or "FOR UPDATE" in text)
+    locked = before[taken + 1:]
+    # Person, answers and the privacy notice are read before the lock; under it: the event's
+    # row again, the expired holds and offers (one read), the count, and the two inserts.
+    assert not any(name in text for text in locked
+                   for name in ("FROM people", "FROM questions", "FROM privacy_notices"))
+    assert [text.split(" (")[0].split(" FROM ")[0][:20] for text in locked] == [
+        "SELECT events.id, ev", "SELECT registrations", "SELECT count(registr",
+        "INSERT INTO registra", "INSERT INTO deferred"]
