@@ -1,6 +1,8 @@
 """The deployment examples in deploy/ run commands that exist and send the headers the app reads."""
 
+import os
 import re
+import runpy
 import shlex
 import subprocess
 from pathlib import Path
@@ -141,3 +143,28 @@ def test_nginx_serves_tls_and_sends_plain_http_to_https():
     assert "return 301 https://$host$request_uri;" in text
     assert "proxy_pass http://clustermeet;" in text and "server 127.0.0.1:8000;" in text
     assert 'bind = "127.0.0.1:8000"' in (BASE_DIR / "gunicorn.conf.py").read_text()
+
+
+def _gunicorn_settings(monkeypatch, **env: str) -> dict:
+    """Read gunicorn.conf.py as gunicorn does, with this environment."""
+    for name in ("WEB_WORKERS", "WEB_CONCURRENCY"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr("config.ProductionConfig.WEB_WORKERS", env.get("WEB_WORKERS"))
+    return runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+
+
+@pytest.mark.parametrize(("env", "workers"), [
+    ({}, os.cpu_count() * 2 + 1), ({"WEB_CONCURRENCY": "3"}, 3),
+    ({"WEB_WORKERS": "4", "WEB_CONCURRENCY": "3"}, 4)])
+def test_gunicorn_takes_its_workers_from_the_cores_unless_told(monkeypatch, env, workers):
+    assert _gunicorn_settings(monkeypatch, **env)["workers"] == workers
+
+
+def test_gunicorn_has_timeouts_and_leaves_the_access_log_to_the_app(monkeypatch):
+    settings = _gunicorn_settings(monkeypatch)
+
+    assert settings["timeout"] == 60 and settings["graceful_timeout"] == 30
+    # Paths carry personal links' tokens: the access log is the app's JSON line, by route.
+    assert settings["accesslog"] is None and settings["errorlog"] == "-"
