@@ -187,6 +187,8 @@ class Config:
     #: Public event pages seen by anonymous visitors are kept this many seconds at most (and
     #: dropped at once when event data change, see app/events/page_cache.py); 0 keeps none.
     EVENTS_PAGE_CACHE_SECONDS = _number("EVENTS_PAGE_CACHE_SECONDS", 5, float)
+    #: How long a web worker trusts the data version it read from Redis (page_cache.py).
+    EVENTS_PAGE_VERSION_SECONDS = _number("EVENTS_PAGE_VERSION_SECONDS", 1, float)
 
     REMINDER_DAYS_BEFORE = _number("REMINDER_DAYS_BEFORE", 2)
     WORKER_POLL_SECONDS = _number("WORKER_POLL_SECONDS", 2, float)

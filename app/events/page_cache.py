@@ -3,8 +3,10 @@
 A page is kept per worker process, keyed by the page (endpoint, arguments, language) and a
 data version. The version changes with every committed change to an event, its programme,
 questions, registrations or a sector (from any process): it lives in Redis when the app has one
-(``REDIS_URL``, else a ``redis://`` rate-limit storage), so every web worker sees a change at
-once; without Redis the app runs one web worker (config.py insists) and counts in memory.
+(``REDIS_URL``, else a ``redis://`` rate-limit storage), so every web worker sees a change:
+the worker that made it at once, the others within ``EVENTS_PAGE_VERSION_SECONDS`` (each reads
+the version from Redis at most that often, which saves a round trip on most page views); without
+Redis the app runs one web worker (config.py insists) and counts in memory.
 A kept page also expires after ``EVENTS_PAGE_CACHE_SECONDS`` (places held by an unconfirmed
 address free themselves with time, not by a change). Values unique to a visitor (the CSRF
 token, the form's signed time) are taken out of a kept page and put back for each visitor.
@@ -42,26 +44,36 @@ class PageCache:
 
     def __init__(self, app: Flask) -> None:
         self.seconds = float(app.config.get("EVENTS_PAGE_CACHE_SECONDS") or 0)
+        self.version_seconds = float(app.config.get("EVENTS_PAGE_VERSION_SECONDS") or 0)
         self.pages: dict[tuple, tuple[float, bytes, tuple[str, ...]]] = {}
         self.local_version = 0
         self.lock = threading.Lock()
         self.redis = _redis_client(app)
+        self.shared: tuple[float, str] | None = None  # (read until, the version read)
 
     def version(self) -> str | None:
         """Return the data version, or None when it cannot be read (then nothing is kept)."""
         if self.redis is None:
             return str(self.local_version)
+        now = time.monotonic()
+        shared = self.shared
+        if shared is not None and shared[0] > now:
+            return shared[1]
         try:
             value = self.redis.get(VERSION_KEY)
         except Exception as error:  # redis.RedisError or a socket error: render instead
             log.warning("page cache: version unreadable: %s", error)
             return None
-        return value.decode() if value else "0"
+        # This process's own changes count at once (bump clears the version read).
+        version = f"{value.decode() if value else '0'}.{self.local_version}"
+        self.shared = (now + self.version_seconds, version)
+        return version
 
     def bump(self) -> None:
         """Start a new data version: every kept page of every process is out of date."""
         with self.lock:
             self.local_version += 1
+            self.shared = None
             self.pages.clear()
         if self.redis is not None:
             try:

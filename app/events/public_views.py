@@ -86,12 +86,18 @@ def upcoming():
 
 
 @bp.route("/events/<int:event_id>", methods=["GET", "POST"])
-@limiter.limit(_registration_limit, methods=["POST"], on_breach=_registration_rate_limited)
 def detail(event_id: int):
-    """Show an event with its programme and register for it."""
-    if request.method == "GET":
-        return cached_page(lambda: _blank_detail_page(event_id), (event_id,),
-                           personal={"csrf": generate_csrf, "stamp": form_stamp})
+    """Show an event with its programme and its registration form; register from it."""
+    if request.method == "POST":
+        return _register(event_id)
+    # A page view skips the limit's decorator (one check of the limits fewer per view).
+    return cached_page(lambda: _blank_detail_page(event_id), (event_id,),
+                       personal={"csrf": generate_csrf, "stamp": form_stamp})
+
+
+@limiter.limit(_registration_limit, methods=["POST"], on_breach=_registration_rate_limited)
+def _register(event_id: int):
+    """Register for an event from the form on its page (the rate-limited part of `detail`)."""
     event = queries.get_public_event(event_id)
     if event is None:
         abort(404)
@@ -123,7 +129,7 @@ def detail(event_id: int):
             if not created:  # its queries wait until the lock is released
                 _remember_outcome(event, None)
             return redirect(url_for("events.registered", event_id=event_id))
-    status = 200 if not form.errors and (refusal is None or request.method == "GET") else 400
+    status = 200 if not form.errors and refusal is None else 400
     return _detail_page(event, form, lang, refusal, status)
 
 
