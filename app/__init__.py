@@ -31,7 +31,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     # the blueprints at module level would run before the modules they need exist (a cycle).
     from app import i18n, logs, web
     from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
-    from app.forms import show_length_limits
+    from app.forms import read_wtforms_messages_once, show_length_limits
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
@@ -43,6 +43,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     web.init_app(app)
     logs.init_app(app)
     show_length_limits()
+    read_wtforms_messages_once()
 
     _import_models()
     _connect_receivers()

@@ -1,13 +1,17 @@
 """Form fields shared by every package's forms: dates a person can mean, whole numbers the
 database can hold, checkbox lists, and the length limit shown beside text fields."""
 
-from flask_babel import format_number, gettext
+from babel.support import Translations
+from flask import current_app
+from flask_babel import format_number, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import DateField as _DateField
 from wtforms import HiddenField, PasswordField, SelectMultipleField, StringField, ValidationError
 from wtforms import IntegerField as _IntegerField
+from wtforms.i18n import messages_path
+from wtforms.meta import DefaultMeta
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -95,6 +99,47 @@ def _bind_field_with_limit(meta, form, unbound_field, options):
     if limit is not None:
         field.description = LengthHint(field.description, limit)
     return field
+
+
+class _WTFormsMessages:
+    """WTForms' own messages ("Not a valid integer value."...) in the request's language.
+
+    Flask-WTF reads WTForms' catalogue from disk once per request; each language's is read
+    here once per process.
+    """
+
+    def __init__(self) -> None:
+        self.catalogues: dict[str, Translations] = {}
+
+    def _catalogue(self) -> Translations:
+        language = str(get_locale() or "en")
+        catalogue = self.catalogues.get(language)
+        if catalogue is None:
+            catalogue = Translations.load(messages_path(), [language], domain="wtforms")
+            self.catalogues[language] = catalogue
+        return catalogue
+
+    def gettext(self, string: str) -> str:
+        """Translate one of WTForms' messages."""
+        return self._catalogue().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """Translate one of WTForms' messages that depends on a count."""
+        return self._catalogue().ungettext(singular, plural, n)
+
+
+_WTFORMS_MESSAGES = _WTFormsMessages()
+
+
+def _get_translations(meta, form):
+    if not current_app.config.get("WTF_I18N_ENABLED", True):
+        return DefaultMeta.get_translations(meta, form)  # WTForms' English messages
+    return _WTFORMS_MESSAGES
+
+
+def read_wtforms_messages_once() -> None:
+    """Make every form take WTForms' messages from catalogues read once per process."""
+    FlaskForm.Meta.get_translations = _get_translations
 
 
 def show_length_limits() -> None:

@@ -229,17 +229,17 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
                   == RegistrationStatus.UNCONFIRMED else "manage_link", defer=defer_mail)
         return registration, False
 
-    release_expired_holds(event, now, defer_mail=defer_mail)
+    free = _has_free_place_now(event, now, defer_mail=defer_mail)
     hold_until = None
     if online and queries.needs_address_confirmation(event):
         # Invented addresses must not take places: hold one (if free) until the person
         # confirms by the link mailed to them.
         status = RegistrationStatus.UNCONFIRMED
-        if _has_free_place(event):
+        if free:
             hold_until = now + timedelta(minutes=current_app.config["CONFIRMATION_HOLD_MINUTES"])
     elif online and event.requires_approval:
         status = RegistrationStatus.PENDING
-    elif _has_free_place(event):
+    elif free:
         status = RegistrationStatus.CONFIRMED
     else:
         status = RegistrationStatus.WAITLISTED
@@ -277,6 +277,19 @@ def _mail(registration: Registration, kind: str, *, defer: bool) -> None:
         mails.defer_registration_mail(registration, kind)
     else:
         mails.queue_registration_mail(registration, kind)
+
+
+def _has_free_place_now(event: Event, now: datetime, *, defer_mail: bool) -> bool:
+    """Tell whether a place is free, once the expired holds and offers are released.
+
+    Under the event's lock. One read counts both; the expired claims (rare) are released,
+    their places going to the waiting list first, only when there are some.
+    """
+    taken, expired = queries.get_place_counts(event, now)
+    if expired:
+        release_expired_holds(event, now, defer_mail=defer_mail)
+        return _has_free_place(event)
+    return event.capacity is None or taken < event.capacity
 
 
 def _has_free_place(event: Event) -> bool:

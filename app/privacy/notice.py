@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy import ForeignKey, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import utc_now
@@ -58,6 +58,10 @@ class NoticeBlock:
     items: tuple[str, ...] = field(default_factory=tuple)
 
 
+#: Read at every registration: built once (SQLAlchemy keeps its cache key with it).
+_LATEST_VERSION = select(func.max(PrivacyNotice.version))
+
+
 def get_current_notice() -> PrivacyNotice | None:
     """Return the latest saved notice, or None while the default is in force."""
     return db.session.scalar(
@@ -66,8 +70,8 @@ def get_current_notice() -> PrivacyNotice | None:
 
 def current_version() -> int:
     """Return the version number of the notice in force."""
-    notice = get_current_notice()
-    return notice.version if notice is not None else DEFAULT_VERSION
+    latest = db.session.scalar(_LATEST_VERSION)
+    return latest if latest is not None else DEFAULT_VERSION
 
 
 def default_text(language: str) -> str:

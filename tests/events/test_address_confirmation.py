@@ -202,3 +202,21 @@ def test_new_event_form_asks_confirmation_by_default(db, logged_in):
 
     field = re.search(r'<input[^>]*name="confirm_by_link"[^>]*>', page).group(0)
     assert "checked" in field
+
+
+def test_a_new_registration_first_gives_an_expired_hold_to_the_waiting_list(db):
+    event = make_event(capacity=1)
+    holder, _ = services.register(event, **registration_data(email="holder@example.org"))
+    waiting, _ = services.register(event, **registration_data(email="waiting@example.org"))
+    services.confirm_address(waiting)
+    db.session.commit()
+    _expire_holds(db)
+
+    # No cleanup ran: the next registration releases the hold before it decides its seat.
+    newcomer, _ = services.register(event, **registration_data(email="new@example.org"))
+    services.confirm_address(newcomer)
+    db.session.commit()
+
+    assert waiting.status == RegistrationStatus.CONFIRMED
+    assert holder.hold_expires_at is None
+    assert newcomer.status == RegistrationStatus.WAITLISTED

@@ -5,6 +5,7 @@ import csv
 import io
 
 import openpyxl
+from flask_babel import refresh
 from sqlalchemy import select
 
 from app.events import admin_services, services
@@ -289,3 +290,17 @@ def test_organiser_adds_someone_with_every_kind_of_answer(logged_in, db):
     assert response.status_code == 302  # the organiser may leave required answers blank
     assert _answers() == [{str(workshops.id): ["Bikes"], str(car.id): "no"}]
     assert str(guests.id) not in _answers()[0]
+
+
+def test_wtforms_own_messages_follow_each_request_language(db, client):
+    event, _workshops, guests, *_ = _trip(db)
+    said = {}
+    for language in ("fr", "nl", "en", "fr"):  # the catalogues are kept once read
+        refresh()  # the test's app context outlives each request: forget its language
+        response = client.post(f"/events/{event.id}", headers={"Accept-Language": language},
+                               data=_form(**{f"q_{guests.id}": "two"}))
+        said[language] = response.get_data(as_text=True)
+
+    assert "N'est pas un entier valide." in said["fr"].replace("&#39;", "'")
+    assert "Ongeldig getal." in said["nl"]
+    assert "Not a valid integer value." in said["en"]
