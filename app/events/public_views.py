@@ -98,7 +98,7 @@ def detail(event_id: int):
 @limiter.limit(_registration_limit, methods=["POST"], on_breach=_registration_rate_limited)
 def _register(event_id: int):
     """Register for an event from the form on its page (the rate-limited part of `detail`)."""
-    event = queries.get_public_event(event_id)
+    event = queries.get_public_event(event_id, with_questions=True)
     if event is None:
         abort(404)
     lang = current_language()

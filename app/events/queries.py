@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from app.auth.links import PersonalLink, Purpose
 from app.db import UTCDateTime, utc_now
@@ -32,9 +33,13 @@ def get_upcoming_events(kind: EventKind | str | None = None,
     return list(db.session.scalars(stmt))
 
 
-def get_public_event(event_id: int) -> Event | None:
-    """Return a published or cancelled event (never a draft) by id."""
-    event = db.session.get(Event, event_id)
+def get_public_event(event_id: int, *, with_questions: bool = False) -> Event | None:
+    """Return a published or cancelled event (never a draft) by id.
+
+    ``with_questions`` reads its registration questions in the same statement (a form post).
+    """
+    options = [joinedload(Event.questions)] if with_questions else []
+    event = db.session.get(Event, event_id, options=options)
     if event is None or event.status == EventStatus.DRAFT:
         return None
     return event
