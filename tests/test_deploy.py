@@ -4,7 +4,9 @@ import os
 import re
 import runpy
 import shlex
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import create_app
 from config import BASE_DIR, ENV_VARIABLE, TestingConfig
+from tests.external import require_service
 
 DEPLOY = BASE_DIR / "deploy"
 UNITS = sorted(DEPLOY.glob("*.service"))
@@ -168,3 +171,22 @@ def test_gunicorn_has_timeouts_and_leaves_the_access_log_to_the_app(monkeypatch)
     assert settings["timeout"] == 60 and settings["graceful_timeout"] == 30
     # Paths carry personal links' tokens: the access log is the app's JSON line, by route.
     assert settings["accesslog"] is None and settings["errorlog"] == "-"
+
+
+def test_systemd_accepts_every_unit_and_timer(tmp_path):
+    """`systemd-analyze verify` reads the units as systemd would (the paths moved to a copy)."""
+    analyze = shutil.which("systemd-analyze")
+    require_service(analyze is not None, "no systemd-analyze (Debian package systemd)")
+    venv = tmp_path / "srv" / ".venv" / "bin"
+    venv.mkdir(parents=True)
+    for program in ("flask", "gunicorn"):
+        (venv / program).symlink_to(Path(sys.executable).parent / program)
+    for unit in [*UNITS, *TIMERS]:
+        text = unit.read_text().replace("/srv/clustermeet/", f"{tmp_path / 'srv'}/")
+        (tmp_path / unit.name).write_text(text)
+
+    result = subprocess.run([analyze, "verify", "--man=no",
+                             *(str(tmp_path / unit.name) for unit in [*UNITS, *TIMERS])],
+                            capture_output=True, text=True, timeout=60, cwd=tmp_path)
+
+    assert result.returncode == 0 and result.stderr.strip() == "", result.stderr
