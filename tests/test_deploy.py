@@ -141,7 +141,7 @@ def test_nginx_sets_exactly_the_forwarded_headers_proxy_fix_reads():
 def test_nginx_serves_tls_and_sends_plain_http_to_https():
     text = (DEPLOY / "nginx.conf.example").read_text()
 
-    assert re.search(r"listen 443 ssl;", text) and "ssl_certificate_key" in text
+    assert re.search(r"listen 443 ssl( http2)?;", text) and "ssl_certificate_key" in text
     assert "ssl_protocols TLSv1.2 TLSv1.3;" in text
     assert "return 301 https://$host$request_uri;" in text
     assert "proxy_pass http://clustermeet;" in text and "server 127.0.0.1:8000;" in text
@@ -190,3 +190,36 @@ def test_systemd_accepts_every_unit_and_timer(tmp_path):
                             capture_output=True, text=True, timeout=60, cwd=tmp_path)
 
     assert result.returncode == 0 and result.stderr.strip() == "", result.stderr
+
+
+NGINX_MAIN = """pid {root}/nginx.pid;
+error_log {root}/error.log;
+events {{}}
+http {{
+  client_body_temp_path {root}/body; proxy_temp_path {root}/proxy;
+  fastcgi_temp_path {root}/fastcgi; uwsgi_temp_path {root}/uwsgi; scgi_temp_path {root}/scgi;
+  include {root}/site.conf;
+}}
+"""
+
+
+def test_nginx_accepts_the_example_with_its_certificates(tmp_path):
+    """`nginx -t` on the example as Debian's nginx reads it (a throwaway certificate)."""
+    nginx, openssl = shutil.which("nginx"), shutil.which("openssl")
+    require_service(nginx is not None and openssl is not None,
+                    "no nginx or openssl (Debian packages nginx-light, openssl)")
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=events.example.org", "-keyout", str(tmp_path / "key.pem"),
+                    "-out", str(tmp_path / "cert.pem")], check=True, capture_output=True,
+                   timeout=60)
+    live = "/etc/letsencrypt/live/events.example.org/"
+    site = (DEPLOY / "nginx.conf.example").read_text()
+    (tmp_path / "site.conf").write_text(site.replace(f"{live}fullchain.pem", str(
+        tmp_path / "cert.pem")).replace(f"{live}privkey.pem", str(tmp_path / "key.pem")))
+    (tmp_path / "nginx.conf").write_text(NGINX_MAIN.format(root=tmp_path))
+
+    result = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+                            capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 0, result.stderr
+    assert "[warn]" not in result.stderr and "[emerg]" not in result.stderr
