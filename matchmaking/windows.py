@@ -42,8 +42,13 @@ ONE_BREAK_SHARE = 0.7
 SINGLE_SHARE = 0.5
 #: Share of the time left for the search over candidates out of window, and the work of each
 #: check of a candidate set.
-CANDIDATES_SHARE = 0.8
+CANDIDATES_SHARE = {1: 0.9, 2: 0.8}
 CHECK_UNITS = 4.0
+#: Work of the short try of the hold at k before the candidate search, per thread count.
+HOLD_TRY_UNITS = {1: 3.0, 2: 4.0}
+#: A check that ends undecided is tried again with this many times its work, while the
+#: candidate search has work left.
+CHECK_GROWTH = 1.0
 #: Work for each master solve: ticf-13crafb's took 2 to 4.4 units; forum-13crafb's (optimum
 #: four breaks above the rung) found nothing in 8, work the later searches then missed.
 MASTER_UNITS = 4.5
@@ -404,7 +409,7 @@ def search_windows(index: Index, placed: Placements, movable: set[tuple[int, int
             if found is not None:
                 break
         status, found, held_infeasible = _rung(race, k, min(RUNG_UNITS, budget.left()))
-        log.debug("rung %d: %s", k, status)
+        log.debug("rung %d: %s, %.2f units left", k, status, budget.left())
         if status != cp_model.INFEASIBLE:
             break
         k += 1
@@ -419,11 +424,15 @@ def search_windows(index: Index, placed: Placements, movable: set[tuple[int, int
         # which often proves it infeasible (forum-13crafb: optimum 6, rung 2 feasible), and
         # then the work goes to the holds at k + 1, ... below.
         out = race.out
-        status, got = race.same(min(CHECK_UNITS, budget.left()), out_of_window=k,
-                                one_break=True, hint=found)
+        threads = min(race.workers, 2)
+        try_units = HOLD_TRY_UNITS[threads]
+        status, got = (race.same(min(try_units, budget.left()), out_of_window=k,
+                                 one_break=True, hint=found)
+                       if try_units > 0 else (cp_model.UNKNOWN, None))
+        log.debug("hold at %d tried: %s, %.2f units left", k, status, budget.left())
         held_infeasible = status == cp_model.INFEASIBLE
         if got is None and not held_infeasible:
-            got = _candidates(race, k, out, found, budget.share(CANDIDATES_SHARE))
+            got = _candidates(race, k, out, found, budget.share(CANDIDATES_SHARE[threads]))
         if got is not None:
             got = {**placed, **got}
             if (breaks := _breaks(index, got)) < best_breaks:
@@ -504,12 +513,18 @@ def _candidates(race: _Race, k: int, out: set[int], found: Placements,
     candidates = set(out)
     # A schedule with k + 1 out of window and one break each, kept while k is tried on.
     fallback: Placements | None = None
+    check = CHECK_UNITS
     while budget.left() > MIN_UNITS:
-        status, got = race.same(min(CHECK_UNITS, budget.left()), budget, out_of_window=k,
+        status, got = race.same(min(check, budget.left()), budget, out_of_window=k,
                                 only=candidates, one_break=True, hint=found)
-        log.debug("%d candidates out of window: %s", len(candidates), status)
+        log.debug("%d candidates out of window: %s, %.2f units left", len(candidates), status,
+                  budget.left())
         if got is not None:
             return got
+        if status == cp_model.UNKNOWN and CHECK_GROWTH > 1 and budget.left() > MIN_UNITS:
+            check *= CHECK_GROWTH
+            continue
+        check = CHECK_UNITS
         if status != cp_model.INFEASIBLE or budget.left() < MIN_UNITS:
             break
         if fallback is None and len(candidates) > k:
@@ -522,6 +537,7 @@ def _candidates(race: _Race, k: int, out: set[int], found: Placements,
         master.add(sum(ok.Not() for p, ok in model.ok.items() if p not in candidates) >= 1)
         _, got = race.run([master] * race.workers, min(MASTER_UNITS, budget.left()),
                           budget=budget)
+        log.debug("master: %s, %.2f units left", got is not None, budget.left())
         if got is None:
             break
         found = got
