@@ -42,13 +42,13 @@ ONE_BREAK_SHARE = 0.7
 SINGLE_SHARE = 0.5
 #: Share of the time left for the search over candidates out of window, and the work of each
 #: check of a candidate set.
-CANDIDATES_SHARE = {1: 0.9, 2: 0.8}
+CANDIDATES_SHARE = 0.9
 CHECK_UNITS = 4.0
-#: Work of the short try of the hold at k before the candidate search, per thread count.
-HOLD_TRY_UNITS = {1: 3.0, 2: 4.0}
-#: A check that ends undecided is tried again with this many times its work, while the
-#: candidate search has work left.
-CHECK_GROWTH = 1.0
+#: With one thread, work of the short try of the hold at k before the candidate search (with
+#: two, the rung tried the hold already, beside the plain rung). forum-13crafb's try proves
+#: the hold infeasible in 1.8 to 2.4 units; ticf-13crafb's stays undecided, and every unit it
+#: takes is missing from the candidate search (seed 2 ended one break above the optimum with 4).
+HOLD_TRY_UNITS = 3.0
 #: Work for each master solve: ticf-13crafb's took 2 to 4.4 units; forum-13crafb's (optimum
 #: four breaks above the rung) found nothing in 8, work the later searches then missed.
 MASTER_UNITS = 4.5
@@ -424,15 +424,14 @@ def search_windows(index: Index, placed: Placements, movable: set[tuple[int, int
         # which often proves it infeasible (forum-13crafb: optimum 6, rung 2 feasible), and
         # then the work goes to the holds at k + 1, ... below.
         out = race.out
-        threads = min(race.workers, 2)
-        try_units = HOLD_TRY_UNITS[threads]
-        status, got = (race.same(min(try_units, budget.left()), out_of_window=k,
-                                 one_break=True, hint=found)
-                       if try_units > 0 else (cp_model.UNKNOWN, None))
+        status, got = cp_model.UNKNOWN, None
+        if race.workers < 2:
+            status, got = race.same(min(HOLD_TRY_UNITS, budget.left()), out_of_window=k,
+                                    one_break=True, hint=found)
         log.debug("hold at %d tried: %s, %.2f units left", k, status, budget.left())
         held_infeasible = status == cp_model.INFEASIBLE
         if got is None and not held_infeasible:
-            got = _candidates(race, k, out, found, budget.share(CANDIDATES_SHARE[threads]))
+            got = _candidates(race, k, out, found, budget.share(CANDIDATES_SHARE))
         if got is not None:
             got = {**placed, **got}
             if (breaks := _breaks(index, got)) < best_breaks:
@@ -513,18 +512,13 @@ def _candidates(race: _Race, k: int, out: set[int], found: Placements,
     candidates = set(out)
     # A schedule with k + 1 out of window and one break each, kept while k is tried on.
     fallback: Placements | None = None
-    check = CHECK_UNITS
     while budget.left() > MIN_UNITS:
-        status, got = race.same(min(check, budget.left()), budget, out_of_window=k,
+        status, got = race.same(min(CHECK_UNITS, budget.left()), budget, out_of_window=k,
                                 only=candidates, one_break=True, hint=found)
         log.debug("%d candidates out of window: %s, %.2f units left", len(candidates), status,
                   budget.left())
         if got is not None:
             return got
-        if status == cp_model.UNKNOWN and CHECK_GROWTH > 1 and budget.left() > MIN_UNITS:
-            check *= CHECK_GROWTH
-            continue
-        check = CHECK_UNITS
         if status != cp_model.INFEASIBLE or budget.left() < MIN_UNITS:
             break
         if fallback is None and len(candidates) > k:
