@@ -422,7 +422,9 @@ def search_windows(index: Index, placed: Placements, movable: set[tuple[int, int
     if best_breaks > model.forced + k and not held_infeasible:
         # The candidate search restricts the hold at k: first a short try of the hold itself,
         # which often proves it infeasible (forum-13crafb: optimum 6, rung 2 feasible), and
-        # then the work goes to the holds at k + 1, ... below.
+        # then the work goes to the holds at k + 1, ... below. With two threads the rung ran
+        # the hold beside the plain rung for longer: trying it again only took work from the
+        # candidate search (ticf-13crafb ended at 10 and 12 breaks).
         out = race.out
         status, got = cp_model.UNKNOWN, None
         if race.workers < 2:
