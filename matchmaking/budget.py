@@ -65,10 +65,13 @@ class Budget:
 
     def left(self) -> float:
         """Return the units left (0 once the wall-clock cap is reached)."""
+        own = self.total - self.used
+        if own <= 0.0:
+            # Out of work: a part cut from nothing has no time either, and no cap stopped it.
+            return 0.0
         if self.wall_left() <= 0.0:
             self._mark_wall()
             return 0.0
-        own = self.total - self.used
         if self.parent is not None:
             own = min(own, self.parent.left())
         return max(0.0, own)

@@ -70,8 +70,10 @@ LP_POLISH_SHARE = 0.6
 #: used: a fixed point of the search, so that the run does not depend on when the LP arrives.
 LP_WAIT_SHARE = 0.3
 #: Units at most, and share of the work left, of the anneal before the breaks level, without
-#: and with the window search.
-BREAKS_ANNEAL = {False: (4.0, 0.15), True: (1.5, 0.05)}
+#: and with the window search. Without it (over 150 participants) the anneal cuts breaks
+#: faster than the CP-SAT turns on the whole placement model (size M, one worker, 10 s:
+#: 170 breaks against 203; 60 s: 152 against 166; tight, 20 s: 112 against 120).
+BREAKS_ANNEAL = {False: (40.0, 0.9), True: (1.5, 0.05)}
 #: Share of the work left that the placement model (breaks, then idle slots) may use; the idle
 #: level gets the rest.
 PLACEMENT_SHARE = 0.95
@@ -382,8 +384,14 @@ def _solve_level(task: _Task, full: LevelModel, level: Level, placed: Placements
     full.hint(placed)
     solver = task.budget.solver(left * TIME_SHARE[level.name], workers=task.workers,
                                 seed=task.seed, rate=RATE_LEVELS)
+    # Interleaved workers spend about their number times the deterministic limit (size M,
+    # two workers: the value level used 4.2 units of the 1.9 it asked, all the work left, and
+    # the breaks kept the greedy start's 525): ask for the share divided among them.
+    solver.parameters.max_deterministic_time /= task.workers
     status = task.budget.run(solver, full.model, LevelWatcher(level, progress, bound,
                                                                   count=full.count_placed))
+    log.debug("level %s: asked %.2f units, used %.2f", level.name,
+              left * TIME_SHARE[level.name], solver.deterministic_time / RATE_LEVELS)
     if status == cp_model.INFEASIBLE:
         raise RuntimeError(f"level {level.name}: model infeasible although hinted")
     found = full.read(solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None

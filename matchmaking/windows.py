@@ -42,8 +42,13 @@ ONE_BREAK_SHARE = 0.7
 SINGLE_SHARE = 0.5
 #: Share of the time left for the search over candidates out of window, and the work of each
 #: check of a candidate set.
-CANDIDATES_SHARE = 0.8
+CANDIDATES_SHARE = 0.9
 CHECK_UNITS = 4.0
+#: With one thread, work of the short try of the hold at k before the candidate search (with
+#: two, the rung tried the hold already, beside the plain rung). forum-13crafb's try proves
+#: the hold infeasible in 1.8 to 2.4 units; ticf-13crafb's stays undecided, and every unit it
+#: takes is missing from the candidate search (seed 2 ended one break above the optimum with 4).
+HOLD_TRY_UNITS = 3.0
 #: Work for each master solve: ticf-13crafb's took 2 to 4.4 units; forum-13crafb's (optimum
 #: four breaks above the rung) found nothing in 8, work the later searches then missed.
 MASTER_UNITS = 4.5
@@ -404,7 +409,7 @@ def search_windows(index: Index, placed: Placements, movable: set[tuple[int, int
             if found is not None:
                 break
         status, found, held_infeasible = _rung(race, k, min(RUNG_UNITS, budget.left()))
-        log.debug("rung %d: %s", k, status)
+        log.debug("rung %d: %s, %.2f units left", k, status, budget.left())
         if status != cp_model.INFEASIBLE:
             break
         k += 1
@@ -417,10 +422,15 @@ def search_windows(index: Index, placed: Placements, movable: set[tuple[int, int
     if best_breaks > model.forced + k and not held_infeasible:
         # The candidate search restricts the hold at k: first a short try of the hold itself,
         # which often proves it infeasible (forum-13crafb: optimum 6, rung 2 feasible), and
-        # then the work goes to the holds at k + 1, ... below.
+        # then the work goes to the holds at k + 1, ... below. With two threads the rung ran
+        # the hold beside the plain rung for longer: trying it again only took work from the
+        # candidate search (ticf-13crafb ended at 10 and 12 breaks).
         out = race.out
-        status, got = race.same(min(CHECK_UNITS, budget.left()), out_of_window=k,
-                                one_break=True, hint=found)
+        status, got = cp_model.UNKNOWN, None
+        if race.workers < 2:
+            status, got = race.same(min(HOLD_TRY_UNITS, budget.left()), out_of_window=k,
+                                    one_break=True, hint=found)
+        log.debug("hold at %d tried: %s, %.2f units left", k, status, budget.left())
         held_infeasible = status == cp_model.INFEASIBLE
         if got is None and not held_infeasible:
             got = _candidates(race, k, out, found, budget.share(CANDIDATES_SHARE))
@@ -507,7 +517,8 @@ def _candidates(race: _Race, k: int, out: set[int], found: Placements,
     while budget.left() > MIN_UNITS:
         status, got = race.same(min(CHECK_UNITS, budget.left()), budget, out_of_window=k,
                                 only=candidates, one_break=True, hint=found)
-        log.debug("%d candidates out of window: %s", len(candidates), status)
+        log.debug("%d candidates out of window: %s, %.2f units left", len(candidates), status,
+                  budget.left())
         if got is not None:
             return got
         if status != cp_model.INFEASIBLE or budget.left() < MIN_UNITS:
@@ -522,6 +533,7 @@ def _candidates(race: _Race, k: int, out: set[int], found: Placements,
         master.add(sum(ok.Not() for p, ok in model.ok.items() if p not in candidates) >= 1)
         _, got = race.run([master] * race.workers, min(MASTER_UNITS, budget.left()),
                           budget=budget)
+        log.debug("master: %s, %.2f units left", got is not None, budget.left())
         if got is None:
             break
         found = got

@@ -82,3 +82,15 @@ def test_a_run_stopped_by_the_wall_clock_says_so():
 
     assert schedule.stats.hit_wall_clock_limit
     assert schedule.stats.meetings > 0
+
+
+def test_a_part_cut_from_spent_work_does_not_report_the_wall_clock():
+    budget = Budget.start(1.0, 60.0)
+    budget.spend(1.0)
+
+    part = budget.share(0.5)
+
+    assert part.left() == 0.0
+    assert part.steps() == 0
+    assert not part.hit_wall
+    assert not budget.hit_wall
