@@ -210,3 +210,16 @@ def test_gunicorn_refuses_several_workers_with_memory_storage(tmp_path, args, en
     assert "clustermeet: refusing to start: RATELIMIT_STORAGE_URI=memory:// with" in result.stderr
     assert "Traceback" not in result.stderr
     assert "Booting worker" not in result.stderr
+
+
+def test_page_views_are_never_counted_and_posts_still_are(tmp_path, event_id):
+    app = _limited_app(tmp_path / "shared.sqlite")
+    limiter.reset()
+    visitor = app.test_client()
+
+    views = [visitor.get(page, environ_base={"REMOTE_ADDR": "203.0.113.7"}).status_code
+             for page in (f"/events/{event_id}", "/events/") * 5]
+    posts = [_register(app, event_id, "203.0.113.7").status_code for _ in range(3)]
+
+    assert views == [200] * 10
+    assert posts == [302, 302, 429]

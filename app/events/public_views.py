@@ -85,12 +85,21 @@ def upcoming():
     return cached_page(render, (kind, sector_id))
 
 
+#: The pages anyone may view as often as they like: only their forms' posts are limited.
+_UNLIMITED_VIEWS = frozenset({"events.upcoming", "events.detail"})
+
+
+@limiter.request_filter
+def _page_view() -> bool:
+    """Spare a view of the public list or an event page every limit check (none applies)."""
+    return request.method == "GET" and request.endpoint in _UNLIMITED_VIEWS
+
+
 @bp.route("/events/<int:event_id>", methods=["GET", "POST"])
 def detail(event_id: int):
     """Show an event with its programme and its registration form; register from it."""
     if request.method == "POST":
         return _register(event_id)
-    # A page view skips the limit's decorator (one check of the limits fewer per view).
     return cached_page(lambda: _blank_detail_page(event_id), (event_id,),
                        personal={"csrf": generate_csrf, "stamp": form_stamp})
 
