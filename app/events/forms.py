@@ -1,5 +1,7 @@
 """Public forms: registration, answers on the management page, cancellation, new links."""
 
+import functools
+
 from flask_babel import format_number, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -176,12 +178,22 @@ def condition_note(question: Question, language: str) -> str:
 def with_questions(base: type[FlaskForm], event: Event, language: str, *,
                    enforce_required: bool = True) -> type[FlaskForm]:
     """Return a subclass of ``base`` with one field per question of the event."""
+    if not event.questions:  # most events: one class per form kind, made once
+        return _without_questions(base, enforce_required)
     fields = {question_field_name(q.id): question_field(q, language,
                                                         enforce_required=enforce_required)
               for q in event.questions}
     return type(f"{base.__name__}ForEvent", (QuestionFields, base),
                 {**fields, "questions": list(event.questions),
                  "enforce_required": enforce_required})
+
+
+@functools.cache
+def _without_questions(base: type[FlaskForm], enforce_required: bool) -> type[FlaskForm]:
+    # WTForms collects a form class's fields when it is first used: a class made per
+    # request paid that each time.
+    return type(f"{base.__name__}ForEvent", (QuestionFields, base),
+                {"questions": [], "enforce_required": enforce_required})
 
 
 def make_registration_form(event: Event, language: str, **kwargs) -> RegistrationForm:
