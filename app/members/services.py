@@ -213,17 +213,3 @@ def get_or_create_person(
     db.session.add(person)
     db.session.flush()
     return person, True
-    organisation = (
-        queries.get_organisation_by_name(organisation_name) if organisation_name else None
-    )
-    person = Person(
-        email=queries.normalise_email(email),
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        language=language,
-        organisation=organisation,
-        organisation_name="" if organisation else organisation_name.strip(),
-    )
-    db.session.add(person)
-    db.session.flush()
-    return person
