@@ -56,9 +56,12 @@ class RegistrationError(ValueError):
 # --- locking ------------------------------------------------------------------------------
 
 
-def lock_event(event: Event) -> Event:
-    """Take the event's lock for the rest of the transaction and reload its row."""
-    return lock_row(db.session, event)
+def lock_event(event: Event, *, columns_only: bool = False) -> Event:
+    """Take the event's lock for the rest of the transaction and reload its row.
+
+    ``columns_only`` keeps the relationships already loaded (see ``app.db.lock_row``).
+    """
+    return lock_row(db.session, event, columns_only=columns_only)
 
 
 # --- checks -------------------------------------------------------------------------------
@@ -203,7 +206,7 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
         person = get_person_by_email(email)
     cleaned = clean_answers(event, answers, enforce_required=online)
     notice_version = current_version() if consent else None
-    lock_row(db.session, event, columns_only=True)
+    lock_event(event, columns_only=True)
     now = utc_now()
     if online:
         check_open(event, now)  # again: the event may have changed while we waited
