@@ -30,14 +30,14 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     # Imports inside the factory: every app module imports this package first, so importing
     # the blueprints at module level would run before the modules they need exist (a cycle).
     from app import i18n, logs, web
-    from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+    from app.extensions import bootstrap, csrf, db, init_limiter, login_manager, migrate
     from app.forms import read_wtforms_messages_once, show_length_limits
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     bootstrap.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
     login_manager.init_app(app)
     i18n.init_app(app)
     web.init_app(app)

@@ -109,6 +109,23 @@ def test_unreachable_redis_falls_back_to_per_worker_limits_not_500(tmp_path, eve
     assert codes == [302, 302, 429]
 
 
+def test_a_new_app_counts_in_its_own_storage_after_an_earlier_one_found_redis_dead(
+        tmp_path, event_id):
+    # Flask-Limiter keeps "storage dead" on the process-wide limiter: the next app counted in
+    # the old fallback, then switched to its own storage when a periodic check passed, so a
+    # limit due on the third post was missed (seen in CI).
+    dead = _limited_app(tmp_path / "shared.sqlite", RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+    assert [_register(dead, event_id, "192.0.2.81").status_code for _ in range(2)] == [302, 302]
+
+    app = _limited_app(tmp_path / "shared.sqlite")
+    limiter.reset()
+
+    codes = [_register(app, event_id, "192.0.2.81").status_code for _ in range(3)]
+
+    assert codes == [302, 302, 429]
+    assert limiter.limiter is not None and not limiter._storage_dead
+
+
 def test_memory_storage_counts_each_worker_apart(tmp_path, event_id):
     # Why production refuses memory:// with several workers: a new worker starts from zero.
     worker_one = _limited_app(tmp_path / "shared.sqlite", RATELIMIT_STORAGE_URI="memory://")
