@@ -185,7 +185,8 @@ def get_place_counts(event: Event, now: datetime) -> tuple[int, int]:
 
     Taken is ``get_held_count``; the expired claims are those ``get_expired_claims`` returns.
     """
-    taken, expired = db.session.execute(
+    # On the session's connection: the statement loads no objects, so it needs no ORM step.
+    taken, expired = db.session.connection().execute(
         _PLACE_COUNTS, {"now": now, "event_id": event.id}).one()
     return int(taken), int(expired)
 

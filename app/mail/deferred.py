@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from app.db import utc_now
 from app.extensions import db
@@ -45,16 +45,20 @@ def renderer(name: str):
     return decorator
 
 
-def defer_mail(name: str, *, kind: str = "", reference: str = "", **payload) -> DeferredMail:
-    """Store a mail to build after the commit, in the caller's transaction (flush only)."""
+#: One INSERT, not an ORM object and its flush: it runs under the event's lock (built once).
+_INSERT = insert(DeferredMail.__table__).returning(DeferredMail.__table__.c.id)
+
+
+def defer_mail(name: str, *, kind: str = "", reference: str = "", **payload) -> int:
+    """Store a mail to build after the commit, in the caller's transaction; return its id."""
     if name not in RENDERERS:
         raise KeyError(f"unknown mail renderer {name!r}")
-    item = DeferredMail(renderer=name, kind=kind, reference=reference, payload=payload)
-    db.session.add(item)
-    db.session.flush()
-    db.session.info.setdefault(_SESSION_KEY, []).append(item.id)
+    mail_id = db.session.execute(_INSERT, {
+        "created_at": utc_now(), "renderer": name, "kind": kind, "reference": reference,
+        "payload": payload}).scalar_one()
+    db.session.info.setdefault(_SESSION_KEY, []).append(mail_id)
     note_mail_queued()  # in RQ mode the commit pushes a task that builds and sends it
-    return item
+    return mail_id
 
 
 def by_worker() -> bool:

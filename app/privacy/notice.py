@@ -59,7 +59,7 @@ class NoticeBlock:
 
 
 #: Read at every registration: built once (SQLAlchemy keeps its cache key with it).
-_LATEST_VERSION = select(func.max(PrivacyNotice.version))
+_LATEST_VERSION = select(func.max(PrivacyNotice.__table__.c.version))
 
 
 def get_current_notice() -> PrivacyNotice | None:
