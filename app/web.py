@@ -20,6 +20,7 @@ from app.db import DB_INT_MAX, DB_INT_MIN
 from app.extensions import db, login_manager
 from app.i18n import current_language
 from app.text import strip_control_characters
+from app.visitor import nobody_logged_in
 from config import DEV_SECRET_KEY
 
 ERROR_TITLES = {
@@ -233,11 +234,24 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+#: Added to every response that has not set them: (name, value).
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "SAMEORIGIN"),
+    # Personal links carry their token in the path: never send it to another site.
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", PERMISSIONS_POLICY),
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+)
+
+
 def _is_private_page() -> bool:
     """Tell whether the page is an organiser's or opened by a personal link (a token)."""
     if request.endpoint is None or request.endpoint.endswith("static"):
         return False  # files and 404s: no account to load
-    return "token" in (request.view_args or {}) or current_user.is_authenticated
+    return "token" in (request.view_args or {}) or (
+        not nobody_logged_in() and current_user.is_authenticated)
+
 
 
 def _is_loopback(address: str | None) -> bool:
@@ -406,16 +420,16 @@ def init_app(app: Flask) -> None:
     def security_headers(response):
         """Add the security headers every response carries, unless a view set them."""
         headers = response.headers
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        # Personal links carry their token in the path: never send it to another site.
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        if app.config.get("HSTS_SECONDS"):
-            headers.setdefault("Strict-Transport-Security",
-                               f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
-        if "Cache-Control" not in headers and _is_private_page():
+        # One pass over the names: Werkzeug answers each missing name's lookup by raising and
+        # catching an exception, seven of them per response.
+        present = set(headers.keys(lower=True))
+        for name, value in SECURITY_HEADERS:
+            if name.lower() not in present:
+                headers.add(name, value)
+        if app.config.get("HSTS_SECONDS") and "strict-transport-security" not in present:
+            headers.add("Strict-Transport-Security",
+                        f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
+        if "cache-control" not in present and _is_private_page():
             # A shared computer's back button or a proxy must not show someone's pages.
             headers["Cache-Control"] = "no-store"
         return response

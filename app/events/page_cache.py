@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from app.events import models
 from app.i18n import current_language
 from app.members.models import Sector
+from app.visitor import nobody_logged_in
 
 log = logging.getLogger(__name__)
 VERSION_KEY = "clustermeet:events-data-version"
@@ -103,7 +104,8 @@ def _cache() -> PageCache | None:
 def _is_anonymous_plain_get() -> bool:
     """Tell whether this visitor sees the page everybody sees (no account, no message)."""
     return (request.method == "GET" and "_flashes" not in session
-            and "_user_id" not in session and not current_user.is_authenticated)
+            and "_user_id" not in session
+            and (nobody_logged_in() or not current_user.is_authenticated))
 
 
 def cached_page(render: Callable[[], tuple], key: tuple, *,

@@ -140,3 +140,37 @@ def test_logout_clears_the_browsers_copies_and_login_starts_a_fresh_session(app,
     response = client.post("/auth/logout")
 
     assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_the_remember_me_cookie_alone_still_brings_the_account_onto_public_pages(app, account):
+    # Pages skip loading an account when a request carries neither a session nor a
+    # remember-me cookie; with the cookie alone, the account must still be found.
+    with app.app_context():
+        services.get_user_by_email("orga@cluster.example").language = "nl"
+        _db.session.commit()
+    browser = app.test_client()
+    _login(browser, remember=True)
+    returning = app.test_client()
+    returning.set_cookie("remember_token", browser.get_cookie("remember_token").value)
+
+    page = returning.get("/events/", headers={"Accept-Language": "fr"})
+    first_visit = app.test_client().get("/events/", headers={"Accept-Language": "fr"})
+
+    assert page.headers["Cache-Control"] == "no-store"  # someone's own view of the site
+    assert '<html lang="nl">' in page.text
+    assert "no-store" not in first_visit.headers.get("Cache-Control", "")
+    assert '<html lang="fr">' in first_visit.text
+
+
+def test_nobody_is_logged_in_only_without_a_session_user_and_a_remember_me_cookie(app):
+    from flask import session
+
+    from app.visitor import nobody_logged_in
+
+    with app.test_request_context("/events/"):
+        assert nobody_logged_in()
+    with app.test_request_context("/events/", headers={"Cookie": "remember_token=x"}):
+        assert not nobody_logged_in()
+    with app.test_request_context("/events/"):
+        session["_user_id"] = "1:1"
+        assert not nobody_logged_in()
