@@ -32,7 +32,7 @@ from app.invites.items import content_fingerprint
 from app.invites.messages import build_imip_message, build_plain_message
 from app.mail.deferred import defer_mail, renderer
 from app.mail.identity import cluster_domain, cluster_organizer, cluster_sender
-from app.mail.models import DeferredMail, OutboxMessage
+from app.mail.models import OutboxMessage
 from app.mail.services import get_invite_sequence, next_invite_sequence, queue_message
 from app.privacy.optional_mail import optional_mail, queue_optional_message
 from app.privacy.preferences import MailCategory
@@ -198,8 +198,9 @@ DEFERRED_REGISTRATION = "events.registration"
 
 
 def defer_registration_mail(registration: Registration, kind: str, *,
-                            by_organiser: bool = False) -> DeferredMail:
-    """Store the mail of this kind about a registration, to build after the commit.
+                            by_organiser: bool = False) -> int:
+    """Store the mail of this kind about a registration, to build after the commit; return
+    the deferred row's id.
 
     For changes made under the event's lock: storing takes one INSERT, the building (templates,
     invite, signed link) happens once the lock is released (``app.mail.deferred``).
