@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from app.extensions import babel
 from app.timezone import local_day
-from app.visitor import nobody_logged_in
+from app.visitor import someone_logged_in
 
 #: Locales used for formatting: the cluster is in Brussels, so English uses British formats
 #: (day before month, 24-hour clock); the "en" catalogue still applies.
@@ -47,8 +47,7 @@ def select_language() -> str:
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
-    if (not nobody_logged_in() and getattr(current_user, "is_authenticated", False)
-            and current_user.language in languages):
+    if someone_logged_in() and current_user.language in languages:
         return current_user.language
     best = request.accept_languages.best_match(languages)
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]

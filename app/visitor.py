@@ -1,6 +1,7 @@
 """What a request tells about its visitor before any account is loaded."""
 
 from flask import current_app, request, session
+from flask_login import current_user
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE_DEFAULT
 
 
@@ -14,3 +15,8 @@ def nobody_logged_in() -> bool:
     """
     remember = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE_DEFAULT)
     return "_user_id" not in session and remember not in request.cookies
+
+
+def someone_logged_in() -> bool:
+    """Tell whether an account is logged in, loading it only when a cookie may name one."""
+    return not nobody_logged_in() and getattr(current_user, "is_authenticated", False)

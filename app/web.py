@@ -20,7 +20,7 @@ from app.db import DB_INT_MAX, DB_INT_MIN
 from app.extensions import db, login_manager
 from app.i18n import current_language
 from app.text import strip_control_characters
-from app.visitor import nobody_logged_in
+from app.visitor import someone_logged_in
 from config import DEV_SECRET_KEY
 
 ERROR_TITLES = {
@@ -249,10 +249,7 @@ def _is_private_page() -> bool:
     """Tell whether the page is an organiser's or opened by a personal link (a token)."""
     if request.endpoint is None or request.endpoint.endswith("static"):
         return False  # files and 404s: no account to load
-    return "token" in (request.view_args or {}) or (
-        not nobody_logged_in() and current_user.is_authenticated)
-
-
+    return "token" in (request.view_args or {}) or someone_logged_in()
 
 def _is_loopback(address: str | None) -> bool:
     try:

@@ -20,14 +20,13 @@ import time
 from collections.abc import Callable
 
 from flask import Flask, current_app, has_app_context, make_response, request, session
-from flask_login import current_user
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from app.events import models
 from app.i18n import current_language
 from app.members.models import Sector
-from app.visitor import nobody_logged_in
+from app.visitor import someone_logged_in
 
 log = logging.getLogger(__name__)
 VERSION_KEY = "clustermeet:events-data-version"
@@ -104,8 +103,7 @@ def _cache() -> PageCache | None:
 def _is_anonymous_plain_get() -> bool:
     """Tell whether this visitor sees the page everybody sees (no account, no message)."""
     return (request.method == "GET" and "_flashes" not in session
-            and "_user_id" not in session
-            and (nobody_logged_in() or not current_user.is_authenticated))
+            and "_user_id" not in session and not someone_logged_in())
 
 
 def cached_page(render: Callable[[], tuple], key: tuple, *,
