@@ -6,6 +6,7 @@ from sqlalchemy import case, distinct, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from app.db import utc_now
+from app.events.display import last_day
 from app.events.models import (
     DayAttendance,
     Event,
@@ -15,7 +16,6 @@ from app.events.models import (
     RegistrationStatus,
 )
 from app.extensions import db
-from app.invites.timezone import last_whole_day_end
 from app.members.models import Organisation, Person
 from app.timezone import local_day
 
@@ -79,7 +79,7 @@ def get_status_counts(event: Event) -> dict[str, int]:
 
 def event_days(event: Event) -> list[date]:
     """Return the Brussels days an event runs on (one for a single-day event)."""
-    first, last = local_day(event.starts_at), local_day(last_whole_day_end(event.ends_at))
+    first, last = local_day(event.starts_at), last_day(event)
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 

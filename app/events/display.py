@@ -6,7 +6,7 @@ entry of a registration (invites and the personal feed) and of an event (public 
 organiser feeds) are each built by one function here, and their fingerprint comes from it.
 """
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import format_date, format_time
@@ -19,7 +19,7 @@ from app.invites.timezone import last_whole_day_end, spans_whole_days
 from app.invites.uids import event_uid, registration_uid
 from app.mail.identity import cluster_domain, cluster_organizer
 from app.signals import Link, ask_registration_links
-from app.timezone import local_day
+from app.timezone import local_day, to_local
 from app.urls import external_url
 
 
@@ -28,10 +28,23 @@ def invite_uid(registration: Registration) -> str:
     return registration_uid(registration.id, cluster_domain())
 
 
+#: An end before this Brussels hour belongs to the day before: an afterwork that runs until
+#: 01:00 is one evening, not two days; an end at midnight closes the day before.
+NIGHT_ENDS = time(6, 0)
+
+
+def last_day(event: Event) -> date:
+    """Return the last Brussels day the event is attended on (its start day at the earliest)."""
+    first, local_end = local_day(event.starts_at), to_local(event.ends_at)
+    last = local_end.date()
+    if local_end.time() < NIGHT_ENDS and last > first:
+        last -= timedelta(days=1)
+    return last
+
+
 def is_multi_day(event: Event) -> bool:
-    """Tell whether the event runs over more than one Brussels day."""
-    end = last_whole_day_end(event.ends_at)
-    return local_day(event.starts_at) != local_day(end)
+    """Tell whether the event is attended on more than one Brussels day."""
+    return last_day(event) != local_day(event.starts_at)
 
 
 def is_all_day(event: Event) -> bool:
@@ -53,10 +66,10 @@ def format_when(event: Event) -> str:
     """Return when the event takes place, in Brussels time and the current locale."""
     start, end = event.starts_at, event.ends_at
     if is_all_day(event):
-        last_day = last_whole_day_end(end)
-        if local_day(start) == local_day(last_day):
+        final = last_whole_day_end(end)
+        if local_day(start) == local_day(final):
             return format_date(start, "full")
-        return f"{format_date(start, 'full')} – {format_date(last_day, 'full')}"
+        return f"{format_date(start, 'full')} – {format_date(final, 'full')}"
     day, hours = format_date(start, "full"), format_time(start, "short")
     if local_day(start) != local_day(end):
         return f"{day}, {hours} – {format_date(end, 'full')}, {format_time(end, 'short')}"

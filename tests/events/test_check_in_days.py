@@ -1,7 +1,9 @@
 """Multi-day events: check-in and the attendance sheet per day, figures per day and overall."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+from app.events.attendance import event_days
+from app.events.display import is_multi_day
 from app.events.models import DayAttendance, Registration
 from app.extensions import db as _db
 from tests.factories import make_event, make_person, make_registration
@@ -77,6 +79,46 @@ def test_attendance_sheet_has_a_signature_column_per_day(logged_in, db):
 
 def test_a_single_day_event_checks_in_as_before(logged_in, db):
     event = make_event()
+    ann = make_registration(event, make_person("ann@example.org"))
+    db.session.commit()
+
+    _post(logged_in, event, ann, "check-in", "")
+    page = logged_in.get(f"/admin/events/{event.id}/check-in", headers=EN).text
+
+    assert 'data-testid="checkin-days"' not in page and "<strong>1</strong> / 1" in page
+    assert _db.session.query(DayAttendance).count() == 0
+
+
+def _event_over(starts_at: datetime, ends_at: datetime):
+    return make_event(starts_at=starts_at, ends_at=ends_at)
+
+
+def test_an_evening_past_midnight_is_one_day_and_a_two_day_seminar_two(db, app):
+    """The days attended, in Brussels time (UTC+1 in winter): an end before 06:00 closes the
+    evening before; an end at 06:00 or later opens a new day."""
+    with app.test_request_context():
+        afterwork = _event_over(datetime(2026, 12, 3, 21, 10, tzinfo=UTC),   # 22:10-01:10
+                                datetime(2026, 12, 4, 0, 10, tzinfo=UTC))
+        until_midnight = _event_over(datetime(2026, 12, 3, 18, tzinfo=UTC),  # 19:00-00:00
+                                     datetime(2026, 12, 3, 23, tzinfo=UTC))
+        after_midnight = _event_over(datetime(2026, 12, 3, 23, 30, tzinfo=UTC),  # 00:30-02:30
+                                     datetime(2026, 12, 4, 1, 30, tzinfo=UTC))
+        overnight = _event_over(datetime(2026, 12, 3, 17, tzinfo=UTC),       # 18:00-06:00
+                                datetime(2026, 12, 4, 5, tzinfo=UTC))
+        seminar, _, _ = _seminar(db)
+
+        assert event_days(afterwork) == [date(2026, 12, 3)]
+        assert not is_multi_day(afterwork)
+        assert event_days(until_midnight) == [date(2026, 12, 3)]
+        assert event_days(after_midnight) == [date(2026, 12, 4)]
+        assert event_days(overnight) == [date(2026, 12, 3), date(2026, 12, 4)]
+        assert event_days(seminar) == [date(2027, 3, 10), date(2027, 3, 11)]
+        assert is_multi_day(seminar)
+
+
+def test_an_afterwork_past_midnight_checks_in_without_day_tabs(logged_in, db):
+    event = _event_over(datetime(2026, 12, 3, 21, 10, tzinfo=UTC),  # 22:10-01:10 Brussels
+                        datetime(2026, 12, 4, 0, 10, tzinfo=UTC))
     ann = make_registration(event, make_person("ann@example.org"))
     db.session.commit()
 
