@@ -5,8 +5,10 @@
 
 Builds a session (bulk inserts), then times: building the problem from the database, storing
 a run of about 4 meetings per participant (a greedy schedule: the solver's own time is measured
-by benchmarks/solver.py), rendering the grid page, and rendering and queueing the publication
-mails. Targets: under 2 s for each of the first three, under 10 s for the publication.
+by benchmarks/solver.py), rendering the grid page, the publication as the organiser's request
+does it (decide what each person is told, record it, store the mails as one deferred row),
+and the worker writing those mails into the outbox. Targets: under 2 s for each of the first
+three, under 10 s for the publication's request; the worker's time is printed without one.
 The grid is rendered twice, plain and filtered by a participant, after one warm-up request
 (the template is compiled once per process). `make bench` also runs the organisers' size:
 200 participants, 60 tables and 1,500 requests, whose grid must render in under 500 ms.
@@ -27,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
-TARGETS = {"build problem": 2.0, "store run": 2.0, "render grid": 2.0, "publish mails": 10.0}
+TARGETS = {"build problem": 2.0, "store run": 2.0, "render grid": 2.0, "publish (request)": 10.0}
 LANGUAGES = ("fr", "nl", "en")
 
 
@@ -134,6 +136,7 @@ def main(argv=None) -> int:
     from app.b2b.models import B2BSession, Meeting, MeetingRequest, RunStatus, ScheduleRun
     from app.b2b.problem import build_problem, store_run
     from app.extensions import db
+    from app.mail import deferred
     from app.mail.models import OutboxMessage
     from config import TestingConfig
 
@@ -173,8 +176,10 @@ def main(argv=None) -> int:
 
         with app.app_context():
             run = db.session.get(ScheduleRun, run_id)
-            result = timed("publish mails", results, lambda: (
-                publication.publish_run(run), db.session.commit())[0])
+            # The organiser's request decides and stores the mails; the worker writes them.
+            result = timed("publish (request)", results, lambda: (
+                publication.publish_run(run, defer_mail=True), db.session.commit())[0])
+            timed("write mails (worker)", results, deferred.render_deferred)
             queued = db.session.scalar(select(func.count(OutboxMessage.id)))
 
     print(f"B2B schedule benchmark: {args.participants} participants, {args.slots} slots, "

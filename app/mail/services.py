@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from app.db import utc_now
 from app.extensions import db
@@ -18,6 +18,27 @@ QUEUED_MAIL_KEY = "outbox_queued"
 
 def queue_message(message: EmailMessage, *, kind: str = "", reference: str = "") -> OutboxMessage:
     """Store a ready message in the outbox, in the caller's transaction (flush only)."""
+    item = OutboxMessage(**_outbox_row(message, kind, reference))
+    db.session.add(item)
+    db.session.flush()
+    note_mail_queued()
+    return item
+
+
+def queue_messages(messages: Iterable[tuple[EmailMessage, str, str]]) -> int:
+    """Store ready messages, each with its kind and reference, in one INSERT; return how many.
+
+    For thousands of mails at once (a B2B publication): the same rows as ``queue_message``,
+    without an ORM object and a flush each.
+    """
+    rows = [_outbox_row(message, kind, reference) for message, kind, reference in messages]
+    if rows:
+        db.session.execute(insert(OutboxMessage), rows)
+        note_mail_queued()
+    return len(rows)
+
+
+def _outbox_row(message: EmailMessage, kind: str, reference: str) -> dict:
     recipient = parseaddr(str(message["To"]))[1]
     # The envelope is the sending mailbox: Sender when the mail is sent on behalf of From.
     sender = parseaddr(str(message["Sender"] or message["From"]))[1]
@@ -26,20 +47,16 @@ def queue_message(message: EmailMessage, *, kind: str = "", reference: str = "")
     if not message["Message-ID"]:
         # Fixed now, in the stored bytes: a resend after a crash carries the same one.
         message["Message-ID"] = make_msgid(domain=cluster_domain())
-    item = OutboxMessage(
-        sender=sender,
-        recipient=recipient,
-        subject=str(message["Subject"] or "")[:300],
-        message_id=str(message["Message-ID"]).strip()[:255],
-        raw=message.as_bytes(),
-        kind=kind,
-        reference=reference,
-        next_attempt_at=utc_now(),
-    )
-    db.session.add(item)
-    db.session.flush()
-    note_mail_queued()
-    return item
+    return {
+        "sender": sender,
+        "recipient": recipient,
+        "subject": str(message["Subject"] or "")[:300],
+        "message_id": str(message["Message-ID"]).strip()[:255],
+        "raw": message.as_bytes(),
+        "kind": kind,
+        "reference": reference,
+        "next_attempt_at": utc_now(),
+    }
 
 
 def note_mail_queued() -> None:

@@ -8,6 +8,7 @@ import re
 import uuid
 
 import pytest
+from sqlalchemy import func, select
 
 from app.b2b import editing, publication
 from app.b2b.models import PublishedMeeting, SessionStatus
@@ -16,7 +17,7 @@ from app.extensions import db
 from app.invites.ics import strip_method
 from app.invites.uids import meeting_uid
 from app.jobs.worker import run_once
-from app.mail.models import InviteSequence
+from app.mail.models import DeferredMail, InviteSequence, OutboxMessage
 from tests.factories import (
     make_run,
     make_schedule_session,
@@ -70,13 +71,28 @@ def deliver(app, server, count):
     return server.wait_for(count)
 
 
-@pytest.fixture
-def published(smtp_app, db, smtp_server):
+def publish(run, app):
+    """Publish as the organiser's page does when the worker writes the mails, else at once.
+
+    Deferred, the publication's commit holds no mail yet, only the decisions: one row.
+    """
+    by_worker = app.config["DEFERRED_MAIL_BY_WORKER"]
+    queued = db.session.scalar(select(func.count(OutboxMessage.id)))
+    result = publication.publish_run(run, defer_mail=by_worker)
+    db.session.commit()
+    if by_worker:
+        assert db.session.scalar(select(func.count(OutboxMessage.id))) == queued
+        assert db.session.scalar(select(func.count(DeferredMail.id))) == (result.mails > 0)
+    return result
+
+
+@pytest.fixture(params=["written at once", "written by the worker"])
+def published(request, smtp_app, db, smtp_server):
+    smtp_app.config["DEFERRED_MAIL_BY_WORKER"] = request.param.endswith("worker")
     session = make_schedule_session(requests=((0, 1, 3), (2, 3, 2), (0, 2, 1), (0, 3, 1)))
     run = make_run(session, MEETINGS)
     db.session.commit()
-    result = publication.publish_run(run)
-    db.session.commit()
+    result = publish(run, smtp_app)
     mails = deliver(smtp_app, smtp_server, 12)
     return session, run, result, mails
 
@@ -87,8 +103,7 @@ def uid(session, a, b):
 
 def republish(run, smtp_app, smtp_server, count):
     smtp_server.clear()
-    result = publication.publish_run(run)
-    db.session.commit()
+    result = publish(run, smtp_app)
     mails = deliver(smtp_app, smtp_server, count) if count else []
     run_once(smtp_app)
     assert len(smtp_server.messages) == count
@@ -297,6 +312,28 @@ def test_publish_page_shows_the_diff_and_publishes(smtp_app, db, logged_in):
 
     assert "Schedule published: 10 mails to 4 participants." in response.get_data(
         as_text=True)
+
+
+def test_the_publish_page_leaves_the_mails_to_the_worker_which_writes_them_all(
+        smtp_app, db, logged_in, smtp_server):
+    """The organiser's request stores the decisions; the worker writes and sends the mails."""
+    smtp_app.config["DEFERRED_MAIL_BY_WORKER"] = True
+    session = make_schedule_session()
+    run = make_run(session)
+    db.session.commit()
+
+    response = logged_in.post(f"/b2b/runs/{run.id}/publish", headers={"Accept-Language": "en"},
+                              follow_redirects=True)
+
+    assert "Schedule published: 10 mails to 4 participants." in response.get_data(
+        as_text=True)
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    assert db.session.get(type(session), session.id).status == SessionStatus.PUBLISHED
+    mails = deliver(smtp_app, smtp_server, 10)
+    assert len(mails) == 10 and db.session.scalar(select(func.count(DeferredMail.id))) == 0
+    assert sum(calendar_bytes(m) is None for m in mails) == 4  # the agendas
+    run_once(smtp_app)
+    assert len(smtp_server.messages) == 10  # written once
 
 
 @pytest.mark.parametrize("sending_mailbox", [None, "Mailer <noreply@mailer.invalid>"])

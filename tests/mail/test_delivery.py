@@ -7,8 +7,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.db import utc_now
+from app.invites.messages import build_plain_message
 from app.mail.delivery import STALE_CLAIM, deliver_due, retry_delay
 from app.mail.models import OutboxMessage, OutboxStatus
+from app.mail.services import queue_messages
 from app.mail.transports import SmtpTransport
 from tests.factories import queue_imip, queue_plain
 
@@ -306,3 +308,30 @@ def test_mail_send_pending_with_unknown_transport_names_the_setting(app, runner)
 
     assert result.exit_code == 1
     assert result.output == "Error: MAIL_TRANSPORT must be 'smtp' or 'folder', not 'pigeon'\n"
+
+
+def test_messages_queued_in_one_insert_are_stored_and_sent_like_one_by_one(
+        smtp_app, smtp_server, db):
+    def message(to: str):
+        return build_plain_message(sender=("Cluster", "hello@cluster.example"), to=("", to),
+                                   subject=f"Agenda {to}", text_body="Your meetings.",
+                                   message_id_domain="cluster.example")
+
+    one = queue_plain("one@example.org")
+    stored = queue_messages([(message("two@example.org"), "b2b.agenda", "b2b-participant:2"),
+                             (message("three@example.org"), "b2b.agenda", "b2b-participant:3")])
+    db.session.commit()
+
+    rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert stored == 2 and [r.recipient for r in rows] == [
+        "one@example.org", "two@example.org", "three@example.org"]
+    for row in rows[1:]:
+        assert (row.status, row.attempts, row.sender, row.kind) == (
+            OutboxStatus.PENDING, 0, "hello@cluster.example", "b2b.agenda")
+        assert row.message_id and row.next_attempt_at <= utc_now() and row.created_at
+        assert row.subject == f"Agenda {row.recipient}"
+    assert rows[0].status == OutboxStatus.PENDING and one.id == rows[0].id
+    assert deliver_due() == 3
+    assert {m.rcpt_tos[0] for m in smtp_server.wait_for(3)} == {
+        "one@example.org", "two@example.org", "three@example.org"}
+    assert queue_messages([]) == 0

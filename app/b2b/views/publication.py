@@ -11,6 +11,7 @@ from app.b2b.labels import participant_label
 from app.b2b.models import RunStatus
 from app.b2b.views.base import get_run_or_404, now, organiser_page
 from app.extensions import db
+from app.mail import deferred
 
 
 @organiser_page("/runs/<int:run_id>/publish", methods=["GET", "POST"])
@@ -30,8 +31,11 @@ def schedule_publish(run_id: int):
         if confirm and request.form.get("confirm_mail") != "1":
             flash(_("Tick the box to confirm the mails."), "danger")
             return redirect(url_for("b2b.schedule_publish", run_id=run.id))
-        result = publication.publish_run(run, now=now())
+        # The mails are written after the commit (by the worker): at 1,000 participants that
+        # is thousands of mails, far too long for the organiser's request.
+        result = publication.publish_run(run, now=now(), defer_mail=True)
         db.session.commit()
+        deferred.after_commit()
         flash(_("Schedule published: %(mails)s to %(people)s.",
                 mails=ngettext("%(num)d mail", "%(num)d mails", result.mails),
                 people=ngettext("%(num)d participant", "%(num)d participants", result.people)),
