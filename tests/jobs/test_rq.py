@@ -10,7 +10,7 @@ import signal
 import time
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.b2b import publication, runs
 from app.b2b.models import B2BSession, Meeting, PublishedMeeting, RunStatus, ScheduleRun
@@ -19,7 +19,8 @@ from app.jobs.beats import WORKER_PREFIX
 from app.jobs.models import Job, JobStatus, ProcessBeat
 from app.jobs.rq_queue import LOST_AFTER, get_queue, push_lost_jobs
 from app.jobs.services import STALE_REASON, fail_stale_jobs, restart_job
-from app.mail.models import OutboxMessage, OutboxStatus
+from app.mail import deferred
+from app.mail.models import DeferredMail, OutboxMessage, OutboxStatus
 from config import rate_limit_storage
 from tests.factories import make_run, make_schedule_session, queue_plain
 from tests.fixtures.smtp import free_port
@@ -175,6 +176,32 @@ def test_mail_goes_out_through_rq_exactly_once(rq_app, db, smtp_server, rq_worke
     assert (row.status, row.attempts) == (OutboxStatus.SENT, 1)
     assert mail.message["Message-ID"] == row.message_id
     assert worker.poll() is None
+
+
+def test_a_publication_s_mails_are_written_and_sent_by_an_rq_worker(rq_app, db, smtp_server,
+                                                                    rq_workers):
+    worker = rq_workers.start(WORKER_BEAT_SECONDS="3600")
+    wait_for(db, lambda: worker_beats(db) == 1, 60, "the worker's first beat", [worker])
+    time.sleep(1)  # its one beat is over: only the task pushed by the commit can write them
+    rq_app.config["DEFERRED_MAIL_BY_WORKER"] = True
+    session = make_schedule_session()
+    run = make_run(session)
+    db.session.commit()
+
+    result = publication.publish_run(run, defer_mail=True)
+    db.session.commit()
+    deferred.after_commit()
+
+    mails = smtp_server.wait_for(result.mails, timeout=60)
+    assert result.mails == len(mails) == 10
+    calendars = [m for m in mails if any(part.get_content_type() == "text/calendar"
+                                         for part in m.message.walk())]
+    assert len(calendars) == 6  # one per meeting and person, beside 4 agendas
+    wait_for(db, lambda: db.session.scalar(select(func.count(DeferredMail.id))) == 0, 10,
+             "the deferred row to be claimed", [worker])
+    rows = db.session.scalars(select(OutboxMessage)).all()
+    assert {(row.status, row.attempts) for row in rows} == {(OutboxStatus.SENT, 1)}
+    assert len(rows) == 10 and worker.poll() is None
 
 
 def test_two_rq_workers_never_send_a_mail_twice(rq_app, db, smtp_server, rq_workers):
