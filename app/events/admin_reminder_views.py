@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.events import queries, services
+from app.events import queries, reminders
 from app.events.admin_forms import ConfirmForm, ReminderTextForm
 from app.events.admin_views import event_or_404, organiser_page
 from app.extensions import db
@@ -25,7 +25,7 @@ def admin_reminders(event_id: int):
         form.fill_from(event)
     return render_template(
         "events/admin/reminders.html", event=event, form=form, lang=current_language(),
-        due_at=event.starts_at - services.reminder_window(),
+        due_at=event.starts_at - reminders.reminder_window(),
         sent=queries.get_reminders_sent(event), waiting=len(queries.get_unreminded(event)),
         send_form=ConfirmForm()), 400 if form.errors else 200
 
@@ -36,7 +36,7 @@ def admin_send_reminders(event_id: int):
     event = event_or_404(event_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    count = services.send_event_reminders(event)
+    count = reminders.send_event_reminders(event)
     db.session.commit()
     flash(_("Reminder queued for %(num)d people; nobody gets it twice.", num=count), "success")
     return redirect(url_for(".admin_reminders", event_id=event.id))

@@ -1,4 +1,4 @@
-"""Registrations: register, cancel, approve, move, promote, remind; cancel an event.
+"""Registrations: register, cancel, approve, move, promote; cancel an event.
 
 Seats are handed out under a lock on the event: a row lock (SELECT ... FOR UPDATE) on
 PostgreSQL; on SQLite, which has no row locks, a no-op UPDATE of the event row takes the
@@ -14,18 +14,16 @@ from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import update
 
-from app.db import DB_INT_MAX, DB_INT_MIN, lock_row, utc_now
+from app.db import lock_row, utc_now
 from app.events import mails, queries
+from app.events.answers import clean_answers
 from app.events.display import PUBLIC_FEED_RECIPIENT, public_event_item
+from app.events.errors import RegistrationError
 from app.events.models import (
-    YES_NO_VALUES,
     Audience,
     Event,
     EventStatus,
-    Question,
-    QuestionKind,
     Registration,
     RegistrationStatus,
 )
@@ -40,18 +38,6 @@ from app.privacy.notice import current_version
 from app.signals import registration_cancelled, registration_confirmed
 
 places_left = queries.places_left
-
-YES_NO = YES_NO_VALUES
-
-
-class RegistrationError(ValueError):
-    """A registration or change refused; ``code`` says why, ``errors`` names fields."""
-
-    def __init__(self, code: str, message: str = "", errors: dict[str, str] | None = None):
-        super().__init__(message or code)
-        self.code = code
-        self.errors = errors or {}
-
 
 # --- locking ------------------------------------------------------------------------------
 
@@ -85,79 +71,6 @@ def check_open(event: Event, now: datetime | None = None) -> None:
     refusal = queries.get_refusal(event, now)
     if refusal is not None:
         raise RegistrationError(refusal)
-
-
-def clean_answers(event: Event, answers: dict | None, *,
-                  enforce_required: bool = True) -> dict:
-    """Return the answers keyed by question id; raise RegistrationError("answers") if wrong.
-
-    Text, choice and yes/no answers are strings, multiple choices a list, numbers an int. A
-    conditional question whose condition is not met is not asked: an answer sent anyway is
-    dropped, and it is never required.
-    """
-    answers = {str(k): v for k, v in (answers or {}).items()}
-    cleaned: dict = {}
-    errors: dict[str, str] = {}
-    # Unconditional questions first: a conditional one reads the cleaned answer it depends on.
-    for question in sorted(event.questions, key=lambda q: q.condition_question_id is not None):
-        key = str(question.id)
-        if not question.asked_for(cleaned):
-            continue
-        try:
-            value = _clean_answer(question, answers.get(key))
-        except ValueError as error:
-            errors[key] = str(error)
-            continue
-        if value is None:
-            if question.required and enforce_required:
-                errors[key] = "required"
-            continue
-        cleaned[key] = value
-    if errors:
-        raise RegistrationError("answers", "invalid answers", errors)
-    return cleaned
-
-
-def _clean_answer(question: Question, value) -> str | int | list[str] | None:
-    """Return one answer in its stored form, None when blank; raise ValueError(code) if wrong."""
-    if question.kind == QuestionKind.MULTIPLE:
-        picked = value if isinstance(value, list | tuple) else [value]
-        picked = [v.strip() for v in picked if isinstance(v, str) and v.strip()]
-        if any(v not in question.choice_list for v in picked):
-            raise ValueError("choice")
-        return [c for c in question.choice_list if c in picked] or None
-    if question.kind == QuestionKind.NUMBER:
-        return _clean_number(question, value)
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        return None
-    if question.kind == QuestionKind.CHOICE and text not in question.choice_list:
-        raise ValueError("choice")
-    if question.kind == QuestionKind.YES_NO and text not in YES_NO:
-        raise ValueError("yes_no")
-    return text[:2000]
-
-
-def _clean_number(question: Question, value) -> int | None:
-    if isinstance(value, str):
-        value = value.strip()
-        if not value:
-            return None
-        if len(value) > 20:
-            raise ValueError("number")
-        try:
-            value = int(value)
-        except ValueError:
-            raise ValueError("number") from None
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("number")
-    low = DB_INT_MIN if question.min_value is None else question.min_value
-    high = DB_INT_MAX if question.max_value is None else question.max_value
-    if not low <= value <= high:
-        raise ValueError("range")
-    return value
 
 
 def _clean_email(email: str) -> str:
@@ -606,54 +519,3 @@ def cancel_event(event: Event) -> int:
     for registration in registrations:
         mails.queue_registration_mail(registration, "event_cancelled")
     return len(registrations)
-
-
-# --- reminders ----------------------------------------------------------------------------
-
-
-def send_reminders(now: datetime | None = None) -> int:
-    """Queue one reminder per confirmed attendee of events starting soon; return how many.
-
-    Each reminder is claimed with a conditional UPDATE, so two runs at the same
-    time never send the same reminder twice. People who registered inside the
-    reminder window get none (their confirmation is recent).
-    """
-    now = now or utc_now()
-    window = reminder_window()
-    sent = 0
-    for registration in queries.get_reminder_candidates(now, now + window):
-        confirmed_at = registration.confirmed_at or registration.created_at
-        if confirmed_at > registration.event.starts_at - window:
-            continue
-        sent += _send_reminder(registration, now)
-    return sent
-
-
-def reminder_window() -> timedelta:
-    """Return how long before an event its reminders go (REMINDER_DAYS_BEFORE)."""
-    return timedelta(days=current_app.config["REMINDER_DAYS_BEFORE"])
-
-
-def send_event_reminders(event: Event, now: datetime | None = None) -> int:
-    """Queue the reminder now to each confirmed attendee of one event who has none yet.
-
-    The organiser's button: the same claim as the cron's, so nobody gets it twice, even
-    with the cron or a second click running at the same time.
-    """
-    now = now or utc_now()
-    return sum(_send_reminder(registration, now)
-               for registration in queries.get_unreminded(event))
-
-
-def _send_reminder(registration: Registration, now: datetime) -> int:
-    """Claim a registration's reminder with a conditional UPDATE and queue it; return 0 or 1."""
-    claimed = db.session.execute(
-        update(Registration)
-        .where(Registration.id == registration.id, Registration.reminder_sent_at.is_(None),
-               Registration.status == RegistrationStatus.CONFIRMED)
-        .values(reminder_sent_at=now)
-        .execution_options(synchronize_session=False))
-    if claimed.rowcount != 1:
-        return 0
-    # None: the person refused reminders (the claim stays, so none is tried again).
-    return int(mails.queue_registration_mail(registration, "reminder") is not None)

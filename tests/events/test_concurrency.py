@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app.db import utc_now
 from app.events import services
 from app.events.models import Event, Registration, RegistrationStatus
+from app.events.reminders import send_reminders
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.members.models import Person
@@ -128,7 +129,7 @@ def _race_reminders(app) -> dict:
         db.session.commit()
 
     sent: list[int] = []
-    errors = _in_threads(app, 2, lambda _: sent.append(services.send_reminders()))
+    errors = _in_threads(app, 2, lambda _: sent.append(send_reminders()))
     with app.app_context():
         reminders = db.session.scalars(
             select(OutboxMessage.recipient).where(OutboxMessage.kind == "registration.reminder"))

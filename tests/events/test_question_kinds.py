@@ -9,6 +9,7 @@ from flask_babel import refresh
 from sqlalchemy import select
 
 from app.events import admin_services, services
+from app.events.answers import clean_answers
 from app.events.exports import registrations_csv, registrations_xlsx
 from app.events.models import Question, QuestionKind, Registration
 from app.events.queries import make_manage_token
@@ -108,7 +109,7 @@ def test_conditional_question_required_and_checked_when_its_condition_is_met(db,
 def test_service_ignores_unmet_conditions_and_checks_kinds(db):
     event, workshops, guests, car, plate, _seats = _trip(db)
 
-    cleaned = services.clean_answers(event, {
+    cleaned = clean_answers(event, {
         str(workshops.id): ["Textile"], str(guests.id): "3", str(car.id): "no",
         str(plate.id): "ignored"})
 
@@ -117,7 +118,7 @@ def test_service_ignores_unmet_conditions_and_checks_kinds(db):
                           ({str(guests.id): 1, str(workshops.id): ["Metal"]}, "choice"),
                           ({str(guests.id): 1, str(car.id): "yes"}, "required")]:
         try:
-            services.clean_answers(event, answers)
+            clean_answers(event, answers)
         except services.RegistrationError as error:
             assert code in error.errors.values(), answers
         else:
@@ -131,9 +132,9 @@ def test_condition_on_a_multiple_choice(db):
     size = make_question(event, QuestionKind.CHOICE, choices="S\nM\nL", label="Bike size",
                          condition_question_id=workshops.id, condition_values="Bikes")
 
-    asked = services.clean_answers(event, {str(workshops.id): ["Wood", "Bikes"],
+    asked = clean_answers(event, {str(workshops.id): ["Wood", "Bikes"],
                                            str(size.id): "M"})
-    not_asked = services.clean_answers(event, {str(workshops.id): ["Wood"], str(size.id): "M"})
+    not_asked = clean_answers(event, {str(workshops.id): ["Wood"], str(size.id): "M"})
 
     assert asked[str(size.id)] == "M"
     assert str(size.id) not in not_asked

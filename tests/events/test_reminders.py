@@ -5,6 +5,7 @@ from datetime import timedelta
 from app.db import utc_now
 from app.events import services
 from app.events.models import RegistrationStatus
+from app.events.reminders import send_reminders
 from tests.factories import make_event, registration_data
 from tests.mails import outbox, parse
 
@@ -20,9 +21,9 @@ def test_reminder_sent_once(db):
     event = make_event(starts_at=utc_now() + timedelta(days=1))
     registration = _confirmed(db, event, "a@example.org")
 
-    first = services.send_reminders()
+    first = send_reminders()
     db.session.commit()
-    second = services.send_reminders()
+    second = send_reminders()
 
     assert (first, second) == (1, 0)
     reminders = outbox("registration.reminder")
@@ -42,7 +43,7 @@ def test_reminder_not_sent_before_window_or_to_others(db):
     services.cancel_registration(gone)
     db.session.commit()
 
-    sent = services.send_reminders()
+    sent = send_reminders()
 
     assert sent == 1
     assert [m.recipient for m in outbox("registration.reminder")] == ["near@example.org"]
@@ -53,7 +54,7 @@ def test_reminder_skipped_when_registered_inside_window(db):
     event = make_event(starts_at=utc_now() + timedelta(days=1))
     _confirmed(db, event, "late@example.org", confirmed_days_ago=0)
 
-    assert services.send_reminders() == 0
+    assert send_reminders() == 0
     assert outbox("registration.reminder") == []
 
 
@@ -63,7 +64,7 @@ def test_reminder_skipped_for_cancelled_event(db):
     services.cancel_event(event)
     db.session.commit()
 
-    assert services.send_reminders() == 0
+    assert send_reminders() == 0
 
 
 def test_send_reminders_command(db, runner):

@@ -4,7 +4,7 @@ language (escaped)."""
 from datetime import timedelta
 
 from app.db import utc_now
-from app.events import services
+from app.events.reminders import send_reminders
 from tests.factories import make_event, make_person, make_registration
 from tests.mails import outbox, parse, text_body
 
@@ -29,7 +29,7 @@ def test_send_now_reaches_each_person_once(logged_in, db):
 
     logged_in.post(url + "/send", headers=EN)
     logged_in.post(url + "/send", headers=EN)  # a second click
-    services.send_reminders(now=event.starts_at - timedelta(days=1))  # and the cron
+    send_reminders(now=event.starts_at - timedelta(days=1))  # and the cron
 
     assert sorted(m.recipient for m in outbox("registration.reminder")) == [
         "ann@example.org", "bram@example.org"]

@@ -9,6 +9,7 @@ from app.b2b import meeting_requests
 from app.b2b.mails import send_digests
 from app.db import utc_now
 from app.events import services
+from app.events.reminders import send_reminders
 from app.mail.delivery import deliver_due
 from app.privacy.preferences import (
     MailCategory,
@@ -41,7 +42,7 @@ def _path(url: str) -> str:
 
 def _unsubscribe_path(db) -> str:
     _confirmed(db)
-    services.send_reminders()
+    send_reminders()
     db.session.commit()
     [reminder] = outbox("registration.reminder")
     header = str(parse(reminder.raw)["List-Unsubscribe"])
@@ -51,7 +52,7 @@ def _unsubscribe_path(db) -> str:
 def test_reminder_through_smtp_carries_both_headers_and_the_preferences_link(
         smtp_app, smtp_server, db):
     _confirmed(db, "Marie@Example.org")
-    services.send_reminders()
+    send_reminders()
     db.session.commit()
 
     deliver_due(smtp_app)
@@ -92,7 +93,7 @@ def test_one_click_post_without_cookie_or_csrf_opts_out_of_reminders_only(app, d
     # The next reminder is not sent; a confirmation (essential) still is.
     before = len(outbox())
     later = _confirmed(db, "marie@example.org", days=2)
-    assert services.send_reminders() == 0
+    assert send_reminders() == 0
     db.session.commit()
     assert [m.kind for m in outbox()[before:]] == ["registration.confirmed"]
     assert later.reminder_sent_at is not None  # claimed, so never tried again
