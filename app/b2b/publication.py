@@ -93,20 +93,17 @@ def publish_run(run: ScheduleRun, *, now: datetime | None = None, mail: bool = T
         for pair in sorted(new, key=lambda pr: (new[pr].slot.starts_at, pr)):
             for pid in pair:
                 agendas[pid].append(pair)
-    if not mail:
-        invitations_to_mail = []
-    else:
-        invitations_to_mail = invitations
-        if defer_mail and (agendas or invitations):
-            defer_publication_mails(mailer, agendas, new, invitations)
-        elif not defer_mail:
-            write_publication_mails(mailer, agendas, new, invitations)
+    mailed = invitations if mail else []
+    if not defer_mail:
+        write_publication_mails(mailer, agendas, new, mailed)
+    elif agendas or mailed:
+        defer_publication_mails(mailer, agendas, new, mailed)
     people = set(agendas)
-    for invitation in invitations_to_mail:
+    for invitation in mailed:
         result.requests += invitation.method is Method.REQUEST
         result.cancels += invitation.method is Method.CANCEL
         people.add(invitation.pid)
-    result.mails = len(agendas) + len(invitations_to_mail)
+    result.mails = len(agendas) + len(mailed)
     result.people = len(people)
     _record_published(session, diff, published, {i.pair for i in invitations}, mailer, now)
     session.published_run_id = run.id
