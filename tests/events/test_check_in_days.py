@@ -2,6 +2,8 @@
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from app.events.attendance import event_days
 from app.events.display import is_multi_day
 from app.events.models import DayAttendance, Registration
@@ -77,8 +79,14 @@ def test_attendance_sheet_has_a_signature_column_per_day(logged_in, db):
     assert "Wed 10 Mar" in page and "Thu 11 Mar" in page
 
 
-def test_a_single_day_event_checks_in_as_before(logged_in, db):
-    event = make_event()
+#: An afterwork from 22:10 to 01:10 Brussels time (UTC+1 in winter): one evening.
+AFTERWORK = {"starts_at": datetime(2026, 12, 3, 21, 10, tzinfo=UTC),
+             "ends_at": datetime(2026, 12, 4, 0, 10, tzinfo=UTC)}
+
+
+@pytest.mark.parametrize("times", [{}, AFTERWORK], ids=["in ten days", "afterwork past midnight"])
+def test_a_single_day_event_checks_in_as_before(logged_in, db, times):
+    event = make_event(**times)
     ann = make_registration(event, make_person("ann@example.org"))
     db.session.commit()
 
@@ -89,22 +97,17 @@ def test_a_single_day_event_checks_in_as_before(logged_in, db):
     assert _db.session.query(DayAttendance).count() == 0
 
 
-def _event_over(starts_at: datetime, ends_at: datetime):
-    return make_event(starts_at=starts_at, ends_at=ends_at)
-
-
 def test_an_evening_past_midnight_is_one_day_and_a_two_day_seminar_two(db, app):
     """The days attended, in Brussels time (UTC+1 in winter): an end before 06:00 closes the
     evening before; an end at 06:00 or later opens a new day."""
     with app.test_request_context():
-        afterwork = _event_over(datetime(2026, 12, 3, 21, 10, tzinfo=UTC),   # 22:10-01:10
-                                datetime(2026, 12, 4, 0, 10, tzinfo=UTC))
-        until_midnight = _event_over(datetime(2026, 12, 3, 18, tzinfo=UTC),  # 19:00-00:00
-                                     datetime(2026, 12, 3, 23, tzinfo=UTC))
-        after_midnight = _event_over(datetime(2026, 12, 3, 23, 30, tzinfo=UTC),  # 00:30-02:30
-                                     datetime(2026, 12, 4, 1, 30, tzinfo=UTC))
-        overnight = _event_over(datetime(2026, 12, 3, 17, tzinfo=UTC),       # 18:00-06:00
-                                datetime(2026, 12, 4, 5, tzinfo=UTC))
+        afterwork = make_event(**AFTERWORK)
+        until_midnight = make_event(starts_at=datetime(2026, 12, 3, 18, tzinfo=UTC),  # 19:00
+                                    ends_at=datetime(2026, 12, 3, 23, tzinfo=UTC))    # -00:00
+        after_midnight = make_event(starts_at=datetime(2026, 12, 3, 23, 30, tzinfo=UTC),  # 00:30
+                                    ends_at=datetime(2026, 12, 4, 1, 30, tzinfo=UTC))  # -02:30
+        overnight = make_event(starts_at=datetime(2026, 12, 3, 17, tzinfo=UTC),  # 18:00
+                               ends_at=datetime(2026, 12, 4, 5, tzinfo=UTC))      # -06:00
         seminar, _, _ = _seminar(db)
 
         assert event_days(afterwork) == [date(2026, 12, 3)]
@@ -114,16 +117,3 @@ def test_an_evening_past_midnight_is_one_day_and_a_two_day_seminar_two(db, app):
         assert event_days(overnight) == [date(2026, 12, 3), date(2026, 12, 4)]
         assert event_days(seminar) == [date(2027, 3, 10), date(2027, 3, 11)]
         assert is_multi_day(seminar)
-
-
-def test_an_afterwork_past_midnight_checks_in_without_day_tabs(logged_in, db):
-    event = _event_over(datetime(2026, 12, 3, 21, 10, tzinfo=UTC),  # 22:10-01:10 Brussels
-                        datetime(2026, 12, 4, 0, 10, tzinfo=UTC))
-    ann = make_registration(event, make_person("ann@example.org"))
-    db.session.commit()
-
-    _post(logged_in, event, ann, "check-in", "")
-    page = logged_in.get(f"/admin/events/{event.id}/check-in", headers=EN).text
-
-    assert 'data-testid="checkin-days"' not in page and "<strong>1</strong> / 1" in page
-    assert _db.session.query(DayAttendance).count() == 0
