@@ -24,6 +24,7 @@ from app.mail.models import DeferredMail, OutboxMessage, OutboxStatus
 from config import rate_limit_storage
 from tests.factories import make_run, make_schedule_session, queue_plain
 from tests.fixtures.smtp import free_port
+from tests.mails import calendar_part
 
 MAILS = 30
 
@@ -194,8 +195,7 @@ def test_a_publication_s_mails_are_written_and_sent_by_an_rq_worker(rq_app, db, 
 
     mails = smtp_server.wait_for(result.mails, timeout=60)
     assert result.mails == len(mails) == 10
-    calendars = [m for m in mails if any(part.get_content_type() == "text/calendar"
-                                         for part in m.message.walk())]
+    calendars = [m for m in mails if calendar_part(m.message) is not None]
     assert len(calendars) == 6  # one per meeting and person, beside 4 agendas
     wait_for(db, lambda: db.session.scalar(select(func.count(DeferredMail.id))) == 0, 10,
              "the deferred row to be claimed", [worker])
