@@ -198,10 +198,11 @@ def get_events_with_expired_holds(now: datetime) -> list[Event]:
         Registration.hold_expires_at <= now))).order_by(Event.id)))
 
 
-def get_registration_for(event: Event, person: Person) -> Registration | None:
-    """Return this person's registration for the event, whatever its status."""
+def get_registration_for(event: Event, person: Person | int) -> Registration | None:
+    """Return this person's (or person id's) registration for the event, whatever its status."""
+    person_id = person if isinstance(person, int) else person.id
     return db.session.scalar(select(Registration).where(
-        Registration.event_id == event.id, Registration.person_id == person.id))
+        Registration.event_id == event.id, Registration.person_id == person_id))
 
 
 def has_mail_since(reference: str, since: datetime, *, kind: str | None = None,

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 
 from app.extensions import db
 from app.members import queries
@@ -185,6 +185,36 @@ def find_or_create_person(
     """Return the person with this email, creating them (and linking a known organisation)."""
     return get_or_create_person(email, first_name=first_name, last_name=last_name,
                                 language=language, organisation_name=organisation_name)[0]
+
+
+#: Built once: SQLAlchemy keeps their compiled form (a dialect's INSERT ... ON CONFLICT is
+#: compiled anew at every use, which costs more than the read it would save).
+_PERSON_ID_BY_EMAIL = select(Person.id).where(Person.email == bindparam("email"))
+_INSERT_PERSON = insert(Person.__table__).returning(Person.__table__.c.id)
+
+
+def claim_person(email: str, *, first_name: str = "", last_name: str = "",
+                 language: str = "fr", organisation_name: str = "") -> tuple[int, bool]:
+    """Return (the id of the person with this address, whether they were created now).
+
+    For the registration form of a public event: two light statements (find the id, else
+    insert the row), no object loaded or flushed. Two requests with the same new address at
+    once: the second INSERT fails on the address's unique index (IntegrityError, which the
+    form answers with "please try again").
+    """
+    email = queries.normalise_email(email)
+    person_id = db.session.scalar(_PERSON_ID_BY_EMAIL, {"email": email})
+    if person_id is not None:
+        return person_id, False
+    organisation = (
+        queries.get_organisation_by_name(organisation_name) if organisation_name else None
+    )
+    person_id = db.session.execute(_INSERT_PERSON, {
+        "email": email, "first_name": first_name.strip(), "last_name": last_name.strip(),
+        "language": language, "organisation_id": organisation.id if organisation else None,
+        "organisation_name": "" if organisation else organisation_name.strip(),
+    }).scalar_one()
+    return person_id, True
 
 
 def get_or_create_person(

@@ -15,6 +15,12 @@ def record_consent(record, now: datetime | None = None, *, version: int | None =
     record.consent_notice_version = version if version is not None else current_version()
 
 
+def consent_columns(consent: bool, now: datetime, version: int) -> dict:
+    """Return the consent stamp's columns for a new row (empty values without consent)."""
+    return {"consent_at": now if consent else None,
+            "consent_notice_version": version if consent else None}
+
+
 def clear_consent(record) -> None:
     """Remove the consent stamp of a record (a registration made without consent)."""
     record.consent_at = None

@@ -72,3 +72,27 @@ def test_the_seat_lock_covers_only_the_seat_decision(app, db):
     assert [text.split(" (")[0].split(" FROM ")[0][:20] for text in locked] == [
         "SELECT events.id, ev", "SELECT coalesce(sum(", "INSERT INTO registra",
         "INSERT INTO deferred"]
+
+
+def test_a_registration_post_compiles_each_statement_once(app, db):
+    # A statement SQLAlchemy cannot cache (a dialect's INSERT ... ON CONFLICT, a query with
+    # values inlined) is compiled at every post: in a rush that was the largest single cost.
+    event_id = make_event(capacity=3, confirm_by_link=False).id
+    db.session.commit()
+    seen: list[tuple[str, str]] = []
+
+    def statement(conn, cursor, text, params, context, executemany):
+        seen.append((context.cache_hit.name, " ".join(text.split())[:60]))
+
+    client = app.test_client()
+    client.post(f"/events/{event_id}", data={**FORM, "email": "first@example.org"})
+    sa_event.listen(db.engine, "before_cursor_execute", statement)
+    try:
+        for number in range(2):
+            response = client.post(f"/events/{event_id}",
+                                   data={**FORM, "email": f"later{number}@example.org"})
+            assert response.status_code == 302
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", statement)
+
+    assert seen and [text for hit, text in seen if hit != "CACHE_HIT"] == []
