@@ -77,7 +77,7 @@ def test_the_seat_lock_covers_only_the_seat_decision(app, db):
 def test_a_registration_post_compiles_each_statement_once(app, db):
     # A statement SQLAlchemy cannot cache (a dialect's INSERT ... ON CONFLICT, a query with
     # values inlined) is compiled at every post: in a rush that was the largest single cost.
-    event_id = make_event(capacity=3, confirm_by_link=False).id
+    rush_event = make_event(capacity=3, confirm_by_link=False).id
     db.session.commit()
     seen: list[tuple[str, str]] = []
 
@@ -85,11 +85,11 @@ def test_a_registration_post_compiles_each_statement_once(app, db):
         seen.append((context.cache_hit.name, " ".join(text.split())[:60]))
 
     client = app.test_client()
-    client.post(f"/events/{event_id}", data={**FORM, "email": "first@example.org"})
+    client.post(f"/events/{rush_event}", data={**FORM, "email": "first@example.org"})
     sa_event.listen(db.engine, "before_cursor_execute", statement)
     try:
         for number in range(2):
-            response = client.post(f"/events/{event_id}",
+            response = client.post(f"/events/{rush_event}",
                                    data={**FORM, "email": f"later{number}@example.org"})
             assert response.status_code == 302
     finally:
