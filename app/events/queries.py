@@ -17,7 +17,7 @@ from app.events.models import (
 )
 from app.extensions import db
 from app.mail.models import DeferredMail, OutboxMessage
-from app.members.models import Person, Sector
+from app.members.models import Sector
 
 
 def get_upcoming_events(kind: EventKind | str | None = None,
@@ -198,9 +198,8 @@ def get_events_with_expired_holds(now: datetime) -> list[Event]:
         Registration.hold_expires_at <= now))).order_by(Event.id)))
 
 
-def get_registration_for(event: Event, person: Person | int) -> Registration | None:
-    """Return this person's (or person id's) registration for the event, whatever its status."""
-    person_id = person if isinstance(person, int) else person.id
+def get_registration_for(event: Event, person_id: int) -> Registration | None:
+    """Return the registration of the person with this id for the event, whatever its status."""
     return db.session.scalar(select(Registration).where(
         Registration.event_id == event.id, Registration.person_id == person_id))
 

@@ -114,7 +114,7 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     # questions the form showed; a refusal below rolls a created person back with the rest.
     created = False
     person = person_id = None
-    if event.audience == Audience.PUBLIC:  # one statement finds or creates, loads no object
+    if event.audience == Audience.PUBLIC:  # finds or creates by id: no object loaded
         person_id, created = claim_person(
             email, first_name=first_name, last_name=last_name, language=language,
             organisation_name=organisation)
@@ -366,7 +366,7 @@ def send_new_link(event: Event, email: str) -> bool:
     person = get_person_by_email(email)
     if person is None:
         return False
-    registration = queries.get_registration_for(event, person)
+    registration = queries.get_registration_for(event, person.id)
     if registration is None or registration.status == RegistrationStatus.CANCELLED:
         return False
     lock_event(event)  # two requests at once: the second sees the first one's mail

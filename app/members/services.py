@@ -206,15 +206,21 @@ def claim_person(email: str, *, first_name: str = "", last_name: str = "",
     person_id = db.session.scalar(_PERSON_ID_BY_EMAIL, {"email": email})
     if person_id is not None:
         return person_id, False
+    person_id = db.session.execute(_INSERT_PERSON, _new_person_columns(
+        email, first_name, last_name, language, organisation_name)).scalar_one()
+    return person_id, True
+
+
+def _new_person_columns(email: str, first_name: str, last_name: str, language: str,
+                        organisation_name: str) -> dict:
+    """Return the columns of a new person, linked to a known organisation of that name."""
     organisation = (
         queries.get_organisation_by_name(organisation_name) if organisation_name else None
     )
-    person_id = db.session.execute(_INSERT_PERSON, {
-        "email": email, "first_name": first_name.strip(), "last_name": last_name.strip(),
-        "language": language, "organisation_id": organisation.id if organisation else None,
-        "organisation_name": "" if organisation else organisation_name.strip(),
-    }).scalar_one()
-    return person_id, True
+    return {"email": queries.normalise_email(email), "first_name": first_name.strip(),
+            "last_name": last_name.strip(), "language": language,
+            "organisation_id": organisation.id if organisation else None,
+            "organisation_name": "" if organisation else organisation_name.strip()}
 
 
 def get_or_create_person(
@@ -229,17 +235,8 @@ def get_or_create_person(
     person = queries.get_person_by_email(email)
     if person is not None:
         return person, False
-    organisation = (
-        queries.get_organisation_by_name(organisation_name) if organisation_name else None
-    )
-    person = Person(
-        email=queries.normalise_email(email),
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        language=language,
-        organisation=organisation,
-        organisation_name="" if organisation else organisation_name.strip(),
-    )
+    person = Person(**_new_person_columns(email, first_name, last_name, language,
+                                          organisation_name))
     db.session.add(person)
     db.session.flush()
     return person, True
