@@ -11,6 +11,7 @@ worker died, clear expired mail bodies, and push again jobs whose push Redis los
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
 
@@ -25,23 +26,67 @@ from app.jobs.worker import do_duties, purge_when_due
 log = logging.getLogger(__name__)
 
 
+#: Longest wait before a worker that lost Redis builds a new RQ worker and tries again.
+RETRY_MAX_SECONDS = 30
+
+
+class _SignalAwareWorker(SimpleWorker):
+    """RQ's in-process worker that also tells the beat and the retry loop a signal came."""
+
+    def __init__(self, *args, stop: threading.Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stop = stop
+
+    def request_stop(self, signum, frame):
+        self.stop.set()
+        super().request_stop(signum, frame)
+
+
 def run_rq_worker(app: Flask, *, burst: bool = False) -> None:
-    """Work RQ tasks until SIGINT/SIGTERM (or, with ``burst``, until the queue is empty)."""
+    """Work RQ tasks until SIGINT/SIGTERM (or, with ``burst``, until the queue is empty).
+
+    Redis may be down when the worker starts or go down at any moment; RQ then gives up
+    (its loop retries only a lost connection while it waits for a task). This process stays:
+    the beat goes on delivering mail from the outbox, and a new RQ worker is built after a
+    growing pause, until Redis answers again.
+    """
     stop = threading.Event()
     beat = threading.Thread(target=beat_forever, args=(app, stop), name="worker-beat",
                             daemon=True)
     beat.start()
     queue = get_queue(app)
-    worker = SimpleWorker([queue], connection=queue.connection)
     log.info("RQ worker started on queue %s (beat every %ss)", queue.name,
              app.config["WORKER_BEAT_SECONDS"])
+    pause = 1.0
     try:
-        # RQ's own lines are per task; ours (mail batches, jobs) say more, so keep it quiet.
-        worker.work(burst=burst, logging_level="WARNING")
+        while not stop.is_set():
+            try:
+                worker = _SignalAwareWorker([queue], connection=queue.connection, stop=stop)
+                # RQ's own lines are per task; ours (mail batches, jobs) say more.
+                worker.work(burst=burst, logging_level="WARNING")
+                if burst or stop.is_set():
+                    break
+                problem = "the RQ worker stopped"
+            except redis.RedisError as exc:
+                problem = f"Redis is unreachable ({type(exc).__name__})"
+            log.warning("%s; the beat still delivers mail; trying again in %.0fs",
+                        problem, pause)
+            _wait_for_signal(stop, pause)
+            pause = min(pause * 2, RETRY_MAX_SECONDS)
     finally:
         stop.set()
         beat.join(timeout=60)
     log.info("RQ worker stopped")
+
+
+def _wait_for_signal(stop: threading.Event, seconds: float) -> None:
+    """Wait ``seconds`` between two RQ workers; SIGINT or SIGTERM ends the wait and the loop."""
+    def on_signal(signum, frame):
+        stop.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, on_signal)
+    stop.wait(seconds)
 
 
 def beat_forever(app: Flask, stop: threading.Event) -> None:

@@ -296,3 +296,33 @@ def test_redis_down_mail_still_goes_out_and_jobs_run_once_it_returns(
     wait_for(db, lambda: db.session.get(ScheduleRun, run_id).status == RunStatus.DONE,
              LOST_AFTER.total_seconds() + 90, "the run, pushed again by the beat", [worker])
     assert len(smtp_server.messages) == 1
+
+
+def test_a_worker_started_while_redis_is_down_delivers_mail_and_waits_for_it(
+        rq_app, db, smtp_server, rq_workers, redis_server):
+    redis_server.stop()
+    worker = rq_workers.start()
+    queue_plain("ana@example.org", subject="Welcome")
+    run = runs.start_run(make_schedule_session(), time_limit=2, min_meetings=0)
+    db.session.commit()
+    run_id = run.id
+
+    [mail] = smtp_server.wait_for(1, timeout=30)  # the beat delivers without Redis
+    assert mail.subject == "Welcome"
+    assert worker.poll() is None, rq_workers.log(worker)
+    redis_server.start()
+    wait_for(db, lambda: db.session.get(ScheduleRun, run_id).status == RunStatus.DONE,
+             LOST_AFTER.total_seconds() + 90, "the run, pushed again by the beat", [worker])
+    assert len(smtp_server.messages) == 1
+
+
+def test_sigterm_stops_a_worker_waiting_for_redis(rq_app, db, rq_workers, redis_server):
+    redis_server.stop()
+    worker = rq_workers.start()
+    wait_for(db, lambda: worker_beats(db) == 1, 60, "the worker's first beat", [worker])
+    time.sleep(1)  # into the pause between two tries
+
+    worker.send_signal(signal.SIGTERM)
+
+    assert worker.wait(timeout=30) == 0, rq_workers.log(worker)
+    assert "trying again" in rq_workers.log(worker)
