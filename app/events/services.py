@@ -36,7 +36,7 @@ from app.members.models import LANGUAGES, MemberStatus, OrganisationKind, Person
 from app.members.queries import get_person_by_email, normalise_email
 from app.members.services import claim_person, get_or_create_person
 from app.privacy.consent import consent_columns
-from app.privacy.notice import current_version
+from app.privacy.notice import current_version, version_in_force_sql
 from app.signals import registration_cancelled, registration_confirmed
 
 places_left = queries.places_left
@@ -121,7 +121,6 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     else:
         person = get_person_by_email(email)
     cleaned = clean_answers(event, answers, enforce_required=online)
-    notice_version = current_version() if consent else None
     lock_event(event, columns_only=True)
     now = utc_now()
     if online:
@@ -170,11 +169,13 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
         "created_at": now, "cancelled_at": None,
         "confirmed_at": now if status == RegistrationStatus.CONFIRMED else None,
         "offered_at": None, "offer_expires_at": None, "hold_expires_at": hold_until,
-        "reminder_sent_at": None, **consent_columns(consent, now, notice_version),
+        "reminder_sent_at": None, "consent_at": now if consent else None,
     }
     if registration is None:
-        registration = _insert_registration(event_id=event.id, person_id=person_id, **values)
+        registration = _insert_registration(consent, event_id=event.id, person_id=person_id,
+                                            **values)
     else:
+        values.update(consent_columns(consent, now, current_version() if consent else None))
         for key, value in values.items():
             setattr(registration, key, value)
         db.session.flush()
@@ -186,18 +187,27 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     return registration, True
 
 
-#: Built once, so that SQLAlchemy compiles it once.
-_INSERT_REGISTRATION = insert(Registration.__table__).returning(Registration.__table__.c.id)
+#: Built once, so that SQLAlchemy compiles them once. With consent, the notice version in
+#: force is read by the INSERT itself (no round trip of its own).
+_INSERT_REGISTRATION = insert(Registration.__table__).returning(
+    Registration.__table__.c.id, Registration.__table__.c.consent_notice_version)
+_INSERT_CONSENTED_REGISTRATION = _INSERT_REGISTRATION.values(
+    consent_notice_version=version_in_force_sql())
 
 
-def _insert_registration(**values) -> Registration:
+def _insert_registration(consent: bool, **values) -> Registration:
     """Insert a registration row in one statement and return it as a loaded object.
 
     Under the event's lock: a plain INSERT ... RETURNING costs a fraction of the unit of
-    work's flush. The object is put in the session as if read back (the columns not given
-    are loaded when first used).
+    work's flush. With ``consent`` the row is stamped with the privacy notice in force. The
+    object is put in the session as if read back (the columns not given are loaded when first
+    used).
     """
-    values["id"] = db.session.execute(_INSERT_REGISTRATION, values).scalar_one()
+    if consent:
+        statement = _INSERT_CONSENTED_REGISTRATION
+    else:
+        statement, values["consent_notice_version"] = _INSERT_REGISTRATION, None
+    values["id"], values["consent_notice_version"] = db.session.execute(statement, values).one()
     registration = Registration(**values)
     make_transient_to_detached(registration)
     db.session.add(registration)

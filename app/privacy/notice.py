@@ -68,6 +68,12 @@ def get_current_notice() -> PrivacyNotice | None:
         select(PrivacyNotice).order_by(PrivacyNotice.version.desc()).limit(1))
 
 
+def version_in_force_sql():
+    """The version of the notice in force as a SQL expression: for the statement that stamps a
+    consent, so that reading the version costs no round trip of its own."""
+    return func.coalesce(_LATEST_VERSION.scalar_subquery(), DEFAULT_VERSION)
+
+
 def current_version() -> int:
     """Return the version number of the notice in force."""
     latest = db.session.scalar(_LATEST_VERSION)

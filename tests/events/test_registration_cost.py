@@ -64,11 +64,13 @@ def test_the_seat_lock_covers_only_the_seat_decision(app, db):
                  if text.startswith("UPDATE events SET id = id") or "FOR UPDATE" in text)
     # PostgreSQL: the lock is the event's SELECT ... FOR UPDATE; SQLite: an UPDATE, then it.
     locked = [text for text in before[taken:] if not text.startswith("UPDATE events SET")]
-    # Person, answers and the privacy notice are read before the lock; under it: the event's
-    # row again, one read counting the places taken and the expired holds and offers (none
-    # here, so none to load), and the two inserts.
+    # Person and answers are read before the lock; under it: the event's row again, one read
+    # counting the places taken and the expired holds and offers (none here, so none to
+    # load), and the two inserts (the registration's reads the notice version in force).
     assert not any(name in text for text in locked
-                   for name in ("FROM people", "FROM questions", "FROM privacy_notices"))
+                   for name in ("FROM people", "FROM questions"))
+    assert [text for text in before if "FROM privacy_notices" in text] == [
+        text for text in locked if text.startswith("INSERT INTO registrations")]
     assert [text.split(" (")[0].split(" FROM ")[0][:20] for text in locked] == [
         "SELECT events.id, ev", "SELECT coalesce(sum(", "INSERT INTO registra",
         "INSERT INTO deferred"]
