@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from app.extensions import db
-from app.mail.models import OutboxMessage, OutboxStatus
+from app.mail.models import DeferredMail, OutboxMessage, OutboxStatus
 
 PAGE_SIZE = 50
 #: Waiting to go out: queued or being sent right now.
@@ -55,6 +55,16 @@ def get_backlog() -> tuple[int, datetime | None]:
         select(func.count(OutboxMessage.id), func.min(OutboxMessage.created_at))
         .where(OutboxMessage.status.in_(WAITING))
     ).one()
+    return count or 0, oldest
+
+
+def get_unbuilt() -> tuple[int, datetime | None]:
+    """Return how many decided mails wait to be built (deferred rows) and the oldest's time.
+
+    A row stays when its builder fails: an old one is a mail that keeps failing, or no worker.
+    """
+    count, oldest = db.session.execute(
+        select(func.count(DeferredMail.id), func.min(DeferredMail.created_at))).one()
     return count or 0, oldest
 
 

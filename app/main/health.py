@@ -2,7 +2,9 @@
 
 The body is JSON with counts and ages only (no addresses, no names). The answer is 503 when
 the database cannot be reached, no worker looped recently, the oldest waiting mail is too
-old, or the reminders did not run recently (limits in HEALTH_*_SECONDS).
+old (a message queued and not sent, or a mail decided and not yet built: a registration's
+confirmation whose building keeps failing stays there), or the reminders did not run recently
+(limits in HEALTH_*_SECONDS).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.db import utc_now
 from app.extensions import db, limiter
 from app.jobs.beats import REMINDERS, last_beat, last_worker_beat
-from app.mail.queries import count_failed, get_backlog
+from app.mail.queries import count_failed, get_backlog, get_unbuilt
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
@@ -44,8 +46,11 @@ def healthz():
 def _checks(now: datetime) -> dict[str, dict]:
     config = current_app.config
     waiting, oldest = get_backlog()
+    unbuilt, oldest_unbuilt = get_unbuilt()
     failed = count_failed()
     oldest_age = _age(now, oldest)
+    unbuilt_age = _age(now, oldest_unbuilt)
+    outbox_limit = config["HEALTH_OUTBOX_MAX_AGE_SECONDS"]
     worker_age = _age(now, last_worker_beat())
     reminders_age = _age(now, last_beat(REMINDERS))
     reminders_limit = config["HEALTH_REMINDERS_MAX_AGE_SECONDS"]
@@ -53,9 +58,10 @@ def _checks(now: datetime) -> dict[str, dict]:
     return {
         "database": {"ok": True},
         "outbox": {
-            "ok": oldest_age is None or oldest_age <= config["HEALTH_OUTBOX_MAX_AGE_SECONDS"],
+            "ok": all(age is None or age <= outbox_limit for age in (oldest_age, unbuilt_age)),
             "waiting": waiting, "failed": failed,
             "oldest_waiting_seconds": oldest_age,
+            "to_build": unbuilt, "oldest_to_build_seconds": unbuilt_age,
         },
         "worker": {
             "ok": worker_age is not None

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import create_app
 from app.db import utc_now
@@ -12,6 +12,8 @@ from app.extensions import limiter
 from app.jobs.beats import REMINDERS, record_beat
 from app.jobs.models import ProcessBeat
 from app.jobs.worker import run_once
+from app.mail import deferred
+from app.mail.models import DeferredMail
 from app.web import PUBLIC_ENDPOINTS
 from config import TestingConfig
 from tests.factories import queue_plain
@@ -39,7 +41,8 @@ def test_healthz_is_public_and_200_when_worker_and_reminders_run(app, client):
     assert body["checks"]["worker"]["ok"] is True
     assert 0 <= body["checks"]["worker"]["last_beat_seconds"] < 60
     assert body["checks"]["outbox"] == {"ok": True, "waiting": 0, "failed": 0,
-                                        "oldest_waiting_seconds": None}
+                                        "oldest_waiting_seconds": None, "to_build": 0,
+                                        "oldest_to_build_seconds": None}
     assert body["checks"]["reminders"]["ok"] is True
 
 
@@ -109,3 +112,27 @@ def test_healthz_is_not_rate_limited(tmp_path, default_limit):
 
     assert 429 not in statuses
     assert home[-1] == 429  # the limit is really on
+
+
+def test_healthz_503_when_a_decided_mail_keeps_failing_to_be_built(app, client, monkeypatch):
+    # A confirmation decided with its seat is stored to be built after the commit; if its
+    # builder fails, the row stays, and no outbox message says that a mail is stuck.
+    def broken(**payload):
+        raise RuntimeError("template error")
+
+    monkeypatch.setitem(deferred.RENDERERS, "tests.broken", broken)
+    _beats(app)
+    with app.app_context():
+        deferred.defer_mail("tests.broken", kind="registration.confirmed", reference="r:1")
+        _db.session.commit()
+        _db.session.execute(update(DeferredMail).values(
+            created_at=utc_now() - timedelta(hours=2)))
+        _db.session.commit()
+        assert deferred.render_deferred() == 0  # the builder raises: the row stays
+
+    response = client.get("/healthz")
+
+    outbox = response.get_json()["checks"]["outbox"]
+    assert response.status_code == 503
+    assert (outbox["ok"], outbox["waiting"], outbox["to_build"]) == (False, 0, 1)
+    assert 7100 < outbox["oldest_to_build_seconds"] < 7300
