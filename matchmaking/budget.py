@@ -4,11 +4,16 @@ Every phase of the solver decides what to do next from the work it has left, nev
 clock: CP-SAT solves are limited by deterministic time (`max_deterministic_time`, a count of
 basic operations that does not depend on the machine's load), and the pure-Python loops count
 their steps and convert them at a fixed rate. The same problem, seed and worker count therefore
-give the same schedule on a quiet or a busy machine. The wall clock is only the outer cap, and
-it is shared like the work: a part with a fraction of the work left gets at most that fraction
-of the wall-clock time left, so that on a machine too busy for the budget every phase still
-gets its turn (as when the phases were timed). A run that reaches a cap says so (`hit_wall`):
-only such a run can depend on the machine's load.
+give the same schedule on a quiet or a busy machine. The wall clock is only the outer cap. A
+phase may run until the cap less a reserve for the work planned after it (RESERVE_SECONDS per
+unit, below the time a unit takes), so that on a machine too slow for the budget the phases
+after the value (breaks, idle slots) still get most of their turn, while a run that fits
+within its cap has no phase stopped by the clock. (A share of the wall clock in proportion to
+each phase's work stopped phases long before the cap whenever one ran a little slower per
+unit than the average, and those runs then depended on the machine's load; no reserve at all
+let the value's neighbourhood search take every second of the large sizes, doubling their
+breaks.) A run that reaches a limit of the clock says so (`hit_wall`): only such a run can
+depend on the machine's load.
 
 A *unit* is about one second of one core of the reference machine (2 cores), quiet. CP-SAT's
 deterministic time runs at a different pace on different models, so each kind of model has its
@@ -29,6 +34,8 @@ from ortools.sat.python import cp_model
 UNITS_PER_SECOND = 0.85
 #: CP-SAT deterministic time per unit, per kind of model.
 RATE_WINDOWS, RATE_PLACEMENT, RATE_LEVELS, RATE_NEIGHBOURHOOD = 1.35, 0.7, 0.65, 0.8
+#: Seconds of the wall clock kept, per unit of work planned after a phase, for what follows it.
+RESERVE_SECONDS = 0.8
 #: Annealing (and other pure-Python) steps worth one unit.
 STEPS_PER_UNIT = 65_000
 
@@ -81,12 +88,12 @@ class Budget:
         return self.wall_deadline - time.monotonic()
 
     def part(self, units: float) -> Budget:
-        """Return a budget for a sub-phase: at most `units`, charged to this one too, and the
-        same fraction of the wall-clock time left."""
+        """Return a budget for a sub-phase: at most `units`, charged to this one too, until
+        this one's deadline less RESERVE_SECONDS per unit left here after the part."""
         left = self.left()
         units = min(units, left)
-        seconds = self.wall_left() * (units / left if left > 0 else 0.0)
-        return Budget(units, time.monotonic() + seconds, parent=self)
+        reserve = max(0.0, left - units) * RESERVE_SECONDS
+        return Budget(units, self.wall_deadline - reserve, parent=self)
 
     def share(self, fraction: float) -> Budget:
         """Return a sub-phase budget of `fraction` of the units left."""
@@ -126,8 +133,7 @@ class Budget:
         left = self.left()
         units = min(units, left)
         params.max_deterministic_time = max(1e-3, units) * rate
-        params.max_time_in_seconds = max(1e-3, self.wall_left()
-                                         * (units / left if left > 0 else 1.0))
+        params.max_time_in_seconds = max(1e-3, self.wall_left())
         params.num_workers = workers
         params.random_seed = seed
         if workers > 1:

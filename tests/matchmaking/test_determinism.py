@@ -12,7 +12,7 @@ import pytest
 
 from benchmarks.generate import Size, generate
 from matchmaking import load_problem, solve
-from matchmaking.budget import Budget
+from matchmaking.budget import RESERVE_SECONDS, Budget
 from matchmaking.compact import reduce_breaks
 from matchmaking.greedy import best_greedy, locked_placements
 from matchmaking.rules import Index
@@ -94,3 +94,21 @@ def test_a_part_cut_from_spent_work_does_not_report_the_wall_clock():
     assert part.steps() == 0
     assert not part.hit_wall
     assert not budget.hit_wall
+
+
+def test_a_part_may_run_until_the_cap_less_a_reserve_for_the_work_after_it():
+    # A share of the wall clock in proportion to the work stopped phases long before the cap
+    # when one ran a little slower per unit than the average (a tenth of a unit had 0.1 s):
+    # those runs depended on the machine's load. Now a part keeps only RESERVE_SECONDS per
+    # unit planned after it, and a solve may use all of its part's time.
+    budget = Budget.start(25.0, 30.0)
+
+    small = budget.part(0.1)
+    last = budget.part(25.0)
+    solver = small.share(0.5).solver(0.05, workers=1, seed=0, rate=1.0)
+
+    assert small.wall_left() == pytest.approx(30.0 - 24.9 * RESERVE_SECONDS, abs=0.1)
+    assert last.wall_deadline == budget.wall_deadline
+    assert solver.parameters.max_time_in_seconds == pytest.approx(
+        30.0 - 24.95 * RESERVE_SECONDS, abs=0.1)
+    assert solver.parameters.max_deterministic_time == pytest.approx(0.05)
