@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from app.b2b.models import Participant
 from app.b2b.queries import participant_portal_url
 from app.db import utc_now
-from app.events.services import revoke_links
 from app.i18n import in_language, language_or_default
 from app.invites.messages import build_plain_message
 from app.mail.identity import cluster_domain, cluster_organizer, cluster_sender
 from app.mail.models import OutboxMessage
 from app.mail.services import queue_message
+from app.members.services import revoke_links
 
 
 def renew_participant_links(participant: Participant, *, send: bool = True) -> None:

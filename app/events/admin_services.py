@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.db import utc_now
-from app.events import mails, services
+from app.events import changes, mails, services
 from app.events.models import (
     DayAttendance,
     Event,
@@ -76,7 +76,7 @@ def save_event(event: Event | None, data: dict) -> Event:
         services.promote_waitlisted(event)
     if event.status == EventStatus.PUBLISHED:
         # A new time or place must reach the calendars that hold the invite.
-        services.send_event_updates(event)
+        changes.send_event_updates(event)
     return event
 
 
@@ -86,7 +86,7 @@ def publish_event(event: Event) -> Event:
         raise AdminError(_l("A cancelled event cannot be published."))
     event.status = EventStatus.PUBLISHED
     db.session.flush()
-    services.record_event_revision(event)
+    changes.record_event_revision(event)
     return event
 
 

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.auth.models import Role
-from app.events import admin_services, attendance, services
+from app.events import admin_services, attendance, changes
 from app.events.admin_forms import (
     AUDIENCE_LABELS,
     KIND_LABELS,
@@ -155,7 +155,7 @@ def admin_cancel(event_id: int):
         flash(_("This event is cancelled already."), "info")
         return redirect(url_for(".admin_event", event_id=event.id))
     if form.validate_on_submit():
-        services.cancel_event(event)
+        changes.cancel_event(event)
         db.session.commit()
         flash(_("The event is cancelled; everyone registered is being told."), "success")
         return redirect(url_for(".admin_event", event_id=event.id))

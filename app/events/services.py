@@ -1,4 +1,4 @@
-"""Registrations: register, cancel, approve, move, promote; cancel an event.
+"""Registrations: register, cancel, approve, move, promote; personal links.
 
 Seats are handed out under a lock on the event: a row lock (SELECT ... FOR UPDATE) on
 PostgreSQL; on SQLite, which has no row locks, a no-op UPDATE of the event row takes the
@@ -20,7 +20,6 @@ from sqlalchemy.orm import make_transient_to_detached
 from app.db import lock_row, utc_now
 from app.events import mails, queries
 from app.events.answers import clean_answers
-from app.events.display import PUBLIC_FEED_RECIPIENT, public_event_item
 from app.events.errors import RegistrationError
 from app.events.models import (
     Audience,
@@ -30,11 +29,9 @@ from app.events.models import (
     RegistrationStatus,
 )
 from app.extensions import db
-from app.invites.items import content_fingerprint
-from app.mail.services import get_invite_sequence, next_invite_sequence
 from app.members.models import LANGUAGES, MemberStatus, OrganisationKind, Person
 from app.members.queries import get_person_by_email, normalise_email
-from app.members.services import claim_person, get_or_create_person
+from app.members.services import claim_person, get_or_create_person, revoke_links
 from app.privacy.consent import consent_columns
 from app.privacy.notice import current_version, version_in_force_sql
 from app.signals import registration_cancelled, registration_confirmed
@@ -342,18 +339,6 @@ def confirm_address(registration: Registration, *, defer_mail: bool = False) -> 
 # --- personal links ---------------------------------------------------------------------------
 
 
-def revoke_links(person: Person) -> None:
-    """Make every personal link of a person stop working, calendar feed included.
-
-    Links carry the person's token version: raising it refuses the links signed before
-    (manage links, B2B portals, calendar subscription pages); the feed's token is dropped.
-    """
-    person.token_version = (person.token_version or 0) + 1
-    person.feed_token_hash = None
-    person.feed_token_created_at = None
-    db.session.flush()
-
-
 def renew_links(registration: Registration, *, send: bool = True,
                 by_organiser: bool = False) -> None:
     """Revoke a person's links and, when ``send``, mail them a new link to this registration."""
@@ -499,50 +484,3 @@ def update_answers(registration: Registration, answers: dict[str, str]) -> None:
         raise RegistrationError("cancelled")
     registration.answers = clean_answers(registration.event, answers)
     db.session.flush()
-
-
-def record_event_revision(event: Event) -> None:
-    """Raise the public feeds' SEQUENCE of a published event when what its entry shows changed."""
-    if event.status != EventStatus.PUBLISHED:
-        return
-    item = public_event_item(event)
-    fingerprint = content_fingerprint(item)
-    record = get_invite_sequence(item.uid, PUBLIC_FEED_RECIPIENT)
-    if record is None or record.fingerprint != fingerprint:
-        next_invite_sequence(item.uid, PUBLIC_FEED_RECIPIENT, method="PUBLISH",
-                             fingerprint=fingerprint)
-
-
-def send_event_updates(event: Event) -> int:
-    """Send an updated invite to confirmed people whose calendar shows an older version.
-
-    Call after changing anything an event's calendar entry shows (time, place, title,
-    description); returns how many were mailed. The public feeds' SEQUENCE follows.
-    """
-    record_event_revision(event)
-    count = 0
-    for registration in queries.get_active_registrations(event):
-        if (registration.status == RegistrationStatus.CONFIRMED
-                and mails.has_invite(registration) and not mails.invite_is_current(registration)):
-            mails.queue_registration_mail(registration, "updated")
-            count += 1
-    return count
-
-
-def resend_manage_link(registration: Registration) -> None:
-    """Mail the personal management link again."""
-    mails.queue_registration_mail(registration, "manage_link")
-
-
-def cancel_event(event: Event) -> int:
-    """Cancel an event and tell everyone registered; return how many were told."""
-    lock_event(event)
-    if event.status == EventStatus.CANCELLED:
-        return 0
-    event.status = EventStatus.CANCELLED
-    event.cancelled_at = utc_now()
-    db.session.flush()
-    registrations = queries.get_active_registrations(event)
-    for registration in registrations:
-        mails.queue_registration_mail(registration, "event_cancelled")
-    return len(registrations)

@@ -240,3 +240,15 @@ def get_or_create_person(
     db.session.add(person)
     db.session.flush()
     return person, True
+
+
+def revoke_links(person: Person) -> None:
+    """Make every personal link of a person stop working, calendar feed included.
+
+    Links carry the person's token version: raising it refuses the links signed before
+    (manage links, B2B portals, calendar subscription pages); the feed's token is dropped.
+    """
+    person.token_version = (person.token_version or 0) + 1
+    person.feed_token_hash = None
+    person.feed_token_created_at = None
+    db.session.flush()

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar
 
-from app.events import mails, services
+from app.events import changes, mails, services
 from app.events.models import ProgrammeItem, RegistrationStatus
 from app.events.queries import load_manage_token
 from tests.factories import make_event, registration_data
@@ -142,7 +142,7 @@ def test_event_cancelled_mail_cancels_invites_only_where_sent(db):
     services.register(event, **registration_data(email="b@example.org", language="fr"))
     before = len(outbox())
 
-    services.cancel_event(event)
+    changes.cancel_event(event)
 
     confirmed, waiting = (parse(m.raw) for m in outbox()[before:])
     assert calendar_part(confirmed).get_param("method") == "CANCEL"
@@ -191,12 +191,12 @@ def test_event_change_sends_updated_invite_once(db):
     event = make_event(capacity=1, confirm_by_link=False)
     registration, _ = services.register(event, **registration_data(email="a@example.org"))
     services.register(event, **registration_data(email="b@example.org"))  # waitlisted
-    assert services.send_event_updates(event) == 0
+    assert changes.send_event_updates(event) == 0
 
     event.starts_at += timedelta(hours=1)
     event.ends_at += timedelta(hours=1)
-    sent = services.send_event_updates(event)
-    again = services.send_event_updates(event)
+    sent = changes.send_event_updates(event)
+    again = changes.send_event_updates(event)
 
     assert (sent, again) == (1, 0)
     message = parse(outbox()[-1].raw)

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from app.db import utc_now
-from app.events import services
+from app.events import changes, services
 from app.events.models import RegistrationStatus
 from app.events.reminders import send_reminders
 from tests.factories import make_event, registration_data
@@ -61,7 +61,7 @@ def test_reminder_skipped_when_registered_inside_window(db):
 def test_reminder_skipped_for_cancelled_event(db):
     event = make_event(starts_at=utc_now() + timedelta(days=1))
     _confirmed(db, event, "a@example.org")
-    services.cancel_event(event)
+    changes.cancel_event(event)
     db.session.commit()
 
     assert send_reminders() == 0

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db import utc_now
-from app.events import queries, services
+from app.events import changes, queries, services
 from app.events.models import Audience, EventStatus, QuestionKind, Registration, RegistrationStatus
 from app.extensions import db
 from app.members.models import MemberStatus, OrganisationKind, Person
@@ -334,7 +334,7 @@ def test_cancel_event_notifies_everyone_registered(db):
     services.cancel_registration(gone)
     before = len(outbox())
 
-    notified = services.cancel_event(event)
+    notified = changes.cancel_event(event)
 
     assert notified == 2
     assert event.status == EventStatus.CANCELLED and event.cancelled_at is not None
@@ -342,4 +342,4 @@ def test_cancel_event_notifies_everyone_registered(db):
         ("registration.event_cancelled", "a@example.org"),
         ("registration.event_cancelled", "b@example.org"),
     ]
-    assert services.cancel_event(event) == 0
+    assert changes.cancel_event(event) == 0
