@@ -23,6 +23,11 @@ MIN_UNITS = 0.01
 NEIGHBOURHOOD_PEOPLE = 10
 #: Share of neighbourhoods built around people who have no meeting yet.
 LONELY_SHARE = 0.2
+#: Once the value reaches its target, neighbourhoods in a row that may leave as many people
+#: without a meeting before the search stops (someone may have no possible meeting at all:
+#: size M kept one, and the search went on for 4 s of a 10 s run, most of it in neighbourhoods
+#: over slot windows, which the breaks then missed).
+LONELY_PATIENCE = 12
 #: Weakest meetings per slot that a neighbourhood may evict: drawn from a pool of this size.
 WEAK_PER_SLOT, WEAK_POOL = 2, 8
 
@@ -150,11 +155,18 @@ def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], bu
     if len(index.candidates) <= NEIGHBOURHOOD_PAIRS:
         return value  # one neighbourhood would be the whole model: leave it to the full solve
     rounds = 0
+    fewest, stale = index.n + 1, 0
     while budget.left() > MIN_UNITS:
         lonely = [pair for pair in index.candidates
                   if not board.busy[pair.a] or not board.busy[pair.b]]
         if (value >= target and not lonely) or (stop is not None and stop()):
             break
+        if value >= target:
+            # Only people without a meeting are left to help: around them only, for a while.
+            count = sum(1 for p in range(index.n) if not board.busy[p])
+            fewest, stale = (count, 0) if count < fewest else (fewest, stale + 1)
+            if stale >= LONELY_PATIENCE:
+                break
         rounds += 1
         open_pairs = [pair for pair in index.candidates if (pair.a, pair.b) not in board.placed
                       and board.can_meet(pair)] or index.candidates
@@ -168,7 +180,7 @@ def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], bu
             if table == FREE and key not in fixed and len(weakest[slot]) < WEAK_POOL:
                 weakest[slot].append(key)
         slots = None
-        if rng.random() < 0.7:
+        if value >= target or rng.random() < 0.7:
             free = _neighbourhood_people(index, board, rng, open_pairs, by_person, weakest)
         else:
             free, slots = _neighbourhood_slots(index, board, rng, by_slot)

@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 
 from matchmaking.board import Board
 from matchmaking.budget import RATE_PLACEMENT, Budget
-from matchmaking.compact import reduce_breaks
+from matchmaking.compact import COOL, reduce_breaks
 from matchmaking.rules import Index, Placements, busy_slots, count_breaks
 from matchmaking.windows import Rows, search_windows
 
@@ -350,7 +350,9 @@ def _anneal(index: Index, placed: Placements, movable: set[tuple[int, int]], *,
     for k, (s, t) in placed.items():
         board.place(index.pairs[k], s, t)
     board.from_slot = from_slot
-    reduce_breaks(index, board, fixed=set(placed) - movable, budget=budget, seed=seed)
+    # Beside the window search, the cool schedule it was tuned with.
+    reduce_breaks(index, board, fixed=set(placed) - movable, budget=budget, seed=seed,
+                  temperatures=COOL if window_search_applies(movable) else None)
     return dict(board.placed)
 
 

@@ -31,7 +31,7 @@ from matchmaking.bound import (
     solve_relaxation,
 )
 from matchmaking.budget import RATE_LEVELS, UNITS_PER_SECOND, Budget
-from matchmaking.compact import reduce_breaks
+from matchmaking.compact import COOL, reduce_breaks
 from matchmaking.greedy import (
     best_greedy,
     board_with,
@@ -408,10 +408,12 @@ def _prepare_breaks(task: _Task, placed: Placements,
     longer anneal (sizes M and tight).
     """
     index, seed = task.index, task.seed
-    units, share = BREAKS_ANNEAL[window_search_applies(placed)]
+    windows = window_search_applies(placed)
+    units, share = BREAKS_ANNEAL[windows]
     board = board_with(index, placed, lock_tables)
     reduce_breaks(index, board, fixed=set(task.fixed) | task.kept(placed),
-                  budget=task.budget.part(min(units, share * task.budget.left())), seed=seed)
+                  budget=task.budget.part(min(units, share * task.budget.left())), seed=seed,
+                  temperatures=COOL if windows else None)
     placed = dict(board.placed)
     return place_meetings(
         index, placed, fixed=set(task.fixed) | task.kept(placed),

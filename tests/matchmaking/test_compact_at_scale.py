@@ -4,6 +4,14 @@ import pytest
 
 from benchmarks.generate import Size, generate
 from matchmaking import check, greedy_by_value, load_problem, solve
+from matchmaking.budget import Budget
+from matchmaking.greedy import best_greedy
+from matchmaking.lns import improve_value
+from matchmaking.rules import Index, value_of
+
+
+def greedy_board(index: Index):
+    return best_greedy(index, {}, {})
 
 
 @pytest.mark.slow
@@ -20,3 +28,33 @@ def test_two_workers_leave_work_for_the_breaks_at_300_participants():
     assert schedule.stats.breaks < 0.6 * greedy.stats.breaks
     assert 0 <= schedule.stats.breaks_lower_bound <= schedule.stats.breaks
     assert check(problem, schedule) == []
+
+
+@pytest.mark.slow
+def test_one_worker_anneals_hot_when_the_work_allows_at_300_participants():
+    # The default budget of a 10 s run. The cool anneal left 174 to 179 breaks here, and the
+    # search for people without a meeting after the value reached its bound took 4 s of the
+    # 10; now the run does not reach the clock and keeps about 135.
+    problem = load_problem(generate(Size(300, 12, 60, 6), seed=1))
+
+    schedule = solve(problem, time_limit=300, work=8.5, seed=1, workers=1)
+
+    assert not schedule.stats.hit_wall_clock_limit
+    assert schedule.stats.value >= schedule.stats.upper_bound - 1e-9
+    assert schedule.stats.breaks <= 150
+    assert check(problem, schedule) == []
+
+
+def test_the_search_for_people_without_a_meeting_stops_once_it_stalls():
+    problem = load_problem(generate(Size(300, 12, 60, 6), seed=1))
+    index = Index(problem)
+    board = greedy_board(index)
+    value = value_of(index, board.placed)
+    budget = Budget.start(40.0, 300)
+
+    got = improve_value(index, board, fixed=set(), budget=budget, target=value, seed=1)
+
+    assert got >= value
+    # Around people without a meeting only, and only while their number falls.
+    assert budget.used < 0.2 * budget.total
+    assert not budget.hit_wall
