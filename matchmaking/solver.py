@@ -408,7 +408,7 @@ def _prepare_breaks(task: _Task, placed: Placements,
     longer anneal (sizes M and tight).
     """
     index, seed = task.index, task.seed
-    windows = window_search_applies(placed)
+    windows = window_search_applies(index, placed)
     units, share = BREAKS_ANNEAL[windows]
     board = board_with(index, placed, lock_tables)
     reduce_breaks(index, board, fixed=set(task.fixed) | task.kept(placed),

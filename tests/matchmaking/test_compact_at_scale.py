@@ -58,3 +58,17 @@ def test_the_search_for_people_without_a_meeting_stops_once_it_stalls():
     # Around people without a meeting only, and only while their number falls.
     assert budget.used < 0.2 * budget.total
     assert not budget.hit_wall
+
+
+def test_more_pairs_than_the_tables_hold_go_to_the_anneal():
+    # 60 participants, 260 candidate pairs, 120 meetings fill the 15 tables of the 8 slots:
+    # the window ladder took the whole default budget of a 2 s run and left 29 or 30 breaks.
+    problem = load_problem(generate(Size(60, 8, 15, 5), seed=1))
+
+    schedule = solve(problem, time_limit=300, work=1.7, seed=1, workers=1)
+
+    assert not schedule.stats.hit_wall_clock_limit
+    assert schedule.stats.value >= schedule.stats.upper_bound - 1e-9
+    assert schedule.stats.breaks <= 24
+    assert 0 <= schedule.stats.breaks_lower_bound <= schedule.stats.breaks
+    assert check(problem, schedule) == []
