@@ -1,4 +1,4 @@
-"""Breaks beyond the window search's 150 participants: the breaks phase gets its work."""
+"""Breaks where the window search does not run: the breaks phase gets its work."""
 
 import pytest
 
@@ -12,6 +12,16 @@ from matchmaking.rules import Index, value_of
 
 def greedy_board(index: Index):
     return best_greedy(index, {}, {})
+
+
+def optimal_within_budget(problem, work: float, most_breaks: int):
+    """Solve with that much work (no wall-clock limit reached); check value, breaks, rules."""
+    schedule = solve(problem, time_limit=300, work=work, seed=1, workers=1)
+    stats = schedule.stats
+    assert not stats.hit_wall_clock_limit
+    assert stats.value >= stats.upper_bound - 1e-9
+    assert 0 <= stats.breaks_lower_bound <= stats.breaks <= most_breaks
+    assert check(problem, schedule) == []
 
 
 @pytest.mark.slow
@@ -35,14 +45,7 @@ def test_one_worker_anneals_hot_when_the_work_allows_at_300_participants():
     # The default budget of a 10 s run. The cool anneal left 174 to 179 breaks here, and the
     # search for people without a meeting after the value reached its bound took 4 s of the
     # 10; now the run does not reach the clock and keeps about 135.
-    problem = load_problem(generate(Size(300, 12, 60, 6), seed=1))
-
-    schedule = solve(problem, time_limit=300, work=8.5, seed=1, workers=1)
-
-    assert not schedule.stats.hit_wall_clock_limit
-    assert schedule.stats.value >= schedule.stats.upper_bound - 1e-9
-    assert schedule.stats.breaks <= 150
-    assert check(problem, schedule) == []
+    optimal_within_budget(load_problem(generate(Size(300, 12, 60, 6), seed=1)), 8.5, 150)
 
 
 def test_the_search_for_people_without_a_meeting_stops_once_it_stalls():
@@ -63,12 +66,4 @@ def test_the_search_for_people_without_a_meeting_stops_once_it_stalls():
 def test_more_pairs_than_the_tables_hold_go_to_the_anneal():
     # 60 participants, 260 candidate pairs, 120 meetings fill the 15 tables of the 8 slots:
     # the window ladder took the whole default budget of a 2 s run and left 29 or 30 breaks.
-    problem = load_problem(generate(Size(60, 8, 15, 5), seed=1))
-
-    schedule = solve(problem, time_limit=300, work=1.7, seed=1, workers=1)
-
-    assert not schedule.stats.hit_wall_clock_limit
-    assert schedule.stats.value >= schedule.stats.upper_bound - 1e-9
-    assert schedule.stats.breaks <= 24
-    assert 0 <= schedule.stats.breaks_lower_bound <= schedule.stats.breaks
-    assert check(problem, schedule) == []
+    optimal_within_budget(load_problem(generate(Size(60, 8, 15, 5), seed=1)), 1.7, 24)
