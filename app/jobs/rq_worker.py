@@ -42,8 +42,8 @@ class _SignalAwareWorker(SimpleWorker):
         super().request_stop(signum, frame)
 
 
-def run_rq_worker(app: Flask, *, burst: bool = False) -> None:
-    """Work RQ tasks until SIGINT/SIGTERM (or, with ``burst``, until the queue is empty).
+def run_rq_worker(app: Flask) -> None:
+    """Work RQ tasks until SIGINT or SIGTERM.
 
     Redis may be down when the worker starts or go down at any moment; RQ then gives up
     (its loop retries only a lost connection while it waits for a task). This process stays:
@@ -63,8 +63,8 @@ def run_rq_worker(app: Flask, *, burst: bool = False) -> None:
             try:
                 worker = _SignalAwareWorker([queue], connection=queue.connection, stop=stop)
                 # RQ's own lines are per task; ours (mail batches, jobs) say more.
-                worker.work(burst=burst, logging_level="WARNING")
-                if burst or stop.is_set():
+                worker.work(logging_level="WARNING")
+                if stop.is_set():
                     break
                 problem = "the RQ worker stopped"
             except redis.RedisError as exc:
