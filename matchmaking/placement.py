@@ -9,9 +9,9 @@ day gets window literals (one per run of consecutive slots that can hold all the
 break means one window, and a participant without any possible window has a proven break.
 Up to WINDOWS_PEOPLE participants, when every candidate pair meets, the window search
 (matchmaking.windows: a satisfiability ladder over how many people leave their window) runs
-first and proves a lower bound; then the
-search alternates core-based and default CP-SAT turns, each hinted with the best schedule,
-with short anneals (compact.reduce_breaks) in between. Instances too large for one model are
+first and proves a lower bound; then the search alternates core-based and default CP-SAT
+turns, each hinted with the best schedule, with short anneals (compact.reduce_breaks) in
+between. Instances too large for one model are
 improved by re-placing the meetings of a few participants at a time around the others.
 """
 
@@ -94,7 +94,8 @@ def place_meetings(
                 workers=workers)
 
 
-def window_search_applies(index: Index, placed: Placements, movable=None) -> bool:
+def window_search_applies(index: Index, placed: Placements,
+                          movable: set[tuple[int, int]] | None = None) -> bool:
     """Return whether the breaks search starts with the window search: up to WINDOWS_PEOPLE
     participants of the movable meetings (all by default), and every candidate pair placed.
 
@@ -299,7 +300,10 @@ def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, f
     if model.breaks:
         m.minimize(breaks_expr)
         stop = budget.part(left * BREAKS_SHARE)
-        if model.window_of and window_search_applies(index, placed, movable):
+        windows = window_search_applies(index, placed, movable)
+        # Beside the window search, the anneals keep the cool schedule it was tuned with.
+        temperatures = COOL if windows else None
+        if model.window_of and windows:
             found, lower = search_windows(index, best, movable, from_slot=from_slot, seed=seed,
                                           budget=stop.part(left * WINDOWS_SHARE),
                                           workers=workers)
@@ -334,7 +338,7 @@ def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, f
             # do: a short anneal from the best schedule often unlocks the next CP-SAT turn.
             share = ANNEAL_SHARE if _cost(index, best) < before else STALLED_ANNEAL_SHARE
             found = _anneal(index, best, movable, from_slot=from_slot, seed=seed + turn,
-                            budget=stop.share(share))
+                            budget=stop.share(share), temperatures=temperatures)
             log.debug("anneal: breaks %d", _cost(index, found)[0])
             if _cost(index, found) < _cost(index, best):
                 best = found
@@ -356,15 +360,15 @@ def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, f
 
 
 def _anneal(index: Index, placed: Placements, movable: set[tuple[int, int]], *,
-            from_slot: int, seed: int, budget: Budget) -> Placements:
+            from_slot: int, seed: int, budget: Budget,
+            temperatures: tuple[float, float] | None) -> Placements:
     """Return the placements after annealing the movable meetings' slots for the budget."""
     board = Board(index)
     for k, (s, t) in placed.items():
         board.place(index.pairs[k], s, t)
     board.from_slot = from_slot
-    # Beside the window search, the cool schedule it was tuned with.
     reduce_breaks(index, board, fixed=set(placed) - movable, budget=budget, seed=seed,
-                  temperatures=COOL if window_search_applies(index, placed, movable) else None)
+                  temperatures=temperatures)
     return dict(board.placed)
 
 

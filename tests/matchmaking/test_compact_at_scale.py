@@ -10,10 +10,6 @@ from matchmaking.lns import improve_value
 from matchmaking.rules import Index, value_of
 
 
-def greedy_board(index: Index):
-    return best_greedy(index, {}, {})
-
-
 def optimal_within_budget(problem, work: float, most_breaks: int):
     """Solve with that much work (no wall-clock limit reached); check value, breaks, rules."""
     schedule = solve(problem, time_limit=300, work=work, seed=1, workers=1)
@@ -51,7 +47,7 @@ def test_one_worker_anneals_hot_when_the_work_allows_at_300_participants():
 def test_the_search_for_people_without_a_meeting_stops_once_it_stalls():
     problem = load_problem(generate(Size(300, 12, 60, 6), seed=1))
     index = Index(problem)
-    board = greedy_board(index)
+    board = best_greedy(index, {}, {})
     value = value_of(index, board.placed)
     budget = Budget.start(40.0, 300)
 
