@@ -32,7 +32,9 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     from app import i18n, logs, web
     from app.extensions import bootstrap, csrf, db, init_limiter, login_manager, migrate
     from app.forms import read_wtforms_messages_once, show_length_limits
+    from app.session_cookie import KeptSerializerSessionInterface
 
+    app.session_interface = KeptSerializerSessionInterface()
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
