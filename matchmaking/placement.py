@@ -111,6 +111,12 @@ def window_search_applies(index: Index, placed: Placements,
             and len(placed) >= len(index.candidates))
 
 
+def anneal_temperatures(windows: bool) -> tuple[float, float] | None:
+    """Return the anneal's temperatures: beside the window search the cool schedule it was
+    tuned with; else None, and ``reduce_breaks`` picks them from the work it has."""
+    return COOL if windows else None
+
+
 def _size(index: Index, keys, from_slot: int) -> int:
     pairs = index.pairs
     return sum(
@@ -301,8 +307,7 @@ def _solve(index: Index, placed: Placements, movable: set[tuple[int, int]], *, f
         m.minimize(breaks_expr)
         stop = budget.part(left * BREAKS_SHARE)
         windows = window_search_applies(index, placed, movable)
-        # Beside the window search, the anneals keep the cool schedule it was tuned with.
-        temperatures = COOL if windows else None
+        temperatures = anneal_temperatures(windows)
         if model.window_of and windows:
             found, lower = search_windows(index, best, movable, from_slot=from_slot, seed=seed,
                                           budget=stop.part(left * WINDOWS_SHARE),

@@ -31,7 +31,7 @@ from matchmaking.bound import (
     solve_relaxation,
 )
 from matchmaking.budget import RATE_LEVELS, UNITS_PER_SECOND, Budget
-from matchmaking.compact import COOL, reduce_breaks
+from matchmaking.compact import reduce_breaks
 from matchmaking.greedy import (
     best_greedy,
     board_with,
@@ -41,7 +41,7 @@ from matchmaking.greedy import (
 from matchmaking.levels import Level, LevelModel, LevelWatcher
 from matchmaking.lns import improve_value
 from matchmaking.model import Problem, Schedule
-from matchmaking.placement import place_meetings, window_search_applies
+from matchmaking.placement import anneal_temperatures, place_meetings, window_search_applies
 from matchmaking.rounding import polish_doubtful, round_relaxation
 from matchmaking.rules import VALUE_SCALE, Index, Placements, value_of
 from matchmaking.windows import forced_breaks
@@ -416,7 +416,7 @@ def _prepare_breaks(task: _Task, placed: Placements,
     board = board_with(index, placed, lock_tables)
     reduce_breaks(index, board, fixed=set(task.fixed) | task.kept(placed),
                   budget=task.budget.part(min(units, share * task.budget.left())), seed=seed,
-                  temperatures=COOL if windows else None)
+                  temperatures=anneal_temperatures(windows))
     placed = dict(board.placed)
     return place_meetings(
         index, placed, fixed=set(task.fixed) | task.kept(placed),
