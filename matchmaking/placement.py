@@ -28,7 +28,8 @@ from matchmaking.board import Board
 from matchmaking.budget import RATE_PLACEMENT, Budget
 from matchmaking.compact import COOL, reduce_breaks
 from matchmaking.rules import Index, Placements, busy_slots, count_breaks
-from matchmaking.windows import Rows, search_windows
+from matchmaking.window_model import Rows
+from matchmaking.windows import search_windows
 
 log = logging.getLogger(__name__)
 

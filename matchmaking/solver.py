@@ -44,7 +44,7 @@ from matchmaking.model import Problem, Schedule
 from matchmaking.placement import anneal_temperatures, place_meetings, window_search_applies
 from matchmaking.rounding import polish_doubtful, round_relaxation
 from matchmaking.rules import VALUE_SCALE, Index, Placements, value_of
-from matchmaking.windows import forced_breaks
+from matchmaking.window_model import forced_breaks
 
 Progress = Callable[[float, float, int], None]
 

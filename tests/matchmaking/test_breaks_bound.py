@@ -4,7 +4,7 @@ import json
 
 from matchmaking import dump_schedule, load_problem, load_schedule, solve
 from matchmaking.rules import FREE, Index
-from matchmaking.windows import forced_breaks
+from matchmaking.window_model import forced_breaks
 from tests.matchmaking.builders import make_problem, request
 
 

@@ -10,7 +10,8 @@ from matchmaking.assemble import build_schedule
 from matchmaking.budget import Budget
 from matchmaking.greedy import best_greedy
 from matchmaking.rules import Index, busy_slots, count_breaks
-from matchmaking.windows import WindowModel, _Race, breaks_lower_bound, search_windows
+from matchmaking.window_model import WindowModel
+from matchmaking.windows import _Race, breaks_lower_bound, search_windows
 from tests.matchmaking.builders import make_problem, request
 from tests.matchmaking.test_placement import _brute_force, drawn_case, placement_problems
 
