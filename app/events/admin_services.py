@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.db import utc_now
-from app.events import changes, mails, services
+from app.events import changes, mails, places
 from app.events.models import (
     DayAttendance,
     Event,
@@ -73,7 +73,7 @@ def save_event(event: Event | None, data: dict) -> Event:
     db.session.flush()
     if old_capacity is not None and (event.capacity is None or event.capacity > old_capacity):
         # More room: the waiting list moves up at once, as after a cancellation.
-        services.promote_waitlisted(event)
+        places.promote_waitlisted(event)
     if event.status == EventStatus.PUBLISHED:
         # A new time or place must reach the calendars that hold the invite.
         changes.send_event_updates(event)

@@ -8,7 +8,7 @@ from app.db import utc_now
 from app.events import mails, queries
 from app.events.display import PUBLIC_FEED_RECIPIENT, public_event_item
 from app.events.models import Event, EventStatus, RegistrationStatus
-from app.events.services import lock_event
+from app.events.places import lock_event
 from app.extensions import db
 from app.invites.items import content_fingerprint
 from app.mail.services import get_invite_sequence, next_invite_sequence

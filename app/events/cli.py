@@ -3,8 +3,8 @@
 import click
 from flask.cli import AppGroup
 
+from app.events.places import release_all_expired_holds
 from app.events.reminders import send_reminders
-from app.events.services import release_all_expired_holds
 from app.extensions import db
 from app.jobs.beats import REMINDERS, record_beat
 

@@ -17,7 +17,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.form_checks import form_stamp
-from app.events import queries, services
+from app.events import places, queries, services
 from app.events.blueprint import bp
 from app.events.display import extra_links, format_slot, format_when, is_multi_day
 from app.events.forms import (
@@ -313,7 +313,7 @@ def manage_take_offer(token: str):
     registration = load_manage_token(token)  # a refused link raises LinkError (its own page)
     if not ConfirmAddressForm().validate_on_submit():
         abort(400)
-    if services.take_offer(registration):
+    if places.take_offer(registration):
         flash(_("The place is yours to keep: the organisers now confirm your registration."),
               "success")
     else:

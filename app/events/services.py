@@ -1,15 +1,11 @@
-"""Registrations: register, cancel, approve, move, promote; personal links.
+"""Registrations: register, confirm an address, cancel, approve, move; personal links.
 
-Seats are handed out under a lock on the event: a row lock (SELECT ... FOR UPDATE) on
-PostgreSQL; on SQLite, which has no row locks, a no-op UPDATE of the event row takes the
-database write lock first (pysqlite only opens a transaction at the first write, so
-this is the same as BEGIN IMMEDIATE and no earlier read can go stale). Concurrent
-writers then wait for each other (the SQLite busy timeout must cover that wait).
-Services flush, never commit: the caller commits once, and mail queued here is sent
-by the worker after that commit. A registration that becomes confirmed or cancelled is
-announced with the signals of ``app.signals`` for the packages above events.
+Every seat decision is made under the event's lock (``app.events.places``, with the places
+that free themselves and the waiting list). Services flush, never commit: the caller commits
+once, and mail queued here is sent by the worker after that commit. A registration that
+becomes confirmed or cancelled is announced with the signals of ``app.signals`` for the
+packages above events.
 """
-
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
@@ -17,7 +13,7 @@ from flask import current_app
 from sqlalchemy import insert
 from sqlalchemy.orm import make_transient_to_detached
 
-from app.db import lock_row, utc_now
+from app.db import utc_now
 from app.events import mails, queries
 from app.events.answers import clean_answers
 from app.events.errors import RegistrationError
@@ -28,6 +24,13 @@ from app.events.models import (
     Registration,
     RegistrationStatus,
 )
+from app.events.places import (
+    has_free_place,
+    lock_event,
+    mail_registration,
+    promote_waitlisted,
+    release_expired_holds,
+)
 from app.extensions import db
 from app.members.models import LANGUAGES, MemberStatus, OrganisationKind, Person
 from app.members.queries import get_person_by_email, normalise_email
@@ -35,19 +38,6 @@ from app.members.services import claim_person, get_or_create_person, revoke_link
 from app.privacy.consent import consent_columns
 from app.privacy.notice import current_version, version_in_force_sql
 from app.signals import registration_cancelled, registration_confirmed
-
-places_left = queries.places_left
-
-# --- locking ------------------------------------------------------------------------------
-
-
-def lock_event(event: Event, *, columns_only: bool = False) -> Event:
-    """Take the event's lock for the rest of the transaction and reload its row.
-
-    ``columns_only`` keeps the relationships already loaded (see ``app.db.lock_row``).
-    """
-    return lock_row(db.session, event, columns_only=columns_only)
-
 
 # --- checks -------------------------------------------------------------------------------
 
@@ -142,8 +132,9 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     registration = None if created else queries.get_registration_for(event, person_id)
     if registration is not None and registration.status != RegistrationStatus.CANCELLED:
         if online and not _mailed_recently(registration, now):
-            _mail(registration, "confirm_address" if registration.status
-                  == RegistrationStatus.UNCONFIRMED else "manage_link", defer=defer_mail)
+            mail_registration(registration, "confirm_address" if registration.status
+                              == RegistrationStatus.UNCONFIRMED else "manage_link",
+                              defer=defer_mail)
         return registration, False
 
     free = _has_free_place_now(event, now, defer_mail=defer_mail)
@@ -179,8 +170,9 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     if status == RegistrationStatus.CONFIRMED:
         registration_confirmed.send(registration)
     if event.ends_at > now:
-        _mail(registration, "confirm_address" if status == RegistrationStatus.UNCONFIRMED
-              else status.value, defer=defer_mail)
+        kind = ("confirm_address" if status == RegistrationStatus.UNCONFIRMED
+                else status.value)
+        mail_registration(registration, kind, defer=defer_mail)
     return registration, True
 
 
@@ -211,14 +203,6 @@ def _insert_registration(consent: bool, **values) -> Registration:
     return registration
 
 
-def _mail(registration: Registration, kind: str, *, defer: bool) -> None:
-    """Queue a registration mail now, or store it to build after the commit."""
-    if defer:
-        mails.defer_registration_mail(registration, kind)
-    else:
-        mails.queue_registration_mail(registration, kind)
-
-
 def _has_free_place_now(event: Event, now: datetime, *, defer_mail: bool) -> bool:
     """Tell whether a place is free, once the expired holds and offers are released.
 
@@ -228,13 +212,8 @@ def _has_free_place_now(event: Event, now: datetime, *, defer_mail: bool) -> boo
     taken, expired = queries.get_place_counts(event, now)
     if expired:
         release_expired_holds(event, now, defer_mail=defer_mail)
-        return _has_free_place(event)
+        return has_free_place(event)
     return event.capacity is None or taken < event.capacity
-
-
-def _has_free_place(event: Event) -> bool:
-    left = queries.places_left(event)
-    return left is None or left > 0
 
 
 def _link_mail_window(now: datetime) -> datetime:
@@ -251,58 +230,6 @@ def _mailed_recently(registration: Registration, now: datetime) -> bool:
 
 
 # --- address confirmation -------------------------------------------------------------------
-
-
-def release_expired_holds(event: Event, now: datetime | None = None, *,
-                          defer_mail: bool = False) -> int:
-    """Release the places held by unconfirmed registrations past their hold; return how many.
-
-    Call under the event's lock. The freed places go to the waiting list as a cancellation
-    would give them. Expired holds never count as taken (see ``queries.get_held_count``), so
-    this cleanup may run late: at the next registration or confirmation, or from the cron.
-    """
-    now = now or utc_now()
-    expired, offers = queries.get_expired_claims(event, now)
-    for registration in expired:
-        registration.hold_expires_at = None
-    for registration in offers:
-        # Back to the end of the waiting list: the place goes to the next person.
-        registration.status = RegistrationStatus.WAITLISTED
-        registration.offered_at = registration.offer_expires_at = None
-        registration.created_at = now
-    if expired or offers:
-        db.session.flush()
-        for registration in offers:
-            _mail(registration, "offer_expired", defer=defer_mail)
-        # Those whose offer just ran out wait for the next freed place.
-        promote_waitlisted(event, defer_mail=defer_mail, now=now,
-                           skip={registration.id for registration in offers})
-    return len(expired) + len(offers)
-
-
-def release_all_expired_holds(now: datetime | None = None) -> int:
-    """Release the expired holds and untaken offers of every event (the cron's and the
-    worker's cleanup); return how many."""
-    now = now or utc_now()
-    events = {event.id: event for event in queries.get_events_with_expired_holds(now)
-              + queries.get_events_with_expired_offers(now)}
-    return sum(release_expired_holds(lock_event(events[key]), now) for key in sorted(events))
-
-
-def take_offer(registration: Registration, now: datetime | None = None) -> bool:
-    """Take the place offered from the waiting list; return False if the offer is over.
-
-    The place is then held until the organisers decide.
-    """
-    event = lock_event(registration.event)
-    db.session.refresh(registration)
-    now = now or utc_now()
-    if not queries.offer_open(registration, now):
-        release_expired_holds(event, now)
-        return False
-    registration.offer_expires_at = None
-    db.session.flush()
-    return True
 
 
 def confirm_address(registration: Registration, *, defer_mail: bool = False) -> bool:
@@ -323,7 +250,7 @@ def confirm_address(registration: Registration, *, defer_mail: bool = False) -> 
     release_expired_holds(event, now, defer_mail=defer_mail)
     if event.requires_approval:
         registration.status = RegistrationStatus.PENDING
-    elif _has_free_place(event):
+    elif has_free_place(event):
         registration.status = RegistrationStatus.CONFIRMED
         registration.confirmed_at = now
     else:
@@ -332,7 +259,7 @@ def confirm_address(registration: Registration, *, defer_mail: bool = False) -> 
     if registration.status == RegistrationStatus.CONFIRMED:
         registration_confirmed.send(registration)
     if event.ends_at > now:
-        _mail(registration, registration.status.value, defer=defer_mail)
+        mail_registration(registration, registration.status.value, defer=defer_mail)
     return True
 
 
@@ -398,42 +325,6 @@ def cancel_registration(registration: Registration, *,
     return promoted[0] if promoted else None
 
 
-def promote_waitlisted(event: Event, *, defer_mail: bool = False, now: datetime | None = None,
-                       skip: set[int] = frozenset()) -> list[Registration]:
-    """Give free places to waitlisted people in order, and mail them.
-
-    With approval, the place is offered: the person becomes pending and holds the place
-    until the organiser decides; with the event's ``offer_hours``, only if they take it
-    within that time (else it goes to the next person, see ``release_expired_holds``).
-    """
-    lock_event(event)
-    now = now or utc_now()
-    if event.status != EventStatus.PUBLISHED or event.ends_at <= now:
-        return []
-    promoted: list[Registration] = []
-    for registration in queries.get_waitlist(event):
-        if registration.id in skip:
-            continue
-        if not _has_free_place(event):
-            break
-        if event.requires_approval:
-            registration.status = RegistrationStatus.PENDING
-            registration.offered_at = now
-            registration.offer_expires_at = (now + timedelta(hours=event.offer_hours)
-                                             if event.offer_hours else None)
-            kind = "offered"
-        else:
-            registration.status = RegistrationStatus.CONFIRMED
-            registration.confirmed_at = now
-            kind = "promoted"
-        db.session.flush()
-        if registration.status == RegistrationStatus.CONFIRMED:
-            registration_confirmed.send(registration)
-        _mail(registration, kind, defer=defer_mail)
-        promoted.append(registration)
-    return promoted
-
-
 def approve_registration(registration: Registration) -> None:
     """Approve a pending registration: confirmed when a place is free, else waitlisted."""
     event = lock_event(registration.event)
@@ -441,7 +332,7 @@ def approve_registration(registration: Registration) -> None:
     db.session.refresh(registration)
     if registration.status != RegistrationStatus.PENDING:
         raise RegistrationError("not_pending")
-    if registration.offered_at is not None or _has_free_place(event):
+    if registration.offered_at is not None or has_free_place(event):
         registration.status = RegistrationStatus.CONFIRMED
         registration.confirmed_at = utc_now()
     else:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db import utc_now
-from app.events import changes, queries, services
+from app.events import changes, places, queries, services
 from app.events.models import Audience, EventStatus, QuestionKind, Registration, RegistrationStatus
 from app.extensions import db
 from app.members.models import MemberStatus, OrganisationKind, Person
@@ -139,7 +139,7 @@ def test_raising_capacity_then_promote_fills_places_in_order(db):
                for i in range(3)]
     event.capacity = 3
 
-    promoted = services.promote_waitlisted(event)
+    promoted = places.promote_waitlisted(event)
 
     assert promoted == waiting[:2]
     assert waiting[2].status == RegistrationStatus.WAITLISTED

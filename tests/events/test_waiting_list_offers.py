@@ -3,7 +3,7 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from app.events import queries, services
+from app.events import places, queries, services
 from app.events.models import RegistrationStatus
 from app.events.queries import make_manage_token
 from app.extensions import db
@@ -49,10 +49,10 @@ def test_an_offer_not_taken_in_time_goes_to_the_next_person(db):
     event, waiting, later = _offer(offer_hours=24)
     expires = waiting.offer_expires_at
 
-    assert services.release_all_expired_holds(now=expires - timedelta(minutes=1)) == 0
+    assert places.release_all_expired_holds(now=expires - timedelta(minutes=1)) == 0
     assert waiting.status == RegistrationStatus.PENDING
 
-    assert services.release_all_expired_holds(now=expires + timedelta(minutes=1)) == 1
+    assert places.release_all_expired_holds(now=expires + timedelta(minutes=1)) == 1
     db.session.commit()
 
     assert waiting.status == RegistrationStatus.WAITLISTED and waiting.offered_at is None
@@ -76,7 +76,7 @@ def test_the_only_person_on_the_list_is_not_offered_the_place_again_at_once(db):
                                    **registration_data(email="b@example.org"))
     services.cancel_registration(confirmed)
 
-    services.release_all_expired_holds(now=waiting.offer_expires_at)
+    places.release_all_expired_holds(now=waiting.offer_expires_at)
 
     assert waiting.status == RegistrationStatus.WAITLISTED
 
@@ -85,8 +85,8 @@ def test_a_taken_offer_is_held_until_the_organisers_decide(db):
     event, waiting, later = _offer(offer_hours=24)
     expires = waiting.offer_expires_at
 
-    assert services.take_offer(waiting, now=expires - timedelta(hours=1)) is True
-    services.release_all_expired_holds(now=expires + timedelta(days=3))
+    assert places.take_offer(waiting, now=expires - timedelta(hours=1)) is True
+    places.release_all_expired_holds(now=expires + timedelta(days=3))
 
     assert waiting.status == RegistrationStatus.PENDING and waiting.offer_expires_at is None
     assert later.status == RegistrationStatus.WAITLISTED
@@ -97,7 +97,7 @@ def test_a_taken_offer_is_held_until_the_organisers_decide(db):
 def test_taking_an_offer_too_late_fails_and_the_next_person_gets_it(db):
     event, waiting, later = _offer(offer_hours=24)
 
-    assert services.take_offer(waiting, now=waiting.offer_expires_at) is False
+    assert places.take_offer(waiting, now=waiting.offer_expires_at) is False
     assert later.status == RegistrationStatus.PENDING
 
 
@@ -105,7 +105,7 @@ def test_without_hours_an_offer_waits_for_the_organisers_as_before(db):
     event, waiting, _later = _offer(offer_hours=None)
 
     assert waiting.offered_at is not None and waiting.offer_expires_at is None
-    services.release_all_expired_holds(now=waiting.offered_at + timedelta(days=30))
+    places.release_all_expired_holds(now=waiting.offered_at + timedelta(days=30))
     assert waiting.status == RegistrationStatus.PENDING
 
 
