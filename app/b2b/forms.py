@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.auth.form_checks import HumanForm
+from app.b2b.labels import participant_label
 from app.b2b.models import MeetingFeedback, MeetingOutcome, SessionStatus
 from app.b2b.services import MAX_MEETINGS_LIMIT, MAX_MIN_MEETINGS, ItemData
 from app.events.admin_forms import LocalDateTimeField
@@ -264,6 +265,15 @@ class FeedbackForm(FlaskForm):
 
 #: Blank offer/need rows shown under a profile's items, to add new ones.
 BLANK_ITEMS = 3
+
+
+def make_pair_form(participants) -> PairForm:
+    """Return the form that adds a pair, offering the session's participants by code."""
+    form = PairForm(prefix="pair")
+    choices = [(p.code, f"{p.code} · {participant_label(p)}") for p in participants]
+    form.a.choices = choices
+    form.b.choices = choices
+    return form
 
 
 def make_profile_form(participant, language: str, *, sectors, tags, post: bool = False

@@ -4,6 +4,7 @@ from app.b2b.blueprint import bp
 from app.b2b.views import (  # noqa: F401
     agenda,
     event_day,
+    participants,
     portal,
     printouts,
     problem_file,
