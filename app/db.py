@@ -101,6 +101,11 @@ def _locked_columns(model) -> tuple[tuple[str, ...], object]:
             .where(table.c.id == bindparam("id")).with_for_update())
 
 
+#: Execution options of a statement that only takes a lock (SQLite's no-op UPDATE): watchers of
+#: changes (the public page cache) may ignore it.
+LOCK_ONLY = {"lock_only": True}
+
+
 def lock_row(session: Session, obj, *, columns_only: bool = False):
     """Take the row lock of a model object for the rest of the transaction; return it reloaded.
 
@@ -114,7 +119,7 @@ def lock_row(session: Session, obj, *, columns_only: bool = False):
     model = type(obj)
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text(f"UPDATE {model.__table__.name} SET id = id WHERE id = :id"),
-                        {"id": obj.id})
+                        {"id": obj.id}, execution_options=LOCK_ONLY)
     if columns_only:
         keys, statement = _locked_columns(model)
         row = session.execute(statement, {"id": obj.id}).one()

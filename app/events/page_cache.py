@@ -14,6 +14,7 @@ token, the form's signed time) are taken out of a kept page and put back for eac
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -35,6 +36,10 @@ MAX_PAGES = 512
 #: Redis answers this fast or the page is rendered (a slow cache must not slow the site).
 REDIS_TIMEOUT_SECONDS = 0.25
 _CHANGED = "events_page_cache_changed"
+#: Execution options of a statement that changes nothing the public pages show (they show
+#: the places left): a registration that takes no place (waiting list, approval pending, an
+#: address to confirm when no place is free). A rush past the last place then keeps the pages.
+UNSEEN = {"events_page_unseen": True}
 #: The models whose rows show on the public event pages (the sectors fill the list's filter).
 _WATCHED = (models.Event, models.ProgrammeItem, models.Question, models.Registration, Sector)
 
@@ -160,12 +165,29 @@ def _after_commit(session: Session) -> None:
 def _note_statement(state) -> None:
     # A statement run through the session (UPDATE, DELETE, text) skips the flush: any that
     # is not a query counts as a change (one version too many costs one rendering), except
-    # an ORM statement on another model (the deferred mail a registration leaves).
-    if state.is_select:
+    # one on another model's table (the deferred mail a registration leaves, the person a
+    # registration creates), a lock (SQLite's no-op UPDATE, ``app.db.LOCK_ONLY``) and a row
+    # marked UNSEEN. Text, and tables of no model (associations), count.
+    options = state.execution_options
+    if state.is_select or options.get("events_page_unseen") or options.get("lock_only"):
         return
-    mapper = state.bind_mapper
-    if mapper is None or mapper.class_ in _WATCHED:
+    model = _model_of(state)
+    if model is None or model in _WATCHED:
         state.session.info[_CHANGED] = True
+
+
+def _model_of(state) -> type | None:
+    """Return the model whose table the statement writes (an ORM or a Core statement)."""
+    if state.bind_mapper is not None:
+        return state.bind_mapper.class_
+    table = getattr(state.statement, "table", None)
+    return None if table is None else _model_of_table(table)
+
+
+@functools.cache
+def _model_of_table(table) -> type | None:
+    return next((mapper.class_ for mapper in models.Event.registry.mappers
+                 if mapper.local_table is table), None)
 
 
 def init_app(app: Flask) -> None:

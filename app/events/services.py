@@ -14,7 +14,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import make_transient_to_detached
 
 from app.db import utc_now
-from app.events import mails, queries
+from app.events import mails, page_cache, queries
 from app.events.answers import clean_answers
 from app.events.errors import RegistrationError
 from app.events.models import (
@@ -190,13 +190,17 @@ def _insert_registration(consent: bool, **values) -> Registration:
     Under the event's lock: a plain INSERT ... RETURNING costs a fraction of the unit of
     work's flush. With ``consent`` the row is stamped with the privacy notice in force. The
     object is put in the session as if read back (the columns not given are loaded when first
-    used).
+    used). A registration that takes no place changes nothing the public pages show: its
+    INSERT starts no new version of the kept pages (``page_cache.UNSEEN``).
     """
     if consent:
         statement = _INSERT_CONSENTED_REGISTRATION
     else:
         statement, values["consent_notice_version"] = _INSERT_REGISTRATION, None
-    values["id"], values["consent_notice_version"] = db.session.execute(statement, values).one()
+    takes_place = (values["status"] == RegistrationStatus.CONFIRMED
+                   or values["hold_expires_at"] is not None)
+    values["id"], values["consent_notice_version"] = db.session.execute(
+        statement, values, execution_options={} if takes_place else page_cache.UNSEEN).one()
     registration = Registration(**values)
     make_transient_to_detached(registration)
     db.session.add(registration)

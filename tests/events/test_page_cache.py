@@ -63,6 +63,35 @@ def test_a_registration_shows_at_once_on_the_kept_pages(database, tmp_path):
     assert _places(visitor, f"/events/{event_id}") == "2 places left"
 
 
+def test_a_registration_that_takes_no_place_keeps_the_pages(database, tmp_path):
+    """Past the last place, a registration joins the waiting list: the places left do not
+    change, so the kept pages stay (a rush past the last place re-renders nothing)."""
+    url, event_id = database
+    app = _app(url, MAIL_FOLDER=str(tmp_path))
+    cache = app.extensions["events_page_cache"]
+    visitor = app.test_client()
+    for n in range(3):
+        before = cache.local_version
+        assert _register(app.test_client(), event_id, f"p{n}@example.org").status_code == 302
+        assert cache.local_version > before  # a place was taken: a new version
+    assert "None: you can join the waiting list." in visitor.get(
+        f"/events/{event_id}", headers=EN).get_data(as_text=True)
+    assert _places(visitor, "/events/") == "Full: waiting list"
+    kept = cache.local_version
+    assert _register(app.test_client(), event_id, "late@example.org").status_code == 302
+    assert cache.local_version == kept
+    assert _places(visitor, "/events/") == "Full: waiting list"
+    # A cancellation frees a place: that shows at once again.
+    with app.app_context():
+        from app.events import services
+        from app.events.models import Registration
+        first = db.session.scalars(db.select(Registration).order_by(Registration.id)).first()
+        services.cancel_registration(first)
+        db.session.commit()
+    assert cache.local_version > kept
+    assert _places(visitor, "/events/") == "Full: waiting list"  # the late one was promoted
+
+
 @pytest.mark.parametrize(("version_seconds", "right_after"), [
     (0.5, "3 places left"),  # the first worker trusts the version it read for half a second
     (0, "2 places left"),  # it reads the version on every view: the change shows at once
