@@ -6,6 +6,7 @@ once, and mail queued here is sent by the worker after that commit. A registrati
 becomes confirmed or cancelled is announced with the signals of ``app.signals`` for the
 packages above events.
 """
+
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
