@@ -8,8 +8,6 @@ a twentieth of the request. The cookie itself (format, signature, salt, keys) is
 
 from __future__ import annotations
 
-import threading
-
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
@@ -19,8 +17,8 @@ class KeptSerializerSessionInterface(SecureCookieSessionInterface):
     """The signed cookie session, reusing its serializer while the keys stay the same."""
 
     def __init__(self) -> None:
+        # One assignment of a tuple: threads that race each build the same serializer.
         self._kept: tuple[tuple, URLSafeTimedSerializer | None] | None = None
-        self._lock = threading.Lock()
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         """Return the serializer for the app's current secret key and fallbacks."""
@@ -29,6 +27,5 @@ class KeptSerializerSessionInterface(SecureCookieSessionInterface):
         if kept is not None and kept[0] == keys:
             return kept[1]
         serializer = super().get_signing_serializer(app)
-        with self._lock:
-            self._kept = (keys, serializer)
+        self._kept = (keys, serializer)
         return serializer

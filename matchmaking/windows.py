@@ -13,6 +13,7 @@ The search (`search_windows`) is the linear search from below of MaxSAT solvers:
 - From the first rung with a schedule, everyone is held to at most one break per day, with that
   schedule as hint, for k, k + 1, ...: a schedule found there has at most k breaks.
 """
+
 from __future__ import annotations
 
 import logging

@@ -24,6 +24,7 @@ from flask import Flask, current_app, has_app_context, make_response, request, s
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from app.db import LOCK_ONLY
 from app.events import models
 from app.i18n import current_language
 from app.members.models import Sector
@@ -40,6 +41,8 @@ _CHANGED = "events_page_cache_changed"
 #: the places left): a registration that takes no place (waiting list, approval pending, an
 #: address to confirm when no place is free). A rush past the last place then keeps the pages.
 UNSEEN = {"events_page_unseen": True}
+#: The execution options that say a statement changes nothing the pages show.
+_IGNORED_OPTIONS = (*UNSEEN, *LOCK_ONLY)
 #: The models whose rows show on the public event pages (the sectors fill the list's filter).
 _WATCHED = (models.Event, models.ProgrammeItem, models.Question, models.Registration, Sector)
 
@@ -169,7 +172,7 @@ def _note_statement(state) -> None:
     # registration creates), a lock (SQLite's no-op UPDATE, ``app.db.LOCK_ONLY``) and a row
     # marked UNSEEN. Text, and tables of no model (associations), count.
     options = state.execution_options
-    if state.is_select or options.get("events_page_unseen") or options.get("lock_only"):
+    if state.is_select or any(options.get(key) for key in _IGNORED_OPTIONS):
         return
     model = _model_of(state)
     if model is None or model in _WATCHED:
