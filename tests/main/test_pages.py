@@ -14,6 +14,19 @@ def test_index_shows_in_french_for_french_browsers(client):
     assert '<html lang="fr">' in response.text
 
 
+@pytest.mark.parametrize("header, language", [
+    ("nl-BE,nl;q=0.9,en;q=0.8", "nl"),
+    ("de-DE,de;q=0.9,en;q=0.5,fr;q=0.7", "fr"),  # the first language the cluster writes in
+    ("de-DE", None),  # none: the default
+    ("en;q=0.1," + "x-private;q=0.5," * 40 + "nl;q=0.2", "nl"),  # too long to keep: parsed
+])
+def test_browser_language_is_the_best_the_cluster_writes_in(app, client, header, language):
+    language = language or app.config["BABEL_DEFAULT_LOCALE"]
+    for _ in range(2):  # the second time from the kept answer (short headers)
+        response = client.get("/", headers={"Accept-Language": header})
+        assert f'<html lang="{language}">' in response.text
+
+
 def test_language_switch_sets_dutch_and_keeps_it(client):
     response = client.get("/lang/nl?next=/auth/login")
     assert response.status_code == 302
