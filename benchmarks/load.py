@@ -9,7 +9,9 @@ and two events of 50 places for the rushes; gunicorn starts with ``gunicorn.conf
 workers in the production configuration (JSON logs, rate limits counted in Redis, the
 registration limit set for a crowd, see CROWD_SETTINGS); a bare Flask hello app runs under
 the same gunicorn command as the ceiling. A second process (benchmarks/load_client.py, an
-asyncio HTTP/1.1 client on loopback) drives each server. Prints one table.
+asyncio HTTP/1.1 client on loopback) drives each server: hello, /events/ and an event page in
+turn, one-second slices (see ``load_client.alternate``), so that the machine's drift weighs
+on the ceiling and the pages alike. Prints one table.
 """
 
 from __future__ import annotations
@@ -43,8 +45,10 @@ REDIS_URL = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/13")
 #: A crowd registers from one loopback address here: the per-address registration limit is
 #: raised so that the rush measures seats, not the limiter (which still counts in Redis).
 CROWD_SETTINGS = {"REGISTRATION_RATE_LIMIT": "2000 per minute"}
-#: Seconds each page is driven (after one second of warm-up), and the most requests.
+#: Seconds each page (and hello) is driven after one second of warm-up, in ROUNDS slices
+#: taken in turn with the others; and the most requests of each.
 DURATION = float(os.environ.get("LOAD_SECONDS", "5"))
+ROUNDS = 5
 MAX_REQUESTS = 50_000
 CONCURRENCY = 16
 RUSH_PEOPLE, RUSH_PLACES, RUSH_CONCURRENT = 200, 50, 50
@@ -111,7 +115,7 @@ def drive(job: str, *args, **kwargs) -> dict:
     child.start()
     figures = results.get(timeout=600)
     child.join(timeout=30)
-    if "failed" in figures:
+    if isinstance(figures, dict) and "failed" in figures:
         raise RuntimeError(f"client {job} failed: {figures['failed']}")
     return figures
 
@@ -185,12 +189,12 @@ def measure_database(name: str, url: str, hello_port: int, work: Path) -> list[d
     rows = []
     with Server("wsgi:app", environment, work / f"gunicorn-{name}.log", "/events/") as server:
         page = _first_event_page(server.port, rush_events)
-        hello = drive("hammer", hello_port, "/", concurrency=CONCURRENCY, seconds=DURATION,
-                      max_requests=MAX_REQUESTS)
+        hello, *pages = drive("alternate", [(hello_port, "/"), (server.port, "/events/"),
+                                            (server.port, page)],
+                              concurrency=CONCURRENCY, seconds=DURATION, rounds=ROUNDS,
+                              max_requests=MAX_REQUESTS)
         rows.append({"what": "hello", "db": name, **hello})
-        for label, path in (("/events/", "/events/"), ("event page", page)):
-            figures = drive("hammer", server.port, path, concurrency=CONCURRENCY,
-                            seconds=DURATION, max_requests=MAX_REQUESTS)
+        for label, figures in zip(("/events/", "event page"), pages, strict=True):
             rows.append({"what": label, "db": name, "ratio": figures["rps"] / hello["rps"],
                          **figures})
         for event_id, concurrency in zip(rush_events, (RUSH_PEOPLE, RUSH_CONCURRENT),
@@ -252,7 +256,8 @@ def main() -> None:
             rows += measure_database(name, url, hello.port, work)
     load_after = os.getloadavg()
     print(f"gunicorn: {WORKERS} sync workers (gunicorn.conf.py), {CONCURRENCY} client "
-          f"connections for {DURATION:.0f} s per page, {os.cpu_count()} cores; load average "
+          f"connections for {DURATION:.0f} s per page in {ROUNDS} slices alternating with "
+          f"hello's, {os.cpu_count()} cores; load average "
           f"{load_before[0]:.2f} before, {load_after[0]:.2f} after; "
           f"{time.monotonic() - started:.0f} s in all")
     print(format_table(rows))

@@ -86,15 +86,28 @@ def summary(latencies: list[float], errors: int, seconds: float) -> dict:
             "p99": percentile(latencies, 0.99), "errors": errors, "seconds": seconds}
 
 
-async def hammer(port: int, path: str, *, concurrency: int, seconds: float,
-                 max_requests: int, warmup: float = 1.0) -> dict:
-    """GET `path` from `concurrency` connections for `seconds` (after a warm-up), bounded."""
-    await _loop(port, path, concurrency, warmup, max_requests, [], [0])
-    latencies: list[float] = []
-    errors = [0]
-    started = time.perf_counter()
-    await _loop(port, path, concurrency, seconds, max_requests, latencies, errors)
-    return summary(latencies, errors[0], time.perf_counter() - started)
+async def alternate(targets: list[tuple[int, str]], *, concurrency: int, seconds: float,
+                    rounds: int, max_requests: int, warmup: float = 1.0) -> list[dict]:
+    """GET each (port, path) of `targets` in turn, `rounds` times, `seconds` in all for each.
+
+    After a warm-up of each target, the slices alternate (hello, then each page, then hello
+    again...): the machine's speed drifts within seconds, and interleaving puts the same
+    drift on every target, so their ratio holds within one run. Returns one summary per
+    target, in order. Bounded: at most `max_requests` per target.
+    """
+    for port, path in targets:
+        await _loop(port, path, concurrency, warmup, max_requests, [], [0])
+    latencies: list[list[float]] = [[] for _ in targets]
+    errors = [[0] for _ in targets]
+    spent = [0.0] * len(targets)
+    for _ in range(rounds):
+        for number, (port, path) in enumerate(targets):
+            started = time.perf_counter()
+            await _loop(port, path, concurrency, seconds / rounds, max_requests // rounds,
+                        latencies[number], errors[number])
+            spent[number] += time.perf_counter() - started
+    return [summary(times, error[0], elapsed)
+            for times, error, elapsed in zip(latencies, errors, spent, strict=True)]
 
 
 async def _loop(port, path, concurrency, seconds, max_requests, latencies, errors) -> None:
@@ -161,8 +174,9 @@ async def rush(port: int, event_id: int, people: int, concurrency: int, tag: str
 
 
 def run_in_child(results, job: str, *args, **kwargs) -> None:
-    """Run one client job (`hammer` or `rush`) in this process; put its figures on `results`."""
-    coroutine = {"hammer": hammer, "rush": rush}[job]
+    """Run one client job (`alternate` or `rush`) in this process; put its figures on
+    `results`."""
+    coroutine = {"alternate": alternate, "rush": rush}[job]
     try:
         results.put(asyncio.run(coroutine(*args, **kwargs)))
     except Exception as error:  # the parent prints it instead of waiting for nothing
