@@ -16,7 +16,7 @@ def test_index_shows_in_french_for_french_browsers(client):
 
 @pytest.mark.parametrize("header, language", [
     ("nl-BE,nl;q=0.9,en;q=0.8", "nl"),
-    ("de-DE,de;q=0.9,en;q=0.5,fr;q=0.7", "fr"),  # the first language the cluster writes in
+    ("de-DE,de;q=0.9,en;q=0.5,fr;q=0.7", "fr"),  # of the cluster's, the one ranked highest
     ("de-DE", None),  # none: the default
     ("en;q=0.1," + "x-private;q=0.5," * 40 + "nl;q=0.2", "nl"),  # too long to keep: parsed
 ])

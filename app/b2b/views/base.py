@@ -1,5 +1,4 @@
-"""What the organisers' B2B pages share: decorators, the clock, form numbers, sessions, runs,
-run errors."""
+"""What the organisers' B2B pages share: decorators, the clock, form numbers, runs, run errors."""
 
 from __future__ import annotations
 
@@ -41,11 +40,6 @@ def form_int(name: str) -> int:
     if value is None or not DB_INT_MIN <= value <= DB_INT_MAX:
         abort(400, _("The field %(field)s must be a whole number.", field=name))
     return value
-
-
-def get_session_or_404(session_id: int) -> B2BSession:
-    """Return a B2B session, or answer 404."""
-    return db.get_or_404(B2BSession, session_id)
 
 
 def get_run_or_404(run_id: int) -> tuple[ScheduleRun, B2BSession]:

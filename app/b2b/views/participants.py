@@ -26,7 +26,7 @@ from app.b2b.models import (
     RequestStatus,
 )
 from app.b2b.queries import participant_portal_url
-from app.b2b.views.base import get_session_or_404, setup_page
+from app.b2b.views.base import setup_page
 from app.events.admin_forms import RevokeLinksForm
 from app.extensions import db
 from app.i18n import current_language
@@ -38,7 +38,7 @@ from app.web import get_owned_or_404
 @setup_page("/<int:session_id>/participants")
 def participants(session_id: int):
     """List the participants with their profile state and links."""
-    session = get_session_or_404(session_id)
+    session = db.get_or_404(B2BSession, session_id)
     return render_template("b2b/setup/participants.html", session=session,
                            participants=queries.get_participants(session), action=ActionForm(),
                            lang=current_language())
@@ -47,7 +47,7 @@ def participants(session_id: int):
 @setup_page("/<int:session_id>/import-registrations", methods=["POST"])
 def import_registrations(session_id: int):
     """Add the event's confirmed registrants as participants."""
-    session = get_session_or_404(session_id)
+    session = db.get_or_404(B2BSession, session_id)
     if ActionForm().validate_on_submit():
         added = services.import_registrations(session)
         record(current_user, "b2b.import_registrations", session, f"participants={len(added)}")
@@ -74,7 +74,7 @@ def _settings_form(session: B2BSession, participant: Participant) -> Participant
 @setup_page("/<int:session_id>/participants/<int:participant_id>", methods=["GET", "POST"])
 def participant(session_id: int, participant_id: int):
     """See and edit a participant: profile, availability, limit, stand, requests."""
-    session = get_session_or_404(session_id)
+    session = db.get_or_404(B2BSession, session_id)
     person = get_owned_or_404(Participant, participant_id, session_id=session.id)
     lang = current_language()
     settings = _settings_form(session, person)
@@ -109,7 +109,7 @@ def participant(session_id: int, participant_id: int):
 @setup_page("/<int:session_id>/participants/<int:participant_id>/revoke-links", methods=["POST"])
 def revoke_participant_links(session_id: int, participant_id: int):
     """Make the participant's personal links stop working, and mail a new one if asked."""
-    session = get_session_or_404(session_id)
+    session = db.get_or_404(B2BSession, session_id)
     participant = get_owned_or_404(Participant, participant_id, session_id=session.id)
     form = RevokeLinksForm()
     if not form.validate_on_submit():
@@ -137,7 +137,7 @@ def _pair(session: B2BSession) -> tuple[Participant, Participant] | None:
 @setup_page("/<int:session_id>/pairs", methods=["POST"])
 def add_pair(session_id: int):
     """Add a must-meet pair by hand."""
-    session = get_session_or_404(session_id)
+    session = db.get_or_404(B2BSession, session_id)
     pair = _pair(session)
     if pair is not None:
         interpreter = bool(request.form.get("pair-interpreter"))
@@ -158,7 +158,7 @@ def add_pair(session_id: int):
 @setup_page("/<int:session_id>/requests/<int:request_id>/interpreter", methods=["POST"])
 def set_interpreter(session_id: int, request_id: int):
     """Mark an interpreter present (or not) for an organisers' must-meet pair."""
-    session = get_session_or_404(session_id)
+    session = db.get_or_404(B2BSession, session_id)
     item = get_owned_or_404(MeetingRequest, request_id, session_id=session.id)
     if ActionForm().validate_on_submit():
         try:
@@ -174,7 +174,7 @@ def set_interpreter(session_id: int, request_id: int):
 @setup_page("/<int:session_id>/forbidden", methods=["POST"])
 def forbid_pair(session_id: int):
     """Forbid a pair."""
-    session = get_session_or_404(session_id)
+    session = db.get_or_404(B2BSession, session_id)
     pair = _pair(session)
     if pair is not None:
         try:
@@ -190,7 +190,7 @@ def forbid_pair(session_id: int):
 @setup_page("/<int:session_id>/forbidden/<int:pair_id>/delete", methods=["POST"])
 def allow_pair(session_id: int, pair_id: int):
     """Remove a forbidden pair."""
-    session = get_session_or_404(session_id)
+    session = db.get_or_404(B2BSession, session_id)
     pair = get_owned_or_404(ForbiddenPair, pair_id, session_id=session.id)
     if ActionForm().validate_on_submit():
         meeting_requests.allow_pair(pair)
@@ -206,7 +206,7 @@ REQUEST_ACTIONS = {"accept": RequestStatus.ACCEPTED, "decline": RequestStatus.DE
 @setup_page("/<int:session_id>/requests/<int:request_id>/<action>", methods=["POST"])
 def set_request_status(session_id: int, request_id: int, action: str):
     """Accept, decline, withdraw or reopen a request on a participant's behalf."""
-    session = get_session_or_404(session_id)
+    session = db.get_or_404(B2BSession, session_id)
     item = get_owned_or_404(MeetingRequest, request_id, session_id=session.id)
     if action not in REQUEST_ACTIONS:
         abort(404)

@@ -32,7 +32,7 @@ from app.b2b.models import (
     SessionStatus,
     Slot,
 )
-from app.b2b.views.base import get_session_or_404, setup_page
+from app.b2b.views.base import setup_page
 from app.events.models import Event
 from app.extensions import db
 from app.i18n import current_language
@@ -111,7 +111,7 @@ def new_session():
 @setup_page("/<int:session_id>")
 def session_detail(session_id: int):
     """Show a session: settings, slots, tables and participants at a glance."""
-    session = get_session_or_404(session_id)
+    session = db.get_or_404(B2BSession, session_id)
     participants = queries.get_participants(session)
     return render_template(
         "b2b/setup/session.html", session=session, lang=current_language(), action=ActionForm(),
@@ -123,7 +123,7 @@ def session_detail(session_id: int):
 @setup_page("/<int:session_id>/settings", methods=["GET", "POST"])
 def edit_session(session_id: int):
     """Change the session's settings."""
-    session = get_session_or_404(session_id)
+    session = db.get_or_404(B2BSession, session_id)
     form = _session_form(session)
     if form.validate_on_submit():
         services.update_session(session, **_settings(form))
@@ -137,7 +137,7 @@ def edit_session(session_id: int):
 @setup_page("/<int:session_id>/slots", methods=["GET", "POST"])
 def slots(session_id: int):
     """Generate the slots from hours, a length and a break; list them."""
-    session = get_session_or_404(session_id)
+    session = db.get_or_404(B2BSession, session_id)
     plan = SlotPlanForm(prefix="plan")
     if request.method == "GET" and session.event:
         plan.first_day.data = local_day(session.event.starts_at)
@@ -164,7 +164,7 @@ def slots(session_id: int):
 @setup_page("/<int:session_id>/slots/add", methods=["POST"])
 def add_slot(session_id: int):
     """Add one slot by hand."""
-    session = get_session_or_404(session_id)
+    session = db.get_or_404(B2BSession, session_id)
     form = SlotForm(prefix="slot")
     if form.validate_on_submit():
         try:
@@ -185,7 +185,7 @@ def add_slot(session_id: int):
 @setup_page("/<int:session_id>/slots/<int:slot_id>/delete", methods=["POST"])
 def delete_slot(session_id: int, slot_id: int):
     """Delete one slot."""
-    session = get_session_or_404(session_id)
+    session = db.get_or_404(B2BSession, session_id)
     slot = get_owned_or_404(Slot, slot_id, session_id=session.id)
     if ActionForm().validate_on_submit():
         services.delete_slot(slot)
@@ -197,7 +197,7 @@ def delete_slot(session_id: int, slot_id: int):
 @setup_page("/<int:session_id>/tables", methods=["GET", "POST"])
 def tables(session_id: int):
     """List the tables and add numbered ones."""
-    session = get_session_or_404(session_id)
+    session = db.get_or_404(B2BSession, session_id)
     form = TablesForm()
     if form.validate_on_submit():
         try:
@@ -219,7 +219,7 @@ def tables(session_id: int):
 @setup_page("/<int:session_id>/tables/<int:table_id>", methods=["GET", "POST"])
 def edit_table(session_id: int, table_id: int):
     """Rename a table or change its location."""
-    session = get_session_or_404(session_id)
+    session = db.get_or_404(B2BSession, session_id)
     table = get_owned_or_404(B2BTable, table_id, session_id=session.id)
     form = TableForm(obj=table)
     if form.validate_on_submit():
@@ -235,7 +235,7 @@ def edit_table(session_id: int, table_id: int):
 @setup_page("/<int:session_id>/tables/<int:table_id>/delete", methods=["POST"])
 def delete_table(session_id: int, table_id: int):
     """Delete a table."""
-    session = get_session_or_404(session_id)
+    session = db.get_or_404(B2BSession, session_id)
     table = get_owned_or_404(B2BTable, table_id, session_id=session.id)
     if ActionForm().validate_on_submit():
         services.delete_table(table)
