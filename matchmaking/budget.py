@@ -19,8 +19,11 @@ A *unit* is about one second of one core of the reference machine (2 cores), qui
 deterministic time runs at a different pace on different models, so each kind of model has its
 rate (deterministic time per unit, measured there, a little below what a quiet core did): about
 1.35 on the window search's SAT-style models, 0.7 on the placement model, 0.65 on the level
-models, 0.8 on the value neighbourhoods; the anneal does 65,000 steps per unit. The rates are
-constants, so the budget stays deterministic; on a busy machine a unit simply takes longer.
+models, 0.6 on the value neighbourhoods (solved without presolve); the anneal does 65,000 steps
+per unit. Work the clock pays but no count measures (the Python around each neighbourhood, the
+greedy start and the LP before the search on large instances) is charged at fixed rates per
+pair or column. The rates are constants, so the budget stays deterministic; on a busy machine
+a unit simply takes longer.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from ortools.sat.python import cp_model
 #: time goes to what is not budgeted (reading, greedy start, LP, building the models).
 UNITS_PER_SECOND = 0.85
 #: CP-SAT deterministic time per unit, per kind of model.
-RATE_WINDOWS, RATE_PLACEMENT, RATE_LEVELS, RATE_NEIGHBOURHOOD = 1.35, 0.7, 0.65, 0.8
+RATE_WINDOWS, RATE_PLACEMENT, RATE_LEVELS, RATE_NEIGHBOURHOOD = 1.35, 0.7, 0.65, 0.6
 #: Seconds of the wall clock kept, per unit of work planned after a phase, for what follows it.
 RESERVE_SECONDS = 0.8
 #: Annealing (and other pure-Python) steps worth one unit.
