@@ -77,7 +77,7 @@ def doubtful_people(index: Index, board: Board, columns: Columns) -> list[int]:
 
 
 def polish_doubtful(index: Index, board: Board, columns: Columns, *, fixed: set[tuple[int, int]],
-                    budget: Budget, workers: int = 1, seed: int = 0) -> None:
+                    budget: Budget, seed: int = 0) -> None:
     """Re-solve exactly the pairs among people on whom the LP and the board disagree.
 
     The LP is integral almost everywhere on realistic instances: the rest of the schedule
@@ -111,4 +111,4 @@ def polish_doubtful(index: Index, board: Board, columns: Columns, *, fixed: set[
                      if (pair.a in group and pair.b in group)
                      or (pair.a, pair.b) in fractional}.values())
         units = min(left, max(GROUP_UNITS, left / (len(groups) - i)))
-        resolve_part(index, board, free, None, fixed, budget, units, workers, seed + i)
+        resolve_part(index, board, free, None, fixed, budget, units, seed + i)

@@ -284,12 +284,9 @@ def _search_value(task: _Task, board: Board, bounds: _Bounds, size: int,
                   "exact" if relaxation.exact else "PDLP", relaxation.bound,
                   value_of(index, board.placed), task.budget.left())
         if relaxation.exact:
-            # One worker whatever the run's count: on these small models interleaved workers
-            # spent about four times the work for worse answers (size M, two workers: 4.8
-            # units of the 2.6 asked and the value still 0.1 % below the bound, nothing left
-            # for the breaks, 194 of them; on one worker 0.5 units reach the bound, 122 breaks).
+            # On one worker whatever the run's count (see lns.resolve_part).
             polish_doubtful(index, board, relaxation.columns, fixed=set(fixed),
-                            workers=1, seed=seed, budget=search.share(LP_POLISH_SHARE))
+                            seed=seed, budget=search.share(LP_POLISH_SHARE))
         if report is not None:
             report(value_of(index, board.placed), len(board.placed))
         return board
@@ -300,15 +297,13 @@ def _search_value(task: _Task, board: Board, bounds: _Bounds, size: int,
         # While the LP runs on the spare core, the search goes on with a fixed share of the
         # work, then waits for the LP and goes on from the better of the two.
         improve_value(index, board, fixed=set(fixed), budget=search.share(LP_WAIT_SHARE),
-                      target=bound, seed=seed, workers=1, report=report)
+                      target=bound, seed=seed, report=report)
         for relaxation in _wait_for(task, pending):
             board = use(board, relaxation)
     if neighbourhood_search:
-        # One worker whatever the run's count: two interleaved workers solved these small
-        # models slower (two workers, seed 1: L 99.81 % of the bound against 99.92 % on one,
-        # XL 99.77 % against 99.87 %).
+        # On one worker whatever the run's count (see lns.resolve_part).
         improve_value(index, board, fixed=set(fixed), budget=search, target=bound,
-                      seed=seed if pending is None else seed + 1, workers=1, report=report)
+                      seed=seed if pending is None else seed + 1, report=report)
     if pending is not None:
         # The bound still counts at the end; the schedule has no work left to use the LP.
         for relaxation in _wait_for(task, pending):

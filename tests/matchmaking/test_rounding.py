@@ -60,7 +60,7 @@ def test_polish_never_lowers_the_value_and_stays_valid():
     before = value_of(index, board.placed)
 
     polish_doubtful(index, board, relaxation.columns, fixed=set(),
-                    budget=Budget.start(5.0, 60.0), workers=1)
+                    budget=Budget.start(5.0, 60.0))
 
     assert before <= value_of(index, board.placed) <= relaxation.bound
     assert check(index.problem, schedule_of(index, board)) == []
@@ -93,7 +93,7 @@ def test_resolve_part_prefers_more_people_met_at_equal_value():
     board.place(index.pairs[(0, 2)], 1, FREE)
 
     budget = Budget.start(5.0, 60.0)
-    improved = resolve_part(index, board, index.candidates, None, set(), budget, 5.0, 1, 0)
+    improved = resolve_part(index, board, index.candidates, None, set(), budget, 5.0, 0)
 
     met = {p for k in board.placed for p in k}
     assert improved is True
@@ -123,7 +123,7 @@ def test_resolve_part_with_a_pair_listed_twice_counts_it_once():
     twice = [index.pairs[(2, 3)]] * 2
 
     resolve_part(index, board, index.candidates + twice, None, set(), Budget.start(5.0, 60.0),
-                 5.0, 1, 0)
+                 5.0, 0)
 
     assert len(board.placed) == 2 and (2, 3) in board.placed
     assert value_of(index, board.placed) == 5 * VALUE_SCALE
