@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 RETRY_MAX_SECONDS = 30
 
 
-class _SignalAwareWorker(SimpleWorker):
+class SignalAwareWorker(SimpleWorker):
     """RQ's in-process worker that also tells the beat and the retry loop a signal came."""
 
     def __init__(self, *args, stop: threading.Event, **kwargs):
@@ -40,6 +40,13 @@ class _SignalAwareWorker(SimpleWorker):
     def request_stop(self, signum, frame):
         self.stop.set()
         super().request_stop(signum, frame)
+
+    def _install_signal_handlers(self):
+        super()._install_signal_handlers()
+        # A signal that came before RQ's handlers were in place only set ``stop``: let the
+        # loop that is about to start end at once, as RQ's own handler would have made it.
+        if self.stop.is_set():
+            self._stop_requested = True
 
 
 def run_rq_worker(app: Flask) -> None:
@@ -51,6 +58,9 @@ def run_rq_worker(app: Flask) -> None:
     growing pause, until Redis answers again.
     """
     stop = threading.Event()
+    # From the first instant, SIGTERM and SIGINT end the worker cleanly, even before RQ
+    # installs its own handlers (a signal right after start must not kill the process).
+    _stop_on_signal(stop)
     beat = threading.Thread(target=beat_forever, args=(app, stop), name="worker-beat",
                             daemon=True)
     beat.start()
@@ -61,7 +71,7 @@ def run_rq_worker(app: Flask) -> None:
     try:
         while not stop.is_set():
             try:
-                worker = _SignalAwareWorker([queue], connection=queue.connection, stop=stop)
+                worker = SignalAwareWorker([queue], connection=queue.connection, stop=stop)
                 # RQ's own lines are per task; ours (mail batches, jobs) say more.
                 worker.work(logging_level="WARNING")
                 if stop.is_set():
@@ -79,13 +89,18 @@ def run_rq_worker(app: Flask) -> None:
     log.info("RQ worker stopped")
 
 
-def _wait_for_signal(stop: threading.Event, seconds: float) -> None:
-    """Wait ``seconds`` between two RQ workers; SIGINT or SIGTERM ends the wait and the loop."""
+def _stop_on_signal(stop: threading.Event) -> None:
+    """Make SIGINT and SIGTERM set ``stop`` (RQ puts its own handlers in place while it works)."""
     def on_signal(signum, frame):
         stop.set()
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, on_signal)
+
+
+def _wait_for_signal(stop: threading.Event, seconds: float) -> None:
+    """Wait ``seconds`` between two RQ workers; SIGINT or SIGTERM ends the wait and the loop."""
+    _stop_on_signal(stop)
     stop.wait(seconds)
 
 

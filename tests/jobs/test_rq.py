@@ -7,9 +7,11 @@ due mail", pushed after the commit. Workers are subprocesses on the test's file 
 import json
 import logging
 import signal
+import threading
 import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.b2b import publication, runs
@@ -18,6 +20,7 @@ from app.db import utc_now
 from app.jobs.beats import WORKER_PREFIX
 from app.jobs.models import Job, JobStatus, ProcessBeat
 from app.jobs.rq_queue import LOST_AFTER, get_queue, push_lost_jobs
+from app.jobs.rq_worker import SignalAwareWorker
 from app.jobs.services import STALE_REASON, fail_stale_jobs, restart_job
 from app.mail import deferred
 from app.mail.models import DeferredMail, OutboxMessage, OutboxStatus
@@ -142,6 +145,24 @@ def test_sigterm_stops_an_rq_worker_cleanly(rq_app, db, rq_workers):
     worker.send_signal(signal.SIGTERM)
 
     assert worker.wait(timeout=30) == 0, rq_workers.log(worker)
+
+
+@pytest.mark.timeout(60)
+def test_a_signal_before_rq_takes_over_still_ends_the_worker(rq_app, redis_server):
+    # SIGTERM between the worker's start and RQ's handlers only sets ``stop``; RQ's loop must
+    # then end at once instead of waiting for tasks with nobody left to stop it.
+    stop = threading.Event()
+    stop.set()
+    queue = get_queue(rq_app)
+    worker = SignalAwareWorker([queue], connection=queue.connection, stop=stop)
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    started = time.monotonic()
+    try:
+        worker.work(logging_level="WARNING")
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    assert time.monotonic() - started < 10
 
 
 def test_scheduler_run_goes_through_rq_and_completes(rq_app, db, rq_workers):
