@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -77,7 +77,10 @@ def _constant(literal) -> bool:
 class LevelModel:
     """CP-SAT model: one boolean per (pair, slot, table option) and the objective levels."""
 
-    def __init__(self, index: Index, fixed: Placements, from_slot: int):
+    def __init__(self, index: Index, fixed: Placements, from_slot: int,
+                 excluded: Container[tuple[tuple[int, int], int, int]] = ()):
+        """Book every candidate pair but the fixed ones anywhere from `from_slot`, except in
+        the `excluded` (pair, slot, table option) columns."""
         self.index = index
         self.model = cp_model.CpModel()
         free_tables = len(index.free_tables)
@@ -87,7 +90,7 @@ class LevelModel:
                 return [fixed[key]]
             pair = index.pairs[key]
             return [(slot, table) for slot in pair.slots if slot >= from_slot
-                    for table in pair.tables]
+                    for table in pair.tables if (key, slot, table) not in excluded]
 
         self.booking = add_booking_vars(
             self.model, (((pair.a, pair.b), options((pair.a, pair.b)))

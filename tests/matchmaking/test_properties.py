@@ -10,9 +10,12 @@ from matchmaking import (
     first_come,
     greedy_by_value,
     load_problem,
+    measure,
     solve,
     upper_bound,
 )
+from matchmaking.bound import solve_relaxation
+from matchmaking.rules import FREE, VALUE_SCALE, Index
 from tests.matchmaking.builders import brute_force, count_options, make_slots, valid_schedules
 
 TOLERANCE = 0.005
@@ -121,3 +124,41 @@ def test_baselines_random_problem_valid(raw):
     for schedule in (first_come(problem), greedy_by_value(problem)):
         assert check(problem, schedule) == []
         assert schedule.stats.value <= upper_bound(problem) + TOLERANCE
+
+
+@st.composite
+def crowded_problems(draw):
+    """Draw a tiny problem with more requests than the tables hold: the LP's duals bite."""
+    n = draw(st.integers(4, 6))
+    people = [f"P{i + 1}" for i in range(n)]
+    pair = st.tuples(st.sampled_from(people), st.sampled_from(people)).filter(
+        lambda ab: ab[0] != ab[1])
+    directed = draw(st.lists(pair, min_size=3, max_size=6,
+                             unique_by=lambda ab: frozenset(ab)))
+    return {
+        "format": "b2b-problem/1",
+        "slots": make_slots(draw(st.integers(1, 2))),
+        "tables": [{"id": "T1"}],
+        "participants": [{"id": p} for p in people],
+        "requests": [{"from": a, "to": b, "priority": draw(st.integers(1, 3))}
+                     for a, b in directed],
+    }
+
+
+@given(st.one_of(problems(), crowded_problems()))
+def test_no_schedule_books_a_column_above_its_lp_ceiling(raw):
+    problem = load_or_reject(raw)
+    assume(problem is not None)
+    assume(count_options(problem) <= 20_000)
+    index = Index(problem)
+    relaxation = solve_relaxation(index)
+    assume(relaxation is not None)
+
+    for meetings in valid_schedules(problem):
+        value = round(measure(problem, meetings).value * VALUE_SCALE)
+        for m in meetings:
+            key = index.key(m.a, m.b)
+            table = index.tid[m.table]
+            option = table if table in index.pairs[key].tables else FREE
+            column = (key, index.sid[m.slot], option)
+            assert value <= relaxation.ceilings.get(column, relaxation.bound)

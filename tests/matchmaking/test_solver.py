@@ -3,9 +3,9 @@
 from ortools.sat.python import cp_model
 
 from matchmaking import check, load_problem, solve, upper_bound
-from matchmaking.bound import time_indexed_bound
+from matchmaking.bound import solve_relaxation, time_indexed_bound
 from matchmaking.levels import LevelModel, LevelWatcher
-from matchmaking.rules import Index
+from matchmaking.rules import FREE, Index
 from tests.matchmaking.builders import brute_force, make_problem, request
 
 
@@ -177,6 +177,24 @@ def test_lagrangian_bound_from_pdlp_duals_valid_and_tight():
 
     assert exact == 800  # hundredths: three table-slots, the best three meetings 3 + 3 + 2
     assert exact <= lagrangian <= exact + 1
+
+
+def test_lp_ceilings_leave_out_who_cannot_meet_at_the_best_value():
+    # One table, one slot: P1-P2 (priority 3) is worth more than P3-P4 (priority 1).
+    raw = make_problem(people=4, slots=1, tables=1,
+                       requests=[request("P1", "P2", 3), request("P3", "P4", 1)])
+    index = Index(load_problem(raw))
+
+    relaxation = solve_relaxation(index)
+
+    worth = {key: pair.value for key, pair in index.pairs.items()}
+    low, high = index.key("P3", "P4"), index.key("P1", "P2")
+    assert relaxation.bound == worth[high]
+    # Booking P3-P4 leaves the table to nobody else: the schedule is worth P3-P4 alone.
+    assert relaxation.ceilings == {(low, 0, FREE): worth[low]}
+    full = LevelModel(index, {}, 0, excluded=relaxation.ceilings)
+    assert set(full.booking.by_person) == {index.pid["P1"], index.pid["P2"]}
+    assert full.met_level().best_possible == 2
 
 
 def test_level_watcher_reports_the_meetings_of_each_solution():
