@@ -97,6 +97,12 @@ class Config:
     #: pool_pre_ping: a connection the database dropped (restart, failover) is replaced before
     #: use, so the first request after the database returns works.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: A SQLite file runs in WAL mode (readers never wait for a writer) with this
+    #: `synchronous` level: NORMAL syncs at checkpoints only, so a power cut (not a crash of
+    #: the app) may lose the last commits but never damages the file; FULL syncs every commit.
+    SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "NORMAL").strip().upper()
+    if SQLITE_SYNCHRONOUS not in ("NORMAL", "FULL"):
+        _PROBLEMS.append(f"SQLITE_SYNCHRONOUS must be NORMAL or FULL, not {SQLITE_SYNCHRONOUS!r}")
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     #: Base URL used in mails, invites and feeds (links must work outside a request).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")

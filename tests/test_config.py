@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 
 from app import create_app
+from app.extensions import db
 from config import (
     DEV_SECRET_KEY,
     ConfigError,
     DevelopmentConfig,
     ProductionConfig,
+    TestingConfig,
     config_from_env,
 )
 
@@ -81,6 +83,7 @@ def test_unsafe_environment_refuses_to_start(tmp_path, environment, key, message
     ("MAIL_PORT", "25x", "MAIL_PORT must be a whole number (0 or more), not '25x'"),
     ("WORKER_POLL_SECONDS", "-1", "WORKER_POLL_SECONDS must be a number (0 or more), not '-1'"),
     ("SOLVER_WORKERS", "two", "SOLVER_WORKERS must be a whole number (0 or more), not 'two'"),
+    ("SQLITE_SYNCHRONOUS", "off", "SQLITE_SYNCHRONOUS must be NORMAL or FULL, not 'OFF'"),
 ])
 def test_a_mistyped_number_refuses_to_start_naming_the_setting(tmp_path, name, value, message):
     result = _flask(tmp_path, "db", "upgrade", CLUSTERMEET_ENV="development", **{name: value})
@@ -125,3 +128,23 @@ def test_development_key_serves_loopback_clients_only(tmp_path, key, address, st
     assert response.status_code == status
     if status == 403:
         assert "only answers on this computer" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("setting", "level"), [("NORMAL", 1), ("FULL", 2)])
+def test_a_sqlite_file_runs_in_wal_mode_at_the_chosen_sync_level(tmp_path, setting, level):
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'w.sqlite'}",
+                     SQLITE_SYNCHRONOUS=setting)
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == level
+    with app.app_context():
+        db.engine.dispose()
+    # Set on the file itself: any other program opening it reads the log too.
+    with sqlite3.connect(tmp_path / "w.sqlite") as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_an_in_memory_sqlite_database_keeps_its_own_journal():
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI="sqlite://")
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "memory"
