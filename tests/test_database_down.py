@@ -134,12 +134,22 @@ def test_database_down_gives_503_and_the_first_request_after_it_returns_works(
         db.engine.dispose()
 
 
+def _lock_out(app, path) -> sqlite3.Connection:
+    """Hold the SQLite file so that nobody else can even read it (WAL lets readers past a
+    plain writer's lock: only exclusive locking mode keeps them out)."""
+    with app.app_context():
+        db.engine.dispose()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA locking_mode = EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")
+    return other
+
+
 def test_a_locked_sqlite_database_gives_503(tmp_path):
     path = tmp_path / "locked.sqlite"
     app, event_id = _app(f"sqlite:///{path}", tmp_path,
                          SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 0.1}})
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN EXCLUSIVE")
+    other = _lock_out(app, path)
     try:
         response = app.test_client().get(f"/events/{event_id}",
                                           headers={"Accept-Language": "nl"})
@@ -156,8 +166,7 @@ def test_the_503_page_never_sends_a_password_back(tmp_path):
     path = tmp_path / "locked.sqlite"
     app, _ = _app(f"sqlite:///{path}", tmp_path,
                   SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 0.1}})
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN EXCLUSIVE")
+    other = _lock_out(app, path)
     try:
         response = app.test_client().post("/auth/login", data={
             "email": "orga@cluster.example", "password": "correct-horse-secret"})

@@ -18,6 +18,9 @@ def copy(source: Path, target: Path) -> None:
     try:
         with _read_only(source) as src, closing(sqlite3.connect(target)) as dst:
             src.backup(dst)
+            # The copy takes the live file's WAL mode, and reading a WAL file needs its -wal
+            # and -shm files beside it: a backup is one plain file, readable where it lies.
+            dst.execute("PRAGMA journal_mode = DELETE")
     except sqlite3.Error as exc:
         raise BackupError(f"SQLite backup failed: {one_line(exc)}") from exc
 

@@ -18,6 +18,7 @@ import time
 import redis
 from flask import Flask
 from rq import SimpleWorker
+from rq.exceptions import StopRequested
 
 from app.extensions import db
 from app.jobs.rq_queue import get_queue, push_lost_jobs
@@ -30,15 +31,46 @@ log = logging.getLogger(__name__)
 RETRY_MAX_SECONDS = 30
 
 
+class StopRequest:
+    """A stop that a signal handler may ask for at any instant.
+
+    Python runs signal handlers in the main thread, which may be inside `threading.Event`'s
+    wait or set at that instant, holding the event's lock: a handler that set the event would
+    wait for itself forever. `ask` only raises a flag and lets another thread set the event.
+    """
+
+    def __init__(self) -> None:
+        self.asked = False
+        self._event = threading.Event()
+
+    def ask(self) -> None:
+        """Ask for the stop; safe in a signal handler."""
+        self.asked = True
+        threading.Thread(target=self._event.set, name="worker-stop", daemon=True).start()
+
+    def set(self) -> None:
+        """Ask for the stop from ordinary code."""
+        self.asked = True
+        self._event.set()
+
+    def is_set(self) -> bool:
+        return self.asked
+
+    def wait(self, seconds: float) -> None:
+        """Wait up to `seconds`, less if the stop is asked for."""
+        if not self.asked:
+            self._event.wait(seconds)
+
+
 class SignalAwareWorker(SimpleWorker):
     """RQ's in-process worker that also tells the beat and the retry loop a signal came."""
 
-    def __init__(self, *args, stop: threading.Event, **kwargs):
+    def __init__(self, *args, stop: StopRequest, **kwargs):
         super().__init__(*args, **kwargs)
         self.stop = stop
 
     def request_stop(self, signum, frame):
-        self.stop.set()
+        self.stop.ask()
         super().request_stop(signum, frame)
 
     def _install_signal_handlers(self):
@@ -57,7 +89,7 @@ def run_rq_worker(app: Flask) -> None:
     the beat goes on delivering mail from the outbox, and a new RQ worker is built after a
     growing pause, until Redis answers again.
     """
-    stop = threading.Event()
+    stop = StopRequest()
     # From the first instant, SIGTERM and SIGINT end the worker cleanly, even before RQ
     # installs its own handlers (a signal right after start must not kill the process).
     _stop_on_signal(stop)
@@ -72,8 +104,16 @@ def run_rq_worker(app: Flask) -> None:
         while not stop.is_set():
             try:
                 worker = SignalAwareWorker([queue], connection=queue.connection, stop=stop)
-                # RQ's own lines are per task; ours (mail batches, jobs) say more.
-                worker.work(logging_level="WARNING")
+                try:
+                    # RQ's own lines are per task; ours (mail batches, jobs) say more.
+                    worker.work(logging_level="WARNING")
+                except StopRequested:
+                    # RQ's handler stops an idle worker by raising; outside RQ's own loop
+                    # (while it sets its handlers up or tears down) that reaches us.
+                    stop.set()
+                finally:
+                    # The finished worker's handlers must not outlive it.
+                    _stop_on_signal(stop)
                 if stop.is_set():
                     break
                 problem = "the RQ worker stopped"
@@ -81,7 +121,7 @@ def run_rq_worker(app: Flask) -> None:
                 problem = f"Redis is unreachable ({type(exc).__name__})"
             log.warning("%s; the beat still delivers mail; trying again in %.0fs",
                         problem, pause)
-            _wait_for_signal(stop, pause)
+            stop.wait(pause)  # SIGINT or SIGTERM ends the wait and the loop
             pause = min(pause * 2, RETRY_MAX_SECONDS)
     finally:
         stop.set()
@@ -89,22 +129,17 @@ def run_rq_worker(app: Flask) -> None:
     log.info("RQ worker stopped")
 
 
-def _stop_on_signal(stop: threading.Event) -> None:
-    """Make SIGINT and SIGTERM set ``stop`` (RQ puts its own handlers in place while it works)."""
+def _stop_on_signal(stop: StopRequest) -> None:
+    """Make SIGINT and SIGTERM ask for ``stop`` (RQ puts its own handlers in place while it
+    works)."""
     def on_signal(signum, frame):
-        stop.set()
+        stop.ask()
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, on_signal)
 
 
-def _wait_for_signal(stop: threading.Event, seconds: float) -> None:
-    """Wait ``seconds`` between two RQ workers; SIGINT or SIGTERM ends the wait and the loop."""
-    _stop_on_signal(stop)
-    stop.wait(seconds)
-
-
-def beat_forever(app: Flask, stop: threading.Event) -> None:
+def beat_forever(app: Flask, stop: StopRequest) -> None:
     """Do the periodic duties every WORKER_BEAT_SECONDS until ``stop`` is set."""
     every = app.config["WORKER_BEAT_SECONDS"]
     next_purge = time.monotonic()

@@ -5,8 +5,10 @@ demo-like data, restore it into a new database, and compare the row count of eve
 """
 
 import socket
+import sqlite3
 import stat
 import uuid
+from contextlib import closing
 from datetime import UTC, datetime
 
 import pytest
@@ -92,6 +94,10 @@ def test_sqlite_round_trip_into_a_new_database_keeps_every_row(sqlite_app, tmp_p
     assert _row_counts(copy_url) == counts
     assert counts["registrations"] == 4 and counts["outbox_messages"] == 1
     assert sum(counts.values()) > 50
+    # The live file is in WAL mode; its backup is one plain file, read without -wal or -shm.
+    assert [path.name for path in (tmp_path / "backups").iterdir()] == [backup.name]
+    with closing(sqlite3.connect(backup)) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
 
 
 def test_backup_without_a_path_goes_to_backup_dir_named_by_the_utc_time(sqlite_app, tmp_path):

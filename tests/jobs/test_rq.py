@@ -7,11 +7,11 @@ due mail", pushed after the commit. Workers are subprocesses on the test's file 
 import json
 import logging
 import signal
-import threading
 import time
 from datetime import timedelta
 
 import pytest
+from rq.exceptions import StopRequested
 from sqlalchemy import func, select
 
 from app.b2b import publication, runs
@@ -20,7 +20,7 @@ from app.db import utc_now
 from app.jobs.beats import WORKER_PREFIX
 from app.jobs.models import Job, JobStatus, ProcessBeat
 from app.jobs.rq_queue import LOST_AFTER, get_queue, push_lost_jobs
-from app.jobs.rq_worker import SignalAwareWorker
+from app.jobs.rq_worker import SignalAwareWorker, StopRequest, run_rq_worker
 from app.jobs.services import STALE_REASON, fail_stale_jobs, restart_job
 from app.mail import deferred
 from app.mail.models import DeferredMail, OutboxMessage, OutboxStatus
@@ -151,7 +151,7 @@ def test_sigterm_stops_an_rq_worker_cleanly(rq_app, db, rq_workers):
 def test_a_signal_before_rq_takes_over_still_ends_the_worker(rq_app, redis_server):
     # SIGTERM between the worker's start and RQ's handlers only sets ``stop``; RQ's loop must
     # then end at once instead of waiting for tasks with nobody left to stop it.
-    stop = threading.Event()
+    stop = StopRequest()
     stop.set()
     queue = get_queue(rq_app)
     worker = SignalAwareWorker([queue], connection=queue.connection, stop=stop)
@@ -163,6 +163,22 @@ def test_a_signal_before_rq_takes_over_still_ends_the_worker(rq_app, redis_serve
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.timeout(60)
+def test_rq_stopping_an_idle_worker_by_raising_ends_it_cleanly(rq_app, db, monkeypatch):
+    # RQ's handler raises StopRequested when idle; outside RQ's loop (while it installs its
+    # handlers, or tears down) the exception reaches our loop, which must stop, not crash.
+    def work(worker, **options):
+        raise StopRequested()
+
+    monkeypatch.setattr(SignalAwareWorker, "work", work)
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        run_rq_worker(rq_app)
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
 
 
 def test_scheduler_run_goes_through_rq_and_completes(rq_app, db, rq_workers):
