@@ -222,15 +222,17 @@ def _bound_value(task: _Task, size: int, seconds: float, bound: int | None) -> _
     if size > LP_NOW_LIMIT:
         task.budget.spend(GREEDY_UNITS_PER_PAIR * len(index.candidates))
     if size <= LP_NOW_LIMIT:
-        relaxation = solve_relaxation(index, 0.25 * seconds)
+        relaxation = solve_relaxation(index, 0.25 * seconds, ceilings=True)
     elif size <= TIME_INDEXED_LIMIT and task.workers < 2:
         relaxation = solve_relaxation(index, 0.25 * seconds, lp_method(size))
         task.budget.spend(min(LP_UNITS_PER_100K * (size / 100_000) ** LP_POWER,
                               0.25 * seconds * UNITS_PER_SECOND))
     elif size <= TIME_INDEXED_LIMIT:
         # The LP takes seconds at this size: solve it on the spare core meanwhile.
+        # The column ceilings serve the full model only.
         return _Bounds(bound, pending=BackgroundBound(index, 0.8 * seconds,
-                                                      exact=size <= LP_LATER_LIMIT))
+                                                      exact=size <= LP_LATER_LIMIT,
+                                                      ceilings=size <= FULL_MODEL_LIMIT))
     else:
         return _Bounds(bound)
     if relaxation is None:

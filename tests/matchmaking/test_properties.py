@@ -151,7 +151,7 @@ def test_no_schedule_books_a_column_above_its_lp_ceiling(raw):
     assume(problem is not None)
     assume(count_options(problem) <= 20_000)
     index = Index(problem)
-    relaxation = solve_relaxation(index)
+    relaxation = solve_relaxation(index, ceilings=True)
     assume(relaxation is not None)
 
     for meetings in valid_schedules(problem):
