@@ -35,6 +35,10 @@ def _number(name: str, default: float, kind: type = int) -> float:
     return value
 
 
+#: The `synchronous` levels a SQLite file may run at (SQLITE_SYNCHRONOUS).
+SQLITE_SYNC_LEVELS = ("NORMAL", "FULL")
+
+
 def _default_sqlite_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'clustermeet.sqlite'}"
 
@@ -101,7 +105,7 @@ class Config:
     #: `synchronous` level: NORMAL syncs at checkpoints only, so a power cut (not a crash of
     #: the app) may lose the last commits but never damages the file; FULL syncs every commit.
     SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "NORMAL").strip().upper()
-    if SQLITE_SYNCHRONOUS not in ("NORMAL", "FULL"):
+    if SQLITE_SYNCHRONOUS not in SQLITE_SYNC_LEVELS:
         _PROBLEMS.append(f"SQLITE_SYNCHRONOUS must be NORMAL or FULL, not {SQLITE_SYNCHRONOUS!r}")
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     #: Base URL used in mails, invites and feeds (links must work outside a request).
