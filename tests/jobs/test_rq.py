@@ -147,38 +147,39 @@ def test_sigterm_stops_an_rq_worker_cleanly(rq_app, db, rq_workers):
     assert worker.wait(timeout=30) == 0, rq_workers.log(worker)
 
 
+@pytest.fixture
+def own_signal_handlers():
+    """Put the test process's SIGINT and SIGTERM handlers back after a worker ran in it."""
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for signum, handler in handlers.items():
+        signal.signal(signum, handler)
+
+
 @pytest.mark.timeout(60)
-def test_a_signal_before_rq_takes_over_still_ends_the_worker(rq_app, redis_server):
+def test_a_signal_before_rq_takes_over_still_ends_the_worker(rq_app, redis_server,
+                                                            own_signal_handlers):
     # SIGTERM between the worker's start and RQ's handlers only sets ``stop``; RQ's loop must
     # then end at once instead of waiting for tasks with nobody left to stop it.
     stop = StopRequest()
     stop.set()
     queue = get_queue(rq_app)
     worker = SignalAwareWorker([queue], connection=queue.connection, stop=stop)
-    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
     started = time.monotonic()
-    try:
-        worker.work(logging_level="WARNING")
-    finally:
-        for signum, handler in handlers.items():
-            signal.signal(signum, handler)
+    worker.work(logging_level="WARNING")
     assert time.monotonic() - started < 10
 
 
 @pytest.mark.timeout(60)
-def test_rq_stopping_an_idle_worker_by_raising_ends_it_cleanly(rq_app, db, monkeypatch):
+def test_rq_stopping_an_idle_worker_by_raising_ends_it_cleanly(rq_app, db, monkeypatch,
+                                                               own_signal_handlers):
     # RQ's handler raises StopRequested when idle; outside RQ's loop (while it installs its
     # handlers, or tears down) the exception reaches our loop, which must stop, not crash.
     def work(worker, **options):
         raise StopRequested()
 
     monkeypatch.setattr(SignalAwareWorker, "work", work)
-    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        run_rq_worker(rq_app)
-    finally:
-        for signum, handler in handlers.items():
-            signal.signal(signum, handler)
+    run_rq_worker(rq_app)
 
 
 def test_scheduler_run_goes_through_rq_and_completes(rq_app, db, rq_workers):
