@@ -44,8 +44,8 @@ demo: db
 
 run: translations demo
 	@echo "Serving on http://$(HOST):$(PORT) (worker in the background; Ctrl-C stops both)"
-	@trap 'kill 0' INT TERM EXIT; \
-	  PUBLIC_URL=$(PUBLIC_URL) $(BIN)/flask worker & \
+	@PUBLIC_URL=$(PUBLIC_URL) $(BIN)/flask worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	  PUBLIC_URL=$(PUBLIC_URL) $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 worker: db

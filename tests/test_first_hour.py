@@ -3,8 +3,10 @@
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,59 @@ def test_an_explicit_public_url_wins():
 def test_make_user_creates_an_account_with_the_virtualenv_flask():
     assert ".venv/bin/flask users create --role organiser ann@example.org" in _dry_run(
         "user", "EMAIL=ann@example.org")
+
+
+
+def _serving_line(server: str) -> str:
+    """Return `make run`'s serving line with `sleep 30` for the worker and `server` for the
+    web server."""
+    lines = _dry_run("run").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith('echo "Serving on')) + 1
+    end = next(i for i, line in enumerate(lines) if "flask run" in line)
+    recipe = "\n".join(lines[start:end + 1])
+    assert "flask worker" in recipe
+    return re.sub(r"\S*/flask run .*", server, re.sub(r"\S*/flask worker", "sleep 30", recipe))
+
+
+def _run(script: str, *, interrupt: bool) -> int:
+    """Run a shell line in its own process group, interrupted as Ctrl-C does (SIGINT to the
+    group) if asked; return its exit code once nothing of the group is left running."""
+    process = subprocess.Popen(["/bin/sh", "-c", script], start_new_session=True)
+    if interrupt:
+        time.sleep(0.5)
+        os.killpg(process.pid, signal.SIGINT)
+    code = process.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while _running_in_group(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _running_in_group(process.pid) == []  # the worker too
+    return code
+
+
+def _running_in_group(group: int) -> list[str]:
+    """Return the commands of the live processes of a process group (not the zombies)."""
+    running = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[2]) == group and fields[0] != "Z":
+            running.append(stat.split("(", 1)[1].rsplit(")", 1)[0])
+    return running
+
+
+def test_ctrl_c_stops_make_run_and_its_worker_without_a_crash():
+    # The worker, started with "&", ignores SIGINT (a shell's background command does): the
+    # line stops it. Its first version sent SIGTERM to its own process group from a trap on
+    # that same signal, again and again, until the shell died of a stack overflow (exit 139,
+    # "Segmentation fault" under make).
+    assert _run(_serving_line("sleep 31"), interrupt=True) == 128 + signal.SIGINT
+
+
+def test_the_worker_stops_when_the_web_server_cannot_start():
+    # Say, its port is taken: `make run` ends, and the worker with it.
+    assert _run(_serving_line("exit 3"), interrupt=False) == 3
