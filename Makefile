@@ -2,8 +2,7 @@
 # The virtualenv's interpreter: Debian's /usr/bin/python3 when it is the same Python version as
 # the python3 on PATH (the same packages install) and can make a virtualenv: Debian builds it
 # with profile-guided and link-time optimisation (README, "Performance"); else the python3 on
-# PATH. Choose
-# another with `make PYTHON=...` (an existing .venv is kept: remove it first).
+# PATH. Choose another with `make PYTHON=...` (an existing .venv is kept: remove it first).
 SAME_PYTHON := import sys, ensurepip, venv; sys.exit(sys.version_info[:2] != tuple(map(int, sys.argv[1].split("."))))
 PYTHON ?= $(shell /usr/bin/python3 -c '$(SAME_PYTHON)' "$$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" 2>/dev/null && echo /usr/bin/python3 || echo python3)
 VENV ?= .venv

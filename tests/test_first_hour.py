@@ -56,7 +56,6 @@ def test_make_user_creates_an_account_with_the_virtualenv_flask():
         "user", "EMAIL=ann@example.org")
 
 
-
 def _serving_line(server: str) -> str:
     """Return `make run`'s serving line with `sleep 30` for the worker and `server` for the
     web server."""
@@ -77,9 +76,9 @@ def _run(script: str, *, interrupt: bool) -> int:
         os.killpg(process.pid, signal.SIGINT)
     code = process.wait(timeout=10)
     deadline = time.monotonic() + 5
-    while _running_in_group(process.pid) and time.monotonic() < deadline:
+    while (running := _running_in_group(process.pid)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _running_in_group(process.pid) == []  # the worker too
+    assert running == []  # the worker too
     return code
 
 
