@@ -72,7 +72,10 @@ def _run(script: str, *, interrupt: bool) -> int:
     group) if asked; return its exit code once nothing of the group is left running."""
     process = subprocess.Popen(["/bin/sh", "-c", script], start_new_session=True)
     if interrupt:
-        time.sleep(0.5)
+        # Once both servers run, the line has set its traps (they come before the web server).
+        deadline = time.monotonic() + 10
+        while _running_in_group(process.pid).count("sleep") < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
         os.killpg(process.pid, signal.SIGINT)
     code = process.wait(timeout=10)
     deadline = time.monotonic() + 5

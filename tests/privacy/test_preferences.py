@@ -113,7 +113,8 @@ def test_the_unsubscribe_page_asks_before_changing_anything(app, db, client):
 
 @pytest.mark.parametrize("mangle, status, reason", [
     (lambda token: "forged-token", 400, "invalid"),
-    (lambda token: token[:-2] + ("AA" if not token.endswith("AA") else "BB"), 400, "invalid"),
+    # A character inside the signature (the last one's padding bits may not count).
+    (lambda token: token[:-5] + ("A" if token[-5] != "A" else "B") + token[-4:], 400, "invalid"),
 ])
 def test_a_bad_unsubscribe_token_is_refused_with_a_reason(app, db, mangle, status, reason):
     path = _unsubscribe_path(db)
