@@ -34,7 +34,7 @@ from matchmaking.windows import search_windows
 log = logging.getLogger(__name__)
 
 #: Up to this many (meeting, slot, table) booleans one model holds every movable meeting.
-FULL_MODEL_LIMIT = 60_000
+ONE_MODEL_LIMIT = 60_000
 #: Booleans per neighbourhood when the instance is larger than that.
 NEIGHBOURHOOD_LIMIT = 6_000
 #: Share of the time the breaks search may use; the idle search gets the rest.
@@ -85,7 +85,7 @@ def place_meetings(
     best = dict(placed)
     if not movable or budget.left() < 2 * MIN_UNITS:
         return best
-    if _size(index, movable, from_slot) <= FULL_MODEL_LIMIT:
+    if _size(index, movable, from_slot) <= ONE_MODEL_LIMIT:
         found = _solve(index, best, movable, from_slot=from_slot, budget=budget,
                        seed=seed, workers=workers, proven=proven)
         if found is not None and _cost(index, found) < _cost(index, best):

@@ -237,7 +237,7 @@ def test_place_meetings_window_search_alone_finds_the_fewest_breaks(monkeypatch)
 
 
 def test_place_meetings_neighbourhoods_on_large_instances(monkeypatch):
-    monkeypatch.setattr(placement, "FULL_MODEL_LIMIT", 0)
+    monkeypatch.setattr(placement, "ONE_MODEL_LIMIT", 0)
     problem, index, placed = _spread_problem()
 
     _, _, out, schedule = _place(problem, placed, seconds=1.0)
