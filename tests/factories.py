@@ -119,12 +119,16 @@ def make_event(**values) -> Event:
 
 
 def make_b2b_event(**values) -> Event:
-    """Add a published brokerage event on 20 May 2027 (Brussels, 9:00-18:00), no venue."""
+    """Add a published brokerage event on Thursday 20 May 2032 (Brussels, 9:00-18:00), no venue.
+
+    The day lies years ahead: online registration stays open and the personal links (valid
+    until 30 days after the event) stay valid on any day the tests run before it.
+    """
     return make_event(**{
         "kind": EventKind.BROKERAGE, "title_en": "Brokerage", "title_fr": "Bourse B2B",
         "title_nl": "B2B-beurs", "description_en": "", "venue": "", "address": "",
-        "starts_at": datetime(2027, 5, 20, 7, tzinfo=UTC),
-        "ends_at": datetime(2027, 5, 20, 16, tzinfo=UTC), **values})
+        "starts_at": datetime(2032, 5, 20, 7, tzinfo=UTC),
+        "ends_at": datetime(2032, 5, 20, 16, tzinfo=UTC), **values})
 
 
 def make_question(event: Event, kind: QuestionKind = QuestionKind.TEXT, *, required=False,
@@ -172,8 +176,8 @@ def event_form(**values) -> dict:
 
 # B2B sessions and schedules -------------------------------------------------------------------
 
-#: The day of the sessions built by `make_session`.
-DAY = date(2027, 5, 20)
+#: The day of the sessions built by `make_session`: the day of `make_b2b_event`.
+DAY = date(2032, 5, 20)
 #: First names and languages of the participants of `make_schedule_session`, in code order.
 NAMES = ["Ann", "Bert", "Chloe", "Dirk", "Emma", "Farid", "Greta", "Hugo"]
 LANGS = ["en", "fr", "nl", "en", "fr", "nl", "en", "fr"]

@@ -8,13 +8,13 @@ from app.jobs.worker import run_next_job, run_once
 from tests.factories import make_run, make_schedule_session, meeting_of, participants_of, slots_of
 
 #: 14:05 in Brussels on the session day: slot S01 (14:00) has started, S02 (14:20) is next.
-DURING_FIRST_SLOT = datetime(2027, 5, 20, 12, 5, tzinfo=UTC)
+DURING_FIRST_SLOT = datetime(2032, 5, 20, 12, 5, tzinfo=UTC)
 
 
 def test_next_slot_is_the_first_starting_after_now(db):
     session = make_schedule_session()
     assert event_day.next_slot(session, DURING_FIRST_SLOT).code == "S02"
-    assert event_day.next_slot(session, datetime(2027, 5, 21, tzinfo=UTC)) is None
+    assert event_day.next_slot(session, datetime(2032, 5, 21, tzinfo=UTC)) is None
 
 
 def test_replan_after_a_no_show_notifies_only_the_people_concerned(smtp_app, db, smtp_server):
@@ -113,5 +113,5 @@ def test_event_day_page_marks_absent_and_late(app, db, logged_in):
 
     db.session.expire_all()
     assert p[1].is_absent is True
-    assert p[2].arrives_at == datetime(2027, 5, 20, 12, 30, tzinfo=UTC)
+    assert p[2].arrives_at == datetime(2032, 5, 20, 12, 30, tzinfo=UTC)
     assert 'data-testid="attendance"' in page.get_data(as_text=True)

@@ -17,7 +17,7 @@ from app.mail.models import OutboxMessage
 from tests.factories import make_registration, make_schedule_session, participants_of
 
 #: 14:05 in Brussels on the session day: slot S01 (14:00) has started, S02 (14:20) is next.
-DURING_FIRST_SLOT = datetime(2027, 5, 20, 12, 5, tzinfo=UTC)
+DURING_FIRST_SLOT = datetime(2032, 5, 20, 12, 5, tzinfo=UTC)
 
 
 def _registered(_db):
@@ -58,7 +58,7 @@ def test_a_no_show_marked_at_the_event_is_absent_for_the_b2b(db):
 
 def test_leaving_early_frees_the_later_slots(db):
     session, p = _registered(db)
-    event_day.set_left(p[0], True, now=datetime(2027, 5, 20, 12, 30, tzinfo=UTC))  # 14:30
+    event_day.set_left(p[0], True, now=datetime(2032, 5, 20, 12, 30, tzinfo=UTC))  # 14:30
 
     assert _unavailable(session, p[0]) == ["S03", "S04"]
     assert event_day.presence(p[0]) == "left"

@@ -18,10 +18,10 @@ from tests.factories import make_run, make_schedule_session, participants_of
 from tests.mails import parse, text_body
 
 EN = {"Accept-Language": "en"}
-#: Six months and more after the session's day (20 May 2027).
-DECEMBER = datetime(2027, 12, 1, 9, tzinfo=UTC)
+#: Six months and more after the session's day (20 May 2032).
+DECEMBER = datetime(2032, 12, 1, 9, tzinfo=UTC)
 #: Five months after: too early with the default of six.
-OCTOBER = datetime(2027, 10, 21, 9, tzinfo=UTC)
+OCTOBER = datetime(2032, 10, 21, 9, tzinfo=UTC)
 
 
 def _published():
@@ -133,7 +133,7 @@ def test_survey_figure_counts_each_meeting_by_its_best_answer(db):
     save_survey_answer(ac, p[2], SurveyResult.NO_CONTACT)
     db.session.commit()                                      # cd: nobody answered
 
-    figure = b2b_survey_results(Period.year(2027))
+    figure = b2b_survey_results(Period.year(2032))
 
     assert cd is not None
     assert figure == {"answered": 2, "no_contact": 1, "knowledge": 0, "contact": 0,
@@ -180,9 +180,9 @@ def test_dashboard_and_annual_report_show_the_survey_figure(logged_in, db):
     save_survey_answer(_row(p[0], p[1]), p[0], SurveyResult.AGREEMENT)
     db.session.commit()
 
-    dashboard = logged_in.get("/admin/reports/?start=2027-01-01&end=2027-12-31",
+    dashboard = logged_in.get("/admin/reports/?start=2032-01-01&end=2032-12-31",
                               headers=EN).get_data(as_text=True)
-    annual = logged_in.get("/admin/reports/annual/2027", headers=EN).get_data(as_text=True)
+    annual = logged_in.get("/admin/reports/annual/2032", headers=EN).get_data(as_text=True)
 
     assert 'data-testid="b2b-survey">1 (1)<' in dashboard
     section = annual[annual.index('data-testid="section-b2b"'):]

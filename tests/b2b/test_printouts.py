@@ -34,9 +34,9 @@ def test_agenda_is_in_its_participants_language_with_event_date_and_venue(db):
     french = " ".join(page_texts(pdf.participant_agenda_html(run, bert)))
     dutch = " ".join(page_texts(pdf.participant_agenda_html(run, chloe)))
 
-    assert "Brokerage" in english and "20 May 2027" in english
-    assert "Bourse B2B" in french and "20 mai 2027" in french and "Avec Ann Test" in french
-    assert "B2B-beurs" in dutch and "20 mei 2027" in dutch
+    assert "Brokerage" in english and "20 May 2032" in english
+    assert "Bourse B2B" in french and "20 mai 2032" in french and "Avec Ann Test" in french
+    assert "B2B-beurs" in dutch and "20 mei 2032" in dutch
     for text in (english, french, dutch):
         assert "Tour & Taxis" in text and "23/03" not in text
 
@@ -54,7 +54,7 @@ def test_all_agendas_put_a_participant_per_page_sorted_by_name(db):
     firsts = ["Bert Adams", "Dirk Dubois", "Chloe Moreau", "Ann Zeeman"]
     # Each page opens with its participant's name; the people they meet come after.
     assert [min((n for n in firsts if n in page), key=page.index) for page in pages] == firsts
-    assert "20 mai 2027" in pages[0] and "20 mei 2027" in pages[2]
+    assert "20 mai 2032" in pages[0] and "20 mei 2032" in pages[2]
 
 
 def test_all_table_sheets_put_a_table_per_page(db):

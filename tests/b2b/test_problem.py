@@ -33,8 +33,8 @@ def test_build_problem_dict_exports_session(session):
     data = problem.build_problem_dict(session)
 
     assert data["format"] == "b2b-problem/1" and data["timezone"] == "Europe/Brussels"
-    assert data["slots"][0] == {"id": "S01", "start": "2027-05-20T14:00",
-                                "end": "2027-05-20T14:20"}
+    assert data["slots"][0] == {"id": "S01", "start": "2032-05-20T14:00",
+                                "end": "2032-05-20T14:20"}
     assert data["tables"] == [{"id": "T01", "name": "Table 1"}, {"id": "T02", "name": "Table 2"}]
     assert [(p["id"], p.get("max_meetings"), p.get("table"), p["unavailable"])
             for p in data["participants"]] == [
@@ -61,7 +61,7 @@ def test_build_problem_is_valid_for_matchmaking(session):
 def test_absent_and_late_participants_unavailable(db, session):
     ann, bob = session.participants[0], session.participants[1]
     ann.absent = True
-    bob.arrives_at = datetime(2027, 5, 20, 12, 30, tzinfo=UTC)  # 14:30 in Brussels
+    bob.arrives_at = datetime(2032, 5, 20, 12, 30, tzinfo=UTC)  # 14:30 in Brussels
     db.session.commit()
 
     rows = {p["id"]: p["unavailable"] for p in problem.build_problem_dict(session)["participants"]}
@@ -134,8 +134,8 @@ def test_import_updates_session(db, session):
      "problem: requests[1].to: unknown participant 'P999'"),
     (lambda d: d["participants"].append({"id": "P999"}),
      "problem: participants[4].id: unknown participant 'P999'"),
-    (lambda d: d["slots"].append({"id": "S99", "start": "2027-05-20T18:00",
-                                  "end": "2027-05-20T18:20"}),
+    (lambda d: d["slots"].append({"id": "S99", "start": "2032-05-20T18:00",
+                                  "end": "2032-05-20T18:20"}),
      "problem: slots[4].id: unknown slot 'S99' (add it in the session first)"),
     (lambda d: d["requests"].__setitem__(0, {"from": "P001", "to": "P004", "priority": 5}),
      "problem: requests[0].priority: must be 1, 2 or 3, got 5"),

@@ -142,9 +142,9 @@ def test_agenda_mail_is_in_the_participant_language(published):
     p = participants_of(session)
     body = {p[i].person.email: agendas(mails, p[i].person.email)[0].message.get_body(
         ("plain",)).get_content() for i in range(3)}
-    assert "Thursday, 20 May 2027" in body[p[0].person.email]  # en, British order
-    assert "jeudi 20 mai 2027" in body[p[1].person.email]  # fr
-    assert "donderdag 20 mei 2027" in body[p[2].person.email]  # nl
+    assert "Thursday, 20 May 2032" in body[p[0].person.email]  # en, British order
+    assert "jeudi 20 mai 2032" in body[p[1].person.email]  # fr
+    assert "donderdag 20 mei 2032" in body[p[2].person.email]  # nl
     assert "14:00" in body[p[1].person.email]  # Brussels time (12:00 UTC)
 
 

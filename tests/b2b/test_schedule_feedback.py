@@ -12,10 +12,10 @@ from app.extensions import db
 from tests.factories import make_run, make_schedule_session, participants_of
 
 EN = {"Accept-Language": "en"}
-#: The day after the session (its slots run from 14:00 to 15:20 on 20 May 2027).
-AFTER_THE_DAY = datetime(2027, 5, 21, 9, tzinfo=UTC)
+#: The day after the session (its slots run from 14:00 to 15:20 on 20 May 2032).
+AFTER_THE_DAY = datetime(2032, 5, 21, 9, tzinfo=UTC)
 #: 14:25 in Brussels: the meeting in S01 (14:00-14:20) has ended, the later ones have not.
-AFTER_FIRST_SLOT = datetime(2027, 5, 20, 12, 25, tzinfo=UTC)
+AFTER_FIRST_SLOT = datetime(2032, 5, 20, 12, 25, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -108,7 +108,7 @@ def test_feedback_on_a_meeting_not_yet_ended_is_refused(db):
 
     with pytest.raises(FeedbackTooEarly):
         save_feedback(_row(session, ann, bert), ann, happened=True, usefulness=4,
-                      outcome=MeetingOutcome.DEAL, now=datetime(2027, 5, 20, 8, tzinfo=UTC))
+                      outcome=MeetingOutcome.DEAL, now=datetime(2032, 5, 20, 8, tzinfo=UTC))
 
 
 def test_feedback_page_opens_each_meeting_once_its_slot_has_ended(app, client, db):
@@ -133,7 +133,7 @@ def test_feedback_page_opens_each_meeting_once_its_slot_has_ended(app, client, d
 def test_feedback_page_before_any_meeting_ended_says_when_it_opens(app, client, db):
     session = _published(db)
     ann = participants_of(session)[0]
-    app.config["B2B_CLOCK"] = lambda: datetime(2027, 5, 20, 8, tzinfo=UTC)
+    app.config["B2B_CLOCK"] = lambda: datetime(2032, 5, 20, 8, tzinfo=UTC)
 
     response = client.get(f"/b2b/agenda/{make_participant_token(ann)}/feedback", headers=EN)
 

@@ -74,12 +74,12 @@ def test_generate_slots_refuses_other_lengths(db):
 def test_add_slot_refuses_overlap_and_takes_next_code(db):
     session = make_session(slots=2)  # 14:00-14:40
     with pytest.raises(services.B2BError) as error:
-        services.add_slot(session, datetime(2027, 5, 20, 12, 30, tzinfo=UTC),
-                          datetime(2027, 5, 20, 12, 50, tzinfo=UTC))
+        services.add_slot(session, datetime(2032, 5, 20, 12, 30, tzinfo=UTC),
+                          datetime(2032, 5, 20, 12, 50, tzinfo=UTC))
     assert error.value.code == "slot_overlap"
 
-    slot = services.add_slot(session, datetime(2027, 5, 20, 13, tzinfo=UTC),
-                             datetime(2027, 5, 20, 13, 20, tzinfo=UTC))
+    slot = services.add_slot(session, datetime(2032, 5, 20, 13, tzinfo=UTC),
+                             datetime(2032, 5, 20, 13, 20, tzinfo=UTC))
 
     assert slot.code == "S03"
     services.delete_slot(session.slots[0])

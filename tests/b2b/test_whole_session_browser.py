@@ -23,7 +23,7 @@ from tests.factories import (
 REQUESTS = ((0, 1, 3), (2, 3, 2), (0, 2, 1), (4, 5, 3), (6, 7, 2), (1, 4, 2), (3, 6, 1),
             (5, 7, 2))
 #: 14:05 in Brussels on the session day: the first slot has started, the second is next.
-DURING_FIRST_SLOT = datetime(2027, 5, 20, 12, 5, tzinfo=UTC)
+DURING_FIRST_SLOT = datetime(2032, 5, 20, 12, 5, tzinfo=UTC)
 OUT = Path("/tmp/whole-session")
 
 
@@ -183,8 +183,8 @@ def test_whole_session_from_set_up_to_event_day(live_server, smtp_server, new_pa
     assert len(pages) == 9
     names = [re.search(r"Agenda B2B · (.+)|B2B-agenda · (.+)", p).group(0) for p in pages]
     assert names[:2] == ["Agenda B2B · Ann Test", "B2B-agenda · Bert Test"]
-    assert "20 mai 2027" in pages[0] and "Avec Bert Test" in pages[0]
-    assert "20 mei 2027" in pages[1] and "Met " in pages[1]
+    assert "20 mai 2032" in pages[0] and "Avec Bert Test" in pages[0]
+    assert "20 mei 2032" in pages[1] and "Met " in pages[1]
     assert [n.split(" · ")[1] for n in names] == sorted(n.split(" · ")[1] for n in names)
 
     # The event day: everyone but Hugo checks in at the event; Hugo is marked absent.

@@ -20,7 +20,7 @@ from tests.invites.parsed import with_ical, with_icalendar
 from tests.mails import calendar_part, outbox
 from tests.mails import parse as parse_mail
 
-T0 = datetime(2027, 3, 27, 23, 0, tzinfo=UTC)  # Sunday 28 March 2027, 00:00 in Brussels
+T0 = datetime(2032, 3, 27, 23, 0, tzinfo=UTC)  # Sunday 28 March 2032, 00:00 in Brussels
 
 
 def _event(db, title: str, start: datetime, hours: int = 2, **extra) -> Event:
@@ -87,12 +87,12 @@ def _setup(db):
     ana = _person(db, "ana@x.example")
     bob = _person(db, "bob@x.example")
     # Crosses the spring DST change: 01:30 CET to 03:30 CEST is one real hour... plus one.
-    seminar = _event(db, "Night seminar", datetime(2027, 3, 28, 0, 30, tzinfo=UTC))
-    other = _event(db, "Afterwork", datetime(2027, 4, 2, 16, 0, tzinfo=UTC))
+    seminar = _event(db, "Night seminar", datetime(2032, 3, 28, 0, 30, tzinfo=UTC))
+    other = _event(db, "Afterwork", datetime(2032, 4, 2, 16, 0, tzinfo=UTC))
     cancelled = _register(db, other, ana, RegistrationStatus.CANCELLED)
     cancelled.cancelled_at = T0
     kept = _register(db, seminar, ana)
-    meeting = _meeting(db, seminar, ana, bob, datetime(2027, 3, 28, 8, 0, tzinfo=UTC))
+    meeting = _meeting(db, seminar, ana, bob, datetime(2032, 3, 28, 8, 0, tzinfo=UTC))
     token = services.renew_person_feed_token(ana)
     db.session.commit()
     return ana, token, kept, meeting
@@ -109,8 +109,8 @@ def test_personal_feed_lists_exactly_current_items(client, db):
             f"registration-{kept.id}@clustermeet.invalid",
             meeting.uid,
         ]
-        assert events[0]["start"] == datetime(2027, 3, 28, 0, 30, tzinfo=UTC)
-        assert events[0]["end"] == datetime(2027, 3, 28, 2, 30, tzinfo=UTC)
+        assert events[0]["start"] == datetime(2032, 3, 28, 0, 30, tzinfo=UTC)
+        assert events[0]["end"] == datetime(2032, 3, 28, 2, 30, tzinfo=UTC)
         assert events[1]["summary"] == "B2B meeting: Bob Test (Repair B)"
     assert b"METHOD" not in response.data
 
@@ -203,8 +203,8 @@ def test_imported_personal_feed_lists_exactly_its_items_in_caldav(client, db, da
         stored = sorted(str(o.icalendar_component["UID"]) for o in calendar.events())
         assert stored == sorted([f"registration-{kept.id}@clustermeet.invalid", meeting.uid])
         found = calendar.search(
-            start=datetime(2027, 3, 28, 1, 0, tzinfo=UTC),
-            end=datetime(2027, 3, 28, 1, 30, tzinfo=UTC),
+            start=datetime(2032, 3, 28, 1, 0, tzinfo=UTC),
+            end=datetime(2032, 3, 28, 1, 30, tzinfo=UTC),
             event=True,
         )
         assert [str(o.icalendar_component["UID"]) for o in found] == [

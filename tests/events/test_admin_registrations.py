@@ -196,14 +196,14 @@ def test_registration_of_another_event_is_404(logged_in, db):
 
 def test_raising_capacity_promotes_waiting_list(logged_in, db):
     event = make_event(capacity=1, confirm_by_link=False,
-                       starts_at=datetime(2027, 7, 1, 8, 0, tzinfo=UTC),
-                       ends_at=datetime(2027, 7, 1, 10, 0, tzinfo=UTC))
+                       starts_at=datetime(2032, 7, 1, 8, 0, tzinfo=UTC),
+                       ends_at=datetime(2032, 7, 1, 10, 0, tzinfo=UTC))
     register(event, "Ann", "Peeters")
     waiting = register(event, "Bram", "Claes", status=RegistrationStatus.WAITLISTED)
 
     logged_in.post(f"/admin/events/{event.id}/edit", data={
-        "kind": "afterwork", "title_en": "Bike afterwork", "starts_at": "2027-07-01T10:00",
-        "ends_at": "2027-07-01T12:00", "audience": "public", "capacity": "2"})
+        "kind": "afterwork", "title_en": "Bike afterwork", "starts_at": "2032-07-01T10:00",
+        "ends_at": "2032-07-01T12:00", "audience": "public", "capacity": "2"})
 
     assert reload(waiting).status == RegistrationStatus.CONFIRMED
 
