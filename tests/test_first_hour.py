@@ -73,16 +73,20 @@ def _run(script: str, *, interrupt: bool) -> int:
     process = subprocess.Popen(["/bin/sh", "-c", script], start_new_session=True)
     if interrupt:
         # Once both servers run, the line has set its traps (they come before the web server).
-        deadline = time.monotonic() + 10
-        while _running_in_group(process.pid).count("sleep") < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        _group_once(process.pid, lambda running: running.count("sleep") >= 2, seconds=10)
         os.killpg(process.pid, signal.SIGINT)
     code = process.wait(timeout=10)
-    deadline = time.monotonic() + 5
-    while (running := _running_in_group(process.pid)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert running == []  # the worker too
+    assert _group_once(process.pid, lambda running: not running, seconds=5) == []  # the worker too
     return code
+
+
+def _group_once(group: int, done, *, seconds: float) -> list[str]:
+    """Return the live commands of a process group once `done` holds for them, or at the
+    deadline."""
+    deadline = time.monotonic() + seconds
+    while not done(running := _running_in_group(group)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return running
 
 
 def _running_in_group(group: int) -> list[str]:

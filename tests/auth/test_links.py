@@ -10,6 +10,7 @@ from app.db import utc_now
 from app.events import services
 from app.events.queries import load_manage_token, make_manage_token
 from tests.factories import make_event, registration_data
+from tests.links import forged
 
 
 @pytest.fixture
@@ -27,14 +28,8 @@ def test_token_valid_returns_registration(registration):
 
 
 def test_token_forged_is_invalid(registration):
-    token = make_manage_token(registration)
-    # A character inside the signature: the last one carries padding bits, and a change
-    # there may decode to the same bytes.
-    i = len(token) - 5
-    forged = token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1:]
-
     with pytest.raises(LinkError) as error:
-        load_manage_token(forged)
+        load_manage_token(forged(make_manage_token(registration)))
 
     assert error.value.reason == "invalid"
 

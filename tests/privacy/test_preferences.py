@@ -20,6 +20,7 @@ from app.privacy.preferences import (
     unsubscribe_url,
 )
 from tests.factories import make_event, make_participant, make_session, registration_data
+from tests.links import forged
 from tests.mails import outbox, parse, text_body
 
 EN = {"Accept-Language": "en"}
@@ -113,8 +114,7 @@ def test_the_unsubscribe_page_asks_before_changing_anything(app, db, client):
 
 @pytest.mark.parametrize("mangle, status, reason", [
     (lambda token: "forged-token", 400, "invalid"),
-    # A character inside the signature (the last one's padding bits may not count).
-    (lambda token: token[:-5] + ("A" if token[-5] != "A" else "B") + token[-4:], 400, "invalid"),
+    (forged, 400, "invalid"),
 ])
 def test_a_bad_unsubscribe_token_is_refused_with_a_reason(app, db, mangle, status, reason):
     path = _unsubscribe_path(db)
