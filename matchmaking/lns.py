@@ -237,6 +237,7 @@ def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], bu
     rounds = 0
     fewest, stale = index.n + 1, 0
     weakest: dict[int, list[tuple[int, int]]] = {}
+    weakest_round = -WEAK_REFRESH
     while budget.left() > MIN_UNITS:
         alone = [person for person in range(index.n) if not board.busy[person]]
         lonely = sorted({(pair.a, pair.b): pair for person in alone
@@ -257,8 +258,8 @@ def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], bu
                 draw = partial(_front_pair, lonely, rng)
             else:
                 draw = partial(_open_pair, board, ranked, rng)
-            if rounds % WEAK_REFRESH == 1:
-                weakest = _weakest_per_slot(board, rising, fixed)
+            if rounds - weakest_round >= WEAK_REFRESH:
+                weakest, weakest_round = _weakest_per_slot(board, rising, fixed), rounds
             free = _neighbourhood_people(index, board, rng, draw, by_person, weakest)
         else:
             free, slots = _neighbourhood_slots(index, board, rng, by_slot)
