@@ -49,9 +49,14 @@ EXTRA_TRIES = 4
 PEOPLE_SHARE = 0.4
 
 
+def _front_position(count: int, rng: random.Random) -> int:
+    """Draw a position in a ranking of `count`, favouring the front."""
+    return int(count * rng.random() ** 2)
+
+
 def _front_pair(ranked: list[Pair], rng: random.Random) -> Pair:
     """Draw a pair, favouring those ranked first."""
-    return ranked[int(len(ranked) * rng.random() ** 2)]
+    return ranked[_front_position(len(ranked), rng)]
 
 
 def _open_pair(board: Board, ranked: list[Pair], rng: random.Random) -> Pair:
@@ -60,7 +65,7 @@ def _open_pair(board: Board, ranked: list[Pair], rng: random.Random) -> Pair:
     From a position drawn towards the front of the ranking, the first such pair on: this
     reads a few pairs where filtering the whole ranking each round read all of them.
     """
-    start = int(len(ranked) * rng.random() ** 2)
+    start = _front_position(len(ranked), rng)
     for i in range(start, start + len(ranked)):
         pair = ranked[i % len(ranked)]
         if (pair.a, pair.b) not in board.placed and board.can_meet(pair):
