@@ -18,6 +18,8 @@ class Board:
         self.fixed_used: set[tuple[int, int]] = set()  # (table, slot)
         #: pair key -> (slot, table option); locked meetings with a free table keep their table.
         self.placed: dict[tuple[int, int], Placement] = {}
+        #: Per slot, the keys of the pairs placed there (a dict keeps the order of booking).
+        self.in_slot: list[dict[tuple[int, int], None]] = [{} for _ in range(index.num_slots)]
         self.lock_tables: dict[tuple[int, int], int] = {}
         #: Slots before this one are past: nothing new is booked there (resolve).
         self.from_slot = 0
@@ -81,6 +83,7 @@ class Board:
         """Book the pair in slot s at table option t."""
         k = (pair.a, pair.b)
         self.placed[k] = (s, t)
+        self.in_slot[s][k] = None
         self.busy[pair.a][s] = k
         self.busy[pair.b][s] = k
         if t == FREE:
@@ -92,6 +95,7 @@ class Board:
         """Cancel the pair's booking."""
         k = (pair.a, pair.b)
         s, t = self.placed.pop(k)
+        del self.in_slot[s][k]
         del self.busy[pair.a][s]
         del self.busy[pair.b][s]
         if t == FREE:

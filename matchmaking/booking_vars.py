@@ -89,11 +89,11 @@ def add_booking_vars(
     for person, meetings in booking.by_person.items():
         room = meetings_left(person)
         if len(meetings) > room:
-            model.add(sum(meetings) <= room)
+            model.add(cp_model.LinearExpr.sum(meetings) <= room)
     for slot, on_free_tables in free_in_slot.items():
         room = free_tables_left(slot)
         if len(on_free_tables) > room:
-            model.add(sum(on_free_tables) <= room)
+            model.add(cp_model.LinearExpr.sum(on_free_tables) <= room)
     for at_table in at_owned_table.values():
         if len(at_table) > 1:
             model.add_at_most_one(at_table)

@@ -149,6 +149,13 @@ class Budget:
         if solver.wall_time >= solver.parameters.max_time_in_seconds - 1e-3 or self.check_wall():
             self._mark_wall()
 
+    def charge_side_by_side(self, solvers: list[cp_model.CpSolver]) -> None:
+        """Charge solves that ran at once, each on its own core: the largest one's work."""
+        self.spend(max(units_of(solver) for solver in solvers))
+        if any(solver.wall_time >= solver.parameters.max_time_in_seconds - 1e-3
+               for solver in solvers) or self.check_wall():
+            self._mark_wall()
+
     def run(self, solver: cp_model.CpSolver, model: cp_model.CpModel,
             callback: cp_model.CpSolverSolutionCallback | None = None):
         """Solve the model with the solver, charge its work, and return its status."""

@@ -72,6 +72,9 @@ def reduce_breaks(index: Index, board: Board, *, fixed: set[tuple[int, int]], bu
     if not movable:
         return total
     best, best_placed = total, dict(board.placed)
+    # Meetings moved since the best state: a new best updates only these (copying the whole
+    # board at each one made a unit of annealing take 1.9 s on size XXL, 18,785 meetings).
+    moved: set[tuple[int, int]] = set()
     span = max(1, budget.steps())
     fit = int(budget.wall_left() * STEPS_PER_UNIT)
     if fit < span:
@@ -143,8 +146,12 @@ def reduce_breaks(index: Index, board: Board, *, fixed: set[tuple[int, int]], bu
             for x, c in zip(touched, new_costs, strict=True):
                 pc[x] = c
             total = (total[0] + db, total[1] + di)
+            moved.update(chain)
             if total < best:
-                best, best_placed = total, dict(board.placed)
+                best = total
+                for key in moved:
+                    best_placed[key] = board.placed[key]
+                moved.clear()
                 last_gain = step
         else:
             for c in chain:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 
 from ortools.sat.python import cp_model
 
 from matchmaking.board import Board
-from matchmaking.booking_vars import add_booking_vars
+from matchmaking.booking_vars import BookingVars, add_booking_vars
 from matchmaking.budget import RATE_NEIGHBOURHOOD, Budget
-from matchmaking.rules import FREE, Index, Pair, value_of
+from matchmaking.rules import FREE, Index, Pair, Placements, value_of
 
 #: Free pairs per neighbourhood: small enough for CP-SAT to solve each in a fraction of a second.
 NEIGHBOURHOOD_PAIRS = 150
@@ -21,9 +23,9 @@ NEIGHBOURHOOD_PAIRS = 150
 #: tenth of that.
 NEIGHBOURHOOD_UNITS = 0.45
 #: Work charged per neighbourhood for choosing it and building its model in Python: a fixed
-#: part and a part per candidate pair (7.9 ms on L, 8.5 ms on XL and 13.8 ms on XXL, a quiet
-#: core, charged 9.9, 11.7 and 17.3).
-ROUND_UNITS, ROUND_UNITS_PER_PAIR = 0.008, 2.5e-7
+#: part and a part per candidate pair (7.0 ms on L, 7.6 ms on XL and 9.8 ms on XXL, a quiet
+#: core, from the greedy start; charged 7.6, 8.3 and 10.2).
+ROUND_UNITS, ROUND_UNITS_PER_PAIR = 0.007, 8.5e-8
 #: Below this much work left, no neighbourhood is started.
 MIN_UNITS = 0.01
 #: People whose meetings a neighbourhood frees.
@@ -108,33 +110,61 @@ def _neighbourhood_people(index: Index, board: Board, rng: random.Random,
 
 
 def _neighbourhood_slots(index: Index, board: Board, rng: random.Random,
-                         by_slot: dict[int, list[Pair]]) -> tuple[list[Pair], set[int]]:
+                         by_slot: dict[int, list[Pair]],
+                         avoid: tuple[list[Pair], set[int]] | None = None,
+                         ) -> tuple[list[Pair], set[int]]:
     """Free some meetings of two slots and some unplaced pairs that fit there.
 
     At most NEIGHBOURHOOD_PAIRS of each. With every meeting of the two slots (about 1,900 on
     size XXL), these neighbourhoods took 23 s of CP-SAT for 5 % of the search's gain (40 units
     from the rounded LP); with 150, 1.5 s for 71 % of a gain five times larger.
+
+    With `avoid` (another such neighbourhood), none of its slots and none of its people: the
+    two can then be solved at once (`_resolve_side_by_side`).
     """
-    slots = set(rng.sample(range(board.from_slot, index.num_slots),
-                           min(2, index.num_slots - board.from_slot)))
-    placed = [key for key, (slot, _) in board.placed.items() if slot in slots]
+    shun: set[int] = set()
+    taken: set[int] = set()
+    if avoid is not None:
+        shun = {person for pair in avoid[0] for person in (pair.a, pair.b)}
+        taken = avoid[1]
+    choices = [slot for slot in range(board.from_slot, index.num_slots) if slot not in taken]
+    slots = set(rng.sample(choices, min(2, len(choices))))
+    placed = [key for slot in sorted(slots) for key in board.in_slot[slot]
+              if key[0] not in shun and key[1] not in shun]
     if len(placed) > NEIGHBOURHOOD_PAIRS:
         placed = rng.sample(placed, NEIGHBOURHOOD_PAIRS)
-    pool = [pair for slot in sorted(slots) for pair in by_slot.get(slot, ())]
+    # The pairs that fit there, slot after slot, drawn from without joining the lists (tens of
+    # thousands of pairs on XXL: joining them took a third of a round's Python).
+    pools = [by_slot.get(slot, []) for slot in sorted(slots)]
+    total = sum(len(pool) for pool in pools)
     extra: dict[tuple[int, int], Pair] = {}
     for _ in range(EXTRA_TRIES * NEIGHBOURHOOD_PAIRS):
-        if len(extra) >= NEIGHBOURHOOD_PAIRS or not pool:
+        if len(extra) >= NEIGHBOURHOOD_PAIRS or not total:
             break
-        pair = pool[rng.randrange(len(pool))]
-        if (pair.a, pair.b) not in board.placed:
+        at = rng.randrange(total)
+        for pool in pools:
+            if at < len(pool):
+                pair = pool[at]
+                break
+            at -= len(pool)
+        if (pair.a, pair.b) not in board.placed and pair.a not in shun and pair.b not in shun:
             extra[(pair.a, pair.b)] = pair
     return [index.pairs[key] for key in placed] + list(extra.values()), slots
 
 
-def resolve_part(index: Index, board: Board, free: list[Pair], slots: set[int] | None,
-                 fixed: set[tuple[int, int]], budget: Budget, units: float,
-                 seed: int) -> bool:
-    """Re-place the free pairs optimally around the others; return whether that improved.
+@dataclass
+class _Part:
+    """A neighbourhood taken off the board, with the model that places it again."""
+
+    model: cp_model.CpModel
+    booking: BookingVars
+    before: Placements  #: where its pairs were
+    old: int  #: the model's objective for `before`
+
+
+def _take_out(index: Index, board: Board, free: list[Pair], slots: set[int] | None,
+              fixed: set[tuple[int, int]]) -> _Part:
+    """Remove the free pairs from the board; return the model that re-places them.
 
     With `slots`, a free pair may only move to those slots (or stay where it is). Among equal
     values, more people with a meeting is better (the next objective level): the sub-model
@@ -165,37 +195,85 @@ def resolve_part(index: Index, board: Board, free: list[Pair], slots: set[int] |
         meetings_left=lambda person: index.cap[person] - len(board.busy[person]),
         free_tables_left=lambda slot: free_tables - board.free_used[slot])
     booking.hint(model, before)
-    value = sum(index.pairs[key].value * var
-                for key, row in booking.rows.items() for _, _, var in row)
-    met = []
+    terms = [var for row in booking.rows.values() for _, _, var in row]
+    weights = [weight * index.pairs[key].value for key, row in booking.rows.items() for _ in row]
     for person in alone:
         if booking.by_person.get(person):
             meets = model.new_bool_var("")
-            model.add(sum(booking.by_person[person]) >= meets)
+            model.add(cp_model.LinearExpr.sum(booking.by_person[person]) >= meets)
             model.add_hint(meets, any(person in key for key in before))
-            met.append(meets)
-    model.maximize(weight * value + sum(met))
+            terms.append(meets)
+            weights.append(1)
+    # One weighted sum: adding up the terms one by one took a tenth of a round's Python.
+    model.maximize(cp_model.LinearExpr.weighted_sum(terms, weights))
+    return _Part(model, booking, before, old)
+
+
+def _part_solver(budget: Budget, units: float, seed: int) -> cp_model.CpSolver:
+    """Return the solver of one neighbourhood."""
     # One worker whatever the run's count: on these small models two interleaved workers
     # spent more work for worse answers (the LP's doubtful groups on M: 4.8 units of the 2.6
     # asked, the value 0.1 % below the bound, against 0.5 units to reach it on one; the value's
     # neighbourhoods with two workers, seed 1: L 99.81 % of the bound against 99.92 %, XL
-    # 99.77 % against 99.87 %).
+    # 99.77 % against 99.87 %). A second core solves a second neighbourhood instead
+    # (improve_value).
     solver = budget.solver(units, workers=1, seed=seed, rate=RATE_NEIGHBOURHOOD)
     # Presolve (clique merging, symmetries, probing) costs more than these small models: with
     # it, a third of the L and XL neighbourhoods stopped at their limit without a proof, some
     # before the hint was even read; without it every one was proven optimal, two to ten times
     # faster.
     solver.parameters.cp_model_presolve = False
-    status = budget.run(solver, model)
+    return solver
+
+
+def _put_back(index: Index, board: Board, part: _Part, solver: cp_model.CpSolver,
+              status) -> bool:
+    """Place the solver's answer if it is no worse, else the pairs where they were; return
+    whether the answer is better."""
     better = status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
-        round(solver.objective_value) >= old)
+        round(solver.objective_value) >= part.old)
     if better:
-        for key, (slot, table) in booking.read(solver).items():
+        for key, (slot, table) in part.booking.read(solver).items():
             board.place(index.pairs[key], slot, table)
-        return round(solver.objective_value) > old
-    for key, (slot, table) in before.items():
+        return round(solver.objective_value) > part.old
+    for key, (slot, table) in part.before.items():
         board.place(index.pairs[key], slot, table)
     return False
+
+
+def resolve_part(index: Index, board: Board, free: list[Pair], slots: set[int] | None,
+                 fixed: set[tuple[int, int]], budget: Budget, units: float,
+                 seed: int) -> bool:
+    """Re-place the free pairs optimally around the others; return whether that improved.
+
+    With `slots`, a free pair may only move to those slots (or stay where it is); see
+    `_take_out` for the sub-model's objective.
+    """
+    part = _take_out(index, board, free, slots, fixed)
+    solver = _part_solver(budget, units, seed)
+    status = budget.run(solver, part.model)
+    return _put_back(index, board, part, solver, status)
+
+
+def _resolve_side_by_side(index: Index, board: Board,
+                          neighbourhoods: list[tuple[list[Pair], set[int]]],
+                          fixed: set[tuple[int, int]], budget: Budget, seed: int,
+                          pool: ThreadPoolExecutor) -> None:
+    """Re-place independent neighbourhoods at once, one per core.
+
+    They must share no slot and no person (`_neighbourhood_slots` with `avoid`): then no
+    table, seat, pair or person's meeting count can be taken by both, and each is re-placed
+    as if alone. The work charged is the largest of the solves, which run side by side.
+    """
+    parts = [_take_out(index, board, free, slots, fixed) for free, slots in neighbourhoods]
+    solvers = [_part_solver(budget, NEIGHBOURHOOD_UNITS, seed + i) for i in range(len(parts))]
+    # CP-SAT releases the interpreter's lock while it solves.
+    later = [pool.submit(solver.solve, part.model)
+             for solver, part in zip(solvers[1:], parts[1:], strict=True)]
+    statuses = [solvers[0].solve(parts[0].model)] + [future.result() for future in later]
+    budget.charge_side_by_side(solvers)
+    for part, solver, status in zip(parts, solvers, statuses, strict=True):
+        _put_back(index, board, part, solver, status)
 
 
 def _weakest_per_slot(board: Board, rising: list[Pair],
@@ -217,13 +295,29 @@ def _weakest_per_slot(board: Board, rising: list[Pair],
 
 
 def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], budget: Budget,
-                  target: int, seed: int = 0,
+                  target: int, seed: int = 0, workers: int = 1,
                   report: Callable[[int, int], None] | None = None,
                   stop: Callable[[], bool] | None = None) -> int:
     """Raise the board's value by large neighbourhood search until the budget or the target.
 
-    `stop`, checked between neighbourhoods, ends the search early when it returns True.
+    With several `workers`, each neighbourhood over slots comes with others on other slots
+    and people, solved at once on the other cores. `stop`, checked between neighbourhoods,
+    ends the search early when it returns True.
     """
+    side = min(workers, (index.num_slots - board.from_slot) // 2)
+    if side < 2:
+        return _improve_value(index, board, fixed, budget, target, seed, report, stop, None)
+    with ThreadPoolExecutor(max_workers=side - 1) as pool:
+        return _improve_value(index, board, fixed, budget, target, seed, report, stop,
+                              (pool, side))
+
+
+def _improve_value(index: Index, board: Board, fixed: set[tuple[int, int]], budget: Budget,
+                   target: int, seed: int, report: Callable[[int, int], None] | None,
+                   stop: Callable[[], bool] | None,
+                   side: tuple[ThreadPoolExecutor, int] | None) -> int:
+    """The search of `improve_value`; `side` is the pool of the other cores and how many
+    slot neighbourhoods are solved at once."""
     rng = random.Random(seed)
     by_person: list[list[Pair]] = [[] for _ in range(index.n)]
     by_slot: dict[int, list[Pair]] = defaultdict(list)
@@ -268,11 +362,22 @@ def improve_value(index: Index, board: Board, *, fixed: set[tuple[int, int]], bu
             free = _neighbourhood_people(index, board, rng, draw, by_person, weakest)
         else:
             free, slots = _neighbourhood_slots(index, board, rng, by_slot)
-        keys = [(pair.a, pair.b) for pair in free]
+        together = [(free, slots)]
+        if slots is not None and side is not None:
+            while len(together) < side[1]:
+                avoid = ([pair for got, _ in together for pair in got],
+                         {slot for _, got in together for slot in got})
+                together.append(_neighbourhood_slots(index, board, rng, by_slot, avoid))
+                rounds += 1
+        keys = [(pair.a, pair.b) for got, _ in together for pair in got]
         was = value_of(index, (key for key in keys if key in board.placed))
-        resolve_part(index, board, free, slots, fixed, budget, NEIGHBOURHOOD_UNITS,
-                     seed + rounds)
-        budget.spend(ROUND_UNITS + ROUND_UNITS_PER_PAIR * len(index.candidates))
+        if len(together) > 1:
+            _resolve_side_by_side(index, board, together, fixed, budget,
+                                  seed + rounds - len(together) + 1, side[0])
+        else:
+            resolve_part(index, board, free, slots, fixed, budget, NEIGHBOURHOOD_UNITS,
+                         seed + rounds)
+        budget.spend(len(together) * (ROUND_UNITS + ROUND_UNITS_PER_PAIR * len(index.candidates)))
         new = value - was + value_of(index, (key for key in keys if key in board.placed))
         if new > value and report is not None:
             report(new, len(board.placed))

@@ -5,9 +5,12 @@ from collections import defaultdict
 
 from benchmarks.generate import Size, generate
 from matchmaking import load_problem
+from matchmaking.assemble import assign_tables
 from matchmaking.budget import Budget
+from matchmaking.check import rule_violations
 from matchmaking.greedy import best_greedy
 from matchmaking.lns import NEIGHBOURHOOD_PAIRS, _neighbourhood_slots, _open_pair, improve_value
+from matchmaking.model import Meeting
 from matchmaking.rules import Index, value_of
 
 
@@ -17,12 +20,27 @@ def crowded():
     return index, best_greedy(index, {}, {})
 
 
-def test_slot_neighbourhoods_free_a_sample_of_the_slots_meetings():
-    index, board = crowded()
+def pairs_by_slot(index):
     by_slot = defaultdict(list)
     for pair in index.candidates:
         for slot in pair.slots:
             by_slot[slot].append(pair)
+    return by_slot
+
+
+def violations(index, board):
+    """Return the hard rules the board's meetings break, with their tables assigned."""
+    problem = index.problem
+    tables = assign_tables(index, board.placed, board.lock_tables)
+    meetings = [Meeting(problem.participants[a].id, problem.participants[b].id,
+                        problem.slots[slot].id, problem.tables[tables[(a, b)]].id)
+                for (a, b), (slot, _) in board.placed.items()]
+    return rule_violations(problem, meetings, index)
+
+
+def test_slot_neighbourhoods_free_a_sample_of_the_slots_meetings():
+    index, board = crowded()
+    by_slot = pairs_by_slot(index)
     rng = random.Random(0)
 
     free, slots = _neighbourhood_slots(index, board, rng, by_slot)
@@ -62,3 +80,35 @@ def test_the_search_raises_the_value_and_spends_its_budget_only():
     assert got == value_of(index, board.placed) > start
     assert budget.used <= budget.total + 0.5  # at most one neighbourhood's limit over
     assert not budget.hit_wall
+
+
+def test_side_by_side_neighbourhoods_share_no_slot_and_no_person():
+    index, board = crowded()
+    by_slot = pairs_by_slot(index)
+    rng = random.Random(3)
+
+    first = _neighbourhood_slots(index, board, rng, by_slot)
+    second = _neighbourhood_slots(index, board, rng, by_slot, avoid=first)
+
+    people = [{person for pair in free for person in (pair.a, pair.b)} for free, _ in (first,
+                                                                                      second)]
+    assert len(first[1]) == len(second[1]) == 2 and not first[1] & second[1]
+    assert people[0] and people[1] and not people[0] & people[1]
+    assert len(second[0]) > NEIGHBOURHOOD_PAIRS  # still a full neighbourhood, placed and open
+
+
+def test_two_workers_keep_every_rule_and_give_the_same_schedule_twice():
+    runs = []
+    for _ in range(2):
+        index, board = crowded()
+        start = value_of(index, board.placed)
+        budget = Budget.start(3.0, 300)
+
+        got = improve_value(index, board, fixed=set(), budget=budget, target=10**12, seed=1,
+                            workers=2)
+
+        assert got == value_of(index, board.placed) > start
+        assert violations(index, board) == []
+        assert not budget.hit_wall
+        runs.append(dict(board.placed))
+    assert runs[0] == runs[1]
