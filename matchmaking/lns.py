@@ -24,8 +24,9 @@ NEIGHBOURHOOD_PAIRS = 150
 NEIGHBOURHOOD_UNITS = 0.45
 #: Work charged per neighbourhood for choosing it and building its model in Python: a fixed
 #: part and a part per candidate pair (7.0 ms on L, 7.6 ms on XL and 9.8 ms on XXL, a quiet
-#: core, from the greedy start; charged 7.6, 8.3 and 10.2).
-ROUND_UNITS, ROUND_UNITS_PER_PAIR = 0.007, 8.5e-8
+#: core, from the greedy start, 10.8 ms on XXL from the rounded LP; charged 9.7, 9.9 and
+#: 10.6). Charged 7.6 ms, L's value search took 1.17 s of wall per unit in a whole solve.
+ROUND_UNITS, ROUND_UNITS_PER_PAIR = 0.0095, 3e-8
 #: Below this much work left, no neighbourhood is started.
 MIN_UNITS = 0.01
 #: People whose meetings a neighbourhood frees.
