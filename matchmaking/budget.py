@@ -143,14 +143,11 @@ class Budget:
             params.interleave_search = True
         return solver
 
-    def charge(self, solver: cp_model.CpSolver) -> None:
-        """Charge a finished solve's deterministic time; note if the wall cap stopped it."""
-        self.spend(units_of(solver))
-        if solver.wall_time >= solver.parameters.max_time_in_seconds - 1e-3 or self.check_wall():
-            self._mark_wall()
+    def charge(self, *solvers: cp_model.CpSolver) -> None:
+        """Charge finished solves' deterministic time; note if the wall cap stopped one.
 
-    def charge_side_by_side(self, solvers: list[cp_model.CpSolver]) -> None:
-        """Charge solves that ran at once, each on its own core: the largest one's work."""
+        Several solves ran at once, each on its own core: the largest one's work is charged.
+        """
         self.spend(max(units_of(solver) for solver in solvers))
         if any(solver.wall_time >= solver.parameters.max_time_in_seconds - 1e-3
                for solver in solvers) or self.check_wall():

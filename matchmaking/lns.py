@@ -229,8 +229,7 @@ def _part_solver(budget: Budget, units: float, seed: int) -> cp_model.CpSolver:
 
 def _put_back(index: Index, board: Board, part: _Part, solver: cp_model.CpSolver,
               status) -> bool:
-    """Place the solver's answer if it is no worse, else the pairs where they were; return
-    whether the answer is better."""
+    """Place the solver's answer if no worse, else the pairs back; return whether it is better."""
     better = status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
         round(solver.objective_value) >= part.old)
     if better:
@@ -272,7 +271,7 @@ def _resolve_side_by_side(index: Index, board: Board,
     later = [pool.submit(solver.solve, part.model)
              for solver, part in zip(solvers[1:], parts[1:], strict=True)]
     statuses = [solvers[0].solve(parts[0].model)] + [future.result() for future in later]
-    budget.charge_side_by_side(solvers)
+    budget.charge(*solvers)
     for part, solver, status in zip(parts, solvers, statuses, strict=True):
         _put_back(index, board, part, solver, status)
 
@@ -317,8 +316,7 @@ def _improve_value(index: Index, board: Board, fixed: set[tuple[int, int]], budg
                    target: int, seed: int, report: Callable[[int, int], None] | None,
                    stop: Callable[[], bool] | None,
                    side: tuple[ThreadPoolExecutor, int] | None) -> int:
-    """The search of `improve_value`; `side` is the pool of the other cores and how many
-    slot neighbourhoods are solved at once."""
+    """The search of `improve_value`; `side`: the other cores' pool and how many at once."""
     rng = random.Random(seed)
     by_person: list[list[Pair]] = [[] for _ in range(index.n)]
     by_slot: dict[int, list[Pair]] = defaultdict(list)

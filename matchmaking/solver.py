@@ -307,12 +307,14 @@ def _search_value(task: _Task, board: Board, bounds: _Bounds, size: int,
     if neighbourhood_search and pending is not None:
         # While the LP runs on the spare core, the search goes on with a fixed share of the
         # work, then waits for the LP and goes on from the better of the two.
+        # One neighbourhood at a time: the spare core is solving the LP.
         improve_value(index, board, fixed=set(fixed), budget=search.share(LP_WAIT_SHARE),
                       target=bound, seed=seed, report=report)
         for relaxation in _wait_for(task, pending):
             board = use(board, relaxation)
     if neighbourhood_search:
-        # On one worker whatever the run's count (see lns.resolve_part).
+        # Each neighbourhood on one worker (see lns._part_solver); with two, neighbourhoods over
+        # slots two at a time, one per core.
         improve_value(index, board, fixed=set(fixed), budget=search, target=bound,
                       seed=seed if pending is None else seed + 1, workers=task.workers,
                       report=report)
