@@ -106,8 +106,8 @@ def build_feed(
     calendar_name = clean_line(name)
     if calendar_name:
         # NAME is the standard (RFC 7986); X-WR-CALNAME is what older clients read.
-        calendar.add("name", vText(calendar_name))
-        calendar.add("x-wr-calname", vText(calendar_name))
+        calendar.add("name", _Text(calendar_name))
+        calendar.add("x-wr-calname", _Text(calendar_name))
     calendar.add("x-wr-timezone", TZID)
     refresh = timedelta(minutes=refresh_minutes)
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
@@ -231,13 +231,13 @@ def _vevent(
     else:
         event.add("dtstart", _wall_clock(item.start))
         event.add("dtend", _wall_clock(item.end))
-    event.add("summary", clean_line(item.summary))
+    event.add("summary", _Text(clean_line(item.summary)))
     description = clean_multiline(item.description)
     if description:
-        event.add("description", description)
+        event.add("description", _Text(description))
     location = clean_line(item.location)
     if location:
-        event.add("location", location)
+        event.add("location", _Text(location))
     if item.url:
         event.add("url", item.url)
     event.add("status", status.value)
@@ -257,6 +257,19 @@ def _vevent(
     if categories:
         event.add("categories", categories)
     return event
+
+
+class _Text(vText):
+    """TEXT escaped by RFC 5545 alone (section 3.3.11).
+
+    icalendar first reads a backslash followed by N in the text as an escaped line break, so
+    a title typed as "C:\\New" came out as "C:" and "ew" on two lines.
+    """
+
+    def to_ical(self) -> bytes:
+        text = (str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+                .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n"))
+        return text.encode(self.encoding)
 
 
 def _cal_address(name: str, email: str) -> vCalAddress:

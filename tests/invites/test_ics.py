@@ -157,6 +157,20 @@ def test_build_invite_round_trips_any_text(summary, description):
         assert parsed["description"] == clean_multiline(description)
 
 
+def test_build_invite_keeps_a_typed_backslash_and_n():
+    # icalendar's own escaping read "\\N" in the text as a line break (found by the test above).
+    item = replace(MEETING, summary="Atelier C:\\New", description="Dossier \\N12\nsuite",
+                   location="Hall \\N")
+
+    ics = build_invite(item, "REQUEST", DTSTAMP)
+
+    assert b"\r\nSUMMARY:Atelier C:\\\\New\r\n" in ics
+    for parsed in (with_icalendar(ics)[0], with_ical(ics)[0]):
+        assert parsed["summary"] == "Atelier C:\\New"
+        assert parsed["description"] == "Dossier \\N12\nsuite"
+        assert parsed["location"] == "Hall \\N"
+
+
 def test_build_invite_escapes_commas_semicolons_backslashes_and_newlines():
     item = replace(MEETING, summary="a, b; c", description="line 1\nline 2, ok; \\ end")
 
