@@ -5,12 +5,11 @@ from collections import defaultdict
 
 from benchmarks.generate import Size, generate
 from matchmaking import load_problem
-from matchmaking.assemble import assign_tables
+from matchmaking.assemble import build_schedule
 from matchmaking.budget import Budget
 from matchmaking.check import rule_violations
 from matchmaking.greedy import best_greedy
 from matchmaking.lns import NEIGHBOURHOOD_PAIRS, _neighbourhood_slots, _open_pair, improve_value
-from matchmaking.model import Meeting
 from matchmaking.rules import Index, value_of
 
 
@@ -30,12 +29,8 @@ def pairs_by_slot(index):
 
 def violations(index, board):
     """Return the hard rules the board's meetings break, with their tables assigned."""
-    problem = index.problem
-    tables = assign_tables(index, board.placed, board.lock_tables)
-    meetings = [Meeting(problem.participants[a].id, problem.participants[b].id,
-                        problem.slots[slot].id, problem.tables[tables[(a, b)]].id)
-                for (a, b), (slot, _) in board.placed.items()]
-    return rule_violations(problem, meetings, index)
+    schedule = build_schedule(index, board.placed, board.lock_tables, upper_bound=0.0)
+    return rule_violations(index.problem, schedule.meetings, index)
 
 
 def test_slot_neighbourhoods_free_a_sample_of_the_slots_meetings():
