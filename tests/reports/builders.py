@@ -2,6 +2,8 @@
 
 from datetime import UTC, date, datetime
 
+from sqlalchemy import func, select
+
 from app.b2b.models import MeetingFeedback, MeetingOutcome, PublishedMeeting
 from app.cluster.models import (
     Advice,
@@ -151,3 +153,9 @@ def add_b2b_meetings(outcomes, prefix: str = "") -> None:
                                                participant_id=participant.id,
                                                outcome=MeetingOutcome(outcome)))
     db.session.flush()
+
+
+def demo_year() -> int:
+    """The year `flask seed demo` filled: that of its latest follow-up (today's, in Brussels,
+    when it ran), so that a test spanning midnight on 31 December still reads the right one."""
+    return db.session.scalar(select(func.max(FollowUp.held_on))).year

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.auth.services import create_user
-from app.db import utc_now
-from app.timezone import local_day
+from tests.reports.builders import demo_year
 from tests.test_csp_browser import Watched
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -32,7 +31,7 @@ def test_dashboard_and_annual_report_draw_their_charts(live_server, new_page, tm
     assert result.exit_code == 0, result.output
     live_server.call(create_user, "orga@cluster.example", "correct-horse", name="Orga",
                      is_admin=True)
-    year = live_server.call(lambda: local_day(utc_now()).year)
+    year = live_server.call(demo_year)
     orga = Watched(new_page(locale=locale, viewport={"width": 1280, "height": 900}))
     orga.visit(live_server.url_for("auth.login"))
     orga.page.fill("input[name=email]", "orga@cluster.example")

@@ -1,15 +1,14 @@
 """`flask seed demo` adds a year of the cluster's work; the dashboard and report show it."""
 
-from app.db import utc_now
 from app.reports.period import Period
 from app.reports.summary import figures
-from app.timezone import local_day
+from tests.reports.builders import demo_year
 
 
 def test_demo_year_gives_sensible_figures_and_pages(runner, db, logged_in):
     result = runner.invoke(args=["seed", "demo"])
     assert result.exit_code == 0, result.output
-    year = local_day(utc_now()).year
+    year = demo_year()
     found = figures(Period.year(year))
     assert 40 <= found.ties_at_end["members"] <= 60 and found.ties_at_end["partners"] == 20
     assert sum(found.follow_ups.values()) == 55
