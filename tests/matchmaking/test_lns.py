@@ -51,6 +51,28 @@ def test_slot_neighbourhoods_free_a_sample_of_the_slots_meetings():
     assert len({(pair.a, pair.b) for pair in free}) == len(free)
 
 
+def test_slot_neighbourhoods_add_only_pairs_that_could_meet_there():
+    index, board = crowded()
+    by_slot = pairs_by_slot(index)
+    rng = random.Random(0)
+
+    for _ in range(5):
+        free, slots = _neighbourhood_slots(index, board, rng, by_slot)
+
+        freed = {(pair.a, pair.b) for pair in free if (pair.a, pair.b) in board.placed}
+        added = [pair for pair in free if (pair.a, pair.b) not in board.placed]
+        assert added
+        for pair in added:
+            people = (pair.a, pair.b)
+            # Under the cap once the freed meetings are out, and free together in a slot.
+            assert all(len(set(board.busy[person].values()) - freed) < index.cap[person]
+                       for person in people)
+            open_then = freed | {None}
+            assert any(slot in pair.slots and all(board.busy[person].get(slot) in open_then
+                                                  for person in people)
+                       for slot in slots)
+
+
 def test_drawn_pairs_are_unplaced_and_can_meet():
     index, board = crowded()
     ranked = sorted(index.candidates, key=lambda pair: -pair.value)
