@@ -177,6 +177,15 @@ def _neighbourhood_slots(index: Index, board: Board, rng: random.Random,
     return [index.pairs[key] for key in placed] + list(extra.values()), slots
 
 
+def pairs_by_slot(index: Index) -> dict[int, list[Pair]]:
+    """Return the candidate pairs that may meet in each slot, as slot neighbourhoods draw them."""
+    by_slot: dict[int, list[Pair]] = defaultdict(list)
+    for pair in index.candidates:
+        for slot in pair.slots:
+            by_slot[slot].append(pair)
+    return by_slot
+
+
 @dataclass
 class _Part:
     """A neighbourhood taken off the board, with the model that places it again."""
@@ -343,12 +352,10 @@ def _improve_value(index: Index, board: Board, fixed: set[tuple[int, int]], budg
     """The search of `improve_value`; `side`: the other cores' pool and how many at once."""
     rng = random.Random(seed)
     by_person: list[list[Pair]] = [[] for _ in range(index.n)]
-    by_slot: dict[int, list[Pair]] = defaultdict(list)
     for pair in index.candidates:
         by_person[pair.a].append(pair)
         by_person[pair.b].append(pair)
-        for slot in pair.slots:
-            by_slot[slot].append(pair)
+    by_slot = pairs_by_slot(index)
     # Sorted once: each round filters these lists instead of sorting the pairs again.
     ranked = sorted(index.candidates, key=lambda pair: -pair.value)
     rank = {(pair.a, pair.b): i for i, pair in enumerate(ranked)}

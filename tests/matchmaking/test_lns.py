@@ -1,7 +1,6 @@
 """The value's neighbourhood search: neighbourhoods stay small whatever the event's size."""
 
 import random
-from collections import defaultdict
 
 from benchmarks.generate import Size, generate
 from matchmaking import load_problem
@@ -9,7 +8,13 @@ from matchmaking.assemble import build_schedule
 from matchmaking.budget import Budget
 from matchmaking.check import rule_violations
 from matchmaking.greedy import best_greedy
-from matchmaking.lns import NEIGHBOURHOOD_PAIRS, _neighbourhood_slots, _open_pair, improve_value
+from matchmaking.lns import (
+    NEIGHBOURHOOD_PAIRS,
+    _neighbourhood_slots,
+    _open_pair,
+    improve_value,
+    pairs_by_slot,
+)
 from matchmaking.rules import Index, value_of
 
 
@@ -17,14 +22,6 @@ def crowded():
     """Return an index and its greedy board with more meetings per slot than a neighbourhood."""
     index = Index(load_problem(generate(Size(800, 4, 200, 6), seed=2)))
     return index, best_greedy(index, {}, {})
-
-
-def pairs_by_slot(index):
-    by_slot = defaultdict(list)
-    for pair in index.candidates:
-        for slot in pair.slots:
-            by_slot[slot].append(pair)
-    return by_slot
 
 
 def violations(index, board):
