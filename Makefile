@@ -10,7 +10,8 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 # `make run`, `make demo` and `make worker` are for development; production sets its own.
 export CLUSTERMEET_ENV ?= development
-SIZES ?= S,M,tight
+# Every size, as the README's tables: about 12 minutes for both worker counts on 2 cores.
+SIZES ?= S,M,tight,L,XL,XXL
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # Links in mails, invites and feeds point where `make run` serves (0.0.0.0 is not an address
