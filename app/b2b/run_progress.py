@@ -36,6 +36,25 @@ def quality_label(run: ScheduleRun) -> str:
     return _("Within %(gap)s of the best possible", gap=format_percent(gap, format=pattern))
 
 
+def breaks_label(run: ScheduleRun) -> str:
+    """Return a finished run's breaks and the fewest any schedule of its meetings can have.
+
+    The solver's proven lower bound holds for the meetings it placed: after a hand edit the
+    meetings may differ, so only the breaks are shown.
+    """
+    stats = run.stats or {}
+    if stats.get("breaks") is None:
+        return ""
+    breaks = format_decimal(stats["breaks"])
+    bound = stats.get("breaks_lower_bound")
+    if bound is None or stats.get("edited"):
+        return breaks
+    if stats["breaks"] <= bound:
+        return _("%(breaks)s, the fewest possible with these meetings", breaks=breaks)
+    return _("%(breaks)s (any schedule of these meetings has at least %(bound)s)",
+             breaks=breaks, bound=format_decimal(bound))
+
+
 def run_progress(run: ScheduleRun) -> dict:
     """Return the figures the run page shows and polls."""
     elapsed = None
@@ -60,6 +79,7 @@ def run_progress(run: ScheduleRun) -> dict:
         "meetings_label": "" if meetings is None else _("Meetings placed: %(count)s",
                                                         count=format_decimal(meetings)),
         "quality_label": quality_label(run),
+        "breaks_label": breaks_label(run) if run.status == RunStatus.DONE else "",
         "best_value": run.best_value,
         "bound": run.bound,
         "percent": (round(100 * run.best_value / run.bound, 1)

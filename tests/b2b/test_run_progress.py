@@ -86,3 +86,34 @@ def test_finished_run_shows_meetings_placed_and_a_full_bar(app, logged_in, db):
 
 def test_progress_is_written_at_least_every_two_seconds():
     assert runs.PROGRESS_EVERY <= 2.0
+
+
+def test_finished_run_shows_its_breaks_against_the_proven_fewest(app, logged_in, db):
+    session = make_schedule_session()
+    run = runs.start_run(session, time_limit=2, min_meetings=0)
+    db.session.commit()
+    assert run_next_job(app) is True
+    run = db.session.get(ScheduleRun, run.id)
+    solved = _progress(logged_in, run)
+    stats = run.stats
+
+    run.stats = {**stats, "breaks": 1234, "breaks_lower_bound": 56}
+    db.session.commit()
+    above = _progress(logged_in, run)
+    page = logged_in.get(f"/b2b/runs/{run.id}", headers=EN).get_data(as_text=True)
+    french = _progress(logged_in, run, headers={"Accept-Language": "fr"})
+    run.stats = {**stats, "breaks": 3, "breaks_lower_bound": 3}
+    db.session.commit()
+    fewest = _progress(logged_in, run)
+    # A hand edit may change the meetings: the bound no longer applies to them.
+    run.stats = {**stats, "breaks": 4, "breaks_lower_bound": 3, "edited": True}
+    db.session.commit()
+    edited = _progress(logged_in, run)
+
+    assert solved["breaks_label"].startswith(str(stats["breaks"]))
+    assert above["breaks_label"] == ("1,234 (any schedule of these meetings has at least 56)")
+    assert "1,234 (any schedule of these meetings has at least 56)" in page
+    assert french["breaks_label"] == (
+        "1\u202f234 (tout planning de ces rendez-vous en a au moins 56)")
+    assert fewest["breaks_label"] == "3, the fewest possible with these meetings"
+    assert edited["breaks_label"] == "4"
