@@ -181,6 +181,19 @@ def flush_redis() -> None:
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
+def redis_missing() -> str | None:
+    """Return why the benchmark cannot use its Redis, or None when Redis answers."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        return (f"benchmarks.load: no Redis at {REDIS_URL} ({exc}); the app counts its rate "
+                f"limits there, as in production. Start redis-server on that address or set "
+                f"LOAD_REDIS_URL.")
+    return None
+
+
 def measure_database(name: str, url: str, hello_port: int, work: Path) -> list[dict]:
     """Measure hello, /events/, an event page and the two rushes on one database."""
     rush_events = prepare_database(url)
@@ -240,6 +253,9 @@ def main() -> None:
                              "(created if missing); without it, SQLite only")
     parser.add_argument("--no-sqlite", action="store_true", help="skip SQLite")
     args = parser.parse_args()
+    missing = redis_missing()
+    if missing:
+        parser.exit(2, missing + "\n")
     work = Path(tempfile.mkdtemp(prefix="clustermeet-load-"))
     databases = []
     if args.postgres:

@@ -28,3 +28,18 @@ def test_benchmark_imports_resolve(path):
         missing = [name for name in names if not hasattr(module, name)
                    and importlib.util.find_spec(f"{module_name}.{name}") is None]
         assert missing == [], f"{path.name}: {module_name} has no {missing}"
+
+
+def test_load_benchmark_names_its_missing_redis(monkeypatch):
+    import socket
+
+    from benchmarks import load
+
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        url = f"redis://127.0.0.1:{probe.getsockname()[1]}/13"
+    monkeypatch.setattr(load, "REDIS_URL", url)
+
+    message = load.redis_missing()
+
+    assert message is not None and url in message and "LOAD_REDIS_URL" in message
