@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -141,15 +141,12 @@ def _neighbourhood_slots(index: Index, board: Board, rng: random.Random,
     if len(placed) > NEIGHBOURHOOD_PAIRS:
         placed = rng.sample(placed, NEIGHBOURHOOD_PAIRS)
     freed = set(placed)
-    kept = {person: len(board.busy[person]) for key in placed for person in key}
-    for key in placed:
-        for person in key:
-            kept[person] -= 1
+    freed_of = Counter(person for key in placed for person in key)
 
     def fits(pair: Pair) -> bool:
-        for person in (pair.a, pair.b):
-            if kept.get(person, len(board.busy[person])) >= index.cap[person]:
-                return False
+        if any(len(board.busy[person]) - freed_of[person] >= index.cap[person]
+               for person in (pair.a, pair.b)):
+            return False
         return any(slot in pair.slots and free_at(pair.a, slot) and free_at(pair.b, slot)
                    for slot in slots)
 
