@@ -98,9 +98,10 @@ class Config:
     ENV_NAME = ""
     SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", _default_sqlite_url())
-    #: pool_pre_ping: a connection the database dropped (restart, failover) is replaced before
-    #: use, so the first request after the database returns works.
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: No pool_pre_ping: a PostgreSQL connection the server dropped (restart, failover) is
+    #: replaced before use without its query per request (app/dropped_connections.py), so the
+    #: first request after the database returns works.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     #: A SQLite file runs in WAL mode (readers never wait for a writer) with this
     #: `synchronous` level: NORMAL syncs at checkpoints only, so a power cut (not a crash of
     #: the app) may lose the last commits but never damages the file; FULL syncs every commit.

@@ -31,6 +31,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     # the blueprints at module level would run before the modules they need exist (a cycle).
     from app import i18n, logs, web
     from app.db import tune_sqlite
+    from app.dropped_connections import replace_dropped_connections
     from app.extensions import bootstrap, csrf, db, init_limiter, login_manager, migrate
     from app.forms import read_wtforms_messages_once, show_length_limits
     from app.session_cookie import KeptSerializerSessionInterface
@@ -39,6 +40,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     db.init_app(app)
     with app.app_context():
         tune_sqlite(db.engine, app.config["SQLITE_SYNCHRONOUS"])
+        replace_dropped_connections(db.engine)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     bootstrap.init_app(app)

@@ -1,5 +1,6 @@
 """While the database is down, every page answers a translated 503 (a form keeps what was
-typed, JSON gets JSON); once it is back, the first request works (pool_pre_ping)."""
+typed, JSON gets JSON); once it is back, the first request works (the pool replaces the
+connections the server closed: app/dropped_connections.py)."""
 
 import glob
 import os
@@ -236,7 +237,7 @@ class _Rush:
 def test_postgres_restarted_mid_rush_gives_no_500_and_works_again_at_once(
         throwaway_postgres, tmp_path):
     app, event_id = _app(throwaway_postgres.url, tmp_path,
-                         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_size": 8})
+                         SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 8})
     with app.app_context():
         event = db.session.get(Event, event_id)
         event.capacity = 5000
@@ -264,7 +265,7 @@ def test_postgres_restarted_mid_rush_gives_no_500_and_works_again_at_once(
     for email, page in unavailable:
         assert "Le service est brièvement indisponible" in page
         assert f'name="email" value="{email}"' in page
-    # The first requests once the server is back all work (pool_pre_ping).
+    # The first requests once the server is back all work (dropped connections replaced).
     after = sorted((started, status) for started, _, status, _ in rush.answers
                    if started >= back_at)
     assert after and {status for _, status in after} == {302}
