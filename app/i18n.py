@@ -4,7 +4,14 @@ from datetime import datetime
 from functools import lru_cache
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import force_locale, format_date, format_datetime, format_time, get_locale
+from flask_babel import (
+    force_locale,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_time,
+    get_locale,
+)
 from flask_login import current_user
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
@@ -100,6 +107,15 @@ def language_name(code: str) -> str:
     return (locale.languages.get(code) if locale is not None else None) or code
 
 
+def local_number(value) -> str:
+    """Write a count in the reader's locale ("1 234" in French, "1.234" in Dutch); "" for none."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        return format_decimal(value)
+    return str(value)
+
+
 def init_app(app: Flask) -> None:
     """Bind Babel and register the Jinja helpers."""
     babel.init_app(
@@ -110,3 +126,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["localdt"] = local_datetime
     app.jinja_env.filters["localdate"] = local_date
     app.jinja_env.filters["language_name"] = language_name
+    app.jinja_env.filters["number"] = local_number

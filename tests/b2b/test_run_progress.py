@@ -117,3 +117,24 @@ def test_finished_run_shows_its_breaks_against_the_proven_fewest(app, logged_in,
         "1\u202f234 (tout planning de ces rendez-vous en a au moins 56)")
     assert fewest["breaks_label"] == "3, the fewest possible with these meetings"
     assert edited["breaks_label"] == "4"
+
+
+def test_finished_run_writes_its_figures_in_the_readers_number_format(app, logged_in, db):
+    session = make_schedule_session()
+    run = runs.start_run(session, time_limit=2, min_meetings=0)
+    db.session.commit()
+    assert run_next_job(app) is True
+    run = db.session.get(ScheduleRun, run.id)
+    run.stats = {**run.stats, "meetings": 1234, "participants_without_meeting": 0,
+                 "idle_slots": 5678}
+    db.session.commit()
+
+    pages = {}
+    for language in ("en", "fr", "nl"):
+        refresh()  # the test's app context would keep the locale of the last request
+        pages[language] = logged_in.get(f"/b2b/runs/{run.id}", headers={
+            "Accept-Language": language}).get_data(as_text=True)
+
+    assert ">1,234<" in pages["en"] and ">5,678<" in pages["en"]
+    assert ">1\u202f234<" in pages["fr"] and ">5\u202f678<" in pages["fr"]
+    assert ">1.234<" in pages["nl"] and ">5.678<" in pages["nl"]
