@@ -24,6 +24,14 @@ def _running(time_limit=10, seconds=4):
     return run
 
 
+def _finished(app):
+    """Return a run of a small session, solved by the worker."""
+    run = runs.start_run(make_schedule_session(), time_limit=2, min_meetings=0)
+    db.session.commit()
+    assert run_next_job(app) is True
+    return db.session.get(ScheduleRun, run.id)
+
+
 def _progress(client, run, headers=EN):
     db.session.expire_all()
     refresh()  # the test's app context would keep the locale of an earlier call
@@ -89,11 +97,7 @@ def test_progress_is_written_at_least_every_two_seconds():
 
 
 def test_finished_run_shows_its_breaks_against_the_proven_fewest(app, logged_in, db):
-    session = make_schedule_session()
-    run = runs.start_run(session, time_limit=2, min_meetings=0)
-    db.session.commit()
-    assert run_next_job(app) is True
-    run = db.session.get(ScheduleRun, run.id)
+    run = _finished(app)
     solved = _progress(logged_in, run)
     stats = run.stats
 
@@ -120,11 +124,7 @@ def test_finished_run_shows_its_breaks_against_the_proven_fewest(app, logged_in,
 
 
 def test_finished_run_writes_its_figures_in_the_readers_number_format(app, logged_in, db):
-    session = make_schedule_session()
-    run = runs.start_run(session, time_limit=2, min_meetings=0)
-    db.session.commit()
-    assert run_next_job(app) is True
-    run = db.session.get(ScheduleRun, run.id)
+    run = _finished(app)
     run.stats = {**run.stats, "meetings": 1234, "participants_without_meeting": 0,
                  "idle_slots": 5678}
     db.session.commit()
