@@ -59,11 +59,11 @@ def test_a_healthy_connection_is_reused_without_a_ping(engine, pings):
 
 
 def test_a_connection_the_server_closed_is_replaced_before_use(engine, pings):
-    old = _backend_pid(engine)
+    with engine.connect() as conn:
+        old = conn.scalar(text("SELECT pg_backend_pid()"))
+        raw = conn.connection.dbapi_connection
     _terminate(old)
     deadline = time.monotonic() + 5
-    with engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
     while not server_closed(raw) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert server_closed(raw)
