@@ -40,7 +40,7 @@ from app.events.queries import load_manage_token
 from app.extensions import db, limiter
 from app.i18n import current_language
 from app.mail import deferred
-from app.members.queries import get_sectors
+from app.members.queries import get_sectors, normalise_email
 from app.web import manage_rate_limit, query_choice, query_int
 
 #: The session key of the last registration's outcome (see ``_remember_outcome``).
@@ -107,7 +107,9 @@ def detail(event_id: int):
 @limiter.limit(_registration_limit, methods=["POST"], on_breach=_registration_rate_limited)
 def _register(event_id: int):
     """Register for an event from the form on its page (the rate-limited part of `detail`)."""
-    event = queries.get_public_event(event_id, with_questions=True)
+    # The person with the address typed is looked up with the event: one statement.
+    email = normalise_email(request.form.get("email", ""))
+    event, person_id = queries.get_event_for_registration(event_id, email)
     if event is None:
         abort(404)
     lang = current_language()
@@ -119,7 +121,8 @@ def _register(event_id: int):
                 event, email=form.email.data, first_name=form.first_name.data,
                 last_name=form.last_name.data, organisation=form.organisation.data or "",
                 language=form.language.data, answers=answers_from(form, event),
-                consent=form.consent.data, source="online", defer_mail=True)
+                consent=form.consent.data, source="online", defer_mail=True,
+                known_person=(email, person_id))
         except services.RegistrationError as error:
             db.session.rollback()
             refusal = error.code

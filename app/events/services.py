@@ -76,8 +76,9 @@ def _clean_email(email: str) -> str:
 
 def register(event: Event, *, email: str, first_name: str, last_name: str,
              organisation: str = "", language: str = "fr", answers: dict[str, str] | None = None,
-             consent: bool = True, source: str = "online",
-             defer_mail: bool = False) -> tuple[Registration | None, bool]:
+             consent: bool = True, source: str = "online", defer_mail: bool = False,
+             known_person: tuple[str, int | None] | None = None,
+             ) -> tuple[Registration | None, bool]:
     """Register a person for an event; return (registration, created).
 
     Online registrations check the window, the audience, the answers and consent.
@@ -88,7 +89,9 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
 
     With ``defer_mail`` the registration's mail is stored to be built after the commit
     (``app.mail.deferred``): the caller commits, then calls ``deferred.after_commit``, so
-    the event's lock is held for the seat decision only.
+    the event's lock is held for the seat decision only. ``known_person`` is an address and
+    the id of its person (None: nobody) read with the event
+    (``queries.get_event_for_registration``), which spares a public event's post a read.
     """
     online = source == "online"
     email = _clean_email(email)
@@ -105,7 +108,7 @@ def register(event: Event, *, email: str, first_name: str, last_name: str,
     if event.audience == Audience.PUBLIC:  # finds or creates by id: no object loaded
         person_id, created = claim_person(
             email, first_name=first_name, last_name=last_name, language=language,
-            organisation_name=organisation)
+            organisation_name=organisation, known=known_person)
     else:
         person = get_person_by_email(email)
     cleaned = clean_answers(event, answers, enforce_required=online)

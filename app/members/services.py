@@ -194,16 +194,22 @@ _INSERT_PERSON = insert(Person.__table__).returning(Person.__table__.c.id)
 
 
 def claim_person(email: str, *, first_name: str = "", last_name: str = "",
-                 language: str = "fr", organisation_name: str = "") -> tuple[int, bool]:
+                 language: str = "fr", organisation_name: str = "",
+                 known: tuple[str, int | None] | None = None) -> tuple[int, bool]:
     """Return (the id of the person with this address, whether they were created now).
 
     For the registration form of a public event: two light statements (find the id, else
-    insert the row), no object loaded or flushed. Two requests with the same new address at
-    once: the second INSERT fails on the address's unique index (IntegrityError, which the
-    form answers with "please try again").
+    insert the row), no object loaded or flushed. ``known`` is an address and the id of its
+    person (None: nobody) read earlier in the transaction, with the event
+    (``events.queries.get_event_for_registration``): for that address the id is not read
+    again. Two requests with the same new address at once: the second INSERT fails on the
+    address's unique index (IntegrityError, which the form answers with "please try again").
     """
     email = queries.normalise_email(email)
-    person_id = db.session.scalar(_PERSON_ID_BY_EMAIL, {"email": email})
+    if known is not None and known[0] == email:
+        person_id = known[1]
+    else:
+        person_id = db.session.scalar(_PERSON_ID_BY_EMAIL, {"email": email})
     if person_id is not None:
         return person_id, False
     person_id = db.session.execute(_INSERT_PERSON, _new_person_columns(

@@ -1,8 +1,11 @@
 """A registration post does only the work its answer needs (issue #15: the rush of posts)."""
 
 from sqlalchemy import event as sa_event
+from sqlalchemy import select
 
+from app.events.models import Registration
 from app.extensions import db, limiter
+from app.members.models import Person
 from tests.factories import make_event
 from tests.test_rate_limits import _limited_app, _register, event_id  # noqa: F401 (fixture)
 
@@ -10,7 +13,7 @@ FORM = {"first_name": "Marie", "last_name": "Dubois", "email": "marie@example.or
         "language": "en", "consent": "y"}
 
 
-def _post_and_watch(app) -> tuple[list[str], list[str], object]:
+def _post_and_watch(app, **typed) -> tuple[list[str], list[str], object]:
     """Post the public form; return the statements before and after the first commit."""
     app.config["DEFERRED_MAIL_BY_WORKER"] = True
     page = f"/events/{make_event(capacity=3, confirm_by_link=False).id}"
@@ -29,7 +32,7 @@ def _post_and_watch(app) -> tuple[list[str], list[str], object]:
     sa_event.listen(engine, "before_cursor_execute", statement)
     sa_event.listen(engine, "commit", commit)
     try:
-        response = app.test_client().post(page, data=FORM)
+        response = app.test_client().post(page, data={**FORM, **typed})
     finally:
         sa_event.remove(engine, "before_cursor_execute", statement)
         sa_event.remove(engine, "commit", commit)
@@ -42,8 +45,23 @@ def test_a_new_registration_reads_nothing_after_its_commit(app, db):
 
     # The outcome shown next comes from the rows in hand, the mail is the worker's.
     assert after == []
-    assert sum(text.startswith("SELECT people.") for text in before) == 1
+    # The person is looked up in the event's statement, then created: no read of its own.
+    assert not any(text.startswith("SELECT people.") for text in before)
+    assert sum("FROM people" in text for text in before) == 1
+    assert sum(text.startswith("INSERT INTO people") for text in before) == 1
     assert not any("outbox" in text for text in before)
+
+
+def test_a_known_address_is_found_with_the_event(app, db):
+    known = Person(email="marie@example.org", first_name="Marie", last_name="Dubois")
+    db.session.add(known)
+    db.session.commit()
+
+    before, _, _ = _post_and_watch(app, email="Marie@Example.ORG")
+
+    assert not any(text.startswith(("SELECT people.", "INSERT INTO people")) for text in before)
+    registration = db.session.scalars(select(Registration)).one()
+    assert registration.person_id == known.id
 
 
 def test_limited_posts_carry_no_rate_limit_headers(tmp_path, event_id):  # noqa: F811
