@@ -98,9 +98,9 @@ class Config:
     ENV_NAME = ""
     SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", _default_sqlite_url())
-    #: No pool_pre_ping: a PostgreSQL connection the server dropped (restart, failover) is
-    #: replaced before use without its query per request (app/dropped_connections.py), so the
-    #: first request after the database returns works.
+    #: No pool_pre_ping: a PostgreSQL connection the server closed (a restart) is replaced
+    #: before use without its query per request, so the first request after the database
+    #: returns works; app/dropped_connections.py says what a silent cut does.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     #: A SQLite file runs in WAL mode (readers never wait for a writer) with this
     #: `synchronous` level: NORMAL syncs at checkpoints only, so a power cut (not a crash of

@@ -1,7 +1,8 @@
-"""Language selection and localised display of dates and times."""
+"""Language selection and localised display of dates, times and counts."""
 
 from datetime import datetime
 from functools import lru_cache
+from numbers import Number
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import (
@@ -111,7 +112,7 @@ def local_number(value) -> str:
     """Write a count in the reader's locale ("1 234" in French, "1.234" in Dutch); "" for none."""
     if value is None:
         return ""
-    if isinstance(value, int | float):
+    if isinstance(value, Number) and not isinstance(value, bool):
         return format_decimal(value)
     return str(value)
 

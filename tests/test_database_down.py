@@ -126,7 +126,7 @@ def test_database_down_gives_503_and_the_first_request_after_it_returns_works(
 
     assert again.status_code == 302
     assert again.headers["Location"] == f"/events/{event_id}/registered"
-    # A restart while idle leaves dead connections in the pool: pre-ping replaces them.
+    # A restart while idle leaves dead connections in the pool: they are replaced at checkout.
     throwaway_postgres.stop()
     throwaway_postgres.start()
     assert client.get(f"/events/{event_id}").status_code == 200

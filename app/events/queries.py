@@ -33,15 +33,10 @@ def get_upcoming_events(kind: EventKind | str | None = None,
     return list(db.session.scalars(stmt))
 
 
-#: Built once: ``session.get`` with a loader option builds its statement and cache key anew at
-#: every call, which cost a registration post about a twelfth of its CPU.
-_EVENT_WITH_QUESTIONS = (select(Event).options(joinedload(Event.questions))
-                         .where(Event.id == bindparam("event_id")))
-
-
 #: A registration post's first statement: the event, its questions and the id of the person
 #: with the address typed (NULL for a new one), so that claiming the person needs no read of
-#: its own (a round trip fewer under a rush). Built once, like the statement above.
+#: its own (a round trip fewer under a rush). Built once: ``session.get`` with a loader option
+#: built its statement and cache key anew at every call (a twelfth of a post's CPU).
 _EVENT_FOR_REGISTRATION = (
     select(Event, select(Person.id).where(Person.email == bindparam("email")).scalar_subquery())
     .options(joinedload(Event.questions)).where(Event.id == bindparam("event_id")))
@@ -60,16 +55,9 @@ def get_event_for_registration(event_id: int, email: str) -> tuple[Event | None,
     return row[0], row[1]
 
 
-def get_public_event(event_id: int, *, with_questions: bool = False) -> Event | None:
-    """Return a published or cancelled event (never a draft) by id.
-
-    ``with_questions`` reads its registration questions in the same statement (a form post).
-    """
-    if with_questions:
-        event = db.session.execute(_EVENT_WITH_QUESTIONS,
-                                   {"event_id": event_id}).unique().scalar_one_or_none()
-    else:
-        event = db.session.get(Event, event_id)
+def get_public_event(event_id: int) -> Event | None:
+    """Return a published or cancelled event (never a draft) by id."""
+    event = db.session.get(Event, event_id)
     if event is None or event.status == EventStatus.DRAFT:
         return None
     return event

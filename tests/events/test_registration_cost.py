@@ -116,3 +116,18 @@ def test_a_registration_post_compiles_each_statement_once(app, db):
         sa_event.remove(db.engine, "before_cursor_execute", statement)
 
     assert seen and [text for hit, text in seen if hit != "CACHE_HIT"] == []
+
+
+def test_an_address_written_another_way_still_finds_its_person(app, db):
+    # The form's address is looked up as typed; the service's check writes the domain in
+    # Unicode: the person stored that way is found again by the service's own read.
+    known = Person(email="marie@exämple.org", first_name="Marie", last_name="Dubois")
+    db.session.add(known)
+    db.session.commit()
+
+    before, _, _ = _post_and_watch(app, email="marie@xn--exmple-cua.org")
+
+    assert sum(text.startswith("SELECT people.") for text in before) == 1
+    assert not any(text.startswith("INSERT INTO people") for text in before)
+    registration = db.session.scalars(select(Registration)).one()
+    assert registration.person_id == known.id
