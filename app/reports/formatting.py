@@ -1,13 +1,19 @@
 """Numbers of the reports in the reader's language (Babel), a dash for no value."""
 
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import format_percent, get_locale
+
+from app.i18n import local_number
 
 NO_VALUE = "–"
 
 
 def format_number(value) -> str:
-    """Return a count or a measure in the reader's number format, or a dash for None."""
-    return NO_VALUE if value is None else format_decimal(value)
+    """Return a count or a measure in the reader's number format, or a dash for None.
+
+    The pages' ``number`` filter (``i18n.local_number``) writes the number; a report shows a
+    dash where a page leaves the cell empty.
+    """
+    return NO_VALUE if value is None else local_number(value)
 
 
 def format_percent_value(value: float | None) -> str:
