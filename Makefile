@@ -76,7 +76,8 @@ bench: translations
 
 # gunicorn (4 workers) on SQLite, and on PostgreSQL when LOAD_POSTGRES_URL names a database
 # it may empty; rate limits in Redis (LOAD_REDIS_URL, default redis://127.0.0.1:6379/13).
-# Three to six minutes, so not part of `make bench`.
+# About a minute for both databases on a quiet 2-core machine (67 s on 6 December), several
+# when it is slow; not part of `make bench`.
 bench-load: translations
 	$(BIN)/python -m benchmarks.load
 
