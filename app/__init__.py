@@ -42,13 +42,15 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
         tune_sqlite(db.engine, app.config["SQLITE_SYNCHRONOUS"])
         replace_dropped_connections(db.engine)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    # First of the before-request hooks: a request the CSRF check or the rate limit refuses
+    # in its own hook still gets its id and its duration on the log line.
+    logs.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
     init_limiter(app)
     login_manager.init_app(app)
     i18n.init_app(app)
     web.init_app(app)
-    logs.init_app(app)
     show_length_limits()
     read_wtforms_messages_once()
 

@@ -87,6 +87,31 @@ def test_request_keeps_a_proxy_request_id_and_replaces_a_bad_one(json_app, outpu
     assert ids == ["proxy-abc-12345678", replaced.headers["X-Request-ID"]]
 
 
+@pytest.mark.parametrize("refusal", ["csrf", "rate limit"])
+def test_a_request_refused_before_its_view_keeps_its_id_and_duration(tmp_path, output,
+                                                                     json_app, refusal):
+    # The CSRF check refuses in its own before-request hook, the rate limit in the view's
+    # wrapper (routes have their limits, the app none of its own).
+    settings = ({"WTF_CSRF_ENABLED": True} if refusal == "csrf" else
+                {"RATELIMIT_ENABLED": True, "LOGIN_LIMIT_PER_ADDRESS": "1 per minute"})
+    app = create_app(TestingConfig, LOG_FORMAT="json", MAIL_FOLDER=str(tmp_path),
+                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/db.sqlite", **settings)
+    client = app.test_client()
+    form = {"email": "ana@example.org", "password": "wrong-password-1"}
+    if refusal == "rate limit":
+        client.post("/auth/login", data=form)
+    output.lines()
+
+    response = client.post("/auth/login", data=form,
+                           headers={"X-Request-ID": "proxy-refused-1234"})
+
+    assert response.status_code == (400 if refusal == "csrf" else 429)
+    [line] = [line for line in output.lines() if line.get("event") == "request"]
+    assert line["request_id"] == response.headers["X-Request-ID"] == "proxy-refused-1234"
+    assert line["status"] == response.status_code
+    assert isinstance(line["duration_ms"], float)
+
+
 def test_route_is_the_rule_not_the_path_with_its_token(json_app, output):
     json_app.test_client().get("/events/manage/secret-token-value")
 
