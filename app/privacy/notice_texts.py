@@ -13,7 +13,7 @@ par cette application. Pour toute question sur vos données : {email}.
 
 # Quelles données ?
 - Vos nom, prénom, adresse e-mail, organisation et langue, ainsi que les réponses que vous \
-donnez aux questions d'un formulaire d'inscription.
+donnez aux questions d’un formulaire d’inscription.
 - Pour les rendez-vous B2B : votre profil (secteurs, langues, offres et besoins, présentation), \
 vos demandes de rendez-vous, votre agenda et votre avis sur les rendez-vous.
 - Votre présence aux événements et les messages que nous vous envoyons.
@@ -26,30 +26,30 @@ vous inscrivant (article 6.1.b du RGPD).
 session : votre consentement, donné en rejoignant la session (article 6.1.a).
 - Vous envoyer des rappels, le résumé quotidien des rendez-vous B2B et les nouvelles du cluster : \
 notre intérêt légitime à faire vivre le réseau (article 6.1.f) ; vous pouvez les refuser à tout \
-moment, d'un clic, depuis chacun de ces e-mails.
-- Établir des statistiques anonymes de participation et justifier l'usage des subsides publics : \
+moment, d’un clic, depuis chacun de ces e-mails.
+- Établir des statistiques anonymes de participation et justifier l’usage des subsides publics : \
 notre intérêt légitime et nos obligations envers les pouvoirs subsidiants (article 6.1.c et f).
 
 # Qui y a accès ?
-L'équipe du cluster. Les autres participants d'une session B2B voient votre nom, votre \
+L’équipe du cluster. Les autres participants d’une session B2B voient votre nom, votre \
 organisation et votre profil. Nos sous-traitants (hébergement, envoi des e-mails) traitent les \
-données pour notre compte, dans l'Union européenne. Nous ne vendons ni ne louons vos données.
+données pour notre compte, dans l’Union européenne. Nous ne vendons ni ne louons vos données.
 
 # Combien de temps ?
 Les données des personnes qui ne sont pas membres du cluster sont supprimées après une période \
-fixée par le cluster après la fin de l'événement ; seuls des chiffres anonymes sont conservés. \
+fixée par le cluster après la fin de l’événement ; seuls des chiffres anonymes sont conservés. \
 Les données des membres sont conservées tant que leur organisation est membre. Le contenu des \
 e-mails envoyés est effacé après un court délai.
 
 # Vos droits
-Vous pouvez demander l'accès à vos données, leur rectification, leur effacement, leur \
+Vous pouvez demander l’accès à vos données, leur rectification, leur effacement, leur \
 portabilité, la limitation du traitement, et vous opposer au traitement fondé sur notre \
 intérêt légitime. Vous pouvez retirer votre consentement à tout moment, sans effet sur ce qui \
-a été fait auparavant. Écrivez-nous à {email} ; nous répondons dans un délai d'un mois.
+a été fait auparavant. Écrivez-nous à {email} ; nous répondons dans un délai d’un mois.
 
 # Réclamation
 Si vous estimez que vos données ne sont pas traitées correctement, vous pouvez introduire une \
-réclamation auprès de l'Autorité de protection des données, rue de la Presse 35, 1000 Bruxelles, \
+réclamation auprès de l’Autorité de protection des données, rue de la Presse 35, 1000 Bruxelles, \
 contact@apd-gba.be, www.autoriteprotectiondonnees.be.
 """,
     "nl": """\

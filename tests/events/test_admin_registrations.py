@@ -336,7 +336,7 @@ def test_csv_export_has_header_and_answers(logged_in, db):
     assert len(rows) == 3
 
 
-@pytest.mark.parametrize(("language", "status"), [("fr", "Liste d'attente"),
+@pytest.mark.parametrize(("language", "status"), [("fr", "Liste d’attente"),
                                                   ("nl", "Wachtlijst")])
 def test_csv_export_for_french_and_dutch_readers_uses_semicolons(logged_in, db, language,
                                                                  status):
@@ -373,7 +373,7 @@ def test_xlsx_export_opens_with_typed_dates_filters_and_translated_statuses(logg
     assert sheet["A1"].font.bold
     ann = next(row for row in rows if row[0] == "Ann Peeters")
     bram = next(row for row in rows if row[1] == "bram.claes@example.org")
-    assert ann[3:5] == ("Confirmé", "confirmed") and bram[3:5] == ("Liste d'attente",
+    assert ann[3:5] == ("Confirmé", "confirmed") and bram[3:5] == ("Liste d’attente",
                                                                   "waitlisted")
     assert ann[8] == datetime(2027, 1, 15, 10, 5)  # a date, on the Brussels wall clock
     assert isinstance(ann[6], datetime)
