@@ -1,27 +1,32 @@
-"""French and Dutch typography: the apostrophe is ’ (U+2019), in the catalogues and in the
-shipped privacy notice; a quoted value in Dutch is ‘...’. (The French space before : ; ? ! is
-checked in tests/b2b/test_b2b_wording.py.)"""
+"""French and Dutch typography in the catalogues: a no-break space before : ; ? ! in French;
+the apostrophe ’ (U+2019) in French and Dutch, in the shipped privacy notice too; a quoted
+value in Dutch is ‘...’."""
 
-from pathlib import Path
+import re
 
 import pytest
-from babel.messages.pofile import read_po
 
 from app.privacy.notice_texts import DEFAULT_TEXTS
-
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "app" / "translations"
+from tests.test_glossary import _catalogue
 
 
 def _translations(language: str) -> list[tuple[str, str]]:
-    with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po", "rb") as po:
-        catalogue = read_po(po)
+    """Return (source, translation) for every translated text, each plural form apart."""
     found = []
-    for message in catalogue:
+    for message in _catalogue(language):
         if not message.id:
             continue
         texts = message.string if isinstance(message.string, tuple) else (message.string,)
         found += [(str(message.id), text) for text in texts if text]
     return found
+
+
+def test_french_has_a_non_breaking_space_before_colons():
+    # Never none, never a plain one (U+00A0, or the narrow U+202F).
+    problems = [(source, text) for source, text in _translations("fr")
+                if re.search(r"(?<![\u00a0\u202f])[:;?!](?=\s|$)", text)]
+
+    assert problems == []
 
 
 @pytest.mark.parametrize("language", ["fr", "nl"])

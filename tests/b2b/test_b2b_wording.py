@@ -1,17 +1,13 @@
-"""B2B wording in every language: the first agenda mail, plurals, numbers, French colons."""
+"""B2B wording in every language: the first agenda mail, plurals, numbers."""
 
 import re
-from pathlib import Path
 
-from babel.messages.pofile import read_po
 from flask_babel import refresh
 from sqlalchemy import select
 
 from app.b2b import publication
 from app.mail.models import OutboxMessage
 from tests.factories import make_run, make_schedule_session, participants_of
-
-CATALOGUES = Path(__file__).resolve().parents[2] / "app" / "translations"
 
 
 def test_first_agenda_mail_calls_itself_the_agenda_not_a_change(db):
@@ -31,25 +27,6 @@ def test_first_agenda_mail_calls_itself_the_agenda_not_a_change(db):
     for message in agendas:
         assert not re.search(r"chang|gewijzigd", message.subject + message.raw.decode(
             errors="replace"), re.I)
-
-
-def _french_colon_problems() -> list[str]:
-    with (CATALOGUES / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        catalogue = read_po(handle)
-    problems = []
-    for message in catalogue:
-        if not message.id or message.fuzzy:
-            continue
-        for text in (message.string if isinstance(message.string, tuple)
-                     else (message.string,)):
-            # French wants a non-breaking space before : ; ? ! (never none, never a plain one).
-            if re.search(r"(?<![\u00a0\u202f])[:;?!](?=\s|$)", text):
-                problems.append(f"{message.id!r}: {text!r}")
-    return problems
-
-
-def test_french_catalogue_has_a_non_breaking_space_before_colons():
-    assert _french_colon_problems() == []
 
 
 def test_a_count_of_one_is_singular_in_french(logged_in, db):
